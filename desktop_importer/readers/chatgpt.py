@@ -1,0 +1,178 @@
+"""A ChatGPT conversation object to a ParsedConversation: its tree, its current path, the
+readable text of each message and whether the ChatGPT UI hides it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from desktop_importer.domain import ParsedConversation, ParsedMessage, UnreadableConversation
+from desktop_importer.readers.tree import current_path
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+VENDOR = "chatgpt"
+
+
+def looks_like(obj: Mapping[str, Any]) -> bool:
+    return "mapping" in obj
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _parts_text(content: Mapping[str, Any]) -> str:
+    parts = content.get("parts")
+    if not isinstance(parts, list):
+        return ""
+    return "\n".join(part for part in parts if isinstance(part, str))
+
+
+def _asset_placeholder(part: Mapping[str, Any]) -> str:
+    kind = str(part.get("content_type") or "attachment").removesuffix("_asset_pointer")
+    kind = kind.replace("_", " ")
+    pointer = part.get("asset_pointer")
+    return f"[{kind}: {pointer}]" if isinstance(pointer, str) else f"[{kind}]"
+
+
+def _multimodal_text(content: Mapping[str, Any]) -> str:
+    parts = content.get("parts")
+    if not isinstance(parts, list):
+        return ""
+    pieces: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            if part:
+                pieces.append(part)
+        elif isinstance(part, dict):
+            if isinstance(part.get("text"), str) and part.get("text"):
+                pieces.append(part["text"])
+            else:
+                pieces.append(_asset_placeholder(part))
+    return "\n".join(pieces)
+
+
+# Where the readable text of each content type is (../shared/EXPORT_FORMATS.md).
+EXTRACTORS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "text": _parts_text,
+    "multimodal_text": _multimodal_text,
+}
+
+
+def is_hidden(
+    message: Mapping[str, Any] | None, role: str | None, metadata: Mapping[str, Any]
+) -> bool:
+    """What the ChatGPT UI does not show: the null root, system messages other than custom
+    instructions, messages marked visually hidden, and assistant calls into tools."""
+    if message is None:
+        return True
+    if metadata.get("is_visually_hidden_from_conversation"):
+        return True
+    if role == "system" and not metadata.get("is_user_system_message"):
+        return True
+    recipient = message.get("recipient")
+    return role == "assistant" and isinstance(recipient, str) and recipient != "all"
+
+
+def parse(obj: Mapping[str, Any]) -> ParsedConversation:
+    conversation_id = _text(obj.get("id")) or _text(obj.get("conversation_id"))
+    if not conversation_id:
+        raise UnreadableConversation("it has no conversation id")
+    mapping = obj.get("mapping")
+    if not isinstance(mapping, dict):
+        raise UnreadableConversation("its message tree (mapping) is missing", conversation_id)
+
+    order: list[str] = []
+    parents: dict[str, str | None] = {}
+    times: dict[str, float | None] = {}
+    nodes: dict[str, Mapping[str, Any]] = {}
+    for key, node in mapping.items():
+        if not isinstance(node, dict) or key in parents:
+            continue
+        order.append(key)
+        parent = node.get("parent")
+        parents[key] = parent if isinstance(parent, str) and parent != key else None
+        message = node.get("message")
+        times[key] = _number(message.get("create_time")) if isinstance(message, dict) else None
+        nodes[key] = node
+    if not order:
+        raise UnreadableConversation("its message tree is empty", conversation_id)
+
+    current_node = _text(obj.get("current_node"))
+    on_path = {
+        node: index for index, node in enumerate(current_path(order, parents, times, current_node))
+    }
+    unread: Counter[str] = Counter()
+    messages = [
+        _message(position, key, nodes[key], parents[key], on_path.get(key), unread)
+        for position, key in enumerate(order)
+    ]
+    raw = orjson.dumps(obj)
+    return ParsedConversation(
+        conversation_id=conversation_id,
+        vendor=VENDOR,
+        title=_text(obj.get("title")),
+        create_time=_number(obj.get("create_time")),
+        update_time=_number(obj.get("update_time")),
+        current_node=current_node,
+        messages=messages,
+        raw_json=raw,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        unread_content=unread,
+    )
+
+
+def _message(
+    position: int,
+    node_id: str,
+    node: Mapping[str, Any],
+    parent_id: str | None,
+    path_index: int | None,
+    unread: Counter[str],
+) -> ParsedMessage:
+    message = node.get("message")
+    if not isinstance(message, dict):
+        return ParsedMessage(
+            node_id, parent_id, position, path_index, None, None, None, "", None, True
+        )
+    author = _dict(message.get("author"))
+    metadata = _dict(message.get("metadata"))
+    content = _dict(message.get("content"))
+    role = _text(author.get("role"))
+    content_type = _text(content.get("content_type"))
+    extractor = EXTRACTORS.get(content_type or "")
+    raw_content: str | None = None
+    if extractor is not None:
+        text = extractor(content)
+    else:
+        text = ""
+        raw_content = orjson.dumps(content).decode()
+        unread[content_type or "(none)"] += 1
+    return ParsedMessage(
+        node_id=node_id,
+        parent_id=parent_id,
+        position=position,
+        path_index=path_index,
+        role=role,
+        author_name=_text(author.get("name")),
+        content_type=content_type,
+        text=text,
+        create_time=_number(message.get("create_time")),
+        hidden=is_hidden(message, role, metadata),
+        raw_content=raw_content,
+    )

@@ -1,0 +1,240 @@
+"""Opening an export: checks on the path, member selection in a ZIP (read in place, nothing
+extracted), and a stream of the conversation objects it holds, one at a time."""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+import ijson
+import orjson
+
+from desktop_importer.errors import InvalidExport, PathProblem
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+MANIFEST = "export_manifest.json"
+SINGLE = "conversations.json"
+SPLIT = re.compile(r"conversations-(\d+)\.json")
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path
+    size: int  # bytes on disk
+    members: tuple[str, ...] | None  # conversation files in the ZIP, in order; None: bare JSON
+    data_bytes: int  # uncompressed bytes of conversation data, for progress
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def check_path(path: Path) -> os.stat_result:
+    """The pre-checks that answer 66 and never touch the profile."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise PathProblem(f"{path} does not exist.") from None
+    except OSError as e:
+        raise PathProblem(f"{path} cannot be read ({e.strerror}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise PathProblem(f"{path} is a folder; choose the export's .zip file itself.")
+    if not stat.S_ISREG(info.st_mode):
+        raise PathProblem(f"{path} is not a regular file.")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as e:
+        raise PathProblem(f"{path} cannot be read ({e.strerror}).") from None
+    return info
+
+
+def open_export(path: Path) -> ExportFile:
+    """Check the path and find the export's conversation data, or say why there is none."""
+    info = check_path(path)
+    if info.st_size == 0:
+        raise InvalidExport(f"{path.name} is empty (0 bytes); the download may not have finished.")
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _open_zip(path, info.st_size)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+        return ExportFile(path, info.st_size, None, info.st_size)
+    raise InvalidExport(
+        f"{path.name} is neither a ZIP archive nor a conversations.json file; "
+        "choose the .zip file your ChatGPT or Claude export came as."
+    )
+
+
+def _open_zip(path: Path, size: int) -> ExportFile:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = {info.filename: info for info in archive.infolist()}
+            folders: dict[str, set[str]] = {}
+            for name, info in infos.items():
+                folder, base = _placement(name, info)
+                if base is not None:
+                    folders.setdefault(folder, set()).add(base)
+            exports = {
+                folder: files
+                for folder, bases in folders.items()
+                if (files := _conversation_files(archive, folder, bases))
+            }
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise InvalidExport(
+            f"{path.name} is a damaged or incomplete ZIP archive; "
+            "it may have been cut off while downloading."
+        ) from None
+    if len(exports) > 1:
+        places = ", ".join(sorted(folder.rstrip("/") or "(top level)" for folder in exports))
+        raise InvalidExport(
+            f"{path.name} holds more than one export ({places}); import them one at a time."
+        )
+    if not exports:
+        found = sorted({base for bases in folders.values() for base in bases})
+        listing = ", ".join(found[:6]) + (", …" if len(found) > 6 else "") if found else "nothing"
+        raise InvalidExport(
+            f"{path.name} has no conversation data (no conversations.json); it contains {listing}."
+        )
+    ((folder, files),) = exports.items()
+    members = tuple(folder + base for base in files)
+    for member in members:
+        if infos[member].flag_bits & 0x1:
+            raise InvalidExport(
+                f"{path.name} is password-protected; export your data again without a password."
+            )
+    return ExportFile(path, size, members, sum(infos[m].file_size for m in members))
+
+
+def _placement(name: str, info: zipfile.ZipInfo) -> tuple[str, str | None]:
+    """(folder, file name) of a member that may hold export data: at the root or under one
+    top-level folder; never __MACOSX/ or dot-files."""
+    parts = name.split("/")
+    if info.is_dir() or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts):
+        return "", None
+    if len(parts) == 1:
+        return "", parts[0]
+    if len(parts) == 2:
+        return parts[0] + "/", parts[1]
+    return "", None
+
+
+def _conversation_files(archive: zipfile.ZipFile, folder: str, bases: set[str]) -> list[str]:
+    """The manifest's list wins, otherwise split files in order, otherwise conversations.json."""
+    if MANIFEST in bases:
+        listed = _manifest_list(archive, folder + MANIFEST)
+        if listed:
+            missing = [name for name in listed if name not in bases]
+            if missing:
+                raise InvalidExport(
+                    f"The export's manifest lists {missing[0]}, but the ZIP does not contain it; "
+                    "the export is incomplete."
+                )
+            return listed
+    split = sorted(
+        (int(match.group(1)), base) for base in bases if (match := SPLIT.fullmatch(base))
+    )
+    if split:
+        return [base for _, base in split]
+    return [SINGLE] if SINGLE in bases else []
+
+
+def _manifest_list(archive: zipfile.ZipFile, member: str) -> list[str]:
+    """Conversation file names a manifest mentions, in its order (its layout is not published,
+    so every string in it that names a conversations file counts)."""
+    if archive.getinfo(member).file_size > MANIFEST_MAX_BYTES:
+        return []
+    try:
+        manifest = orjson.loads(archive.read(member))
+    except orjson.JSONDecodeError:
+        return []
+    names: list[str] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, str):
+            base = value.rsplit("/", 1)[-1]
+            if (base == SINGLE or SPLIT.fullmatch(base)) and base not in names:
+                names.append(base)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                visit(item)
+
+    visit(manifest)
+    return names
+
+
+class _CountingReader:
+    """A binary stream that reports every byte it hands out (progress), skipping a UTF-8 BOM."""
+
+    def __init__(self, raw: IO[bytes], on_bytes: Callable[[int], None]) -> None:
+        self._raw = raw
+        self._on_bytes = on_bytes
+        self.offset = 0
+        self._pending = raw.read(CHUNK)
+        self._on_bytes(len(self._pending))
+        if self._pending.startswith(b"\xef\xbb\xbf"):
+            self._pending = self._pending[3:]
+            self.offset = 3
+
+    def first_significant_byte(self) -> bytes:
+        return self._pending.lstrip(b" \t\r\n")[:1]
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson probes the stream's type with read(0)
+            return b""
+        if self._pending:
+            data, self._pending = self._pending, b""
+        else:
+            data = self._raw.read(size if size and size > 0 else CHUNK)
+            self._on_bytes(len(data))
+        self.offset += len(data)
+        return data
+
+
+def iter_objects(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterator[Any]:
+    """Every conversation object of the export, in order, parsed one at a time."""
+    if export.members is None:
+        with export.path.open("rb") as handle:
+            yield from _objects_in(handle, export.name, on_bytes)
+        return
+    try:
+        with zipfile.ZipFile(export.path) as archive:
+            for member in export.members:
+                with archive.open(member) as handle:
+                    yield from _objects_in(handle, member, on_bytes)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise InvalidExport(
+            f"{export.name} is damaged: a part of it cannot be decompressed; "
+            "download the export again."
+        ) from None
+
+
+def _objects_in(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[Any]:
+    reader = _CountingReader(handle, on_bytes)
+    first = reader.first_significant_byte()
+    if first == b"[":
+        prefix = "item"
+    elif first == b"{":
+        prefix = "conversations.item"  # the wrapped form: {"conversations": [...]}
+    else:
+        raise InvalidExport(f"{name} does not hold a list of conversations.")
+    try:
+        yield from ijson.items(reader, prefix, use_float=True)
+    except ijson.JSONError:
+        raise InvalidExport(
+            f"{name} is not valid JSON (the error is near byte {reader.offset:,}); "
+            "the export may be damaged."
+        ) from None

@@ -1,0 +1,121 @@
+"""What an import ends with, and a profile's state, as plain data with their JSON shapes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from desktop_importer.clock import iso_z
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
+    from desktop_importer.domain import SkippedConversation
+    from desktop_importer.progress import ProgressUpdate
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_details: list[SkippedConversation] = field(default_factory=list)
+    messages: int = 0
+    unread_content: Counter[str] = field(default_factory=Counter)
+    status: str = "complete"
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skipped_details)
+
+    @property
+    def conversations(self) -> int:
+        return self.added + self.updated + self.unchanged + self.skipped
+
+    @property
+    def readable(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "conversations": self.conversations,
+            "messages": self.messages,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "skippedDetails": [
+                {"id": s.conversation_id, "reason": s.reason} for s in self.skipped_details
+            ],
+            "unreadContent": dict(sorted(self.unread_content.items())),
+        }
+
+    def summary(self) -> str:
+        if self.added == self.updated == 0:
+            change = "nothing new"
+        else:
+            change = f"{self.added:,} added, {self.updated:,} updated"
+        line = (
+            f"Imported {self.conversations:,} conversations ({self.messages:,} messages): "
+            f"{change}, {self.unchanged:,} unchanged, {self.skipped:,} skipped."
+        )
+        return line
+
+
+@dataclass(frozen=True)
+class ProfileStatus:
+    user_id: str
+    status: str
+    processing_started_at: datetime | None
+    heartbeat_at: datetime | None
+    finished_at: datetime | None
+    elapsed_minutes: int
+    stale: bool
+    stale_at: datetime | None
+    source_path: str | None
+    source_name: str | None
+    stage: str | None
+    progress: ProgressUpdate | None
+    last_error: str | None
+    conversations: int
+    messages: int
+    database: Path
+    last_report: dict[str, Any] | None
+
+    @property
+    def processing(self) -> bool:
+        return self.status == "processing"
+
+    def to_json(self) -> dict[str, Any]:
+        progress = self.progress
+        return {
+            "status": self.status,
+            "processingStartedAt": iso_z(self.processing_started_at),
+            "heartbeatAt": iso_z(self.heartbeat_at),
+            "finishedAt": iso_z(self.finished_at),
+            "elapsedMinutes": self.elapsed_minutes,
+            "stale": self.stale,
+            "staleAt": iso_z(self.stale_at),
+            "source": (
+                {"path": self.source_path, "name": self.source_name} if self.source_path else None
+            ),
+            "stage": self.stage,
+            "progress": (
+                {
+                    "bytesDone": progress.bytes_done,
+                    "bytesTotal": progress.bytes_total,
+                    "conversationsDone": progress.conversations_done,
+                    "conversationsTotal": progress.conversations_total,
+                }
+                if progress
+                else None
+            ),
+            "lastError": self.last_error,
+            "lastReport": self.last_report,
+            "conversations": self.conversations,
+            "messages": self.messages,
+            "database": str(self.database),
+        }

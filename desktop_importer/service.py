@@ -1,0 +1,350 @@
+"""The import service: the one plain, typed API that the command line, the window and the
+tests call. It knows nothing of Qt.
+
+    app = open_app()
+    report = start_import(app, path, profile="default", progress=..., cancel=...)
+    state = profile_status(app, "default")
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_importer import guard
+from desktop_importer.clock import Clock, SystemClock
+from desktop_importer.domain import ParsedConversation, SkippedConversation, UnreadableConversation
+from desktop_importer.errors import (
+    DesktopImporterError,
+    ImportCancelled,
+    ImportSuperseded,
+    InvalidExport,
+)
+from desktop_importer.owner import Owner, current_owner, owner_alive
+from desktop_importer.progress import NullProgress, ProgressReporter, ProgressUpdate
+from desktop_importer.readers import parse_conversation
+from desktop_importer.readers.source import ExportFile, iter_objects, open_export
+from desktop_importer.report import ImportReport, ProfileStatus
+from desktop_importer.settings import Settings, resolve
+from desktop_importer.store import Store, archive, open_store, profiles
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PROFILE = "default"
+CLEANUP_BATCH = 100
+UNEXPECTED = "An unexpected error stopped the import; the details are in the log."
+
+
+@dataclass
+class App:
+    """What every service call needs, built once by the entry point (the composition root)."""
+
+    store: Store
+    clock: Clock = field(default_factory=SystemClock)
+    settings: Settings = field(default_factory=Settings)
+    owner: Owner = field(default_factory=current_owner)
+    probe: guard.OwnerProbe = owner_alive
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_app(data_dir: Path | None = None, *, clock: Clock | None = None) -> App:
+    store = open_store(data_dir)
+    settings = resolve(store.stored_settings())
+    return App(store, clock or SystemClock(), settings)
+
+
+def never_cancelled() -> bool:
+    return False
+
+
+def start_import(
+    app: App,
+    path: Path | str,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    progress: ProgressReporter | None = None,
+    cancel: Callable[[], bool] = never_cancelled,
+) -> ImportReport:
+    """Import the export at `path` into `profile`'s archive, all or nothing.
+
+    Raises PathProblem (before touching the profile), InvalidExport, ImportAlreadyRunning,
+    ImportCancelled, ImportSuperseded or EnvironmentProblem; every way out but superseded
+    leaves the profile in a terminal state.
+    """
+    export = open_export(Path(path))
+    claim = profiles.claim(
+        app.store,
+        profile,
+        now=app.clock.now(),
+        owner=app.owner,
+        source=profiles.Source(str(export.path.resolve()), export.name, export.size),
+        stale_after=app.settings.stale_after,
+        probe=app.probe,
+    )
+    log.info("Import %d of profile %s started", claim.run_id, profile)
+    job = _ImportJob(app, claim, export, progress or NullProgress(), cancel)
+    try:
+        return job.run()
+    finally:
+        (progress or NullProgress()).finish()
+
+
+class _ImportJob:
+    def __init__(
+        self,
+        app: App,
+        claim: profiles.Claim,
+        export: ExportFile,
+        progress: ProgressReporter,
+        cancel: Callable[[], bool],
+    ) -> None:
+        self.app = app
+        self.claim = claim
+        self.export = export
+        self.progress = progress
+        self.cancel = cancel
+        self.report = ImportReport()
+        self.found = 0
+        self.bytes_done = 0
+        self.seen: set[str] = set()
+        self.batch: list[ParsedConversation] = []
+        self.batch_messages = 0
+        self.last_beat = time.monotonic()
+        self.last_shown = 0.0
+
+    # -- the outcome ------------------------------------------------------------------------
+
+    def run(self) -> ImportReport:
+        try:
+            self._clean_up(keep_run_id=self.claim.run_id)
+            self._read_and_stage()
+            self._publish()
+        except ImportSuperseded:
+            log.warning("Import %d was superseded; its work is discarded", self.claim.run_id)
+            raise
+        except DesktopImporterError as e:
+            self._end(e.status, e.message)
+            raise
+        except KeyboardInterrupt:
+            self._end("cancelled", ImportCancelled().message)
+            raise
+        except BaseException:
+            log.exception("Import %d failed unexpectedly", self.claim.run_id)
+            self._end("failed", UNEXPECTED)
+            raise
+        log.info("Import %d complete: %s", self.claim.run_id, self.report.summary())
+        self._clean_up(keep_run_id=None)
+        return self.report
+
+    def _end(self, status: str, error: str) -> None:
+        """Leave a terminal status; if even that fails, the stale rule recovers the profile."""
+        log.info("Import %d ended %s: %s", self.claim.run_id, status, error)
+        try:
+            with self.app.store.write() as session:
+                profiles.end(
+                    session, self.claim, status=status, now=self.app.clock.now(), error=error
+                )
+            self._clean_up(keep_run_id=None)
+        except ImportSuperseded:
+            pass
+        except Exception:
+            log.exception("Could not record the end of import %d", self.claim.run_id)
+
+    # -- reading and staging ----------------------------------------------------------------
+
+    def _on_bytes(self, count: int) -> None:
+        self.bytes_done += count
+
+    def _snapshot(self, stage: str, total: int | None = None) -> profiles.Progress:
+        return profiles.Progress(stage, self.bytes_done, self.export.data_bytes, self.found, total)
+
+    def _show(self, snapshot: profiles.Progress) -> None:
+        self.last_shown = time.monotonic()
+        self.progress.update(
+            ProgressUpdate(
+                snapshot.stage,
+                snapshot.bytes_done,
+                snapshot.bytes_total,
+                snapshot.conversations_done,
+                snapshot.conversations_total,
+            )
+        )
+
+    def _read_and_stage(self) -> None:
+        self._show(self._snapshot("reading"))
+        for obj in iter_objects(self.export, self._on_bytes):
+            if self.cancel():
+                raise ImportCancelled()
+            self.found += 1
+            self._take(obj)
+            now = time.monotonic()
+            if (
+                len(self.batch) >= self.app.settings.batch_conversations
+                or self.batch_messages >= self.app.settings.batch_messages
+                or now - self.last_beat >= self.app.settings.beat_seconds
+            ):
+                self._flush()
+            elif now - self.last_shown >= 0.1:
+                self._show(self._snapshot("reading"))
+        self._flush()
+        if self.cancel():
+            raise ImportCancelled()
+        if self.found == 0:
+            raise InvalidExport(f"{self.export.name} contains no conversations.")
+        if self.report.readable == 0:
+            first = self.report.skipped_details[0].reason
+            raise InvalidExport(
+                f"Not one of the {self.found:,} conversations in {self.export.name} "
+                f"could be read (the first: {first})."
+            )
+
+    def _take(self, obj: object) -> None:
+        try:
+            conversation = parse_conversation(obj)
+        except UnreadableConversation as e:
+            self.report.skipped_details.append(SkippedConversation(e.conversation_id, e.reason))
+            return
+        if conversation.conversation_id in self.seen:
+            self.report.skipped_details.append(
+                SkippedConversation(
+                    conversation.conversation_id,
+                    "it appears twice in this export; the first copy was kept",
+                )
+            )
+            return
+        self.seen.add(conversation.conversation_id)
+        self.report.unread_content.update(conversation.unread_content)
+        self.report.messages += conversation.message_count
+        self.batch.append(conversation)
+        self.batch_messages += len(conversation.messages)
+
+    def _flush(self) -> None:
+        """One short transaction: beat and check the fence, then stage what changed."""
+        snapshot = self._snapshot("reading")
+        with self.app.store.write() as session:
+            profiles.fence(
+                session, self.claim.user_id, self.claim.generation, self.app.clock.now(), snapshot
+            )
+            existing = archive.visible_versions(
+                session, self.claim.user_id, [c.conversation_id for c in self.batch]
+            )
+            changed = [c for c in self.batch if self._count(c, existing.get(c.conversation_id))]
+            archive.stage(session, self.claim.user_id, self.claim.run_id, changed)
+        self.batch = []
+        self.batch_messages = 0
+        self.last_beat = time.monotonic()
+        self._show(snapshot)
+
+    def _count(self, incoming: ParsedConversation, stored: archive.VisibleVersion | None) -> bool:
+        """Count the conversation as added, updated or unchanged; True if it must be written.
+
+        A newer update_time updates; an older one never downgrades; without update_time on
+        either side the raw JSON decides.
+        """
+        if stored is None:
+            self.report.added += 1
+            return True
+        if incoming.update_time is not None and stored.update_time is not None:
+            newer = incoming.update_time > stored.update_time
+        else:
+            newer = incoming.content_hash != stored.content_hash
+        if newer:
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+        return newer
+
+    # -- publishing and cleaning ------------------------------------------------------------
+
+    def _publish(self) -> None:
+        snapshot = self._snapshot("publishing", total=self.found)
+        self._show(snapshot)
+        with self.app.store.write() as session:
+            now = self.app.clock.now()
+            profiles.fence(session, self.claim.user_id, self.claim.generation, now, snapshot)
+            archive.publish(session, self.claim.user_id, self.claim.run_id)
+            profiles.end(
+                session,
+                self.claim,
+                status="complete",
+                now=now,
+                report_json=json.dumps(self.report.to_json()),
+            )
+        self._show(self._snapshot("complete", total=self.found))
+
+    def _clean_up(self, keep_run_id: int | None) -> None:
+        """Delete versions no head points at, in small fenced transactions."""
+        user_id, generation = self.claim.user_id, self.claim.generation
+        while True:
+            with self.app.store.write() as session:
+                if keep_run_id is not None:
+                    profiles.fence(session, user_id, generation, self.app.clock.now(), None)
+                elif not profiles.still_current(session, user_id, generation):
+                    return
+                if archive.delete_unreferenced(session, user_id, keep_run_id, CLEANUP_BATCH) == 0:
+                    return
+
+
+def profile_status(app: App, profile: str = DEFAULT_PROFILE) -> ProfileStatus:
+    """The profile's import state as every window and command sees it."""
+    now = app.clock.now()
+    with app.store.read() as session:
+        row = profiles.get(session, profile)
+        conversations, messages = archive.totals(session, profile)
+        report = profiles.last_report(session, profile)
+    if row is None:
+        return ProfileStatus(
+            user_id=profile,
+            status="idle",
+            processing_started_at=None,
+            heartbeat_at=None,
+            finished_at=None,
+            elapsed_minutes=0,
+            stale=False,
+            stale_at=None,
+            source_path=None,
+            source_name=None,
+            stage=None,
+            progress=None,
+            last_error=None,
+            conversations=conversations,
+            messages=messages,
+            database=app.store.path,
+            last_report=report,
+        )
+    verdict = guard.assess(profiles.guard_state(row), now, app.settings.stale_after, app.probe)
+    progress = ProgressUpdate(
+        row.stage or "",
+        row.bytes_done,
+        row.bytes_total,
+        row.conversations_done,
+        row.conversations_total,
+    )
+    return ProfileStatus(
+        user_id=profile,
+        status=row.import_status,
+        processing_started_at=row.processing_started_at,
+        heartbeat_at=row.heartbeat_at,
+        finished_at=row.finished_at,
+        elapsed_minutes=verdict.elapsed_minutes,
+        stale=verdict.stale,
+        stale_at=verdict.stale_at,
+        source_path=row.source_path,
+        source_name=row.source_name,
+        stage=row.stage,
+        progress=progress if row.import_status == guard.PROCESSING else None,
+        last_error=row.last_error,
+        conversations=conversations,
+        messages=messages,
+        database=app.store.path,
+        last_report=report,
+    )

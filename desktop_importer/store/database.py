@@ -1,0 +1,179 @@
+"""The composition root of the store: the engine, the schema's creation and upgrade, and the
+translation of SQLite's environment failures into sentences for the user."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import sys
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session
+
+from desktop_importer import paths
+from desktop_importer.errors import EnvironmentProblem
+from desktop_importer.store.models import Base, Setting
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _environment_sentence(error: BaseException, db_path: Path) -> str | None:
+    """The user's sentence for a SQLite failure that is the environment's, or None for a bug."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            f"The archive database is locked by another program ({db_path}); "
+            "close that program and try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"The archive database is read-only ({db_path}); it cannot be written to."
+    if "disk is full" in text or "database or disk is full" in text:
+        return "The disk is full: free some space and try the import again."
+    if "unable to open" in text:
+        return f"The archive database cannot be opened at {db_path}."
+    if "disk i/o error" in text:
+        return f"A disk error stopped the archive database at {db_path}."
+    if "not a database" in text or "malformed" in text:
+        return f"The archive database at {db_path} is damaged or is not an archive database."
+    return None
+
+
+@contextlib.contextmanager
+def environment_errors(db_path: Path) -> Iterator[None]:
+    """Turn SQLite's environment failures (locked, read-only, full, damaged) into
+    EnvironmentProblem; let anything else through as the bug it is."""
+    try:
+        yield
+    except (OperationalError, DatabaseError, sqlite3.OperationalError, sqlite3.DatabaseError) as e:
+        sentence = _environment_sentence(e, db_path)
+        if sentence is None:
+            raise
+        raise EnvironmentProblem(sentence) from e
+
+
+@contextlib.contextmanager
+def _exclusive_file_lock(lock_path: Path) -> Iterator[None]:
+    """An OS-level lock across processes, for the one-time schema work at start-up."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _build_engine(db_path: Path, *, read_only: bool = False) -> Engine:
+    if read_only:
+        url = f"sqlite+pysqlite:///file:{db_path}?mode=ro&uri=true"
+    else:
+        url = f"sqlite+pysqlite:///{db_path}"
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transactions away from Python's sqlite3 module, which would only BEGIN before
+        # the first write and so leave a read-then-write unprotected (SQLAlchemy's recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers take the write lock up front, so a claim's read and write are one unit and
+        # a lock upgrade can never deadlock; readers stay deferred and never block writers.
+        deferred = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _prepare_schema(engine: Engine, db_path: Path) -> None:
+    # Pragmas that refuse to run inside a transaction go through the driver's own connection.
+    raw = engine.raw_connection()
+    try:
+        raw.execute("PRAGMA journal_mode = WAL")
+        found = int(raw.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        raw.close()
+    if found > SCHEMA_VERSION:
+        raise EnvironmentProblem(
+            f"The archive at {db_path} was written by a newer version of Desktop Importer "
+            f"(schema {found}, this version knows {SCHEMA_VERSION}); update the app to open it."
+        )
+    if found == SCHEMA_VERSION:
+        return
+    with engine.begin() as connection:
+        log.info("Upgrading the archive schema from version %d to %d", found, SCHEMA_VERSION)
+        if found < 1:
+            Base.metadata.create_all(connection)
+        connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+class Store:
+    """The opened archive: a write engine (BEGIN IMMEDIATE) and a read engine (deferred)."""
+
+    def __init__(self, engine: Engine, db_path: Path) -> None:
+        self.engine = engine
+        self.reader = engine.execution_options(read_only=True)
+        self.path = db_path
+
+    def write(self) -> contextlib.AbstractContextManager[Session]:
+        """A session in one write transaction: committed on success, rolled back otherwise."""
+        return _transaction(Session(self.engine, expire_on_commit=False), self.path)
+
+    def read(self) -> contextlib.AbstractContextManager[Session]:
+        """A session in one read transaction (a consistent snapshot; never takes the write lock)."""
+        return _transaction(Session(self.reader, expire_on_commit=False), self.path)
+
+    def stored_settings(self) -> dict[str, str]:
+        with self.read() as session:
+            return {row.key: row.value for row in session.scalars(select(Setting))}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@contextlib.contextmanager
+def _transaction(session: Session, db_path: Path) -> Iterator[Session]:
+    with environment_errors(db_path), session, session.begin():
+        yield session
+
+
+def open_store(data_dir: Path | None = None, *, read_only: bool = False) -> Store:
+    """Open (creating or upgrading once, under an exclusive lock) the archive in `data_dir`."""
+    folder = paths.ensure_private_dir(data_dir or paths.data_dir())
+    db_path = folder / paths.DATABASE_NAME
+    with environment_errors(db_path):
+        if read_only:
+            engine = _build_engine(db_path, read_only=True)
+        else:
+            with _exclusive_file_lock(folder / "archive.lock"):
+                paths.touch_private_file(db_path)
+                engine = _build_engine(db_path)
+                try:
+                    _prepare_schema(engine, db_path)
+                except BaseException:
+                    engine.dispose()
+                    raise
+    return Store(engine, db_path)

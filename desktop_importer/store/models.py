@@ -1,0 +1,155 @@
+"""The schema as SQLAlchemy 2.x typed models.
+
+A conversation is stored as immutable versions (`conversations` rows, each with its
+`messages`); `conversation_heads` says which version is visible. An import writes new
+versions that nothing points at, then publishes by moving the heads in one short
+transaction, so a failed, cancelled or killed import changes nothing that was visible.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite itself keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC time")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UserProfile(Base):
+    """One row per profile: the processing guard and what a second window needs to show."""
+
+    __tablename__ = "user_profiles"
+    __table_args__ = (
+        CheckConstraint(
+            "import_status IN ('idle', 'processing', 'complete', 'failed', 'cancelled')",
+            name="import_status_known",
+        ),
+    )
+
+    user_id: Mapped[str] = mapped_column(String, primary_key=True)
+    import_status: Mapped[str] = mapped_column(String, default="idle")
+    processing_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    import_generation: Mapped[int] = mapped_column(Integer, default=0)  # the fencing token
+    owner_host: Mapped[str | None] = mapped_column(String)
+    owner_pid: Mapped[int | None] = mapped_column(Integer)
+    owner_started: Mapped[str | None] = mapped_column(String)  # raw OS start time
+    last_error: Mapped[str | None] = mapped_column(Text)
+    source_path: Mapped[str | None] = mapped_column(Text)
+    source_name: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str | None] = mapped_column(String)
+    bytes_done: Mapped[int] = mapped_column(Integer, default=0)
+    bytes_total: Mapped[int] = mapped_column(Integer, default=0)
+    conversations_done: Mapped[int] = mapped_column(Integer, default=0)
+    conversations_total: Mapped[int | None] = mapped_column(Integer)
+    current_run_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ImportRun(Base):
+    """Every import attempt and, once it ends, its report."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_profiles.user_id"), index=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String)  # processing|complete|failed|cancelled|superseded
+    source_path: Mapped[str] = mapped_column(Text)
+    source_size: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    report_json: Mapped[str | None] = mapped_column(Text)
+
+
+class Conversation(Base):
+    """One version of a conversation, written by one import run."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_user_conv", "user_id", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_profiles.user_id"))
+    conversation_id: Mapped[str] = mapped_column(String)
+    run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    vendor: Mapped[str] = mapped_column(String)
+    title: Mapped[str | None] = mapped_column(Text)
+    create_time: Mapped[float | None] = mapped_column(Float)  # Unix seconds, as exported
+    update_time: Mapped[float | None] = mapped_column(Float)
+    current_node: Mapped[str | None] = mapped_column(String)
+    message_count: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String)
+    raw_json: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed original
+
+
+class ConversationHead(Base):
+    """Which version of each conversation is visible."""
+
+    __tablename__ = "conversation_heads"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_profiles.user_id"), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), unique=True)
+
+
+class Message(Base):
+    """A node of a conversation version's tree; visible through its version's head."""
+
+    __tablename__ = "messages"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    node_id: Mapped[str] = mapped_column(String, primary_key=True)
+    parent_id: Mapped[str | None] = mapped_column(String)
+    position: Mapped[int] = mapped_column(Integer)  # order in the export's mapping
+    path_index: Mapped[int | None] = mapped_column(Integer)  # place on the current path
+    role: Mapped[str | None] = mapped_column(String)
+    author_name: Mapped[str | None] = mapped_column(String)
+    content_type: Mapped[str | None] = mapped_column(String)
+    text: Mapped[str] = mapped_column(Text, default="")
+    create_time: Mapped[float | None] = mapped_column(Float)
+    hidden: Mapped[bool] = mapped_column(default=False)
+    raw_content: Mapped[str | None] = mapped_column(Text)  # content the reader could not read
+
+
+class Setting(Base):
+    """Settings every process must agree on (the stale threshold, size limits)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

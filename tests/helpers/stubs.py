@@ -1,0 +1,50 @@
+"""Fakes the tests share: a clock that moves only when told, progress reporters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop_importer.progress import ProgressUpdate
+
+T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, start: datetime = T0) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+    def set(self, moment: datetime) -> None:
+        self.current = moment
+
+
+class RecordingProgress:
+    def __init__(self) -> None:
+        self.updates: list[ProgressUpdate] = []
+        self.finished = False
+
+    def update(self, progress: ProgressUpdate) -> None:
+        self.updates.append(progress)
+
+    def finish(self) -> None:
+        self.finished = True
+
+
+class ExplodingProgress(RecordingProgress):
+    """Raises half-way, like any reporter bug: the import must still end cleanly."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after = after
+
+    def update(self, progress: ProgressUpdate) -> None:
+        super().update(progress)
+        if len(self.updates) > self.after:
+            raise RuntimeError("progress reporter broke")

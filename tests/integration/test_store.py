@@ -1,0 +1,92 @@
+"""The store: created once, private, in WAL with the right pragmas, and never opened by an
+older app when a newer one wrote it."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import text
+
+from desktop_importer.errors import EnvironmentProblem
+from desktop_importer.store import open_store
+from desktop_importer.store.database import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_archive_is_private_and_in_wal(data_dir: Path) -> None:
+    store = open_store(data_dir)
+    try:
+        with store.write() as session:
+            session.execute(text("INSERT INTO settings (key, value) VALUES ('k', 'v')"))
+        assert mode(data_dir) == 0o700
+        assert mode(store.path) == 0o600
+        wal = store.path.with_name(store.path.name + "-wal")
+        assert wal.exists()
+        assert mode(wal) == 0o600
+        with store.read() as session:
+            assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert session.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+            assert session.execute(text("PRAGMA user_version")).scalar() == SCHEMA_VERSION
+    finally:
+        store.close()
+
+
+def test_the_data_dir_override_is_honoured(data_dir: Path) -> None:
+    from desktop_importer.service import open_app
+
+    app = open_app()
+    try:
+        assert app.store.path == data_dir / "archive.sqlite3"
+    finally:
+        app.close()
+
+
+def test_an_archive_from_a_newer_version_is_refused_untouched(data_dir: Path) -> None:
+    open_store(data_dir).close()
+    db = data_dir / "archive.sqlite3"
+    with sqlite3.connect(db) as raw:
+        raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.close()
+    before = db.read_bytes()
+    with pytest.raises(EnvironmentProblem, match="written by a newer version of Desktop Importer"):
+        open_store(data_dir)
+    assert db.read_bytes() == before
+
+
+def test_opening_again_keeps_the_data(data_dir: Path) -> None:
+    store = open_store(data_dir)
+    with store.write() as session:
+        session.execute(text("INSERT INTO settings (key, value) VALUES ('k', 'v')"))
+    store.close()
+    again = open_store(data_dir)
+    try:
+        assert again.stored_settings() == {"k": "v"}
+    finally:
+        again.close()
+
+
+def test_a_file_that_is_not_a_database_gets_a_sentence(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "archive.sqlite3").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(EnvironmentProblem, match="damaged or is not an archive database"):
+        open_store(data_dir)
+
+
+def test_a_read_only_connection_refuses_writes_with_a_sentence(data_dir: Path) -> None:
+    open_store(data_dir).close()
+    store = open_store(data_dir, read_only=True)
+    try:
+        with pytest.raises(EnvironmentProblem, match="read-only"), store.write() as session:
+            session.execute(text("INSERT INTO settings (key, value) VALUES ('k', 'v')"))
+    finally:
+        store.close()

@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -19,12 +19,11 @@ from desktop_importer.errors import EnvironmentProblem
 from desktop_importer.store.models import Base, Setting
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -108,6 +107,15 @@ def _build_engine(db_path: Path, *, read_only: bool = False) -> Engine:
     return engine
 
 
+def _create_version_1(connection: Connection) -> None:
+    Base.metadata.create_all(connection)
+
+
+# MIGRATIONS[n] upgrades a schema of version n to n + 1; append, never edit.
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_version_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
 def _prepare_schema(engine: Engine, db_path: Path) -> None:
     # Pragmas that refuse to run inside a transaction go through the driver's own connection.
     raw = engine.raw_connection()
@@ -125,8 +133,8 @@ def _prepare_schema(engine: Engine, db_path: Path) -> None:
         return
     with engine.begin() as connection:
         log.info("Upgrading the archive schema from version %d to %d", found, SCHEMA_VERSION)
-        if found < 1:
-            Base.metadata.create_all(connection)
+        for step in MIGRATIONS[found:]:
+            step(connection)
         connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -162,14 +170,21 @@ def _transaction(session: Session, db_path: Path) -> Iterator[Session]:
 
 def open_store(data_dir: Path | None = None, *, read_only: bool = False) -> Store:
     """Open (creating or upgrading once, under an exclusive lock) the archive in `data_dir`."""
-    folder = paths.ensure_private_dir(data_dir or paths.data_dir())
+    folder = data_dir or paths.data_dir()
     db_path = folder / paths.DATABASE_NAME
+    try:
+        paths.ensure_private_dir(folder)
+        if not read_only:
+            paths.touch_private_file(db_path)
+    except OSError as e:
+        raise EnvironmentProblem(
+            f"The archive database cannot be opened at {db_path} ({e.strerror or e})."
+        ) from e
     with environment_errors(db_path):
         if read_only:
             engine = _build_engine(db_path, read_only=True)
         else:
             with _exclusive_file_lock(folder / "archive.lock"):
-                paths.touch_private_file(db_path)
                 engine = _build_engine(db_path)
                 try:
                     _prepare_schema(engine, db_path)

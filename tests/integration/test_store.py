@@ -90,3 +90,28 @@ def test_a_read_only_connection_refuses_writes_with_a_sentence(data_dir: Path) -
             session.execute(text("INSERT INTO settings (key, value) VALUES ('k', 'v')"))
     finally:
         store.close()
+
+
+def test_an_upgrade_step_runs_once_and_moves_the_version(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import Connection
+
+    from desktop_importer.store import database
+
+    open_store(data_dir).close()  # an archive at the current version
+    runs: list[int] = []
+
+    def add_column(connection: Connection) -> None:
+        runs.append(1)
+        connection.exec_driver_sql("ALTER TABLE settings ADD COLUMN note TEXT")
+
+    monkeypatch.setattr(database, "MIGRATIONS", [*database.MIGRATIONS, add_column])
+    monkeypatch.setattr(database, "SCHEMA_VERSION", len(database.MIGRATIONS))
+    for _ in range(3):
+        open_store(data_dir).close()
+    assert runs == [1]
+    with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
+        assert raw.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION + 1,)
+        assert "note" in [row[1] for row in raw.execute("PRAGMA table_info(settings)")]
+    raw.close()

@@ -1,0 +1,228 @@
+"""The installed `desktop-importer` command, run as a user would: exit codes, JSON, sentences."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pty
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_importer.cli import build_parser
+from tests.helpers.exports import chatgpt_zip, conversations, write_zip
+
+CLI = str(Path(sys.executable).with_name("desktop-importer"))
+
+
+def run(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir), **env}
+    return subprocess.run(
+        [CLI, *args], capture_output=True, text=True, env=environ, timeout=120, check=False
+    )
+
+
+def run_json(*args: str, data_dir: Path) -> tuple[int, dict[str, Any]]:
+    done = run(*args, "--json", data_dir=data_dir)
+    assert "Traceback" not in done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    return chatgpt_zip(tmp_path / "My Export ✓.zip", conversations(3))
+
+
+def test_import_reports_in_json_and_in_words(data_dir: Path, export: Path) -> None:
+    code, body = run_json("import", str(export), data_dir=data_dir)
+    assert code == 0
+    assert body == {
+        "status": "complete",
+        "conversations": 3,
+        "messages": 6,
+        "added": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "skippedDetails": [],
+        "unreadContent": {},
+    }
+    again = run("import", str(export), data_dir=data_dir)
+    assert again.returncode == 0
+    assert again.stdout.strip() == (
+        "Imported 3 conversations (6 messages): nothing new, 3 unchanged, 0 skipped."
+    )
+
+
+def test_status_gives_every_key_of_the_contract(data_dir: Path, export: Path) -> None:
+    run("import", str(export), data_dir=data_dir)
+    code, body = run_json("status", data_dir=data_dir)
+    assert code == 0
+    for key in ("status", "processingStartedAt", "heartbeatAt", "elapsedMinutes", "stale",
+                "source", "stage", "progress", "lastError", "conversations", "messages",
+                "database"):  # fmt: skip
+        assert key in body
+    assert (body["status"], body["conversations"], body["messages"]) == ("complete", 3, 6)
+    assert body["processingStartedAt"].endswith("Z")
+    assert body["database"] == str(data_dir / "archive.sqlite3")
+    assert body["source"]["name"] == export.name
+    human = run("status", data_dir=data_dir).stdout
+    assert "Profile default: complete" in human
+    assert "3 conversations, 6 messages" in human
+
+
+def test_profiles_are_separate_archives(data_dir: Path, export: Path) -> None:
+    run("import", str(export), "--profile", "work", data_dir=data_dir)
+    assert run_json("status", "--profile", "work", data_dir=data_dir)[1]["conversations"] == 3
+    assert run_json("status", data_dir=data_dir)[1]["conversations"] == 0
+
+
+@pytest.mark.parametrize(
+    ("make", "sentence"),
+    [
+        (lambda d: d / "missing.zip", "does not exist."),
+        (lambda d: d, "is a folder; choose the export's .zip file itself."),
+    ],
+)
+def test_paths_that_fail_the_pre_checks_exit_66_and_touch_nothing(
+    data_dir: Path, tmp_path: Path, make: Any, sentence: str
+) -> None:
+    code, body = run_json("import", str(make(tmp_path)), data_dir=data_dir)
+    assert code == 66
+    assert body["status"] == "failed"
+    assert body["error"].endswith(sentence)
+    assert run_json("status", data_dir=data_dir)[1]["status"] == "idle"
+
+
+@pytest.mark.parametrize(
+    ("members", "sentence"),
+    [
+        (None, "neither a ZIP archive nor a conversations.json file"),
+        (
+            {"user.json": {}},
+            "has no conversation data (no conversations.json); it contains user.json.",
+        ),
+        ({"conversations.json": '[{"id": "x", "mapping": {'}, "is not valid JSON"),
+        ({"conversations.json": [{"id": 1}]}, "Not one of the 1 conversations"),
+    ],
+)
+def test_unusable_exports_exit_65_with_one_sentence(
+    data_dir: Path, tmp_path: Path, members: dict[str, Any] | None, sentence: str
+) -> None:
+    path = tmp_path / "bad.zip"
+    if members is None:
+        path.write_text("just some text")
+    else:
+        write_zip(path, members)
+    done = run("import", str(path), data_dir=data_dir)
+    assert done.returncode == 65
+    assert sentence in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+    state = run_json("status", data_dir=data_dir)[1]
+    assert state["status"] in ("idle", "failed")
+    assert state["conversations"] == 0
+
+
+def test_a_failure_after_the_claim_is_recorded_for_the_user(data_dir: Path, tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "bad.zip", {"conversations.json": '[{"id": "x", "mapping": {'})
+    run("import", str(path), data_dir=data_dir)
+    state = run_json("status", data_dir=data_dir)[1]
+    assert state["status"] == "failed"
+    assert "is not valid JSON" in state["lastError"]
+
+
+def test_an_archive_that_cannot_be_opened_exits_74(data_dir: Path, export: Path) -> None:
+    (data_dir / "archive.sqlite3").mkdir(parents=True)  # a folder where the database should be
+    done = run("import", str(export), data_dir=data_dir)
+    assert done.returncode == 74
+    assert done.stderr.strip().startswith("The archive database cannot be opened at")
+
+
+def test_an_archive_from_a_newer_version_exits_74(data_dir: Path, export: Path) -> None:
+    run("status", data_dir=data_dir)
+    with sqlite3.connect(data_dir / "archive.sqlite3") as db:
+        db.execute("PRAGMA user_version = 99")
+    db.close()
+    code, body = run_json("import", str(export), data_dir=data_dir)
+    assert code == 74
+    assert "newer version of Desktop Importer" in body["error"]
+
+
+def test_ctrl_c_cancels_at_the_next_batch_and_exits_130(data_dir: Path, tmp_path: Path) -> None:
+    first = chatgpt_zip(tmp_path / "first.zip", conversations(2, prefix="kept"))
+    run("import", str(first), data_dir=data_dir)
+    big = chatgpt_zip(tmp_path / "big.zip", conversations(3000))
+    master, slave = pty.openpty()  # a terminal on stderr, so the progress bar is drawn
+    environ = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir),
+               "DESKTOP_IMPORTER_BATCH_CONVERSATIONS": "1"}  # fmt: skip
+    child = subprocess.Popen(
+        [CLI, "import", str(big)], stdout=subprocess.DEVNULL, stderr=slave, env=environ
+    )
+    os.close(slave)
+    seen = b""
+    while b"reading:" not in seen:
+        seen += os.read(master, 4096)
+    child.send_signal(signal.SIGINT)
+    child.wait(timeout=120)
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert child.returncode == 130
+    assert b"Import cancelled; the archive is unchanged." in seen
+    state = run_json("status", data_dir=data_dir)[1]
+    assert (state["status"], state["conversations"]) == ("cancelled", 2)
+
+
+def test_every_command_has_help(data_dir: Path) -> None:
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands: dict[str, argparse.ArgumentParser] = action.choices
+    assert set(commands) >= {"import", "status"}
+    for name, sub in commands.items():
+        assert sub.description, f"{name} has no description"
+        done = run(name, "--help", data_dir=data_dir)
+        assert done.returncode == 0
+        assert f"usage: desktop-importer {name}" in done.stdout
+        assert "--profile" in done.stdout
+        assert "--json" in done.stdout
+
+
+def test_the_headless_path_never_imports_qt(data_dir: Path, export: Path) -> None:
+    script = (
+        "import sys; sys.modules['PySide6'] = None\n"
+        "from desktop_importer.cli import main\n"
+        f"code = main(['import', {str(export)!r}, '--json'])\n"
+        "assert not [m for m in sys.modules if m.startswith('PySide6.')]\n"
+        "raise SystemExit(code)\n"
+    )
+    environ = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environ, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == 3
+
+
+def test_the_log_is_private_and_never_holds_conversation_text(data_dir: Path, export: Path) -> None:
+    run("import", str(export), data_dir=data_dir)
+    log_file = data_dir / "logs" / "desktop-importer.log"
+    logged = log_file.read_text()
+    assert "Import 1 of profile default started" in logged
+    assert "complete" in logged
+    assert "conv 0 turn" not in logged
+    assert "Title of" not in logged
+    assert (log_file.stat().st_mode & 0o777) == 0o600
+    assert (log_file.parent.stat().st_mode & 0o777) == 0o700

@@ -1,0 +1,174 @@
+"""Concurrency claims proven with real processes: races, start-up, a live import, SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.exports import chatgpt_zip, conversations
+
+SPAWN = multiprocessing.get_context("spawn")
+CLI = str(Path(sys.executable).with_name("desktop-importer"))
+ROOT = Path(__file__).resolve().parents[2]
+WORKERS = 8
+
+
+def drain(queue: Any, count: int) -> list[Any]:
+    return [queue.get(timeout=120) for _ in range(count)]
+
+
+def run_all(processes: list[Any]) -> None:
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=180)
+        assert process.exitcode == 0
+
+
+def cli(
+    *args: str, data_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir), **(env or {})}
+    return subprocess.run(
+        [CLI, *args], capture_output=True, text=True, env=environ, timeout=120, check=False
+    )
+
+
+def test_eight_processes_racing_for_one_profile_have_one_winner_per_round(data_dir: Path) -> None:
+    from tests.helpers.workers import claim_rounds
+
+    rounds = 12
+    barrier, results = SPAWN.Barrier(WORKERS), SPAWN.Queue()
+    run_all(
+        [
+            SPAWN.Process(target=claim_rounds, args=(str(data_dir), rounds, barrier, results))
+            for _ in range(WORKERS)
+        ]
+    )
+    outcomes = drain(results, WORKERS * rounds)
+    assert not [o for o in outcomes if o[1].startswith("error")]
+    per_round = Counter(round_ for round_, outcome in outcomes if outcome == "won")
+    assert per_round == dict.fromkeys(range(rounds), 1)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_eight_processes_opening_a_brand_new_data_folder_all_succeed(
+    tmp_path: Path, attempt: int
+) -> None:
+    from tests.helpers.workers import open_fresh
+
+    folder = tmp_path / f"fresh-{attempt}" / "nested"
+    barrier, results = SPAWN.Barrier(WORKERS), SPAWN.Queue()
+    run_all(
+        [
+            SPAWN.Process(target=open_fresh, args=(str(folder), barrier, results))
+            for _ in range(WORKERS)
+        ]
+    )
+    assert drain(results, WORKERS) == ["ok idle"] * WORKERS
+    with sqlite3.connect(folder / "archive.sqlite3") as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_a_live_import_elsewhere_makes_the_cli_answer_75_with_its_minutes(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from tests.helpers.workers import hold_import
+
+    held = chatgpt_zip(tmp_path / "held.zip", conversations(3))
+    other = chatgpt_zip(tmp_path / "other.zip", conversations(2, prefix="other"))
+    ready, release, results = SPAWN.Event(), SPAWN.Event(), SPAWN.Queue()
+    holder = SPAWN.Process(
+        target=hold_import, args=(str(data_dir), str(held), 7, ready, release, results)
+    )
+    holder.start()
+    try:
+        assert ready.wait(120)
+        rejected = cli("import", str(other), "--json", data_dir=data_dir)
+        assert rejected.returncode == 75, rejected.stderr
+        assert json.loads(rejected.stdout) == {
+            "error": "Import already in progress. Please wait for it to complete.",
+            "status": "processing",
+            "elapsedMinutes": 7,
+        }
+        human = cli("import", str(other), data_dir=data_dir)
+        assert human.returncode == 75
+        assert human.stderr.strip() == (
+            "Import already in progress. Please wait for it to complete. "
+            "(It started 7 minutes ago.)"
+        )
+        status = json.loads(cli("status", "--json", data_dir=data_dir).stdout)
+        assert (status["status"], status["elapsedMinutes"], status["stale"]) == (
+            "processing",
+            7,
+            False,
+        )
+        assert status["source"]["name"] == "held.zip"
+    finally:
+        release.set()
+        holder.join(timeout=120)
+    assert results.get(timeout=10) == "added 3"
+    after = cli("import", str(other), "--json", data_dir=data_dir)
+    assert after.returncode == 0
+    assert json.loads(after.stdout)["added"] == 2
+
+
+def archive_dump(db_path: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db_path) as db:
+        return db.execute(
+            "SELECT h.conversation_id, c.title, m.node_id, m.text, m.path_index "
+            "FROM conversation_heads h JOIN conversations c ON c.id = h.version_id "
+            "JOIN messages m ON m.version_id = c.id ORDER BY 1, 3"
+        ).fetchall()
+
+
+@pytest.mark.parametrize(
+    "kill_at",
+    [
+        "update:1",  # claimed, before the first batch
+        "update:4",  # between batches
+        "sql:INSERT INTO messages:3",  # inside a batch transaction, before its commit
+        "sql:INSERT INTO conversation_heads:1",  # inside the publish transaction
+    ],
+)
+def test_a_sigkilled_import_leaves_the_archive_as_it_was(
+    data_dir: Path, tmp_path: Path, kill_at: str
+) -> None:
+    first = chatgpt_zip(tmp_path / "first.zip", conversations(4))
+    second = chatgpt_zip(tmp_path / "second.zip", conversations(30, prefix="second"))
+    assert cli("import", str(first), data_dir=data_dir).returncode == 0
+    db_path = data_dir / "archive.sqlite3"
+    before = archive_dump(db_path)
+
+    env = {
+        **os.environ,
+        "DESKTOP_IMPORTER_DATA_DIR": str(data_dir),
+        "DESKTOP_IMPORTER_BATCH_CONVERSATIONS": "2",
+    }
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(second), kill_at],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert child.returncode == -9, child.stderr
+
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert archive_dump(db_path) == before
+    status = json.loads(cli("status", "--json", data_dir=data_dir).stdout)
+    assert (status["status"], status["stale"]) == ("processing", True)
+
+    retry = cli("import", str(second), "--json", data_dir=data_dir)
+    assert retry.returncode == 0, retry.stderr
+    assert "Stuck import detected (0 min), allowing retry for user default" in retry.stderr
+    assert json.loads(retry.stdout)["added"] == 30
+    assert len({row[0] for row in archive_dump(db_path)}) == 34

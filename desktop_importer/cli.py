@@ -7,15 +7,18 @@ into a sentence and an exit code (../shared/DESIGN.md, "The command line").
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import signal
 import sys
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_importer import __version__, logs
+from desktop_importer import __version__, browse, logs
+from desktop_importer.clock import iso_z
 from desktop_importer.errors import (
     EXIT_CANCELLED,
     EXIT_OK,
@@ -24,10 +27,16 @@ from desktop_importer.errors import (
     ImportAlreadyRunning,
     ImportCancelled,
 )
-from desktop_importer.service import DEFAULT_PROFILE, open_app, profile_status, start_import
+from desktop_importer.service import (
+    DEFAULT_PROFILE,
+    App,
+    open_app,
+    profile_status,
+    start_import,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from types import FrameType
 
     from desktop_importer.progress import ProgressUpdate
@@ -115,36 +124,23 @@ class _CancelOnInterrupt:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    app = open_app()
-    try:
-        progress = TextBar(sys.stderr) if not args.json and sys.stderr.isatty() else None
-        with _CancelOnInterrupt() as interrupt:
-            report = start_import(
-                app,
-                Path(args.path),
-                profile=args.profile,
-                progress=progress,
-                cancel=interrupt.requested.is_set,
-            )
-    finally:
-        app.close()
-    lines = [report.summary()]
-    if report.skipped_details:
-        first = report.skipped_details[0]
-        lines.append(f"Skipped {first.conversation_id or 'a conversation'}: {first.reason}.")
-    if report.unread_content:
-        kinds = ", ".join(f"{k} ({n})" for k, n in sorted(report.unread_content.items()))
-        lines.append(f"Kept without reading: {kinds}.")
+    progress = TextBar(sys.stderr) if not args.json and sys.stderr.isatty() else None
+    with _app() as app, _CancelOnInterrupt() as interrupt:
+        report = start_import(
+            app,
+            Path(args.path),
+            profile=args.profile,
+            progress=progress,
+            cancel=interrupt.requested.is_set,
+        )
+    lines = [report.summary(), *report.details()]
     _emit(args, report.to_json(), "\n".join(lines))
     return EXIT_OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    app = open_app()
-    try:
+    with _app() as app:
         state = profile_status(app, args.profile)
-    finally:
-        app.close()
     lines = [f"Profile {state.user_id}: {state.status}"]
     if state.processing:
         progress = state.progress
@@ -165,6 +161,95 @@ def cmd_status(args: argparse.Namespace) -> int:
     )
     _emit(args, state.to_json(), "\n".join(lines))
     return EXIT_OK
+
+
+def _when(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return iso_z(datetime.fromtimestamp(seconds, UTC))
+
+
+def cmd_conversations(args: argparse.Namespace) -> int:
+    with _app() as app:
+        found = browse.list_conversations(app, args.profile)
+    body = {
+        "conversations": [
+            {
+                "id": c.conversation_id,
+                "title": c.title,
+                "vendor": c.vendor,
+                "createTime": _when(c.create_time),
+                "updateTime": _when(c.update_time),
+                "messageCount": c.message_count,
+            }
+            for c in found
+        ]
+    }
+    lines = [
+        f"{(_when(c.update_time) or _when(c.create_time) or '-')[:10]}  {c.vendor:<7}  "
+        f"{c.title or '(untitled)'}  ({c.message_count:,} messages)  {c.conversation_id}"
+        for c in found
+    ] or [f"The archive of profile {args.profile} is empty."]
+    _emit(args, body, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _app() as app:
+        view = browse.show_conversation(
+            app, args.id, args.profile, include_hidden=args.include_hidden
+        )
+    body = {
+        "id": view.summary.conversation_id,
+        "title": view.summary.title,
+        "messages": [
+            {
+                "id": m.node_id,
+                "role": m.role,
+                "contentType": m.content_type,
+                "text": m.text,
+                "createTime": _when(m.create_time),
+                "hidden": m.hidden,
+            }
+            for m in view.messages
+        ],
+    }
+    blocks = [view.summary.title or "(untitled)"]
+    for m in view.messages:
+        blocks.append(f"{m.role}{' (hidden)' if m.hidden else ''}:\n{m.text}")
+    _emit(args, body, "\n\n".join(blocks))
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _app() as app:
+        hits = browse.search_archive(app, args.query, args.profile, limit=args.limit)
+    body = {
+        "query": args.query,
+        "results": [
+            {
+                "id": h.conversation_id,
+                "title": h.title,
+                "snippet": h.snippet,
+                "messageId": h.node_id,
+            }
+            for h in hits
+        ],
+    }
+    lines = [f"{h.title or '(untitled)'}  {h.conversation_id}\n    {h.snippet}" for h in hits] or [
+        f"Nothing in the archive matches {args.query!r}."
+    ]
+    _emit(args, body, "\n".join(lines))
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _app() -> Iterator[App]:
+    app = open_app()
+    try:
+        yield app
+    finally:
+        app.close()
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -203,6 +288,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(status)
     status.set_defaults(handler=cmd_status)
+
+    listing = commands.add_parser(
+        "conversations",
+        help="list the imported conversations",
+        description="List the profile's conversations, most recently updated first.",
+    )
+    _add_common(listing)
+    listing.set_defaults(handler=cmd_conversations)
+
+    show = commands.add_parser(
+        "show",
+        help="print one conversation",
+        description="Print a conversation's current branch, oldest message first, as the "
+        "vendor's app shows it. Exit code 1 if there is no such conversation.",
+    )
+    show.add_argument("id", help="the conversation's id (see `conversations`)")
+    show.add_argument(
+        "--all",
+        dest="include_hidden",
+        action="store_true",
+        help="also print hidden messages (system, tool calls) and tool output",
+    )
+    _add_common(show)
+    show.set_defaults(handler=cmd_show)
+
+    search = commands.add_parser(
+        "search",
+        help="full-text search over the archive",
+        description="Search titles and message text; best matches first, one line per "
+        "conversation with a snippet. Every word must occur; the last may be a word's start.",
+    )
+    search.add_argument("query", help="the words to look for")
+    search.add_argument("--limit", type=int, default=20, help="at most this many results")
+    _add_common(search)
+    search.set_defaults(handler=cmd_search)
     return parser
 
 

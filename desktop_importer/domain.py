@@ -21,6 +21,7 @@ class ParsedMessage:
     create_time: float | None
     hidden: bool
     raw_content: str | None = None  # kept when the reader could not read the content
+    in_export: bool = True  # False: an earlier export had this node, the newer one does not
 
 
 @dataclass(frozen=True)

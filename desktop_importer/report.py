@@ -24,6 +24,8 @@ class ImportReport:
     skipped_details: list[SkippedConversation] = field(default_factory=list)
     messages: int = 0
     unread_content: Counter[str] = field(default_factory=Counter)
+    media_files: int = 0
+    media_bytes: int = 0
     status: str = "complete"
 
     @property
@@ -51,6 +53,7 @@ class ImportReport:
                 {"id": s.conversation_id, "reason": s.reason} for s in self.skipped_details
             ],
             "unreadContent": dict(sorted(self.unread_content.items())),
+            "media": {"files": self.media_files, "bytes": self.media_bytes, "kept": 0},
         }
 
     def summary(self) -> str:
@@ -63,6 +66,25 @@ class ImportReport:
             f"{change}, {self.unchanged:,} unchanged, {self.skipped:,} skipped."
         )
         return line
+
+    def details(self) -> list[str]:
+        """The lines that follow the summary: what was skipped, unread, or not kept."""
+        lines: list[str] = []
+        for skipped in self.skipped_details[:5]:
+            lines.append(
+                f"Skipped {skipped.conversation_id or 'a conversation'}: {skipped.reason}."
+            )
+        if self.skipped > 5:
+            lines.append(f"… and {self.skipped - 5:,} more skipped (see --json).")
+        if self.unread_content:
+            kinds = ", ".join(f"{k} ({n:,})" for k, n in sorted(self.unread_content.items()))
+            lines.append(f"Kept without reading (unknown content): {kinds}.")
+        if self.media_files:
+            lines.append(
+                f"{self.media_files:,} media files (uploads, images, documents) were counted "
+                "but not kept; keeping them comes in a later version."
+            )
+        return lines
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from desktop_importer.errors import (
     ImportSuperseded,
     InvalidExport,
 )
+from desktop_importer.merge import merge
 from desktop_importer.owner import Owner, current_owner, owner_alive
 from desktop_importer.progress import NullProgress, ProgressReporter, ProgressUpdate
 from desktop_importer.readers import parse_conversation
@@ -112,7 +113,7 @@ class _ImportJob:
         self.export = export
         self.progress = progress
         self.cancel = cancel
-        self.report = ImportReport()
+        self.report = ImportReport(media_files=export.media_files, media_bytes=export.media_bytes)
         self.found = 0
         self.bytes_done = 0
         self.seen: set[str] = set()
@@ -238,7 +239,19 @@ class _ImportJob:
                 session, self.claim.user_id, [c.conversation_id for c in self.batch]
             )
             changed = [c for c in self.batch if self._count(c, existing.get(c.conversation_id))]
-            archive.stage(session, self.claim.user_id, self.claim.run_id, changed)
+            updated = [
+                existing[c.conversation_id].version_id
+                for c in changed
+                if c.conversation_id in existing
+            ]
+            trees = archive.stored_trees(session, updated)
+            merged = [
+                merge(c, *trees[existing[c.conversation_id].version_id])
+                if c.conversation_id in existing
+                else c
+                for c in changed
+            ]
+            archive.stage(session, self.claim.user_id, self.claim.run_id, merged)
         self.batch = []
         self.batch_messages = 0
         self.last_beat = time.monotonic()

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from desktop_importer.domain import ParsedConversation, UnreadableConversation
-from desktop_importer.readers import chatgpt
+from desktop_importer.readers import chatgpt, claude
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ def parse_conversation(obj: Any) -> ParsedConversation:
     try:
         if chatgpt.looks_like(obj):
             return chatgpt.parse(obj)
+        if claude.looks_like(obj):
+            return claude.parse(obj)
     except UnreadableConversation as e:
         e.conversation_id = e.conversation_id or conversation_id
         raise
@@ -39,10 +41,6 @@ def parse_conversation(obj: Any) -> ParsedConversation:
         raise UnreadableConversation(
             f"the reader failed on it ({type(e).__name__})", conversation_id
         ) from e
-    if "chat_messages" in obj:
-        raise UnreadableConversation(
-            "it is a Claude conversation, which this version cannot read yet", conversation_id
-        )
     raise UnreadableConversation(
         "it holds no messages (neither a ChatGPT mapping nor Claude chat_messages)",
         conversation_id,

@@ -67,19 +67,88 @@ def _multimodal_text(content: Mapping[str, Any]) -> str:
     return "\n".join(pieces)
 
 
+def unsupported(kind: str) -> str:
+    """What is shown for content this version cannot read; the content itself is kept raw."""
+    return f"[unsupported content: {kind}]"
+
+
+def _join(*pieces: Any) -> str:
+    return "\n".join(p for p in pieces if isinstance(p, str) and p)
+
+
+def _code(content: Mapping[str, Any]) -> str:
+    code = _text(content.get("text")) or ""
+    language = _text(content.get("language"))
+    if language and language != "unknown":
+        return f"```{language}\n{code}\n```"
+    return code
+
+
+def _thoughts(content: Mapping[str, Any]) -> str:
+    thoughts = content.get("thoughts")
+    if not isinstance(thoughts, list):
+        return ""
+    return "\n\n".join(
+        _join(t.get("summary"), t.get("content")) for t in thoughts if isinstance(t, dict)
+    )
+
+
+def _quote(content: Mapping[str, Any]) -> str:
+    quoted = "\n".join(f"> {line}" for line in (_text(content.get("text")) or "").splitlines())
+    source = _join(content.get("title"), content.get("url"))
+    return _join(quoted, f"— {source.replace(chr(10), ', ')}" if source else None)
+
+
+def _webpage(content: Mapping[str, Any]) -> str:
+    return _join(
+        content.get("title"), content.get("url"), content.get("text") or content.get("snippet")
+    )
+
+
+def _custom_instructions(content: Mapping[str, Any]) -> str:
+    profile = _text(content.get("user_profile"))
+    instructions = _text(content.get("user_instructions"))
+    sections = [
+        f"About me:\n{profile}" if profile else None,
+        f"How to respond:\n{instructions}" if instructions else None,
+    ]
+    return "\n\n".join(s for s in sections if s)
+
+
+def _system_error(content: Mapping[str, Any]) -> str:
+    name, text = _text(content.get("name")), _text(content.get("text"))
+    return f"{name}: {text}" if name and text else (text or name or "")
+
+
 # Where the readable text of each content type is (../shared/EXPORT_FORMATS.md).
 EXTRACTORS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "text": _parts_text,
     "multimodal_text": _multimodal_text,
+    "code": _code,
+    "execution_output": lambda c: _text(c.get("text")) or "",
+    "thoughts": _thoughts,
+    "reasoning_recap": lambda c: _text(c.get("content")) or "",
+    "tether_quote": _quote,
+    "tether_browsing_display": lambda c: _join(c.get("summary"), c.get("result")),
+    "sonic_webpage": _webpage,
+    "user_editable_context": _custom_instructions,
+    "system_error": _system_error,
 }
+
+# Browsing-status messages the ChatGPT UI shows only as a passing "Searching…" line.
+STATUS_NOISE = frozenset({"tether_browsing_display"})
 
 
 def is_hidden(
-    message: Mapping[str, Any] | None, role: str | None, metadata: Mapping[str, Any]
+    message: Mapping[str, Any] | None,
+    role: str | None,
+    metadata: Mapping[str, Any],
+    content_type: str | None = None,
 ) -> bool:
     """What the ChatGPT UI does not show: the null root, system messages other than custom
-    instructions, messages marked visually hidden, and assistant calls into tools."""
-    if message is None:
+    instructions, messages marked visually hidden, assistant calls into tools, and
+    browsing-status noise."""
+    if message is None or content_type in STATUS_NOISE:
         return True
     if metadata.get("is_visually_hidden_from_conversation"):
         return True
@@ -160,7 +229,7 @@ def _message(
     if extractor is not None:
         text = extractor(content)
     else:
-        text = ""
+        text = unsupported(content_type or "(none)")
         raw_content = orjson.dumps(content).decode()
         unread[content_type or "(none)"] += 1
     return ParsedMessage(
@@ -173,6 +242,6 @@ def _message(
         content_type=content_type,
         text=text,
         create_time=_number(message.get("create_time")),
-        hidden=is_hidden(message, role, metadata),
+        hidden=is_hidden(message, role, metadata, content_type),
         raw_content=raw_content,
     )

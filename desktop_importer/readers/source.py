@@ -33,6 +33,8 @@ class ExportFile:
     size: int  # bytes on disk
     members: tuple[str, ...] | None  # conversation files in the ZIP, in order; None: bare JSON
     data_bytes: int  # uncompressed bytes of conversation data, for progress
+    media_files: int = 0  # uploads, generated images, Canvas documents: counted, not kept yet
+    media_bytes: int = 0
 
     @property
     def name(self) -> str:
@@ -108,12 +110,31 @@ def _open_zip(path: Path, size: int) -> ExportFile:
         )
     ((folder, files),) = exports.items()
     members = tuple(folder + base for base in files)
+    media = [info for name, info in infos.items() if _is_media(name, info, folder)]
     for member in members:
         if infos[member].flag_bits & 0x1:
             raise InvalidExport(
                 f"{path.name} is password-protected; export your data again without a password."
             )
-    return ExportFile(path, size, members, sum(infos[m].file_size for m in members))
+    return ExportFile(
+        path,
+        size,
+        members,
+        sum(infos[m].file_size for m in members),
+        len(media),
+        sum(info.file_size for info in media),
+    )
+
+
+def _is_media(name: str, info: zipfile.ZipInfo, folder: str) -> bool:
+    """A file of the export that is not JSON or the HTML viewer: an upload, a generated
+    image, a Canvas document, audio."""
+    parts = name.split("/")
+    if info.is_dir() or not name.startswith(folder) or parts[0] == "__MACOSX":
+        return False
+    if any(p.startswith(".") for p in parts):
+        return False
+    return not name.lower().endswith((".json", ".html"))
 
 
 def _placement(name: str, info: zipfile.ZipInfo) -> tuple[str, str | None]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, text
 
+from desktop_importer.domain import ParsedConversation, ParsedMessage
 from desktop_importer.store.models import Conversation, ConversationHead, Message
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from desktop_importer.domain import ParsedConversation
 
 RAW_COMPRESSION_LEVEL = 1  # most of level 6's saving on JSON at a fraction of its time
 
@@ -92,12 +92,50 @@ def stage(
                     "create_time": m.create_time,
                     "hidden": m.hidden,
                     "raw_content": m.raw_content,
+                    "in_export": m.in_export,
                 }
             )
         written += conv.message_count
     if message_rows:
         session.execute(insert(Message), message_rows)
     return written
+
+
+def stored_trees(
+    session: Session, version_ids: Sequence[int]
+) -> dict[int, tuple[list[ParsedMessage], bytes]]:
+    """The messages and original JSON of stored versions, for merging a newer export in."""
+    if not version_ids:
+        return {}
+    trees: dict[int, tuple[list[ParsedMessage], bytes]] = {
+        version_id: ([], zlib.decompress(raw))
+        for version_id, raw in session.execute(
+            select(Conversation.id, Conversation.raw_json).where(Conversation.id.in_(version_ids))
+        )
+    }
+    rows = session.scalars(
+        select(Message)
+        .where(Message.version_id.in_(version_ids))
+        .order_by(Message.version_id, Message.position)
+    )
+    for row in rows:
+        trees[row.version_id][0].append(
+            ParsedMessage(
+                node_id=row.node_id,
+                parent_id=row.parent_id,
+                position=row.position,
+                path_index=row.path_index,
+                role=row.role,
+                author_name=row.author_name,
+                content_type=row.content_type,
+                text=row.text,
+                create_time=row.create_time,
+                hidden=row.hidden,
+                raw_content=row.raw_content,
+                in_export=row.in_export,
+            )
+        )
+    return trees
 
 
 def publish(session: Session, user_id: str, run_id: int) -> None:

@@ -107,13 +107,50 @@ def _build_engine(db_path: Path, *, read_only: bool = False) -> Engine:
     return engine
 
 
-def _create_version_1(connection: Connection) -> None:
+# Full-text search over message text and conversation titles. External-content FTS5 tables
+# index every version's rows as they are written and forget them as they are deleted, so the
+# index is always in step: a search sees a row only through its conversation's head.
+SEARCH_INDEX_DDL = (
+    "CREATE VIRTUAL TABLE message_fts USING fts5(text, content='messages', "
+    "content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER message_fts_insert AFTER INSERT ON messages BEGIN "
+    "INSERT INTO message_fts (rowid, text) VALUES (new.rowid, new.text); END",
+    "CREATE TRIGGER message_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
+    "END",
+    "CREATE TRIGGER message_fts_update AFTER UPDATE OF text ON messages BEGIN "
+    "INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
+    "INSERT INTO message_fts (rowid, text) VALUES (new.rowid, new.text); END",
+    "CREATE VIRTUAL TABLE title_fts USING fts5(title, content='conversations', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER title_fts_insert AFTER INSERT ON conversations BEGIN "
+    "INSERT INTO title_fts (rowid, title) VALUES (new.id, new.title); END",
+    "CREATE TRIGGER title_fts_delete AFTER DELETE ON conversations BEGIN "
+    "INSERT INTO title_fts (title_fts, rowid, title) VALUES ('delete', old.id, old.title); END",
+)
+
+
+def _create_current(connection: Connection) -> None:
+    """A brand-new archive gets today's schema in one step."""
     Base.metadata.create_all(connection)
+    for statement in SEARCH_INDEX_DDL:
+        connection.exec_driver_sql(statement)
 
 
-# MIGRATIONS[n] upgrades a schema of version n to n + 1; append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_version_1]
-SCHEMA_VERSION = len(MIGRATIONS)
+def _upgrade_1_to_2(connection: Connection) -> None:
+    """Version 2: merged trees remember nodes a newer export lacks; full-text search."""
+    connection.exec_driver_sql(
+        "ALTER TABLE messages ADD COLUMN in_export BOOLEAN NOT NULL DEFAULT 1"
+    )
+    for statement in SEARCH_INDEX_DDL:
+        connection.exec_driver_sql(statement)
+    connection.exec_driver_sql("INSERT INTO message_fts (message_fts) VALUES ('rebuild')")
+    connection.exec_driver_sql("INSERT INTO title_fts (title_fts) VALUES ('rebuild')")
+
+
+# UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
+UPGRADES: list[Callable[[Connection], None]] = [_upgrade_1_to_2]
+SCHEMA_VERSION = 1 + len(UPGRADES)
 
 
 def _prepare_schema(engine: Engine, db_path: Path) -> None:
@@ -133,8 +170,11 @@ def _prepare_schema(engine: Engine, db_path: Path) -> None:
         return
     with engine.begin() as connection:
         log.info("Upgrading the archive schema from version %d to %d", found, SCHEMA_VERSION)
-        for step in MIGRATIONS[found:]:
-            step(connection)
+        if found == 0:
+            _create_current(connection)
+        else:
+            for step in UPGRADES[found - 1 :]:
+                step(connection)
         connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

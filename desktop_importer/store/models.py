@@ -144,6 +144,8 @@ class Message(Base):
     create_time: Mapped[float | None] = mapped_column(Float)
     hidden: Mapped[bool] = mapped_column(default=False)
     raw_content: Mapped[str | None] = mapped_column(Text)  # content the reader could not read
+    # False for a node an earlier export had and the newer one no longer has (kept anyway).
+    in_export: Mapped[bool] = mapped_column(default=True, server_default="1")
 
 
 class Setting(Base):

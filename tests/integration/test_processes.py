@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from desktop_importer.store.database import SCHEMA_VERSION
 from tests.helpers.exports import chatgpt_zip, conversations
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -76,7 +77,7 @@ def test_eight_processes_opening_a_brand_new_data_folder_all_succeed(
     )
     assert drain(results, WORKERS) == ["ok idle"] * WORKERS
     with sqlite3.connect(folder / "archive.sqlite3") as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 

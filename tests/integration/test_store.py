@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,9 +13,6 @@ from sqlalchemy import text
 from desktop_importer.errors import EnvironmentProblem
 from desktop_importer.store import open_store
 from desktop_importer.store.database import SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def mode(path: Path) -> int:
@@ -106,8 +103,8 @@ def test_an_upgrade_step_runs_once_and_moves_the_version(
         runs.append(1)
         connection.exec_driver_sql("ALTER TABLE settings ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(database, "MIGRATIONS", [*database.MIGRATIONS, add_column])
-    monkeypatch.setattr(database, "SCHEMA_VERSION", len(database.MIGRATIONS))
+    monkeypatch.setattr(database, "UPGRADES", [*database.UPGRADES, add_column])
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 1 + len(database.UPGRADES))
     for _ in range(3):
         open_store(data_dir).close()
     assert runs == [1]
@@ -115,3 +112,28 @@ def test_an_upgrade_step_runs_once_and_moves_the_version(
         assert raw.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION + 1,)
         assert "note" in [row[1] for row in raw.execute("PRAGMA table_info(settings)")]
     raw.close()
+
+
+def test_a_version_1_archive_is_upgraded_with_its_data_searchable(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    fixture = Path(__file__).parents[1] / "fixtures" / "archive_v1.sql"
+    with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
+        raw.executescript(fixture.read_text())
+    raw.close()
+    store = open_store(data_dir)
+    try:
+        with store.read() as session:
+            assert session.execute(text("PRAGMA user_version")).scalar() == SCHEMA_VERSION
+            found = session.execute(
+                text(
+                    "SELECT m.text, m.in_export FROM message_fts JOIN messages m "
+                    "ON m.rowid = message_fts.rowid WHERE message_fts MATCH 'hello'"
+                )
+            ).all()
+            assert [tuple(row) for row in found] == [("Hello 0", 1)]
+            titles = session.execute(
+                text("SELECT rowid FROM title_fts WHERE title_fts MATCH 'chat'")
+            ).all()
+            assert len(titles) == 1
+    finally:
+        store.close()

@@ -76,7 +76,7 @@ def test_unknown_content_is_kept_raw_and_counted() -> None:
     extra = node("x", "c1-n1", message("x", "assistant", "", t=9.0, content=content))
     parsed = parse_conversation(conversation("c1", extra_nodes=[extra]))
     kept = next(m for m in parsed.messages if m.node_id == "x")
-    assert kept.text == ""
+    assert kept.text == "[unsupported content: brand_new_thing]"
     assert kept.raw_content is not None
     assert "brand_new_thing" in kept.raw_content
     assert parsed.unread_content == {"brand_new_thing": 1}

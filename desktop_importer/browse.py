@@ -1,0 +1,64 @@
+"""Reading the archive: list conversations, show one, search. Plain functions over the
+same App as imports, so the CLI and the window read alike."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from desktop_importer.errors import UnknownConversation
+from desktop_importer.service import DEFAULT_PROFILE, App
+from desktop_importer.store import queries
+
+TOOL_ROLES = frozenset({"tool"})
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    summary: queries.ConversationSummary
+    messages: list[queries.PathMessage]
+
+
+def list_conversations(
+    app: App, profile: str = DEFAULT_PROFILE
+) -> list[queries.ConversationSummary]:
+    with app.store.read() as session:
+        return queries.list_conversations(session, profile)
+
+
+def show_conversation(
+    app: App, conversation_id: str, profile: str = DEFAULT_PROFILE, *, include_hidden: bool = False
+) -> ConversationView:
+    """The conversation's current path as the vendor's UI shows it; `include_hidden` adds
+    hidden and tool messages."""
+    with app.store.read() as session:
+        found = queries.current_path(session, profile, conversation_id)
+    if found is None:
+        raise UnknownConversation(
+            f"There is no conversation {conversation_id} in the archive of profile {profile}."
+        )
+    summary, messages = found
+    if not include_hidden:
+        messages = [m for m in messages if not m.hidden and m.role not in TOOL_ROLES]
+    return ConversationView(summary, messages)
+
+
+def fts_query(words: str) -> str | None:
+    """The user's words as a safe FTS5 query: every word must occur, the last may be the
+    start of a word (as when typing); FTS5 operators in the input are taken literally."""
+    tokens = re.findall(r"\w+", words)
+    if not tokens:
+        return None
+    quoted = [f'"{token}"' for token in tokens]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search_archive(
+    app: App, words: str, profile: str = DEFAULT_PROFILE, *, limit: int = 20
+) -> list[queries.SearchHit]:
+    match = fts_query(words)
+    if match is None:
+        return []
+    with app.store.read() as session:
+        return queries.search(session, profile, match, limit)

@@ -1,0 +1,161 @@
+"""A Claude (claude.ai) conversation object to a ParsedConversation.
+
+Messages form a tree through `parent_message_uuid` in newer exports; older ones are a plain
+list, read as a single branch in file order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from desktop_importer.domain import ParsedConversation, ParsedMessage, UnreadableConversation
+from desktop_importer.readers.chatgpt import unsupported
+from desktop_importer.readers.tree import current_path
+
+VENDOR = "claude"
+ROLES = {"human": "user", "assistant": "assistant"}
+
+
+def looks_like(obj: Mapping[str, Any]) -> bool:
+    return isinstance(obj.get("chat_messages"), list)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def timestamp(value: Any) -> float | None:
+    """Unix seconds from an ISO 8601 string, or None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.timestamp() if moment.tzinfo else None
+
+
+def _result_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(
+            b["text"] for b in content if isinstance(b, dict) and isinstance(b.get("text"), str)
+        )
+    return ""
+
+
+def _block_text(block: Mapping[str, Any]) -> str | None:
+    """The readable text of one content block, or None for a type we cannot read."""
+    kind = block.get("type")
+    if kind == "text":
+        return _text(block.get("text")) or ""
+    if kind == "thinking":
+        return f"[thinking]\n{_text(block.get('thinking')) or ''}"
+    if kind == "tool_use":
+        arguments = orjson.dumps(block.get("input")).decode() if "input" in block else ""
+        return f"[tool call: {_text(block.get('name')) or 'tool'}]\n{arguments}".rstrip()
+    if kind == "tool_result":
+        return f"[tool result]\n{_result_text(block.get('content'))}".rstrip()
+    return None
+
+
+def _message_text(message: Mapping[str, Any], unread: Counter[str]) -> tuple[str, str, str | None]:
+    """(text, content type, raw content kept unread) of one chat message."""
+    blocks = [b for b in message.get("content") or [] if isinstance(b, dict)]
+    pieces: list[str] = []
+    kinds: list[str] = []
+    kept: list[Any] = []
+    for block in blocks:
+        kind = _text(block.get("type")) or "(none)"
+        text = _block_text(block)
+        if text is None:
+            unread[kind] += 1
+            kept.append(block)
+            pieces.append(unsupported(kind))
+        elif text:
+            pieces.append(text)
+        if kind not in kinds:
+            kinds.append(kind)
+    if not blocks:
+        pieces.append(_text(message.get("text")) or "")
+    for attachment in message.get("attachments") or []:
+        if isinstance(attachment, dict):
+            name = _text(attachment.get("file_name")) or "attachment"
+            extracted = _text(attachment.get("extracted_content")) or ""
+            pieces.append(f"[attachment: {name}]\n{extracted}".rstrip())
+    for file in message.get("files") or []:
+        if isinstance(file, dict):
+            pieces.append(f"[file: {_text(file.get('file_name')) or 'file'}]")
+    content_type = "+".join(kinds) if kinds and kinds != ["text"] else "text"
+    raw = orjson.dumps(kept).decode() if kept else None
+    return "\n\n".join(p for p in pieces if p), content_type, raw
+
+
+def parse(obj: Mapping[str, Any]) -> ParsedConversation:
+    conversation_id = _text(obj.get("uuid"))
+    if not conversation_id:
+        raise UnreadableConversation("it has no conversation id")
+    chat = [m for m in obj.get("chat_messages") or [] if isinstance(m, dict)]
+    if not chat:
+        raise UnreadableConversation("it has no messages", conversation_id)
+
+    order: list[str] = []
+    parents: dict[str, str | None] = {}
+    times: dict[str, float | None] = {}
+    by_id: dict[str, Mapping[str, Any]] = {}
+    branched = any("parent_message_uuid" in m for m in chat)
+    previous: str | None = None
+    for index, message in enumerate(chat):
+        node_id = _text(message.get("uuid")) or f"{conversation_id}-message-{index}"
+        if node_id in by_id:
+            continue
+        parent = _text(message.get("parent_message_uuid")) if branched else previous
+        order.append(node_id)
+        parents[node_id] = parent if parent != node_id else None
+        times[node_id] = timestamp(message.get("created_at"))
+        by_id[node_id] = message
+        previous = node_id
+
+    current = _text(obj.get("current_leaf_message_uuid"))
+    on_path = {n: i for i, n in enumerate(current_path(order, parents, times, current))}
+    unread: Counter[str] = Counter()
+    messages: list[ParsedMessage] = []
+    for position, node_id in enumerate(order):
+        chat_message = by_id[node_id]
+        text, content_type, raw_content = _message_text(chat_message, unread)
+        sender = _text(chat_message.get("sender"))
+        messages.append(
+            ParsedMessage(
+                node_id=node_id,
+                parent_id=parents[node_id] if parents[node_id] in by_id else None,
+                position=position,
+                path_index=on_path.get(node_id),
+                role=ROLES.get(sender or "", sender or "unknown"),
+                author_name=None,
+                content_type=content_type,
+                text=text,
+                create_time=times[node_id],
+                hidden=False,
+                raw_content=raw_content,
+            )
+        )
+    raw = orjson.dumps(obj)
+    return ParsedConversation(
+        conversation_id=conversation_id,
+        vendor=VENDOR,
+        title=_text(obj.get("name")),
+        create_time=timestamp(obj.get("created_at")),
+        update_time=timestamp(obj.get("updated_at")),
+        current_node=current,
+        messages=messages,
+        raw_json=raw,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        unread_content=unread,
+    )

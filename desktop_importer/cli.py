@@ -39,12 +39,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from types import FrameType
 
-    from desktop_importer.progress import ProgressUpdate
+    from desktop_importer.progress import ProgressReporter, ProgressUpdate
 
 log = logging.getLogger(__name__)
 
 
 def _emit(args: argparse.Namespace, body: dict[str, Any], human: str) -> None:
+    if getattr(args, "worker", False):
+        body = {"event": "result", **body}
     if args.json:
         print(json.dumps(body, ensure_ascii=False))
     else:
@@ -62,6 +64,8 @@ def _fail(args: argparse.Namespace, error: DesktopImporterError) -> int:
     else:
         body = {"status": error.status, "error": error.message}
         human = error.message
+    if getattr(args, "worker", False):
+        body = {"event": "result", **body}
     if args.json:
         print(json.dumps(body, ensure_ascii=False))
     else:
@@ -123,9 +127,51 @@ class _CancelOnInterrupt:
         print("\nCancelling at the next batch (Ctrl+C again to stop at once)…", file=sys.stderr)
 
 
+class JsonLinesProgress:
+    """The worker protocol's progress: one JSON object a line on stdout, for the window."""
+
+    def update(self, progress: ProgressUpdate) -> None:
+        print(
+            json.dumps(
+                {
+                    "event": "progress",
+                    "stage": progress.stage,
+                    "bytesDone": progress.bytes_done,
+                    "bytesTotal": progress.bytes_total,
+                    "conversationsDone": progress.conversations_done,
+                    "conversationsTotal": progress.conversations_total,
+                }
+            ),
+            flush=True,
+        )
+
+    def finish(self) -> None:
+        pass
+
+
+def _cancel_on_stdin(requested: threading.Event) -> None:
+    """The worker protocol's cancel: a `cancel` line on stdin, or stdin closing (the window
+    that started this worker has gone away)."""
+
+    def watch() -> None:
+        for line in sys.stdin:
+            if line.strip() == "cancel":
+                break
+        requested.set()
+
+    threading.Thread(target=watch, name="cancel-on-stdin", daemon=True).start()
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    progress = TextBar(sys.stderr) if not args.json and sys.stderr.isatty() else None
+    progress: ProgressReporter | None = None
+    if args.worker:
+        args.json = True
+        progress = JsonLinesProgress()
+    elif not args.json and sys.stderr.isatty():
+        progress = TextBar(sys.stderr)
     with _app() as app, _CancelOnInterrupt() as interrupt:
+        if args.worker:
+            _cancel_on_stdin(interrupt.requested)
         report = start_import(
             app,
             Path(args.path),
@@ -277,6 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
         "130 cancelled, 1 anything else.",
     )
     importer.add_argument("path", help="the export's .zip file, or a bare conversations.json")
+    importer.add_argument(
+        "--worker", action="store_true", help=argparse.SUPPRESS
+    )  # the window's child process: JSON-lines progress on stdout, `cancel` on stdin
     _add_common(importer)
     importer.set_defaults(handler=cmd_import)
 
@@ -326,6 +375,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("import", "status", "conversations", "show", "search")
+
+
+def _wants_window(argv: Sequence[str]) -> bool:
+    """No command: the window, perhaps with a file (as a file manager's "Open with" passes
+    it) and a profile."""
+    if not argv:
+        return True
+    first = argv[0]
+    if first in COMMANDS or first in ("-h", "--help", "--version"):
+        return False
+    return first == "--profile" or not first.startswith("-")
+
+
 def _run_window(argv: Sequence[str]) -> int:
     from desktop_importer.gui.app import run  # the only path that imports Qt
 
@@ -334,7 +397,7 @@ def _run_window(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv:
+    if _wants_window(argv):
         return _run_window(argv)
     args = build_parser().parse_args(argv)
     logs.configure()

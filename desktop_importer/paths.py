@@ -28,6 +28,13 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME))
 
 
+def config_dir() -> Path:
+    """Window state (QSettings); beside the archive when the data folder is relocated."""
+    if os.environ.get(DATA_DIR_ENV):
+        return data_dir()
+    return Path(platformdirs.user_config_dir(APP_NAME))
+
+
 def ensure_private_dir(path: Path) -> Path:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     if os.name == "posix":

@@ -63,6 +63,12 @@ def open_app(data_dir: Path | None = None, *, clock: Clock | None = None) -> App
     return App(store, clock or SystemClock(), settings)
 
 
+def check_export(path: Path | str) -> ExportFile:
+    """The cheap preflight a window runs before starting anything: the path is a readable
+    file and an export by its structure. Raises PathProblem or InvalidExport."""
+    return open_export(Path(path))
+
+
 def never_cancelled() -> bool:
     return False
 

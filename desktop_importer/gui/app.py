@@ -1,51 +1,69 @@
-"""The window's entry point. The full drop-and-import window is issue #4; until then the
-window shows the profile's state as the service reports it, so `make run` opens the app."""
+"""The window's entry point and composition root: `desktop-importer [FILE] [--profile NAME]`."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop_importer import logs
+from desktop_importer import __version__, logs, paths
 from desktop_importer.errors import DesktopImporterError
-from desktop_importer.service import open_app, profile_status
+from desktop_importer.gui.main_window import ImportWindow
+from desktop_importer.gui.resources import resource_path
+from desktop_importer.gui.single_instance import InstanceServer, hand_over, server_name
+from desktop_importer.service import DEFAULT_PROFILE, open_app
 
 
-class StatusWindow(QMainWindow):
-    def __init__(self, summary: str) -> None:
-        super().__init__()
-        self.setWindowTitle("Desktop Importer")
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        self.summary = QLabel(summary)
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.setCentralWidget(body)
-        self.resize(560, 360)
+def window_settings() -> QSettings:
+    """Window state only (size, position); everything shared lives in the store."""
+    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
-def _summary() -> str:
-    try:
-        app = open_app()
-    except DesktopImporterError as e:
-        return e.message
-    try:
-        state = profile_status(app)
-    finally:
-        app.close()
-    return (
-        f"Archive: {state.conversations:,} conversations, {state.messages:,} messages.\n"
-        f"Last import: {state.status}.\n\n"
-        "Import from the command line for now:\n  desktop-importer import PATH"
-    )
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="desktop-importer", add_help=False)
+    parser.add_argument("file", nargs="?", type=Path)
+    parser.add_argument("--profile", default=DEFAULT_PROFILE)
+    return parser.parse_args(argv)
 
 
 def run(argv: list[str]) -> int:
+    args = parse(argv)
     logs.configure()
-    qt_app = QApplication.instance() or QApplication([sys.argv[0], *argv])
-    window = StatusWindow(_summary())
+    qt_app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("Desktop Importer")
+    qt_app.setApplicationVersion(__version__)
+    qt_app.setDesktopFileName("desktop-importer")
+    qt_app.setWindowIcon(QIcon(str(resource_path("desktop-importer.svg"))))
+    name = server_name(paths.data_dir(), args.profile)
+    if hand_over(name, args.file):
+        return 0
+    try:
+        app = open_app()
+    except DesktopImporterError as e:
+        box = QMessageBox(QMessageBox.Icon.Critical, "Desktop Importer", e.message)
+        box.show()
+        qt_app.exec()
+        return e.exit_code
+    server = InstanceServer(name)
+    window = ImportWindow(app, args.profile, window_settings())
+    server.fileReceived.connect(window.start_file)
+    server.fileReceived.connect(lambda _path: bring_to_front(window))
+    server.raiseRequested.connect(lambda: bring_to_front(window))
     window.show()
-    return qt_app.exec()
+    if args.file is not None:
+        window.start_file(args.file)
+    try:
+        return qt_app.exec()
+    finally:
+        app.close()
+
+
+def bring_to_front(window: ImportWindow) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()

@@ -1,0 +1,131 @@
+"""How responsive the window stays while it imports: a 100 MB export is imported through
+the real window (offscreen) while a 5 ms timer records how late the event loop runs; then
+a second import is cancelled at 30 % and the time until the window reports it is measured.
+
+    .venv/bin/python -m bench.gui_stall [--mb 100]
+
+Targets (issue #4): p99 stall under 50 ms, worst under 200 ms, cancel under one second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from bench.search import build_export
+from desktop_importer.gui.main_window import ImportWindow
+from desktop_importer.service import open_app
+
+TICK_MS = 5
+MESSAGES_PER_MB = 2_275  # what build_export writes, measured
+
+
+class StallMeter:
+    """Records how late each tick of a fast timer fires: the event loop's stalls."""
+
+    def __init__(self) -> None:
+        self.lateness_ms: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.lateness_ms.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
+        self._last = now
+
+
+def wait_for(window: ImportWindow) -> str:
+    loop = QEventLoop()
+    outcome: list[str] = []
+
+    def ended(result: str) -> None:
+        outcome.append(result)
+        loop.quit()
+
+    window.importEnded.connect(ended)
+    loop.exec()
+    return outcome[0]
+
+
+def fresh_window(folder: Path, name: str) -> ImportWindow:
+    os.environ["DESKTOP_IMPORTER_DATA_DIR"] = str(folder / name)
+    app = open_app(folder / name)
+    settings = QSettings(str(folder / f"{name}.ini"), QSettings.Format.IniFormat)
+    window = ImportWindow(app, "default", settings)
+    window.show()
+    return window
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mb", type=int, default=100, help="size of conversations.json")
+    args = parser.parse_args()
+    qt = QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        export = folder / "export.zip"
+        build_export(export, args.mb * MESSAGES_PER_MB)
+        window = fresh_window(folder, "full")
+        meter = StallMeter()
+        meter.start()
+        started = time.perf_counter()
+        window.start_file(export)
+        outcome = wait_for(window)
+        seconds = time.perf_counter() - started
+        meter.stop()
+        stalls = meter.lateness_ms
+        p99 = statistics.quantiles(stalls, n=100)[98]
+
+        cancelling = fresh_window(folder, "cancel")
+        cancelling.start_file(export)
+        loop = QEventLoop()
+        probe = QTimer()
+        probe.setInterval(10)
+
+        def at_thirty_percent() -> None:
+            if cancelling.progress.bar.value() >= 300:
+                loop.quit()
+
+        probe.timeout.connect(at_thirty_percent)
+        probe.start()
+        loop.exec()
+        probe.stop()
+        asked = time.perf_counter()
+        cancelling.progress.cancel.click()
+        cancel_outcome = wait_for(cancelling)
+        cancel_ms = (time.perf_counter() - asked) * 1000
+        size_mb = export.stat().st_size / 1e6
+
+        print(f"export: {args.mb} MB of conversations.json ({size_mb:.0f} MB zipped)")
+        print(f"import through the window: {outcome} in {seconds:.1f} s, {len(stalls):,} ticks")
+        print(
+            f"event-loop stall: median {statistics.median(stalls):.1f} ms, "
+            f"p99 {p99:.1f} ms (target < 50), worst {max(stalls):.1f} ms (target < 200)"
+        )
+        print(f"cancel at 30 %: {cancel_outcome} after {cancel_ms:.0f} ms (target < 1000)")
+        for w in (window, cancelling):
+            w.close()
+            w.app.close()
+    del qt
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,325 @@
+"""The main window: composes the drop area, progress, result and dialogs, and wires them to
+the service and the import worker. It holds no import logic of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_importer import __version__, paths
+from desktop_importer.errors import DesktopImporterError
+from desktop_importer.gui import text
+from desktop_importer.gui.drop_zone import DropZone
+from desktop_importer.gui.import_process import ImportProcess
+from desktop_importer.gui.progress_panel import ProgressPanel
+from desktop_importer.gui.rejection_dialog import RejectionDialog
+from desktop_importer.gui.resources import resource_path
+from desktop_importer.report import ProfileStatus
+from desktop_importer.service import App, check_export, profile_status
+
+BUSY_ELSEWHERE = "An import is running: a new one would be rejected until it finishes."
+BUSY_ELSEWHERE_HINT = "It was started in another window or from the command line."
+BUSY_HERE_HINT = "Drop another export when this one is done."
+
+
+class ImportWindow(QMainWindow):
+    importEnded = Signal(str)  # complete | failed | cancelled | rejected
+
+    def __init__(self, app: App, profile: str, settings: QSettings, *, poll_ms: int = 1000) -> None:
+        super().__init__()
+        self.app, self.profile, self.settings, self.poll_ms = app, profile, settings, poll_ms
+        self.setWindowTitle("Desktop Importer")
+        self.setWindowIcon(QIcon(str(resource_path("desktop-importer.svg"))))
+        self.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
+        self.retry_path: Path | None = None
+        self.rejection: RejectionDialog | None = None
+        self.quit_box: QMessageBox | None = None
+        self._quitting = False
+
+        self.archive = QLabel()
+        self.archive.setObjectName("Secondary")
+        self.drop_zone = DropZone()
+        self.progress = ProgressPanel()
+        self.result_title = QLabel()
+        self.result_title.setObjectName("ResultTitle")
+        self.result_title.setWordWrap(True)
+        self.result_body = QLabel()
+        self.result_body.setWordWrap(True)
+        self.result_body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retry_button = QPushButton("Try again")
+        self.retry_button.setAccessibleName("Try the import again")
+        self.retry_button.hide()
+        result_row = QHBoxLayout()
+        result_row.addWidget(self.result_title, 1)
+        result_row.addWidget(self.retry_button)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(self.archive)
+        layout.addWidget(self.drop_zone, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(result_row)
+        layout.addWidget(self.result_body)
+        self.setCentralWidget(body)
+        self._build_menus()
+
+        self.process = ImportProcess(profile, self)
+        self.process.progressed.connect(self.progress.show_progress)
+        self.process.succeeded.connect(self._succeeded)
+        self.process.rejected.connect(self._rejected)
+        self.process.cancelled.connect(self._cancelled)
+        self.process.failed.connect(self._failed)
+        self.process.finished.connect(self._worker_finished)
+        self.drop_zone.fileDropped.connect(self.start_file)
+        self.drop_zone.chooseRequested.connect(self.choose_file)
+        self.progress.cancelRequested.connect(self.process.cancel)
+        self.retry_button.clicked.connect(self._try_again)
+
+        self.watch = QTimer(self)  # follows an import running elsewhere
+        self.watch.setInterval(poll_ms)
+        self.watch.timeout.connect(self._watch_elsewhere)
+        self.setTabOrder(self.drop_zone.choose, self.progress.cancel)
+        self.setTabOrder(self.progress.cancel, self.retry_button)
+        geometry = settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(640, 480)
+        self.load_state()
+
+    # -- menus ----------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        open_action = QAction("&Open export…", self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self.choose_file)
+        file_menu.addAction(open_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        logs_action = QAction("Open &log folder", self)
+        logs_action.triggered.connect(self.open_log_folder)
+        help_menu.addAction(logs_action)
+        about_action = QAction("&About Desktop Importer", self)
+        about_action.triggered.connect(self.show_about)
+        help_menu.addAction(about_action)
+        self.open_action = open_action
+
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.ensure_private_dir(paths.log_dir()))))
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About Desktop Importer")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setText(f"<b>Desktop Importer {__version__}</b>")
+        box.setInformativeText(
+            "Your ChatGPT and Claude exports as a private, searchable archive on this "
+            f"computer.\n\nArchive: {self.app.store.path}"
+        )
+        box.open()
+        self.about_box = box
+
+    # -- the profile's state --------------------------------------------------------------
+
+    def read_status(self) -> ProfileStatus:
+        return profile_status(self.app, self.profile)
+
+    def load_state(self) -> None:
+        """Show what the profile is doing: running elsewhere, ended badly, or its last result."""
+        state = self.read_status()
+        self.archive.setText(
+            f"Archive: {state.conversations:,} conversations, {state.messages:,} messages"
+        )
+        if self.process.is_running():
+            return
+        self.drop_zone.set_busy(None)
+        self.watch.stop()
+        self.retry_path = None
+        if state.processing and not state.stale:
+            self.drop_zone.set_busy(BUSY_ELSEWHERE, BUSY_ELSEWHERE_HINT)
+            running_for = 0.0
+            if state.processing_started_at is not None:
+                running_for = (self.app.clock.now() - state.processing_started_at).total_seconds()
+            self.progress.begin(
+                f"Importing {state.source_name} (started elsewhere "
+                f"{text.minutes(state.elapsed_minutes)} ago)",
+                cancellable=False,
+                already_seconds=max(0.0, running_for),
+            )
+            if state.progress:
+                self.progress.show_progress(state.progress)
+            self._show_result("", [])
+            self.watch.start()
+            return
+        self.progress.end()
+        source = Path(state.source_path) if state.source_path else None
+        if state.processing:  # stale: its process died or it went silent
+            self._show_result(
+                f"The import of {state.source_name} stopped responding.",
+                ["You can import it again; the archive is as it was before it started."],
+                error=True,
+                retry=source,
+            )
+        elif state.status in ("failed", "cancelled"):
+            what = "was cancelled" if state.status == "cancelled" else "failed"
+            self._show_result(
+                f"The last import ({state.source_name}) {what}.",
+                [state.last_error or ""],
+                error=state.status == "failed",
+                retry=source,
+            )
+        elif state.status == "complete" and state.last_report:
+            when = text.local_date_time(state.finished_at) if state.finished_at else ""
+            self._show_result(
+                f"Last import: {state.source_name}, {when}", text.report_lines(state.last_report)
+            )
+        else:
+            self._show_result("", [])
+
+    def _watch_elsewhere(self) -> None:
+        state = self.read_status()
+        if state.processing and not state.stale:
+            if state.progress:
+                self.progress.show_progress(state.progress)
+            return
+        self.load_state()
+
+    # -- starting an import ---------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Choose your export", str(Path.home()), "Exports (*.zip conversations.json)"
+        )
+        if chosen:
+            self.start_file(Path(chosen))
+
+    def start_file(self, path: Path) -> None:
+        """Preflight at once on this thread (cheap), then import in a child process."""
+        if self.process.is_running():
+            self._show_result(
+                "An import is already running in this window.",
+                [f"{path.name} was not started; drop it again when this one is done."],
+                error=True,
+            )
+            return
+        try:
+            export = check_export(path)
+        except DesktopImporterError as e:
+            self._show_result(f"{path.name} cannot be imported.", [e.message], error=True)
+            self.importEnded.emit("failed")
+            return
+        state = self.read_status()
+        if state.processing and not state.stale:
+            self._open_rejection(path)
+            return
+        self.retry_path = path
+        self.watch.stop()
+        self.drop_zone.set_busy(f"Importing {export.name}…", BUSY_HERE_HINT, can_choose=False)
+        self.open_action.setEnabled(False)
+        self._show_result("", [])
+        self.progress.begin(f"Importing {export.name}", cancellable=True)
+        self.process.start(path)
+
+    def _open_rejection(self, path: Path) -> None:
+        if self.rejection is not None:
+            self.rejection.deleteLater()  # the previous one, closed by now
+        dialog = RejectionDialog(self.read_status, self.app.clock, self, poll_ms=self.poll_ms)
+        dialog.retryRequested.connect(lambda: self.start_file(path))
+        self.rejection = dialog
+        dialog.open()
+        self.importEnded.emit("rejected")
+
+    # -- how it ended ---------------------------------------------------------------------
+
+    def _succeeded(self, report: dict[str, object]) -> None:
+        self._show_result("Import complete.", text.report_lines(report))
+        self.importEnded.emit("complete")
+
+    def _rejected(self, elapsed_minutes: int) -> None:
+        if self.process.path is not None:
+            self._open_rejection(self.process.path)
+
+    def _cancelled(self, message: str) -> None:
+        self._show_result("Import cancelled.", [message], retry=self.process.path)
+        self.importEnded.emit("cancelled")
+
+    def _failed(self, message: str) -> None:
+        self._show_result("The import failed.", [message], error=True, retry=self.process.path)
+        self.importEnded.emit("failed")
+
+    def _worker_finished(self) -> None:
+        self.progress.end()
+        self.open_action.setEnabled(True)
+        self.drop_zone.set_busy(None)
+        state = self.read_status()
+        self.archive.setText(
+            f"Archive: {state.conversations:,} conversations, {state.messages:,} messages"
+        )
+        if self._quitting:
+            self.close()
+
+    def _show_result(
+        self, title: str, lines: list[str], *, error: bool = False, retry: Path | None = None
+    ) -> None:
+        self.result_title.setText(title)
+        self.result_title.setProperty("tone", "error" if error else "normal")
+        self.result_title.style().unpolish(self.result_title)
+        self.result_title.style().polish(self.result_title)
+        self.result_body.setText("\n".join(line for line in lines if line))
+        self.retry_path = retry if retry is not None and retry.exists() else None
+        self.retry_button.setVisible(self.retry_path is not None)
+
+    def _try_again(self) -> None:
+        if self.retry_path is not None:
+            self.start_file(self.retry_path)
+
+    # -- quitting -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.process.is_running():
+            event.ignore()
+            if not self._quitting:
+                self._ask_to_quit()
+            return
+        self.watch.stop()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.sync()
+        event.accept()
+
+    def _ask_to_quit(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("Quit Desktop Importer?")
+        box.setText("An import is running. Quit and cancel it?")
+        box.setInformativeText(
+            "Nothing it has read so far will be kept; the archive stays as it was."
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText("Cancel import and quit")
+        box.button(QMessageBox.StandardButton.No).setText("Keep importing")
+        box.button(QMessageBox.StandardButton.Yes).clicked.connect(self._quit_after_cancel)
+        self.quit_box = box
+        box.open()
+
+    def _quit_after_cancel(self) -> None:
+        self._quitting = True
+        self.process.cancel()

@@ -1,0 +1,82 @@
+"""How the window words times, counts and progress (plain functions, tested without Qt)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from desktop_importer.progress import ProgressUpdate
+
+STAGES = {
+    "starting": "Starting…",
+    "reading": "Reading conversations…",
+    "publishing": "Saving to the archive…",
+    "complete": "Done",
+}
+
+
+def minutes(count: int) -> str:
+    return f"{count} minute" + ("" if count == 1 else "s")
+
+
+def stage_line(progress: ProgressUpdate) -> str:
+    words = STAGES.get(progress.stage, progress.stage.capitalize() or "Working…")
+    if progress.conversations_total:
+        return f"{words} {progress.conversations_done:,} of {progress.conversations_total:,}"
+    if progress.conversations_done:
+        return f"{words} {progress.conversations_done:,} so far"
+    return words
+
+
+def fraction(progress: ProgressUpdate) -> float:
+    if progress.stage in ("publishing", "complete"):
+        return 1.0
+    if not progress.bytes_total:
+        return 0.0
+    return min(1.0, progress.bytes_done / progress.bytes_total)
+
+
+def elapsed(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M")
+
+
+def local_date_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def minutes_until(later: datetime, now: datetime) -> int:
+    return max(0, math.ceil((later - now).total_seconds() / 60))
+
+
+def report_lines(report: dict[str, object]) -> list[str]:
+    """The import report as the window shows it (the same facts as the command line)."""
+
+    def count(key: str) -> int:
+        value = report.get(key, 0)
+        return value if isinstance(value, int) else 0
+
+    lines = [
+        f"{count('conversations'):,} conversations, {count('messages'):,} messages: "
+        f"{count('added'):,} added, {count('updated'):,} updated, "
+        f"{count('unchanged'):,} unchanged, {count('skipped'):,} skipped."
+    ]
+    details = report.get("skippedDetails")
+    if isinstance(details, list):
+        for item in details[:3]:
+            if isinstance(item, dict):
+                lines.append(f"Skipped {item.get('id') or 'a conversation'}: {item.get('reason')}.")
+        if len(details) > 3:
+            lines.append(f"… and {len(details) - 3:,} more skipped.")
+    unread = report.get("unreadContent")
+    if isinstance(unread, dict) and unread:
+        kinds = ", ".join(f"{k} ({v})" for k, v in sorted(unread.items()))
+        lines.append(f"Kept without reading (unknown content): {kinds}.")
+    media = report.get("media")
+    if isinstance(media, dict) and media.get("files"):
+        lines.append(f"{media['files']:,} media files were counted but not kept yet.")
+    return lines

@@ -1,0 +1,58 @@
+"""Fixtures for tests that build real widgets offscreen and import through real child
+processes. Screenshots: DESKTOP_IMPORTER_SCREENSHOTS=DIR saves PNGs of the main states."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_importer.gui.main_window import ImportWindow
+from desktop_importer.service import App, open_app
+from tests.helpers.stubs import FakeClock
+
+
+def screenshot(widget: QWidget, name: str) -> None:
+    folder = os.environ.get("DESKTOP_IMPORTER_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+@pytest.fixture
+def live_clock() -> FakeClock:
+    """A clock that starts at the real now (child processes stamp real times) and moves
+    only when a test says so."""
+    return FakeClock(datetime.now(UTC))
+
+
+@pytest.fixture
+def gui_app(data_dir: Path, live_clock: FakeClock) -> Iterator[App]:
+    opened = open_app(data_dir, clock=live_clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, gui_app: App, tmp_path: Path) -> Iterator[object]:
+    made: list[ImportWindow] = []
+
+    def make() -> ImportWindow:
+        settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+        window = ImportWindow(gui_app, "default", settings, poll_ms=50)
+        qtbot.addWidget(window)
+        window.show()
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        if window.process.is_running():
+            window.process.cancel()
+            window.process.wait_for_finished(30_000)

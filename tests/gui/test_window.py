@@ -1,0 +1,342 @@
+"""The main window end to end: real widgets offscreen, imports in real child processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_importer.errors import InvalidExport
+from desktop_importer.gui.main_window import BUSY_ELSEWHERE, ImportWindow
+from desktop_importer.gui.rejection_dialog import TITLE, rejection_message
+from desktop_importer.gui.single_instance import InstanceServer, server_name
+from desktop_importer.progress import ProgressUpdate
+from desktop_importer.service import App, profile_status, start_import
+from tests.gui.conftest import screenshot
+from tests.helpers.exports import chatgpt_zip, conversations, write_zip
+from tests.helpers.stubs import FakeClock
+
+SPAWN = multiprocessing.get_context("spawn")
+WAIT = 60_000
+MakeWindow = Callable[[], ImportWindow]
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    return chatgpt_zip(tmp_path / "small export.zip", conversations(12))
+
+
+@pytest.fixture
+def large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DESKTOP_IMPORTER_BATCH_CONVERSATIONS", "1")  # thousands of batches
+    return chatgpt_zip(tmp_path / "large.zip", conversations(4000))
+
+
+class Holder:
+    """An import held `processing` by a real process that started `minutes_ago`."""
+
+    def __init__(self, data_dir: Path, export: Path, minutes_ago: int) -> None:
+        from tests.helpers.workers import hold_import
+
+        self.ready, self.release, self.results = SPAWN.Event(), SPAWN.Event(), SPAWN.Queue()
+        self.process = SPAWN.Process(
+            target=hold_import,
+            args=(str(data_dir), str(export), minutes_ago, self.ready, self.release, self.results),
+        )
+        self.killed = False
+        self.process.start()
+        assert self.ready.wait(120)
+
+    def finish(self) -> None:
+        self.release.set()
+        self.process.join(120)
+        assert self.results.get(timeout=10).startswith("added")
+
+    def kill(self) -> None:
+        self.killed = True
+        self.process.kill()
+        self.process.join(60)
+
+
+@pytest.fixture
+def holder(
+    data_dir: Path, tmp_path: Path, live_clock: FakeClock
+) -> Iterator[Callable[[int], Holder]]:
+    made: list[Holder] = []
+
+    def hold(minutes_ago: int) -> Holder:
+        export = chatgpt_zip(tmp_path / "held.zip", conversations(3, prefix="held"))
+        made.append(Holder(data_dir, export, minutes_ago))
+        live_clock.set(datetime.now(UTC))  # the window's "now": just after the holder started
+        return made[-1]
+
+    yield hold
+    for h in made:
+        if not h.killed:  # set() would wait forever for a waiter that was SIGKILLed
+            h.release.set()
+        h.process.join(60)
+
+
+def test_a_dropped_export_is_imported_with_real_progress(
+    make_window: MakeWindow, qtbot: QtBot, small: Path
+) -> None:
+    window = make_window()
+    assert window.windowTitle() == "Desktop Importer"
+    screenshot(window, "1-idle")
+    seen: list[ProgressUpdate] = []
+    window.process.progressed.connect(seen.append)
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        window.start_file(small)
+        assert window.progress.isVisible()
+        assert window.drop_zone.state == "busy"
+    assert ended.args == ["complete"]
+    stages = [p.stage for p in seen]
+    assert stages[0] == "reading" and stages[-1] == "complete"
+    assert [p.bytes_done for p in seen] == sorted(p.bytes_done for p in seen)
+    assert seen[-1].conversations_total == 12
+    assert window.result_title.text() == "Import complete."
+    assert window.result_body.text().startswith("12 conversations, 24 messages: 12 added")
+    assert window.archive.text() == "Archive: 12 conversations, 24 messages"
+    assert not window.progress.isVisible()
+    assert window.drop_zone.state == "idle"
+    assert profile_status(window.app).status == "complete"
+    screenshot(window, "4-success")
+
+
+def test_hovering_drags_show_in_the_window(
+    make_window: MakeWindow, small: Path, tmp_path: Path
+) -> None:
+    from tests.gui.test_drop_zone import enter, files
+
+    window = make_window()
+    enter(window.drop_zone, files(small))
+    assert window.drop_zone.title.text() == "Release to import small export.zip"
+    screenshot(window, "2-hover-valid")
+    enter(window.drop_zone, files(small, tmp_path / "other.zip"))
+    assert window.drop_zone.title.text() == "Drop one export at a time."
+    screenshot(window, "2-hover-refused")
+
+
+def test_progress_is_shown_while_it_runs(
+    make_window: MakeWindow, qtbot: QtBot, large: Path
+) -> None:
+    window = make_window()
+    window.start_file(large)
+    qtbot.waitUntil(lambda: window.progress.bar.value() > 0, timeout=WAIT)
+    assert window.progress.stage.text().startswith("Reading conversations… ")
+    assert window.progress.title.text() == "Importing large.zip"
+    screenshot(window, "3-in-progress")
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT):
+        window.progress.cancel.click()
+
+
+def test_cancel_half_way_leaves_the_archive_as_it_was(
+    make_window: MakeWindow, qtbot: QtBot, small: Path, large: Path
+) -> None:
+    window = make_window()
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT):
+        window.start_file(small)
+    window.start_file(large)
+    qtbot.waitUntil(lambda: window.progress.bar.value() > 0, timeout=WAIT)
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        window.progress.cancel.click()
+        assert window.progress.stage.text() == "Cancelling at the next batch…"
+    assert ended.args == ["cancelled"]
+    assert window.result_title.text() == "Import cancelled."
+    assert window.result_body.text() == "Import cancelled; the archive is unchanged."
+    state = profile_status(window.app)
+    assert (state.status, state.conversations) == ("cancelled", 12)
+    assert window.retry_button.isVisible()
+
+
+def test_a_bad_file_gets_its_sentence_and_try_again(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    bad = write_zip(tmp_path / "bad.zip", {"conversations.json": '[{"id": "x", "mapping": {'})
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        window.start_file(bad)
+    assert ended.args == ["failed"]
+    assert window.result_title.text() == "The import failed."
+    assert "conversations.json is not valid JSON" in window.result_body.text()
+    assert window.retry_button.isVisible()
+    screenshot(window, "5-failure")
+    not_zip = tmp_path / "notes.zip"
+    not_zip.write_text("hello")
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT):
+        window.start_file(not_zip)  # refused at once, without starting a worker
+    assert window.result_title.text() == "notes.zip cannot be imported."
+    assert not window.process.is_running()
+
+
+def test_rejection_dialog_counts_minutes_and_retries_when_the_other_import_completes(
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    holder: Callable[[int], Holder],
+    small: Path,
+    live_clock: FakeClock,
+) -> None:
+    held = holder(7)
+    window = make_window()
+    window.start_file(small)
+    dialog = window.rejection
+    assert dialog is not None and dialog.isVisible() and dialog.isModal()
+    assert dialog.windowTitle() == TITLE
+    assert dialog.message.text() == rejection_message(7)
+    assert rejection_message(7) == (
+        "An import is already processing (started 7 minutes ago). "
+        "Please wait for it to complete, or try again in a few minutes."
+    )
+    assert "held.zip" in dialog.other.text()
+    assert "will count as stale at" in dialog.staleness.text()
+    assert not dialog.retry.isEnabled()
+    screenshot(dialog, "6-rejection")
+    live_clock.advance(minutes=3)
+    qtbot.waitUntil(lambda: dialog.message.text() == rejection_message(10))
+    assert not dialog.retry.isEnabled()
+
+    held.finish()
+    qtbot.waitUntil(dialog.retry.isEnabled, timeout=WAIT)
+    assert dialog.other.text() == "The other import has ended; you can import now."
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        dialog.retry.click()
+    assert ended.args == ["complete"]
+    assert not dialog.isVisible()
+    assert profile_status(window.app).conversations == 15
+
+
+def test_retry_becomes_available_when_the_other_import_goes_stale(
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    holder: Callable[[int], Holder],
+    small: Path,
+    live_clock: FakeClock,
+) -> None:
+    holder(7)
+    window = make_window()
+    window.start_file(small)
+    dialog = window.rejection
+    assert dialog is not None and not dialog.retry.isEnabled()
+    live_clock.advance(minutes=8, seconds=59)  # 15 min 59 s since the other import's last beat
+    qtbot.waitUntil(dialog.retry.isEnabled)
+    assert dialog.staleness.text() == "It has stopped responding, so a retry may take over now."
+
+
+def test_retry_takes_over_from_an_import_whose_process_died(
+    make_window: MakeWindow, qtbot: QtBot, holder: Callable[[int], Holder], small: Path
+) -> None:
+    held = holder(2)
+    window = make_window()
+    window.start_file(small)
+    dialog = window.rejection
+    assert dialog is not None and not dialog.retry.isEnabled()
+    held.kill()
+    qtbot.waitUntil(dialog.retry.isEnabled, timeout=WAIT)
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        dialog.retry.click()
+    assert ended.args == ["complete"]
+    assert profile_status(window.app).status == "complete"
+
+
+def test_start_up_shows_an_import_running_elsewhere_and_follows_it(
+    make_window: MakeWindow, qtbot: QtBot, holder: Callable[[int], Holder]
+) -> None:
+    held = holder(4)
+    window = make_window()
+    assert window.drop_zone.state == "busy"
+    assert window.drop_zone.title.text() == BUSY_ELSEWHERE
+    assert window.progress.isVisible()
+    assert window.progress.title.text() == "Importing held.zip (started elsewhere 4 minutes ago)"
+    assert window.progress.clock.text().startswith("4:")
+    assert not window.progress.cancel.isVisible()  # not ours to cancel
+    screenshot(window, "7-running-elsewhere")
+    held.finish()
+    qtbot.waitUntil(lambda: window.drop_zone.state == "idle", timeout=WAIT)
+    assert window.result_title.text().startswith("Last import: held.zip, ")
+    assert window.archive.text() == "Archive: 3 conversations, 6 messages"
+
+
+def test_start_up_offers_to_retry_a_failed_import(
+    make_window: MakeWindow, gui_app: App, tmp_path: Path
+) -> None:
+    bad = write_zip(tmp_path / "bad.zip", {"conversations.json": "[1, 2"})
+    with pytest.raises(InvalidExport):
+        start_import(gui_app, bad)
+    window = make_window()
+    assert window.result_title.text() == "The last import (bad.zip) failed."
+    assert "is not valid JSON" in window.result_body.text()
+    assert window.retry_button.isVisible()
+    assert window.retry_path == bad
+
+
+def test_quitting_during_an_import_asks_then_cancels_cleanly(
+    make_window: MakeWindow, qtbot: QtBot, large: Path
+) -> None:
+    window = make_window()
+    window.start_file(large)
+    qtbot.waitUntil(lambda: window.progress.bar.value() > 0, timeout=WAIT)
+    window.close()
+    box = window.quit_box
+    assert box is not None and box.isVisible()
+    assert window.isVisible()  # nothing happens before the answer
+    from PySide6.QtWidgets import QMessageBox
+
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        box.button(QMessageBox.StandardButton.Yes).click()
+    assert ended.args == ["cancelled"]
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT)
+    assert not window.process.is_running()
+    assert profile_status(window.app).status == "cancelled"
+
+
+def test_keeping_on_importing_when_asked_to_quit(
+    make_window: MakeWindow, qtbot: QtBot, large: Path
+) -> None:
+    window = make_window()
+    window.start_file(large)
+    qtbot.waitUntil(lambda: window.progress.bar.value() > 0, timeout=WAIT)
+    window.close()
+    assert window.quit_box is not None
+    window.quit_box.reject()  # Escape: "Keep importing"
+    assert window.isVisible()
+    assert window.process.is_running()
+
+
+def test_a_second_launch_hands_its_file_to_the_running_window(
+    make_window: MakeWindow, qtbot: QtBot, data_dir: Path, small: Path
+) -> None:
+    window = make_window()
+    server = InstanceServer(server_name(data_dir, "default"))
+    server.fileReceived.connect(window.start_file)
+    assert server.is_listening()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    launcher = str(Path(sys.executable).with_name("desktop-importer"))
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        second = subprocess.Popen([launcher, str(small)], env=env)
+        qtbot.waitUntil(lambda: second.poll() is not None, timeout=WAIT)
+    assert second.returncode == 0
+    assert ended.args == ["complete"]
+    assert profile_status(window.app).conversations == 12
+
+
+def test_window_size_is_remembered(qtbot: QtBot, gui_app: App, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    first = ImportWindow(gui_app, "default", settings)
+    qtbot.addWidget(first)
+    first.resize(777, 555)
+    first.show()
+    first.close()
+    second = ImportWindow(
+        gui_app, "default", QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (777, 555)

@@ -1,0 +1,50 @@
+"""How the window words progress, minutes and reports (pure functions, no widgets)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from desktop_importer.gui import text
+from desktop_importer.progress import ProgressUpdate
+
+
+def test_minutes_are_singular_for_one() -> None:
+    assert [text.minutes(n) for n in (0, 1, 7)] == ["0 minutes", "1 minute", "7 minutes"]
+
+
+def test_stage_lines_count_what_is_known() -> None:
+    assert text.stage_line(ProgressUpdate("reading", 5, 10, 0, None)) == "Reading conversations…"
+    assert (
+        text.stage_line(ProgressUpdate("reading", 5, 10, 1240, None))
+        == "Reading conversations… 1,240 so far"
+    )
+    assert (
+        text.stage_line(ProgressUpdate("publishing", 10, 10, 2431, 2431))
+        == "Saving to the archive… 2,431 of 2,431"
+    )
+
+
+def test_the_bar_follows_bytes_and_is_full_once_reading_is_done() -> None:
+    assert text.fraction(ProgressUpdate("reading", 25, 100, 3, None)) == 0.25
+    assert text.fraction(ProgressUpdate("reading", 0, 0, 0, None)) == 0.0
+    assert text.fraction(ProgressUpdate("publishing", 90, 100, 3, 3)) == 1.0
+
+
+def test_minutes_until_rounds_up_and_never_goes_negative() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert text.minutes_until(now + timedelta(seconds=61), now) == 2
+    assert text.minutes_until(now - timedelta(minutes=5), now) == 0
+
+
+def test_report_lines_say_what_was_skipped_unread_and_not_kept() -> None:
+    report = {
+        "conversations": 5, "messages": 40, "added": 3, "updated": 1, "unchanged": 0, "skipped": 1,
+        "skippedDetails": [{"id": "c9", "reason": "it has no conversation id"}],
+        "unreadContent": {"hologram": 2}, "media": {"files": 4, "bytes": 10, "kept": 0},
+    }  # fmt: skip
+    assert text.report_lines(report) == [
+        "5 conversations, 40 messages: 3 added, 1 updated, 0 unchanged, 1 skipped.",
+        "Skipped c9: it has no conversation id.",
+        "Kept without reading (unknown content): hologram (2).",
+        "4 media files were counted but not kept yet.",
+    ]

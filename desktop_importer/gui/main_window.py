@@ -46,6 +46,7 @@ class ImportWindow(QMainWindow):
         self.retry_path: Path | None = None
         self.rejection: RejectionDialog | None = None
         self.quit_box: QMessageBox | None = None
+        self.file_dialog: QFileDialog | None = None
         self._quitting = False
 
         self.archive = QLabel()
@@ -206,11 +207,14 @@ class ImportWindow(QMainWindow):
     # -- starting an import ---------------------------------------------------------------
 
     def choose_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        dialog = QFileDialog(
             self, "Choose your export", str(Path.home()), "Exports (*.zip conversations.json)"
         )
-        if chosen:
-            self.start_file(Path(chosen))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda chosen: self.start_file(Path(chosen)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.file_dialog = dialog
+        dialog.open()
 
     def start_file(self, path: Path) -> None:
         """Preflight at once on this thread (cheap), then import in a child process."""

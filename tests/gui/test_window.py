@@ -340,3 +340,61 @@ def test_window_size_is_remembered(qtbot: QtBot, gui_app: App, tmp_path: Path) -
     )
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (777, 555)
+
+
+def test_ctrl_o_opens_a_file_dialog_that_starts_the_import(
+    make_window: MakeWindow, qtbot: QtBot, small: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.file_dialog
+    assert dialog is not None and dialog.isVisible()
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        dialog.fileSelected.emit(str(small))
+        dialog.close()
+    assert ended.args == ["complete"]
+
+
+def test_the_rejection_dialog_works_from_the_keyboard(
+    make_window: MakeWindow, qtbot: QtBot, holder: Callable[[int], Holder], small: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    held = holder(1)
+    window = make_window()
+    window.start_file(small)
+    dialog = window.rejection
+    assert dialog is not None
+    assert dialog.close_button.isDefault()  # Enter closes while Retry cannot work
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+    window.start_file(small)
+    dialog = window.rejection
+    assert dialog is not None
+    held.finish()
+    qtbot.waitUntil(dialog.retry.isEnabled, timeout=WAIT)
+    assert dialog.retry.isDefault()
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert ended.args == ["complete"]
+
+
+def test_controls_have_accessible_names(make_window: MakeWindow) -> None:
+    window = make_window()
+    names = {
+        w.accessibleName()
+        for w in (
+            window.drop_zone,
+            window.drop_zone.choose,
+            window.progress.cancel,
+            window.progress.bar,
+            window.retry_button,
+        )
+    }
+    assert "" not in names
+    assert "Drop area for an export file" in names

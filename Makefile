@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format package clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,5 +27,15 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The Linux bundle, .deb and .tar.gz in dist/ (packaging/README.md). Needs Debian/Ubuntu.
+package: $(STAMP)
+	packaging/linux/install-build-deps.sh
+	$(PY) -m pip install --quiet --group package
+	rm -rf build/dist build/work dist
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath build/dist --workpath build/work packaging/desktop-importer.spec
+	$(PY) packaging/linux/prune.py build/dist/desktop-importer
+	$(PY) packaging/linux/build_deb.py build/dist/desktop-importer dist
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

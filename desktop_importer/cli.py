@@ -397,6 +397,10 @@ def _run_window(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--smoke-test"]:
+        from desktop_importer.gui.smoke import run as smoke_test
+
+        return smoke_test()
     if _wants_window(argv):
         return _run_window(argv)
     args = build_parser().parse_args(argv)

@@ -1,0 +1,5 @@
+"""The frozen app's entry point: the same `main` as the installed command."""
+
+from desktop_importer.cli import main
+
+raise SystemExit(main())

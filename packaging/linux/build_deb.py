@@ -85,7 +85,9 @@ def stage(bundle: Path, tree: Path) -> None:
     share = tree / "usr" / "share"
     install(resources / f"{NAME}.desktop", share / "applications" / f"{NAME}.desktop")
     install(resources / f"{NAME}.metainfo.xml", share / "metainfo" / f"{NAME}.metainfo.xml")
-    install(resources / f"{NAME}.svg", share / "icons" / "hicolor" / "scalable" / "apps" / f"{NAME}.svg")
+    install(
+        resources / f"{NAME}.svg", share / "icons" / "hicolor" / "scalable" / "apps" / f"{NAME}.svg"
+    )
     for png in (resources / "icons" / "hicolor").glob("*/apps/*.png"):
         install(png, share / "icons" / "hicolor" / png.relative_to(resources / "icons" / "hicolor"))
     doc = share / "doc" / NAME
@@ -148,7 +150,10 @@ def build(bundle: Path, out: Path) -> int:
     print(f".tar.gz {tarball.stat().st_size / 1e6:.1f} MB: {tarball}")
     over = [
         what
-        for what, size, budget in (("installed size", installed, INSTALLED_BUDGET), (".deb", deb_size, DEB_BUDGET))
+        for what, size, budget in (
+            ("installed size", installed, INSTALLED_BUDGET),
+            (".deb", deb_size, DEB_BUDGET),
+        )
         if size > budget * TOLERANCE
     ]
     for what in over:

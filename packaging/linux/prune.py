@@ -66,10 +66,16 @@ def prune(bundle: Path) -> list[Path]:
     return removed
 
 
+def size_of(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
 def main() -> int:
     bundle = Path(sys.argv[1]).resolve()
     internal = bundle / "_internal"
-    before = sum(p.stat().st_size for p in internal.rglob("*") if p.is_file() and not p.is_symlink())
+    before = sum(
+        p.stat().st_size for p in internal.rglob("*") if p.is_file() and not p.is_symlink()
+    )
     removed = prune(bundle)
     after = sum(p.stat().st_size for p in internal.rglob("*") if p.is_file() and not p.is_symlink())
     for path in sorted(removed):

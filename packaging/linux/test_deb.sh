@@ -26,13 +26,15 @@ fi
 
 ROOT=$(mktemp -d /tmp/desktop-importer-bare.XXXXXX)
 cleanup() {
-  for m in dev/shm proc; do mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m"; done
+  for m in dev/pts dev/shm proc; do mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m"; done
   rm -rf "$ROOT"
 }
 trap cleanup EXIT
 tar -C "$ROOT" -xf "$BASE"
 mount -t proc proc "$ROOT/proc"
-mkdir -p "$ROOT/dev/shm" && mount -t tmpfs shm "$ROOT/dev/shm"
+mkdir -p "$ROOT/dev/shm" "$ROOT/dev/pts" && mount -t tmpfs shm "$ROOT/dev/shm"
+mount -t devpts devpts "$ROOT/dev/pts"
+echo 'APT::Sandbox::User "root";' >"$ROOT/etc/apt/apt.conf.d/99ci-no-sandbox"  # apt runs as root here
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 cp "$DEB" "$ROOT/tmp/"
 in_root() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from desktop_importer.clock import Clock, SystemClock
 from desktop_importer.domain import ParsedConversation, SkippedConversation, UnreadableConversation
 from desktop_importer.errors import (
     DesktopImporterError,
+    EnvironmentProblem,
     ImportCancelled,
     ImportSuperseded,
     InvalidExport,
@@ -28,9 +30,14 @@ from desktop_importer.merge import merge
 from desktop_importer.owner import Owner, current_owner, owner_alive
 from desktop_importer.progress import NullProgress, ProgressReporter, ProgressUpdate
 from desktop_importer.readers import parse_conversation
-from desktop_importer.readers.source import ExportFile, iter_objects, open_export
+from desktop_importer.readers.source import (
+    ExportFile,
+    check_unchanged,
+    iter_objects,
+    open_export,
+)
 from desktop_importer.report import ImportReport, ProfileStatus
-from desktop_importer.settings import Settings, resolve
+from desktop_importer.settings import Settings, env_name, human_bytes, resolve
 from desktop_importer.store import Store, archive, open_store, profiles
 
 if TYPE_CHECKING:
@@ -63,10 +70,31 @@ def open_app(data_dir: Path | None = None, *, clock: Clock | None = None) -> App
     return App(store, clock or SystemClock(), settings)
 
 
-def check_export(path: Path | str) -> ExportFile:
+def check_export(path: Path | str, settings: Settings | None = None) -> ExportFile:
     """The cheap preflight a window runs before starting anything: the path is a readable
-    file and an export by its structure. Raises PathProblem or InvalidExport."""
-    return open_export(Path(path))
+    file and an export by its structure and sizes. Raises PathProblem or InvalidExport."""
+    return open_export(Path(path), settings)
+
+
+# What an import may write, per byte of conversation JSON: parsed rows, the full-text index
+# and the compressed original (measured at about 1.3 on generated exports), plus headroom.
+DISK_PER_JSON_BYTE = 2.0
+DISK_HEADROOM = 64 * 2**20
+
+
+def free_bytes(folder: Path) -> int:
+    return shutil.disk_usage(folder).free
+
+
+def _check_free_space(app: App, export: ExportFile) -> None:
+    folder = app.store.path.parent
+    need = int(export.data_bytes * DISK_PER_JSON_BYTE) + DISK_HEADROOM
+    free = free_bytes(folder)
+    if free < need:
+        raise EnvironmentProblem(
+            f"Not enough free disk space for this import: it needs about {human_bytes(need)} "
+            f"in {folder} and {human_bytes(free)} is free. Free some space and try again."
+        )
 
 
 def never_cancelled() -> bool:
@@ -87,7 +115,8 @@ def start_import(
     ImportCancelled, ImportSuperseded or EnvironmentProblem; every way out but superseded
     leaves the profile in a terminal state.
     """
-    export = open_export(Path(path))
+    export = open_export(Path(path), app.settings)
+    _check_free_space(app, export)
     claim = profiles.claim(
         app.store,
         profile,
@@ -170,6 +199,12 @@ class _ImportJob:
 
     def _on_bytes(self, count: int) -> None:
         self.bytes_done += count
+        limit = self.app.settings.max_total_bytes
+        if self.bytes_done > limit:  # the declared sizes lied, or a bare file grew
+            raise InvalidExport(
+                f"{self.export.name} inflated to more than {human_bytes(limit)} of "
+                "conversations (max_total_bytes); nothing was imported."
+            )
 
     def _snapshot(self, stage: str, total: int | None = None) -> profiles.Progress:
         return profiles.Progress(stage, self.bytes_done, self.export.data_bytes, self.found, total)
@@ -188,6 +223,28 @@ class _ImportJob:
 
     def _read_and_stage(self) -> None:
         self._show(self._snapshot("reading"))
+        try:
+            self._read_all()
+        except MemoryError:
+            limit = self.app.settings.max_memory_mb
+            raise InvalidExport(
+                f"{self.export.name} cannot be read within the memory limit of {limit:,} MB "
+                "(max_memory_mb): it is nested too deeply or holds one value too large. If "
+                f"the export is genuine, raise the limit with {env_name('max_memory_mb')}."
+            ) from None
+        check_unchanged(self.export)
+        if self.cancel():
+            raise ImportCancelled()
+        if self.found == 0:
+            raise InvalidExport(f"{self.export.name} contains no conversations.")
+        if self.report.readable == 0:
+            first = self.report.skipped_details[0].reason
+            raise InvalidExport(
+                f"Not one of the {self.found:,} conversations in {self.export.name} "
+                f"could be read (the first: {first})."
+            )
+
+    def _read_all(self) -> None:
         for obj in iter_objects(self.export, self._on_bytes):
             if self.cancel():
                 raise ImportCancelled()
@@ -203,20 +260,10 @@ class _ImportJob:
             elif now - self.last_shown >= 0.1:
                 self._show(self._snapshot("reading"))
         self._flush()
-        if self.cancel():
-            raise ImportCancelled()
-        if self.found == 0:
-            raise InvalidExport(f"{self.export.name} contains no conversations.")
-        if self.report.readable == 0:
-            first = self.report.skipped_details[0].reason
-            raise InvalidExport(
-                f"Not one of the {self.found:,} conversations in {self.export.name} "
-                f"could be read (the first: {first})."
-            )
 
     def _take(self, obj: object) -> None:
         try:
-            conversation = parse_conversation(obj)
+            conversation = parse_conversation(obj, self.app.settings.max_message_bytes)
         except UnreadableConversation as e:
             self.report.skipped_details.append(SkippedConversation(e.conversation_id, e.reason))
             return

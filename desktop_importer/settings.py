@@ -19,6 +19,12 @@ class Settings:
     batch_conversations: int = 200  # conversations written per short transaction at most
     batch_messages: int = 20_000  # messages written per short transaction at most
     beat_seconds: float = 2.0  # the longest a worker works between two heartbeats
+    # Limits against hostile or broken files; each refusal names the limit it hit.
+    max_member_bytes: int = 16 * 2**30  # one conversations file, inflated
+    max_total_bytes: int = 64 * 2**30  # all conversation files of an export, inflated
+    max_ratio: float = 250.0  # inflated / compressed size of a conversations file
+    max_message_bytes: int = 64 * 2**20  # the text of one message
+    max_memory_mb: int = 3072  # address space of an importing process (deep nesting, …)
 
     @property
     def stale_after(self) -> timedelta:
@@ -28,12 +34,24 @@ class Settings:
 ENV_PREFIX = "DESKTOP_IMPORTER_"
 
 
+def env_name(setting: str) -> str:
+    return ENV_PREFIX + setting.upper()
+
+
+def human_bytes(count: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if count < 1024 or unit == "TB":
+            return f"{count:,.0f} {unit}" if unit == "bytes" else f"{count:,.1f} {unit}"
+        count /= 1024
+    raise AssertionError("unreachable")
+
+
 def resolve(stored: Mapping[str, str], environ: Mapping[str, str] | None = None) -> Settings:
     """Defaults, overridden by the store's `settings` table, overridden by the environment."""
     environ = os.environ if environ is None else environ
     values: dict[str, float | int] = {}
     for field in fields(Settings):
-        raw = environ.get(ENV_PREFIX + field.name.upper(), stored.get(field.name))
+        raw = environ.get(env_name(field.name), stored.get(field.name))
         if raw is None:
             continue
         kind = int if field.type in ("int", int) else float

@@ -226,7 +226,7 @@ class ImportWindow(QMainWindow):
             )
             return
         try:
-            export = check_export(path)
+            export = check_export(path, self.app.settings)
         except DesktopImporterError as e:
             self._show_result(f"{path.name} cannot be imported.", [e.message], error=True)
             self.importEnded.emit("failed")

@@ -7,13 +7,15 @@ import re
 import stat
 import zipfile
 import zlib
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import ijson
 import orjson
+import zipfile_deflate64  # noqa: F401  (teaches zipfile Deflate64, which Windows Explorer uses)
 
 from desktop_importer.errors import InvalidExport, PathProblem
+from desktop_importer.settings import Settings, env_name, human_bytes
 
 if TYPE_CHECKING:
     import os
@@ -25,6 +27,10 @@ SINGLE = "conversations.json"
 SPLIT = re.compile(r"conversations-(\d+)\.json")
 MANIFEST_MAX_BYTES = 16 * 1024 * 1024
 CHUNK = 256 * 1024
+# stored, deflate, Deflate64 (zipfile-deflate64), bzip2, LZMA
+READABLE_METHODS = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, 9, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class ExportFile:
     data_bytes: int  # uncompressed bytes of conversation data, for progress
     media_files: int = 0  # uploads, generated images, Canvas documents: counted, not kept yet
     media_bytes: int = 0
+    fingerprint: tuple[int, int, int] = (0, 0, 0)  # size, mtime_ns, inode when opened
 
     @property
     def name(self) -> str:
@@ -61,27 +68,89 @@ def check_path(path: Path) -> os.stat_result:
     return info
 
 
-def open_export(path: Path) -> ExportFile:
+def fingerprint(info: os.stat_result) -> tuple[int, int, int]:
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def check_unchanged(export: ExportFile) -> None:
+    """Refuse an export whose file changed or vanished while it was read."""
+    try:
+        now = fingerprint(export.path.stat())
+    except FileNotFoundError:
+        raise PathProblem(
+            f"{export.name} disappeared while it was being imported; nothing was changed."
+        ) from None
+    if now != export.fingerprint:
+        raise InvalidExport(
+            f"{export.name} changed while it was being read (is it still downloading?); "
+            "nothing was imported. Import it again once it is complete."
+        )
+
+
+def _over_limit(what: str, size: float, setting: str, limit: float, unit: str = "") -> str:
+    shown = f"{limit:,.0f}{unit}" if unit else human_bytes(limit)
+    return (
+        f"{what} the limit of {shown} ({setting}); it was refused before reading. If the "
+        f"export is genuine, raise the limit with {env_name(setting)}."
+    )
+
+
+def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
     """Check the path and find the export's conversation data, or say why there is none."""
+    limits = limits or Settings()
     info = check_path(path)
     if info.st_size == 0:
         raise InvalidExport(f"{path.name} is empty (0 bytes); the download may not have finished.")
     with path.open("rb") as handle:
         head = handle.read(4096)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _open_zip(path, info.st_size)
+        export = _open_zip(path, info.st_size, limits)
+        return replace(export, fingerprint=fingerprint(info))
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
-        return ExportFile(path, info.st_size, None, info.st_size)
+        if info.st_size > limits.max_member_bytes:
+            raise InvalidExport(
+                _over_limit(
+                    f"{path.name} is {human_bytes(info.st_size)}, more than",
+                    info.st_size,
+                    "max_member_bytes",
+                    limits.max_member_bytes,
+                )
+            )
+        return ExportFile(path, info.st_size, None, info.st_size, fingerprint=fingerprint(info))
     raise InvalidExport(
         f"{path.name} is neither a ZIP archive nor a conversations.json file; "
         "choose the .zip file your ChatGPT or Claude export came as."
     )
 
 
-def _open_zip(path: Path, size: int) -> ExportFile:
+def _safe_name(name: str) -> str | None:
+    """The member's name with `/` separators, or None if it tries to leave its folder
+    (absolute, a drive letter, or a `..` part). Backslashes count as separators, as some
+    Windows tools write them."""
+    normal = name.replace("\\", "/")
+    parts = normal.split("/")
+    if normal.startswith("/") or re.match(r"[A-Za-z]:", normal) or ".." in parts:
+        return None
+    return normal
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
+def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = {info.filename: info for info in archive.infolist()}
+            infos: dict[str, zipfile.ZipInfo] = {}
+            for info in archive.infolist():
+                normal = _safe_name(info.filename)
+                if normal is None:
+                    raise InvalidExport(
+                        f"{path.name} holds a file whose name tries to leave its folder "
+                        f"({info.filename!r}); it is not a genuine export, so nothing was "
+                        "imported."
+                    )
+                infos.setdefault(normal, info)
             folders: dict[str, set[str]] = {}
             for name, info in infos.items():
                 folder, base = _placement(name, info)
@@ -90,7 +159,7 @@ def _open_zip(path: Path, size: int) -> ExportFile:
             exports = {
                 folder: files
                 for folder, bases in folders.items()
-                if (files := _conversation_files(archive, folder, bases))
+                if (files := _conversation_files(archive, infos, folder, bases))
             }
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise InvalidExport(
@@ -109,21 +178,69 @@ def _open_zip(path: Path, size: int) -> ExportFile:
             f"{path.name} has no conversation data (no conversations.json); it contains {listing}."
         )
     ((folder, files),) = exports.items()
-    members = tuple(folder + base for base in files)
+    members = [infos[folder + base] for base in files]
+    _check_members(path, members, limits)
     media = [info for name, info in infos.items() if _is_media(name, info, folder)]
-    for member in members:
-        if infos[member].flag_bits & 0x1:
-            raise InvalidExport(
-                f"{path.name} is password-protected; export your data again without a password."
-            )
     return ExportFile(
         path,
         size,
-        members,
-        sum(infos[m].file_size for m in members),
+        tuple(info.filename for info in members),
+        sum(info.file_size for info in members),
         len(media),
         sum(info.file_size for info in media),
     )
+
+
+def _check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings) -> None:
+    """Refuse what cannot or must not be read: encrypted, linked, unknown compression, or
+    a decompression bomb by its declared sizes and ratio (before inflating a byte)."""
+    for info in members:
+        if info.flag_bits & 0x1:
+            raise InvalidExport(
+                f"{path.name} is password-protected; export your data again without a password."
+            )
+        if _is_symlink(info):
+            raise InvalidExport(
+                f"{info.filename} in {path.name} is a symbolic link, not conversation data; "
+                "it is not a genuine export."
+            )
+        if info.compress_type not in READABLE_METHODS:
+            raise InvalidExport(
+                f"{path.name} uses a compression method this app cannot read "
+                f"(ZIP method {info.compress_type}); re-compress the export folder as a "
+                "standard ZIP and import that."
+            )
+        if info.file_size > limits.max_member_bytes:
+            raise InvalidExport(
+                _over_limit(
+                    f"{info.filename} would inflate to {human_bytes(info.file_size)}, more than",
+                    info.file_size,
+                    "max_member_bytes",
+                    limits.max_member_bytes,
+                )
+            )
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > 2**20 and ratio > limits.max_ratio:
+            raise InvalidExport(
+                _over_limit(
+                    f"{info.filename} is compressed {ratio:,.0f} to 1 (a decompression bomb?), "
+                    "more than",
+                    ratio,
+                    "max_ratio",
+                    limits.max_ratio,
+                    " to 1",
+                )
+            )
+    total = sum(info.file_size for info in members)
+    if total > limits.max_total_bytes:
+        raise InvalidExport(
+            _over_limit(
+                f"{path.name} would inflate to {human_bytes(total)} of conversations, more than",
+                total,
+                "max_total_bytes",
+                limits.max_total_bytes,
+            )
+        )
 
 
 def _is_media(name: str, info: zipfile.ZipInfo, folder: str) -> bool:
@@ -131,6 +248,8 @@ def _is_media(name: str, info: zipfile.ZipInfo, folder: str) -> bool:
     image, a Canvas document, audio."""
     parts = name.split("/")
     if info.is_dir() or not name.startswith(folder) or parts[0] == "__MACOSX":
+        return False
+    if _is_symlink(info):
         return False
     if any(p.startswith(".") for p in parts):
         return False
@@ -150,10 +269,12 @@ def _placement(name: str, info: zipfile.ZipInfo) -> tuple[str, str | None]:
     return "", None
 
 
-def _conversation_files(archive: zipfile.ZipFile, folder: str, bases: set[str]) -> list[str]:
+def _conversation_files(
+    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], folder: str, bases: set[str]
+) -> list[str]:
     """The manifest's list wins, otherwise split files in order, otherwise conversations.json."""
     if MANIFEST in bases:
-        listed = _manifest_list(archive, folder + MANIFEST)
+        listed = _manifest_list(archive, infos[folder + MANIFEST])
         if listed:
             missing = [name for name in listed if name not in bases]
             if missing:
@@ -170,14 +291,14 @@ def _conversation_files(archive: zipfile.ZipFile, folder: str, bases: set[str]) 
     return [SINGLE] if SINGLE in bases else []
 
 
-def _manifest_list(archive: zipfile.ZipFile, member: str) -> list[str]:
+def _manifest_list(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[str]:
     """Conversation file names a manifest mentions, in its order (its layout is not published,
     so every string in it that names a conversations file counts)."""
-    if archive.getinfo(member).file_size > MANIFEST_MAX_BYTES:
+    if member.file_size > MANIFEST_MAX_BYTES or member.flag_bits & 0x1:
         return []
     try:
         manifest = orjson.loads(archive.read(member))
-    except orjson.JSONDecodeError:
+    except (orjson.JSONDecodeError, NotImplementedError, zipfile.BadZipFile, zlib.error):
         return []
     names: list[str] = []
 
@@ -228,11 +349,11 @@ class _CountingReader:
 def iter_objects(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterator[Any]:
     """Every conversation object of the export, in order, parsed one at a time."""
     if export.members is None:
-        with export.path.open("rb") as handle:
+        with _opened(export, lambda: export.path.open("rb")) as handle:
             yield from _objects_in(handle, export.name, on_bytes)
         return
     try:
-        with zipfile.ZipFile(export.path) as archive:
+        with _opened(export, lambda: zipfile.ZipFile(export.path)) as archive:
             for member in export.members:
                 with archive.open(member) as handle:
                     yield from _objects_in(handle, member, on_bytes)
@@ -241,6 +362,21 @@ def iter_objects(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterato
             f"{export.name} is damaged: a part of it cannot be decompressed; "
             "download the export again."
         ) from None
+
+
+T = TypeVar("T")
+
+
+def _opened(export: ExportFile, opener: Callable[[], T]) -> T:
+    """Open the export again for reading; it may have vanished since it was checked."""
+    try:
+        return opener()
+    except FileNotFoundError:
+        raise PathProblem(
+            f"{export.name} disappeared while it was being imported; nothing was changed."
+        ) from None
+    except OSError as e:
+        raise PathProblem(f"{export.name} cannot be read ({e.strerror}).") from None
 
 
 def _objects_in(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[Any]:

@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another program's lock
+
+
+def busy_timeout_ms() -> int:
+    """The busy timeout, or DESKTOP_IMPORTER_BUSY_TIMEOUT_MS (tests make it short)."""
+    return int(os.environ.get("DESKTOP_IMPORTER_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
 
 
 def _environment_sentence(error: BaseException, db_path: Path) -> str | None:
@@ -84,7 +89,8 @@ def _build_engine(db_path: Path, *, read_only: bool = False) -> Engine:
         url = f"sqlite+pysqlite:///file:{db_path}?mode=ro&uri=true"
     else:
         url = f"sqlite+pysqlite:///{db_path}"
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    timeout_ms = busy_timeout_ms()
+    engine = create_engine(url, connect_args={"timeout": timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -92,7 +98,7 @@ def _build_engine(db_path: Path, *, read_only: bool = False) -> Engine:
         # the first write and so leave a read-then-write unprotected (SQLAlchemy's recipe).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()

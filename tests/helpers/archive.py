@@ -1,0 +1,24 @@
+"""What a user can see of an archive, for tests that prove a failure changed nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+from desktop_importer.service import App
+
+
+def visible(app: App) -> list[tuple[Any, ...]]:
+    with app.store.read() as session:
+        return [
+            tuple(row)
+            for row in session.execute(
+                text(
+                    "SELECT h.user_id, h.conversation_id, c.title, c.update_time, m.node_id, "
+                    "m.text, m.path_index, m.hidden FROM conversation_heads h "
+                    "JOIN conversations c ON c.id = h.version_id "
+                    "JOIN messages m ON m.version_id = c.id ORDER BY 1, 2, 5"
+                )
+            )
+        ]

@@ -1,0 +1,135 @@
+"""Fuzzing the importer with mutated exports: every outcome is an import or a clean refusal
+(one sentence, the archive as it was, no profile left `processing`) — never a crash, a
+traceback or a hang. Derandomized so CI is reproducible; raise the number of examples with
+DESKTOP_IMPORTER_FUZZ_EXAMPLES to search longer."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import tempfile
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop_importer.errors import DesktopImporterError
+from desktop_importer.service import open_app, profile_status, start_import
+from tests.helpers.archive import visible
+from tests.helpers.exports import conversation, conversations
+
+EXAMPLES = int(os.environ.get("DESKTOP_IMPORTER_FUZZ_EXAMPLES", "120"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=timedelta(seconds=10),  # a hang fails the example
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+BASE: list[Any] = [
+    *conversations(3),
+    conversation("branchy", [("user", "q"), ("assistant", "a")], current_node="missing"),
+    json.loads((Path(__file__).parents[1] / "fixtures" / "claude_conversations.json").read_text())[
+        0
+    ],
+]
+
+
+def zipped(data: list[Any] | bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "conversations.json", data if isinstance(data, bytes) else json.dumps(data)
+        )
+        archive.writestr("user.json", "{}")
+    return buffer.getvalue()
+
+
+BASE_ZIP = zipped(BASE)
+SEED_ZIP = zipped([conversation("seed", [("user", "already here")])])
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += paths(child, (*prefix, index))
+    return found
+
+
+PATHS = [p for p in paths(BASE) if p]
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def import_cleanly(export: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        app = open_app(Path(folder) / "data")
+        try:
+            seed = Path(folder) / "seed.zip"
+            seed.write_bytes(SEED_ZIP)
+            start_import(app, seed)
+            before = visible(app)
+            path = Path(folder) / "fuzzed.zip"
+            path.write_bytes(export)
+            refusal: DesktopImporterError | None = None
+            try:
+                start_import(app, path)
+            except DesktopImporterError as error:
+                refusal = error
+            if refusal is not None:
+                assert refusal.message
+                assert "\n" not in refusal.message
+                assert visible(app) == before
+            assert profile_status(app).status in ("complete", "failed")
+        finally:
+            app.close()
+
+
+@FUZZ
+@given(
+    flips=st.lists(st.tuples(st.integers(0, len(BASE_ZIP) - 1), st.integers(0, 255)), max_size=6),
+    cut=st.none() | st.integers(0, len(BASE_ZIP)),
+)
+def test_mutated_zip_bytes_import_or_are_refused_cleanly(
+    flips: list[tuple[int, int]], cut: int | None
+) -> None:
+    data = bytearray(BASE_ZIP)
+    for at, value in flips:
+        data[at] = value
+    import_cleanly(bytes(data[:cut]))
+
+
+@FUZZ
+@given(where=st.sampled_from(PATHS), value=JSON_VALUES, delete=st.booleans())
+def test_mutated_json_structure_imports_or_is_refused_cleanly(
+    where: tuple[Any, ...], value: Any, delete: bool
+) -> None:
+    mutated = copy.deepcopy(BASE)
+    parent: Any = mutated
+    for step in where[:-1]:
+        parent = parent[step]
+    if delete and isinstance(parent, dict):
+        del parent[where[-1]]
+    else:
+        parent[where[-1]] = value
+    import_cleanly(zipped(mutated))
+
+
+@FUZZ
+@given(text=st.text(max_size=200) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
+def test_arbitrary_conversations_json_text_is_refused_or_imported_cleanly(text: str) -> None:
+    import_cleanly(zipped(text.encode("utf-8", "surrogatepass")))

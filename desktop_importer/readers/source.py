@@ -319,12 +319,15 @@ def _manifest_list(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[st
 
 
 class _CountingReader:
-    """A binary stream that reports every byte it hands out (progress), skipping a UTF-8 BOM."""
+    """A binary stream that reports every byte it hands out (progress), skips a UTF-8 BOM,
+    and keeps the last two chunks so a parse error can be placed at its exact byte."""
 
     def __init__(self, raw: IO[bytes], on_bytes: Callable[[int], None]) -> None:
         self._raw = raw
         self._on_bytes = on_bytes
         self.offset = 0
+        self.exhausted = False
+        self._recent: list[tuple[int, bytes]] = []
         self._pending = raw.read(CHUNK)
         self._on_bytes(len(self._pending))
         if self._pending.startswith(b"\xef\xbb\xbf"):
@@ -342,8 +345,28 @@ class _CountingReader:
         else:
             data = self._raw.read(size if size and size > 0 else CHUNK)
             self._on_bytes(len(data))
+            self.exhausted = not data
+        self._recent = [*self._recent[-1:], (self.offset, data)]
         self.offset += len(data)
         return data
+
+    def locate(self, message: str) -> int | None:
+        """The byte offset of a yajl error, from the context snippet and caret it prints.
+
+        yajl's caret stands just past the last byte it consumed, which is the offending one
+        for most errors (one byte early for a misplaced closing bracket)."""
+        lines = message.split("\n")
+        if len(lines) < 3 or "^" not in lines[2] or not lines[1].strip():
+            return None
+        indent = len(lines[1]) - len(lines[1].lstrip(" "))
+        snippet = lines[1][indent:].encode("utf-8", "replace")
+        caret = lines[2].index("^") - indent
+        if not self._recent:
+            return None
+        start = self._recent[0][0]
+        window = b"".join(data for _, data in self._recent)
+        found = window.rfind(snippet)
+        return None if found < 0 else start + found + max(0, caret - 1)
 
 
 def iter_objects(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterator[Any]:
@@ -390,8 +413,16 @@ def _objects_in(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -
         raise InvalidExport(f"{name} does not hold a list of conversations.")
     try:
         yield from ijson.items(reader, prefix, use_float=True)
-    except ijson.JSONError:
+    except ijson.JSONError as error:
+        message = str(error)
+        at = reader.locate(message)
+        if "premature EOF" in message or (at is None and reader.exhausted):
+            raise InvalidExport(
+                f"{name} ends in the middle of its JSON (after byte {reader.offset:,}); "
+                "the export is incomplete, perhaps cut off while downloading."
+            ) from None
+        where = f"at byte {at:,}" if at is not None else f"near byte {reader.offset:,}"
         raise InvalidExport(
-            f"{name} is not valid JSON (the error is near byte {reader.offset:,}); "
+            f"{name} is not valid JSON ({where}: {message.split(chr(10))[0]}); "
             "the export may be damaged."
         ) from None

@@ -109,7 +109,7 @@ def test_paths_that_fail_the_pre_checks_exit_66_and_touch_nothing(
             {"user.json": {}},
             "has no conversation data (no conversations.json); it contains user.json.",
         ),
-        ({"conversations.json": '[{"id": "x", "mapping": {'}, "is not valid JSON"),
+        ({"conversations.json": '[{"id": "x", "mapping": {'}, "ends in the middle of its JSON"),
         ({"conversations.json": [{"id": 1}]}, "Not one of the 1 conversations"),
     ],
 )
@@ -136,7 +136,7 @@ def test_a_failure_after_the_claim_is_recorded_for_the_user(data_dir: Path, tmp_
     run("import", str(path), data_dir=data_dir)
     state = run_json("status", data_dir=data_dir)[1]
     assert state["status"] == "failed"
-    assert "is not valid JSON" in state["lastError"]
+    assert "ends in the middle of its JSON" in state["lastError"]
 
 
 def test_an_archive_that_cannot_be_opened_exits_74(data_dir: Path, export: Path) -> None:

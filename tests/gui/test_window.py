@@ -165,7 +165,7 @@ def test_a_bad_file_gets_its_sentence_and_try_again(
         window.start_file(bad)
     assert ended.args == ["failed"]
     assert window.result_title.text() == "The import failed."
-    assert "conversations.json is not valid JSON" in window.result_body.text()
+    assert "conversations.json ends in the middle of its JSON" in window.result_body.text()
     assert window.retry_button.isVisible()
     screenshot(window, "5-failure")
     not_zip = tmp_path / "notes.zip"
@@ -271,7 +271,7 @@ def test_start_up_offers_to_retry_a_failed_import(
         start_import(gui_app, bad)
     window = make_window()
     assert window.result_title.text() == "The last import (bad.zip) failed."
-    assert "is not valid JSON" in window.result_body.text()
+    assert "ends in the middle of its JSON" in window.result_body.text()
     assert window.retry_button.isVisible()
     assert window.retry_path == bad
 

@@ -92,7 +92,7 @@ GOOD = [conversation("new-1"), conversation("new-2")]
         (lambda d: write_zip(d / "locked.zip", {"conversations.json": GOOD}, encrypted={"conversations.json"}), InvalidExport, "locked.zip is password-protected; export your data again without a password."),
         (lambda d: write_zip(d / "other.zip", {"user.json": {}, "chat.html": "<p>"}), InvalidExport, "other.zip has no conversation data (no conversations.json); it contains chat.html, user.json."),
         (lambda d: write_zip(d / "two.zip", {"a/conversations.json": GOOD, "b/conversations.json": GOOD}), InvalidExport, "two.zip holds more than one export (a, b); import them one at a time."),
-        (lambda d: write_zip(d / "bad.zip", {"conversations.json": json.dumps(GOOD)[:-30]}), InvalidExport, "conversations.json is not valid JSON (the error is near byte "),
+        (lambda d: write_zip(d / "bad.zip", {"conversations.json": json.dumps(GOOD)[:-30]}), InvalidExport, "conversations.json ends in the middle of its JSON (after byte "),
         (lambda d: write_zip(d / "num.zip", {"conversations.json": "42"}), InvalidExport, "conversations.json does not hold a list of conversations."),
         (lambda d: write_zip(d / "obj.zip", {"conversations.json": {"data": GOOD}}), InvalidExport, "obj.zip contains no conversations."),
         (lambda d: write_zip(d / "list.zip", {"conversations.json": [1, "two", None]}), InvalidExport, "Not one of the 3 conversations in list.zip could be read (the first: it is a JSON int, not a conversation)."),
@@ -278,3 +278,29 @@ def test_a_read_only_database_is_refused(data_dir: Path, tmp_path: Path) -> None
         assert visible(app) == before
     finally:
         app.close()
+
+
+def test_malformed_json_is_placed_at_its_exact_byte(seeded: App, tmp_path: Path) -> None:
+    good = json.dumps(conversations(400))  # larger than one read chunk
+    broken = good[:-1] + ', {"id": "x", "title": oops}]'
+    at = broken.index("oops")
+    sentence = refused(
+        seeded, write_zip(tmp_path / "b.zip", {"conversations.json": broken}), InvalidExport
+    )
+    assert sentence == (
+        f"conversations.json is not valid JSON (at byte {at:,}: lexical error: invalid char in json text.); "
+        "the export may be damaged."
+    )
+
+
+def test_json_that_stops_half_way_says_the_export_is_incomplete(
+    seeded: App, tmp_path: Path
+) -> None:
+    cut = json.dumps(conversations(5))[:-40]
+    sentence = refused(
+        seeded, write_zip(tmp_path / "c.zip", {"conversations.json": cut}), InvalidExport
+    )
+    assert sentence == (
+        f"conversations.json ends in the middle of its JSON (after byte {len(cut):,}); "
+        "the export is incomplete, perhaps cut off while downloading."
+    )

@@ -194,7 +194,7 @@ def test_malformed_json_half_way_fails_the_import_cleanly(
     good = ",".join(__import__("json").dumps(c) for c in conversations(10, prefix="n"))
     broken = write_zip(tmp_path / "broken.zip", {"conversations.json": "[" + good + ', {"id": tru'})
     with pytest.raises(
-        InvalidExport, match=r"conversations.json is not valid JSON \(the error is near byte"
+        InvalidExport, match=r"conversations.json ends in the middle of its JSON \(after byte"
     ):
         start_import(app, broken)
     assert visible(app) == before

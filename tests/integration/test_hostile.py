@@ -304,3 +304,13 @@ def test_json_that_stops_half_way_says_the_export_is_incomplete(
         f"conversations.json ends in the middle of its JSON (after byte {len(cut):,}); "
         "the export is incomplete, perhaps cut off while downloading."
     )
+
+
+def test_the_total_limit_holds_on_bytes_actually_read(seeded: App, tmp_path: Path) -> None:
+    """Declared sizes can lie; the bytes the reader is handed are counted too."""
+    seeded.settings = replace(seeded.settings, max_total_bytes=2000)
+    path = write(tmp_path / "conversations.json", json.dumps(conversations(40)).encode())
+    assert refused(seeded, path, InvalidExport) == (
+        "conversations.json inflated to more than 2.0 KB of conversations (max_total_bytes); "
+        "nothing was imported."
+    )

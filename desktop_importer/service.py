@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_importer import guard
+from desktop_importer.background import BackgroundWriter
 from desktop_importer.clock import Clock, SystemClock
 from desktop_importer.domain import ParsedConversation, SkippedConversation, UnreadableConversation
 from desktop_importer.errors import (
@@ -154,6 +155,7 @@ class _ImportJob:
         self.seen: set[str] = set()
         self.batch: list[ParsedConversation] = []
         self.batch_messages = 0
+        self.batch_bytes = 0
         self.last_beat = time.monotonic()
         self.last_shown = 0.0
 
@@ -245,21 +247,28 @@ class _ImportJob:
             )
 
     def _read_all(self) -> None:
-        for obj in iter_objects(self.export, self._on_bytes):
-            if self.cancel():
-                raise ImportCancelled()
-            self.found += 1
-            self._take(obj)
-            now = time.monotonic()
-            if (
-                len(self.batch) >= self.app.settings.batch_conversations
-                or self.batch_messages >= self.app.settings.batch_messages
-                or now - self.last_beat >= self.app.settings.beat_seconds
-            ):
-                self._flush()
-            elif now - self.last_shown >= 0.1:
-                self._show(self._snapshot("reading"))
-        self._flush()
+        writer: BackgroundWriter[tuple[list[ParsedConversation], profiles.Progress]]
+        writer = BackgroundWriter(self._write)
+        try:
+            for obj in iter_objects(self.export, self._on_bytes):
+                if self.cancel():
+                    raise ImportCancelled()
+                self.found += 1
+                self._take(obj)
+                now = time.monotonic()
+                if (
+                    len(self.batch) >= self.app.settings.batch_conversations
+                    or self.batch_messages >= self.app.settings.batch_messages
+                    or self.batch_bytes >= self.app.settings.batch_bytes
+                    or now - self.last_beat >= self.app.settings.beat_seconds
+                ):
+                    self._submit(writer)
+                elif now - self.last_shown >= 0.1:
+                    self._show(self._snapshot("reading"))
+            self._submit(writer)
+            writer.close()
+        finally:
+            writer.stop()  # on any way out, nothing is left writing behind the import's end
 
     def _take(self, obj: object) -> None:
         try:
@@ -280,18 +289,31 @@ class _ImportJob:
         self.report.messages += conversation.message_count
         self.batch.append(conversation)
         self.batch_messages += len(conversation.messages)
+        self.batch_bytes += len(conversation.raw_json)
 
-    def _flush(self) -> None:
-        """One short transaction: beat and check the fence, then stage what changed."""
+    def _submit(
+        self, writer: BackgroundWriter[tuple[list[ParsedConversation], profiles.Progress]]
+    ) -> None:
         snapshot = self._snapshot("reading")
+        writer.submit((self.batch, snapshot))
+        self.batch = []
+        self.batch_messages = 0
+        self.batch_bytes = 0
+        self.last_beat = time.monotonic()
+        self._show(snapshot)
+
+    def _write(self, item: tuple[list[ParsedConversation], profiles.Progress]) -> None:
+        """One short transaction (on the writer thread): beat and check the fence, then
+        stage what changed."""
+        batch, snapshot = item
         with self.app.store.write() as session:
             profiles.fence(
                 session, self.claim.user_id, self.claim.generation, self.app.clock.now(), snapshot
             )
             existing = archive.visible_versions(
-                session, self.claim.user_id, [c.conversation_id for c in self.batch]
+                session, self.claim.user_id, [c.conversation_id for c in batch]
             )
-            changed = [c for c in self.batch if self._count(c, existing.get(c.conversation_id))]
+            changed = [c for c in batch if self._count(c, existing.get(c.conversation_id))]
             updated = [
                 existing[c.conversation_id].version_id
                 for c in changed
@@ -305,10 +327,6 @@ class _ImportJob:
                 for c in changed
             ]
             archive.stage(session, self.claim.user_id, self.claim.run_id, merged)
-        self.batch = []
-        self.batch_messages = 0
-        self.last_beat = time.monotonic()
-        self._show(snapshot)
 
     def _count(self, incoming: ParsedConversation, stored: archive.VisibleVersion | None) -> bool:
         """Count the conversation as added, updated or unchanged; True if it must be written.

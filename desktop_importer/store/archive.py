@@ -11,13 +11,13 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, select, text
 
 from desktop_importer.domain import ParsedConversation, ParsedMessage
 from desktop_importer.store.models import Conversation, ConversationHead, Message
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from sqlalchemy.orm import Session
 
@@ -53,52 +53,88 @@ def visible_versions(
     return {row[0]: VisibleVersion(row[1], row[2], row[3]) for row in rows}
 
 
+_INSERT_VERSION = (
+    "INSERT INTO conversations (id, user_id, conversation_id, run_id, vendor, title, "
+    "create_time, update_time, current_node, message_count, content_hash, raw_json) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_MESSAGE = (
+    "INSERT INTO messages (version_id, node_id, parent_id, position, path_index, role, "
+    "author_name, content_type, text, create_time, hidden, raw_content, in_export) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+_INDEX_MESSAGES = (
+    "INSERT INTO message_fts (rowid, text) SELECT rowid, text FROM messages "
+    "WHERE version_id BETWEEN ? AND ?"
+)
+_INDEX_TITLES = (
+    "INSERT INTO title_fts (rowid, title) SELECT id, title FROM conversations "
+    "WHERE id BETWEEN ? AND ?"
+)
+
+
 def stage(
-    session: Session, user_id: str, run_id: int, conversations: Iterable[ParsedConversation]
+    session: Session, user_id: str, run_id: int, conversations: Sequence[ParsedConversation]
 ) -> int:
-    """Write new, still invisible versions; returns the number of messages written."""
-    written = 0
-    message_rows: list[dict[str, object]] = []
-    for conv in conversations:
-        version_id = session.execute(
-            insert(Conversation)
-            .values(
-                user_id=user_id,
-                conversation_id=conv.conversation_id,
-                run_id=run_id,
-                vendor=conv.vendor,
-                title=conv.title,
-                create_time=conv.create_time,
-                update_time=conv.update_time,
-                current_node=conv.current_node,
-                message_count=conv.message_count,
-                content_hash=conv.content_hash,
-                raw_json=zlib.compress(conv.raw_json, RAW_COMPRESSION_LEVEL),
-            )
-            .returning(Conversation.id)
+    """Write new, still invisible versions; returns the number of messages written.
+
+    The hot path of an import: two executemany calls through the driver, with version ids
+    assigned here (the caller's write transaction holds SQLite's write lock, so nobody else
+    can take them), instead of an ORM statement per row.
+    """
+    if not conversations:
+        return 0
+    connection = session.connection()
+    first = int(
+        connection.exec_driver_sql(
+            "SELECT coalesce(max(id), 0) + 1 FROM conversations"
         ).scalar_one()
-        for m in conv.messages:
-            message_rows.append(
-                {
-                    "version_id": version_id,
-                    "node_id": m.node_id,
-                    "parent_id": m.parent_id,
-                    "position": m.position,
-                    "path_index": m.path_index,
-                    "role": m.role,
-                    "author_name": m.author_name,
-                    "content_type": m.content_type,
-                    "text": m.text,
-                    "create_time": m.create_time,
-                    "hidden": m.hidden,
-                    "raw_content": m.raw_content,
-                    "in_export": m.in_export,
-                }
+    )
+    versions: list[tuple[object, ...]] = []
+    messages: list[tuple[object, ...]] = []
+    for version_id, conv in enumerate(conversations, first):
+        versions.append(
+            (
+                version_id,
+                user_id,
+                conv.conversation_id,
+                run_id,
+                conv.vendor,
+                conv.title,
+                conv.create_time,
+                conv.update_time,
+                conv.current_node,
+                conv.message_count,
+                conv.content_hash,
+                zlib.compress(conv.raw_json, RAW_COMPRESSION_LEVEL),
             )
-        written += conv.message_count
-    if message_rows:
-        session.execute(insert(Message), message_rows)
-    return written
+        )
+        messages.extend(
+            (
+                version_id,
+                m.node_id,
+                m.parent_id,
+                m.position,
+                m.path_index,
+                m.role,
+                m.author_name,
+                m.content_type,
+                m.text,
+                m.create_time,
+                m.hidden,
+                m.raw_content,
+                m.in_export,
+            )
+            for m in conv.messages
+        )
+    connection.exec_driver_sql(_INSERT_VERSION, versions)
+    connection.exec_driver_sql(_INSERT_MESSAGE, messages)
+    last = first + len(versions) - 1
+    connection.exec_driver_sql(_INDEX_MESSAGES, (first, last))
+    connection.exec_driver_sql(_INDEX_TITLES, (first, last))
+    return sum(conv.message_count for conv in conversations)
 
 
 def stored_trees(

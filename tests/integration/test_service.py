@@ -238,7 +238,9 @@ def test_a_worker_superseded_mid_import_stops_and_leaves_no_trace(
 
 
 def test_heartbeats_keep_a_long_import_fresh(app: App, clock: FakeClock, tmp_path: Path) -> None:
-    app.settings = Settings(stale_minutes=3, batch_conversations=2)
+    # Beats come from the writer thread, at most three batches behind the reading (two
+    # queued, one being written): the threshold must exceed that lag, here three minutes.
+    app.settings = Settings(stale_minutes=5, batch_conversations=2)
     rejections: list[int] = []
 
     class SlowAndWatched(RecordingProgress):

@@ -36,6 +36,7 @@ class ParsedConversation:
     raw_json: bytes
     content_hash: str
     unread_content: Counter[str] = field(default_factory=Counter)
+    raw_zlib: bytes | None = None  # raw_json compressed, once it is known to be stored
 
     @property
     def message_count(self) -> int:

@@ -62,4 +62,9 @@ def merge(
     if merger is not None and isinstance(raw, dict) and isinstance(old, dict):
         merger(raw, old, kept_ids)
         raw[KEPT_MARKER] = sorted(kept_ids)
-    return replace(incoming, messages=[*incoming.messages, *kept], raw_json=orjson.dumps(raw))
+    return replace(
+        incoming,
+        messages=[*incoming.messages, *kept],
+        raw_json=orjson.dumps(raw),
+        raw_zlib=None,  # the compressed copy was of the unmerged JSON
+    )

@@ -11,6 +11,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import orjson
 from sqlalchemy import delete, func, select, text
 
 from desktop_importer.domain import ParsedConversation, ParsedMessage
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 
 
 RAW_COMPRESSION_LEVEL = 1  # most of level 6's saving on JSON at a fraction of its time
+
+
+def compress_raw(raw_json: bytes) -> bytes:
+    return zlib.compress(raw_json, RAW_COMPRESSION_LEVEL)
 
 
 @dataclass(frozen=True)
@@ -58,13 +63,29 @@ _INSERT_VERSION = (
     "create_time, update_time, current_node, message_count, content_hash, raw_json) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_INSERT_MESSAGE = (
-    "INSERT INTO messages (version_id, node_id, parent_id, position, path_index, role, "
-    "author_name, content_type, text, create_time, hidden, raw_content, in_export) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_MESSAGE_COLUMNS = (
+    "version_id",
+    "node_id",
+    "parent_id",
+    "position",
+    "path_index",
+    "role",
+    "author_name",
+    "content_type",
+    "text",
+    "create_time",
+    "hidden",
+    "raw_content",
+    "in_export",
 )
-
-
+# One statement per batch from a JSON array of rows: SQLite parses it in C with the
+# interpreter lock released for the whole statement, where executemany takes the lock back
+# after every row and so waits on the reading thread (bench.import_speed: 4.7 s -> 4.0 s).
+_INSERT_MESSAGES = (
+    f"INSERT INTO messages ({', '.join(_MESSAGE_COLUMNS)}) SELECT "
+    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(_MESSAGE_COLUMNS)))
+    + " FROM json_each(?)"
+)
 _INDEX_MESSAGES = (
     "INSERT INTO message_fts (rowid, text) SELECT rowid, text FROM messages "
     "WHERE version_id BETWEEN ? AND ?"
@@ -108,7 +129,7 @@ def stage(
                 conv.current_node,
                 conv.message_count,
                 conv.content_hash,
-                zlib.compress(conv.raw_json, RAW_COMPRESSION_LEVEL),
+                conv.raw_zlib or compress_raw(conv.raw_json),
             )
         )
         messages.extend(
@@ -130,7 +151,7 @@ def stage(
             for m in conv.messages
         )
     connection.exec_driver_sql(_INSERT_VERSION, versions)
-    connection.exec_driver_sql(_INSERT_MESSAGE, messages)
+    connection.exec_driver_sql(_INSERT_MESSAGES, (orjson.dumps(messages),))
     last = first + len(versions) - 1
     connection.exec_driver_sql(_INDEX_MESSAGES, (first, last))
     connection.exec_driver_sql(_INDEX_TITLES, (first, last))

@@ -18,7 +18,7 @@ class Settings:
     stale_minutes: float = 15.0  # silence after which a processing import counts as stale
     batch_conversations: int = 200  # conversations written per short transaction at most
     batch_messages: int = 20_000  # messages written per short transaction at most
-    batch_bytes: int = 2**20  # conversation JSON per batch at most (bounds memory)
+    batch_bytes: int = 2**19  # conversation JSON per batch at most (bounds memory)
     beat_seconds: float = 2.0  # the longest a worker works between two heartbeats
     # Limits against hostile or broken files; each refusal names the limit it hit.
     max_member_bytes: int = 16 * 2**30  # one conversations file, inflated

@@ -24,7 +24,7 @@ def files(*paths: Path) -> QMimeData:
 
 
 def enter(zone: DropZone, mime: QMimeData) -> tuple[QDragEnterEvent, QDragMoveEvent]:
-    point = QPointF(zone.rect().center())
+    point = zone.rect().center()
     entering = QDragEnterEvent(
         point,
         Qt.DropAction.CopyAction,

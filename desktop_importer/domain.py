@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+
+import orjson
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,13 @@ class ParsedConversation:
 class SkippedConversation:
     conversation_id: str | None
     reason: str
+
+
+def original_json(obj: object) -> tuple[bytes, str]:
+    """A conversation's JSON as kept beside its parsed rows, and the hash later exports are
+    compared with."""
+    raw = orjson.dumps(obj)
+    return raw, hashlib.sha256(raw).hexdigest()
 
 
 class UnreadableConversation(Exception):

@@ -3,13 +3,17 @@ readable text of each message and whether the ChatGPT UI hides it."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from desktop_importer.domain import ParsedConversation, ParsedMessage, UnreadableConversation
+from desktop_importer.domain import (
+    ParsedConversation,
+    ParsedMessage,
+    UnreadableConversation,
+    original_json,
+)
 from desktop_importer.readers.tree import current_path
 
 if TYPE_CHECKING:
@@ -191,7 +195,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         _message(position, key, nodes[key], parents[key], on_path.get(key), unread)
         for position, key in enumerate(order)
     ]
-    raw = orjson.dumps(obj)
+    raw, content_hash = original_json(obj)
     return ParsedConversation(
         conversation_id=conversation_id,
         vendor=VENDOR,
@@ -201,7 +205,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         current_node=current_node,
         messages=messages,
         raw_json=raw,
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=content_hash,
         unread_content=unread,
     )
 

@@ -6,7 +6,6 @@ list, read as a single branch in file order.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
@@ -14,7 +13,12 @@ from typing import Any
 
 import orjson
 
-from desktop_importer.domain import ParsedConversation, ParsedMessage, UnreadableConversation
+from desktop_importer.domain import (
+    ParsedConversation,
+    ParsedMessage,
+    UnreadableConversation,
+    original_json,
+)
 from desktop_importer.readers.chatgpt import unsupported
 from desktop_importer.readers.tree import current_path
 
@@ -146,7 +150,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
                 raw_content=raw_content,
             )
         )
-    raw = orjson.dumps(obj)
+    raw, content_hash = original_json(obj)
     return ParsedConversation(
         conversation_id=conversation_id,
         vendor=VENDOR,
@@ -156,6 +160,6 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         current_node=current,
         messages=messages,
         raw_json=raw,
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=content_hash,
         unread_content=unread,
     )

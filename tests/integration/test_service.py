@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from desktop_importer.errors import (
     ImportAlreadyRunning,
@@ -20,6 +20,7 @@ from desktop_importer.service import UNEXPECTED, App, profile_status, start_impo
 from desktop_importer.settings import Settings
 from desktop_importer.store import profiles
 from desktop_importer.store.models import Conversation, Setting
+from tests.helpers.archive import visible
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 from tests.helpers.stubs import ExplodingProgress, FakeClock, RecordingProgress
 
@@ -27,22 +28,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from desktop_importer.progress import ProgressUpdate
-
-
-def visible(app: App) -> list[tuple[Any, ...]]:
-    """Everything a reader of the archive can see, in a stable order."""
-    with app.store.read() as session:
-        return [
-            tuple(r)
-            for r in session.execute(
-                text(
-                    "SELECT h.conversation_id, c.title, c.update_time, m.node_id, m.text, "
-                    "m.path_index, m.hidden FROM conversation_heads h "
-                    "JOIN conversations c ON c.id = h.version_id "
-                    "JOIN messages m ON m.version_id = c.id ORDER BY 1, 4"
-                )
-            )
-        ]
 
 
 def versions(app: App) -> int:
@@ -95,7 +80,7 @@ def test_newer_updates_older_never_downgrades(app: App, tmp_path: Path) -> None:
     start_import(app, chatgpt_zip(tmp_path / "old.zip", [old]))
     assert start_import(app, chatgpt_zip(tmp_path / "new.zip", [new])).updated == 1
     assert start_import(app, chatgpt_zip(tmp_path / "old2.zip", [old])).unchanged == 1
-    texts = [row[4] for row in visible(app)]
+    texts = [row[5] for row in visible(app)]  # (user, conversation, title, updated, node, text, …)
     assert "new text" in texts
     assert "old text" not in texts
     assert versions(app) == 1  # the replaced version was cleaned up

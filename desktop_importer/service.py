@@ -180,7 +180,12 @@ class _ImportJob:
             self._end("failed", UNEXPECTED)
             raise
         log.info("Import %d complete: %s", self.claim.run_id, self.report.summary())
-        self._clean_up(keep_run_id=None)
+        try:
+            self._clean_up(keep_run_id=None)
+        except (DesktopImporterError, Exception):
+            # The import is published and complete; replaced versions are invisible, and
+            # the next import deletes whatever is left of them.
+            log.exception("Cleaning up after import %d failed", self.claim.run_id)
         return self.report
 
     def _end(self, status: str, error: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import func, select
@@ -264,3 +264,32 @@ def test_transactions_roll_back_unless_they_complete(app: App) -> None:
     with app.store.write() as session:
         session.add(Setting(key="stale_minutes", value="1"))
     assert app.store.stored_settings() == {"stale_minutes": "1"}
+
+
+def test_a_cleanup_failure_after_publishing_does_not_fail_the_import(
+    app: App, export_a: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_importer.errors import EnvironmentProblem
+    from desktop_importer.store import archive
+
+    start_import(app, export_a)
+    newer = chatgpt_zip(
+        tmp_path / "newer.zip", [conversation("conv-0", [("user", "changed")], update_time=999.0)]
+    )
+
+    real = archive.delete_unreferenced
+
+    def locked_after_publishing(
+        session: Any, user_id: str, keep_run_id: int | None, limit: int
+    ) -> int:
+        if keep_run_id is None:  # the cleanup after the publish
+            raise EnvironmentProblem("The archive database is locked by another program.")
+        return real(session, user_id, keep_run_id, limit)
+
+    monkeypatch.setattr(archive, "delete_unreferenced", locked_after_publishing)
+    report = start_import(app, newer)
+    assert report.updated == 1
+    assert profile_status(app).status == "complete"
+    monkeypatch.undo()
+    start_import(app, newer)  # the next import cleans what was left
+    assert versions(app) == 6

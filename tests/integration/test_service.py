@@ -274,7 +274,7 @@ def test_a_cleanup_failure_after_publishing_does_not_fail_the_import(
 
     start_import(app, export_a)
     newer = chatgpt_zip(
-        tmp_path / "newer.zip", [conversation("conv-0", [("user", "changed")], update_time=999.0)]
+        tmp_path / "newer.zip", [conversation("conv-0", [("user", "changed")], update_time=2e9)]
     )
 
     real = archive.delete_unreferenced

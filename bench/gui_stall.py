@@ -52,19 +52,6 @@ class StallMeter:
         self._last = now
 
 
-def wait_for(window: ImportWindow) -> str:
-    loop = QEventLoop()
-    outcome: list[str] = []
-
-    def ended(result: str) -> None:
-        outcome.append(result)
-        loop.quit()
-
-    window.importEnded.connect(ended)
-    loop.exec()
-    return outcome[0]
-
-
 def fresh_window(folder: Path, name: str) -> ImportWindow:
     os.environ["DESKTOP_IMPORTER_DATA_DIR"] = str(folder / name)
     app = open_app(folder / name)
@@ -87,8 +74,7 @@ def main() -> None:
         meter = StallMeter()
         meter.start()
         started = time.perf_counter()
-        window.start_file(export)
-        outcome = wait_for(window)
+        outcome = window.wait_for_end(600_000, lambda: window.start_file(export))
         seconds = time.perf_counter() - started
         meter.stop()
         stalls = meter.lateness_ms
@@ -109,8 +95,7 @@ def main() -> None:
         loop.exec()
         probe.stop()
         asked = time.perf_counter()
-        cancelling.progress.cancel.click()
-        cancel_outcome = wait_for(cancelling)
+        cancel_outcome = cancelling.wait_for_end(60_000, cancelling.progress.cancel.click)
         cancel_ms = (time.perf_counter() - asked) * 1000
         size_mb = export.stat().st_size / 1e6
 

@@ -3,9 +3,10 @@ the service and the import worker. It holds no import logic of its own."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -323,6 +324,26 @@ class ImportWindow(QMainWindow):
         box.button(QMessageBox.StandardButton.Yes).clicked.connect(self._quit_after_cancel)
         self.quit_box = box
         box.open()
+
+    def wait_for_end(self, timeout_ms: int, action: Callable[[], None]) -> str | None:
+        """Do `action` (start an import, press Cancel…) and run a local event loop until the
+        import ends: its outcome (complete, failed, cancelled, rejected), or None on timeout.
+        For the smoke test and the benchmarks, which have no user to wait for; the app
+        itself never blocks."""
+        loop = QEventLoop()
+        outcome: list[str] = []
+
+        def ended(result: str) -> None:
+            outcome.append(result)
+            loop.quit()
+
+        self.importEnded.connect(ended)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        action()
+        if not outcome:  # an action may end the import at once (a refused file)
+            loop.exec()
+        self.importEnded.disconnect(ended)
+        return outcome[0] if outcome else None
 
     def _quit_after_cancel(self) -> None:
         self._quitting = True

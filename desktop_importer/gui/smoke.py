@@ -64,7 +64,7 @@ def run() -> int:
 
 
 def _run(folder: Path) -> int:
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtGui import QGuiApplication, QIcon, QImageReader
     from PySide6.QtWidgets import QApplication
 
@@ -88,18 +88,9 @@ def _run(folder: Path) -> int:
     if not window.isVisible():
         problems.append("the window did not show")
 
-    loop = QEventLoop()
-    outcome: list[str] = []
-
-    def ended(result: str) -> None:
-        outcome.append(result)
-        loop.quit()
-
-    window.importEnded.connect(ended)
-    QTimer.singleShot(TIMEOUT_MS, loop.quit)
-    window.start_file(_sample_export(folder))
-    loop.exec()
-    if outcome != ["complete"]:
+    export = _sample_export(folder)
+    outcome = window.wait_for_end(TIMEOUT_MS, lambda: window.start_file(export))
+    if outcome != "complete":
         problems.append(
             f"the import did not complete ({outcome or 'timed out'}): "
             f"{window.result_title.text()} {window.result_body.text()}"

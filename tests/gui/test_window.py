@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_importer.errors import InvalidExport
 from desktop_importer.gui.main_window import BUSY_ELSEWHERE, ImportWindow
-from desktop_importer.gui.rejection_dialog import TITLE, rejection_message
+from desktop_importer.gui.rejection_dialog import TITLE, RejectionDialog, rejection_message
 from desktop_importer.gui.single_instance import InstanceServer, server_name
 from desktop_importer.progress import ProgressUpdate
 from desktop_importer.service import App, profile_status, start_import
@@ -82,6 +82,16 @@ def holder(
         if not h.killed:  # set() would wait forever for a waiter that was SIGKILLed
             h.release.set()
         h.process.join(60)
+
+
+def rejected(window: ImportWindow, path: Path) -> RejectionDialog:
+    """Drop `path` while another import is fresh: the rejection dialog must open, modal."""
+    window.start_file(path)
+    dialog = window.rejection
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert dialog.isModal()
+    return dialog
 
 
 def test_a_dropped_export_is_imported_with_real_progress(
@@ -185,9 +195,7 @@ def test_rejection_dialog_counts_minutes_and_retries_when_the_other_import_compl
 ) -> None:
     held = holder(7)
     window = make_window()
-    window.start_file(small)
-    dialog = window.rejection
-    assert dialog is not None and dialog.isVisible() and dialog.isModal()
+    dialog = rejected(window, small)
     assert dialog.windowTitle() == TITLE
     assert dialog.message.text() == rejection_message(7)
     assert rejection_message(7) == (
@@ -221,9 +229,8 @@ def test_retry_becomes_available_when_the_other_import_goes_stale(
 ) -> None:
     holder(7)
     window = make_window()
-    window.start_file(small)
-    dialog = window.rejection
-    assert dialog is not None and not dialog.retry.isEnabled()
+    dialog = rejected(window, small)
+    assert not dialog.retry.isEnabled()
     live_clock.advance(minutes=8, seconds=59)  # 15 min 59 s since the other import's last beat
     qtbot.waitUntil(dialog.retry.isEnabled)
     assert dialog.staleness.text() == "It has stopped responding, so a retry may take over now."
@@ -234,9 +241,8 @@ def test_retry_takes_over_from_an_import_whose_process_died(
 ) -> None:
     held = holder(2)
     window = make_window()
-    window.start_file(small)
-    dialog = window.rejection
-    assert dialog is not None and not dialog.retry.isEnabled()
+    dialog = rejected(window, small)
+    assert not dialog.retry.isEnabled()
     held.kill()
     qtbot.waitUntil(dialog.retry.isEnabled, timeout=WAIT)
     with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
@@ -366,16 +372,12 @@ def test_the_rejection_dialog_works_from_the_keyboard(
 
     held = holder(1)
     window = make_window()
-    window.start_file(small)
-    dialog = window.rejection
-    assert dialog is not None
+    dialog = rejected(window, small)
     assert dialog.close_button.isDefault()  # Enter closes while Retry cannot work
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
-    window.start_file(small)
-    dialog = window.rejection
-    assert dialog is not None
+    dialog = rejected(window, small)
     held.finish()
     qtbot.waitUntil(dialog.retry.isEnabled, timeout=WAIT)
     assert dialog.retry.isDefault()

@@ -162,22 +162,6 @@ def _cancel_on_stdin(requested: threading.Event) -> None:
     threading.Thread(target=watch, name="cancel-on-stdin", daemon=True).start()
 
 
-def _cap_memory(megabytes: int) -> None:
-    """Bound this importing process's address space, so that a hostile file (nesting a
-    million levels deep, say) ends in a MemoryError and a sentence instead of exhausting
-    the machine. POSIX only; the window's own process is never capped."""
-    try:
-        import resource
-    except ImportError:
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = megabytes * 2**20
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    if soft == resource.RLIM_INFINITY or soft > cap:
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     progress: ProgressReporter | None = None
     if args.worker:
@@ -186,7 +170,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     elif not args.json and sys.stderr.isatty():
         progress = TextBar(sys.stderr)
     with _app() as app, _CancelOnInterrupt() as interrupt:
-        _cap_memory(app.settings.max_memory_mb)
         if args.worker:
             _cancel_on_stdin(interrupt.requested)
         report = start_import(

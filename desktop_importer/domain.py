@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,113 @@ class ParsedConversation:
     raw_json: bytes
     content_hash: str
     unread_content: Counter[str] = field(default_factory=Counter)
-    raw_zlib: bytes | None = None  # raw_json compressed, once it is known to be stored
 
     @property
     def message_count(self) -> int:
         return sum(1 for m in self.messages if m.role is not None)
+
+
+# A message's columns in the archive, in the order ConversationRecord.rows holds them.
+MESSAGE_FIELDS = (
+    "node_id",
+    "parent_id",
+    "position",
+    "path_index",
+    "role",
+    "author_name",
+    "content_type",
+    "text",
+    "create_time",
+    "hidden",
+    "raw_content",
+    "in_export",
+)
+
+
+RAW_COMPRESSION_LEVEL = 1  # most of level 6's saving on JSON at a fraction of its time
+
+
+def record_fields(conv: ParsedConversation) -> tuple[object, ...]:
+    """A parsed conversation as plain values (what the reading process sends): its columns,
+    its messages as one flat list of MESSAGE_FIELDS values, and its original JSON."""
+    rows: list[object] = []
+    for m in conv.messages:
+        rows += (
+            m.node_id,
+            m.parent_id,
+            m.position,
+            m.path_index,
+            m.role,
+            m.author_name,
+            m.content_type,
+            m.text,
+            m.create_time,
+            m.hidden,
+            m.raw_content,
+            m.in_export,
+        )
+    return (
+        conv.conversation_id,
+        conv.vendor,
+        conv.title,
+        conv.create_time,
+        conv.update_time,
+        conv.current_node,
+        conv.message_count,
+        conv.content_hash,
+        rows,
+        conv.raw_json,
+    )
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    """A parsed conversation as it is written: its columns, its messages as one flat list
+    (len(MESSAGE_FIELDS) values each, ready to bind) and its compressed original JSON.
+
+    Only a conversation merged with a stored one goes back to ParsedConversation.
+    """
+
+    conversation_id: str
+    vendor: str
+    title: str | None
+    create_time: float | None
+    update_time: float | None
+    current_node: str | None
+    message_count: int
+    content_hash: str
+    rows: list[object]
+    raw_zlib: bytes
+
+    @classmethod
+    def from_fields(cls, values: Sequence[Any]) -> ConversationRecord:
+        """The record of record_fields' values; compresses the original JSON (zlib lets
+        other threads run meanwhile)."""
+        conv_id, vendor, title, created, updated, current, count, digest, rows, raw = values
+        packed = zlib.compress(raw, RAW_COMPRESSION_LEVEL)
+        return cls(conv_id, vendor, title, created, updated, current, count, digest, rows, packed)
+
+    @classmethod
+    def of(cls, conv: ParsedConversation) -> ConversationRecord:
+        return cls.from_fields(record_fields(conv))
+
+    def parsed(self) -> ParsedConversation:
+        width = len(MESSAGE_FIELDS)
+        messages = [
+            ParsedMessage(*self.rows[start : start + width])  # type: ignore[arg-type]
+            for start in range(0, len(self.rows), width)
+        ]
+        return ParsedConversation(
+            conversation_id=self.conversation_id,
+            vendor=self.vendor,
+            title=self.title,
+            create_time=self.create_time,
+            update_time=self.update_time,
+            current_node=self.current_node,
+            messages=messages,
+            raw_json=zlib.decompress(self.raw_zlib),
+            content_hash=self.content_hash,
+        )
 
 
 @dataclass(frozen=True)

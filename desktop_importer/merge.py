@@ -66,5 +66,4 @@ def merge(
         incoming,
         messages=[*incoming.messages, *kept],
         raw_json=orjson.dumps(raw),
-        raw_zlib=None,  # the compressed copy was of the unmerged JSON
     )

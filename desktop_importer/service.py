@@ -12,14 +12,14 @@ import json
 import logging
 import shutil
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_importer import guard
 from desktop_importer.background import BackgroundWriter
 from desktop_importer.clock import Clock, SystemClock
-from desktop_importer.domain import ParsedConversation, SkippedConversation, UnreadableConversation
+from desktop_importer.domain import ConversationRecord
 from desktop_importer.errors import (
     DesktopImporterError,
     EnvironmentProblem,
@@ -30,15 +30,10 @@ from desktop_importer.errors import (
 from desktop_importer.merge import merge
 from desktop_importer.owner import Owner, current_owner, owner_alive
 from desktop_importer.progress import NullProgress, ProgressReporter, ProgressUpdate
-from desktop_importer.readers import parse_conversation
-from desktop_importer.readers.source import (
-    ExportFile,
-    check_unchanged,
-    iter_objects,
-    open_export,
-)
+from desktop_importer.readers.source import ExportFile, check_unchanged, open_export
+from desktop_importer.reading import ExportReader
 from desktop_importer.report import ImportReport, ProfileStatus
-from desktop_importer.settings import Settings, env_name, human_bytes, resolve
+from desktop_importer.settings import Settings, human_bytes, resolve
 from desktop_importer.store import Store, archive, open_store, profiles
 
 if TYPE_CHECKING:
@@ -152,10 +147,6 @@ class _ImportJob:
         self.report = ImportReport(media_files=export.media_files, media_bytes=export.media_bytes)
         self.found = 0
         self.bytes_done = 0
-        self.seen: set[str] = set()
-        self.batch: list[ParsedConversation] = []
-        self.batch_messages = 0
-        self.batch_bytes = 0
         self.last_beat = time.monotonic()
         self.last_shown = 0.0
 
@@ -204,15 +195,6 @@ class _ImportJob:
 
     # -- reading and staging ----------------------------------------------------------------
 
-    def _on_bytes(self, count: int) -> None:
-        self.bytes_done += count
-        limit = self.app.settings.max_total_bytes
-        if self.bytes_done > limit:  # the declared sizes lied, or a bare file grew
-            raise InvalidExport(
-                f"{self.export.name} inflated to more than {human_bytes(limit)} of "
-                "conversations (max_total_bytes); nothing was imported."
-            )
-
     def _snapshot(self, stage: str, total: int | None = None) -> profiles.Progress:
         return profiles.Progress(stage, self.bytes_done, self.export.data_bytes, self.found, total)
 
@@ -230,15 +212,7 @@ class _ImportJob:
 
     def _read_and_stage(self) -> None:
         self._show(self._snapshot("reading"))
-        try:
-            self._read_all()
-        except MemoryError:
-            limit = self.app.settings.max_memory_mb
-            raise InvalidExport(
-                f"{self.export.name} cannot be read within the memory limit of {limit:,} MB "
-                "(max_memory_mb): it is nested too deeply or holds one value too large. If "
-                f"the export is genuine, raise the limit with {env_name('max_memory_mb')}."
-            ) from None
+        self._read_all()
         check_unchanged(self.export)
         if self.cancel():
             raise ImportCancelled()
@@ -252,65 +226,36 @@ class _ImportJob:
             )
 
     def _read_all(self) -> None:
-        writer: BackgroundWriter[tuple[list[ParsedConversation], profiles.Progress]]
+        """Batches come from the reading process and are written on a second thread, so
+        that reading the next frame overlaps writing this one."""
+        writer: BackgroundWriter[tuple[list[ConversationRecord], profiles.Progress]]
         writer = BackgroundWriter(self._write)
         try:
-            for obj in iter_objects(self.export, self._on_bytes):
-                if self.cancel():
-                    raise ImportCancelled()
-                self.found += 1
-                self._take(obj)
-                now = time.monotonic()
-                if (
-                    len(self.batch) >= self.app.settings.batch_conversations
-                    or self.batch_messages >= self.app.settings.batch_messages
-                    or self.batch_bytes >= self.app.settings.batch_bytes
-                    or now - self.last_beat >= self.app.settings.beat_seconds
-                ):
-                    self._submit(writer)
-                elif now - self.last_shown >= 0.1:
-                    self._show(self._snapshot("reading"))
-            self._submit(writer)
+            with ExportReader(self.export, self.app.settings) as reader:
+                for batch in reader:
+                    if self.cancel():
+                        raise ImportCancelled()
+                    self.found, self.bytes_done = batch.found, batch.bytes_done
+                    if batch.last:
+                        break
+                    self.report.skipped_details += batch.skipped
+                    self.report.unread_content.update(batch.unread_content)
+                    self.report.messages += batch.messages
+                    if batch.records or batch.skipped or self._beat_due():
+                        snapshot = self._snapshot("reading")
+                        writer.submit((batch.records, snapshot))
+                        self.last_beat = time.monotonic()
+                        self._show(snapshot)
+                    elif time.monotonic() - self.last_shown >= 0.1:
+                        self._show(self._snapshot("reading"))
             writer.close()
         finally:
             writer.stop()  # on any way out, nothing is left writing behind the import's end
 
-    def _take(self, obj: object) -> None:
-        try:
-            conversation = parse_conversation(obj, self.app.settings.max_message_bytes)
-        except UnreadableConversation as e:
-            self.report.skipped_details.append(SkippedConversation(e.conversation_id, e.reason))
-            return
-        if conversation.conversation_id in self.seen:
-            self.report.skipped_details.append(
-                SkippedConversation(
-                    conversation.conversation_id,
-                    "it appears twice in this export; the first copy was kept",
-                )
-            )
-            return
-        self.seen.add(conversation.conversation_id)
-        self.report.unread_content.update(conversation.unread_content)
-        self.report.messages += conversation.message_count
-        # Compressed here, on the reading thread: thousands of small zlib calls on the writer
-        # thread each wait for the interpreter lock to come back (measured 2.7 s vs 0.5 s).
-        conversation = replace(conversation, raw_zlib=archive.compress_raw(conversation.raw_json))
-        self.batch.append(conversation)
-        self.batch_messages += len(conversation.messages)
-        self.batch_bytes += len(conversation.raw_json)
+    def _beat_due(self) -> bool:
+        return time.monotonic() - self.last_beat >= self.app.settings.beat_seconds
 
-    def _submit(
-        self, writer: BackgroundWriter[tuple[list[ParsedConversation], profiles.Progress]]
-    ) -> None:
-        snapshot = self._snapshot("reading")
-        writer.submit((self.batch, snapshot))
-        self.batch = []
-        self.batch_messages = 0
-        self.batch_bytes = 0
-        self.last_beat = time.monotonic()
-        self._show(snapshot)
-
-    def _write(self, item: tuple[list[ParsedConversation], profiles.Progress]) -> None:
+    def _write(self, item: tuple[list[ConversationRecord], profiles.Progress]) -> None:
         """One short transaction (on the writer thread): beat and check the fence, then
         stage what changed."""
         batch, snapshot = item
@@ -329,14 +274,16 @@ class _ImportJob:
             ]
             trees = archive.stored_trees(session, updated)
             merged = [
-                merge(c, *trees[existing[c.conversation_id].version_id])
+                ConversationRecord.of(
+                    merge(c.parsed(), *trees[existing[c.conversation_id].version_id])
+                )
                 if c.conversation_id in existing
                 else c
                 for c in changed
             ]
             archive.stage(session, self.claim.user_id, self.claim.run_id, merged)
 
-    def _count(self, incoming: ParsedConversation, stored: archive.VisibleVersion | None) -> bool:
+    def _count(self, incoming: ConversationRecord, stored: archive.VisibleVersion | None) -> bool:
         """Count the conversation as added, updated or unchanged; True if it must be written.
 
         A newer update_time updates; an older one never downgrades; without update_time on

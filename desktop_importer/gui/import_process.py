@@ -9,20 +9,13 @@ to what a window may stall; a child process leaves the event loop free and isola
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
+from desktop_importer.launch import self_command
 from desktop_importer.progress import ProgressUpdate
-
-
-def worker_command() -> list[str]:
-    """How to start the command line: the frozen app runs itself, a checkout runs -m."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable]
-    return [sys.executable, "-m", "desktop_importer"]
 
 
 class ImportProcess(QObject):
@@ -48,7 +41,7 @@ class ImportProcess(QObject):
     def start(self, path: Path) -> None:
         self.path = path
         self._buffer, self._result = b"", None
-        program, *arguments = worker_command()
+        program, *arguments = self_command()
         self._process.start(
             program, [*arguments, "import", str(path), "--profile", self.profile, "--worker"]
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from desktop_importer.errors import ImportAlreadyRunning
 from desktop_importer.progress import ProgressUpdate
 from desktop_importer.service import open_app, profile_status, start_import
 from desktop_importer.store import profiles
+from tests.helpers.processes import readers
 
 SOURCE = profiles.Source("/race.zip", "race.zip", 1)
 
@@ -95,8 +97,9 @@ def hold_import(
 
 def crash_import(data_dir: str, export: str, kill_at: str) -> None:
     """Import, and SIGKILL this process at `kill_at`: `update:N` (the Nth progress report)
-    or `sql:PREFIX:N` (just after the Nth statement starting with PREFIX, inside its
-    transaction, before its commit)."""
+    or `sql:PREFIX:N` (as SQLite starts the Nth statement starting with PREFIX, inside its
+    transaction, before its commit). SQLite's own trace hook sees every statement, those the
+    store sends through the driver's cursor too."""
     import signal
 
     from sqlalchemy import event
@@ -109,14 +112,20 @@ def crash_import(data_dir: str, export: str, kill_at: str) -> None:
     def tick() -> None:
         remaining[0] -= 1
         if remaining[0] == 0:
+            if sys.platform.startswith("linux"):  # for the test to check they stop too
+                mine = [pid for pid, parent in readers().items() if parent == os.getpid()]
+                print(f"readers: {mine}", file=sys.stderr, flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
 
     if kind == "sql":
 
-        @event.listens_for(app.store.engine, "after_cursor_execute")
-        def _after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        def trace(statement: str) -> None:
             if statement.lstrip().upper().startswith(prefix.upper()):
                 tick()
+
+        @event.listens_for(app.store.engine, "checkout")
+        def _traced(dbapi_connection: Any, *args: Any) -> None:
+            dbapi_connection.set_trace_callback(trace)
 
     class KillOnUpdate:
         def update(self, progress: ProgressUpdate) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import func, select
 
+from desktop_importer.domain import ConversationRecord
 from desktop_importer.errors import ALREADY_RUNNING_MESSAGE, ImportAlreadyRunning, ImportSuperseded
 from desktop_importer.owner import Owner, current_owner, owner_alive
 from desktop_importer.readers import parse_conversation
@@ -169,7 +170,10 @@ def test_a_superseded_workers_beats_batches_and_finish_change_nothing(
         """What a worker's batch transaction does, in the order most likely to leak."""
         with app.store.write() as session:
             archive.stage(
-                session, "default", old.run_id, [parse_conversation(conversation("late"))]
+                session,
+                "default",
+                old.run_id,
+                [ConversationRecord.of(parse_conversation(conversation("late")))],
             )
             profiles.fence(
                 session, "default", old.generation, clock.now(), profiles.Progress("reading", 5)

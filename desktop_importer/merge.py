@@ -50,7 +50,7 @@ def merge(
     arriving = {m.node_id for m in incoming.messages}
     base = len(incoming.messages)
     kept = [
-        replace(m, in_export=False, path_index=None, position=base + i)
+        m._replace(in_export=False, path_index=None, position=base + i)
         for i, m in enumerate(m for m in stored if m.node_id not in arriving)
     ]
     if not kept:

@@ -4,19 +4,23 @@ Parsing JSON holds Python's interpreter lock; in one process the writer (SQLite,
 releases the lock) kept waiting for it and the reader for the writer, and the import ran at
 about half the speed of its two halves (bench/import_speed.py). So the importing process
 starts `desktop-importer --read-export` and writes what it receives, while the reading
-process reads and parses the next batch on the other core.
+process reads, parses and compresses the next conversations on the other core. (It also
+compresses the original JSON: less to pipe, and on two cores the measured balance is best
+that way.)
 
 The reading process knows nothing of the archive: it gets the export's path, its members
 and the settings as JSON on stdin, and answers with frames on stdout, each a 4-byte length
 and a pickled dict of plain values:
 
-    {"kind": "progress", "found": …, "bytes": …}
-    {"kind": "batch", "found": …, "bytes": …, "records": [...], "skipped": [...], ...}
-    {"kind": "end", "found": …, "bytes": …}
+    {"kind": "part", "found": …, "bytes": …, "records": [...], "skipped": [...], ...}
+    {"kind": "end", ...the same...}
     {"kind": "error", "error": "InvalidExport", "message": "…"}
 
+Parts are small (FRAME_BYTES of conversation JSON, or what FRAME_SECONDS brought), so that
+the reader holds little; the importing process gathers them into write batches.
+
 Pickle, because it is the cheapest way to move strings and bytes between two Python
-processes (measured on a 100 MB export: 0.4 s to encode and decode every batch, against
+processes (measured on a 100 MB export: 0.4 s to encode and decode every part, against
 0.9 s for orjson); the stream is trusted, as it comes from this program's own child, which
 only ever pickles strings, numbers and bytes.
 
@@ -56,7 +60,7 @@ from desktop_importer.errors import (
 )
 from desktop_importer.readers import parse_conversation
 from desktop_importer.readers.source import ExportFile, iter_objects
-from desktop_importer.settings import Settings, env_name
+from desktop_importer.settings import Settings, env_name, human_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -64,22 +68,23 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct("<I")
-PROGRESS_SECONDS = 0.1  # how often a reader with nothing to hand over says how far it is
+FRAME_BYTES = 2**17  # conversation JSON per part at most
+FRAME_SECONDS = 0.1  # a part at least this often while conversations arrive (progress)
 _ERRORS: dict[str, type[DesktopImporterError]] = {
     cls.__name__: cls for cls in (InvalidExport, PathProblem, EnvironmentProblem)
 }
 
 
 @dataclass
-class ReadBatch:
-    """What the reader has found since its previous frame."""
+class ReadPart:
+    """What the reader has found since its previous part."""
 
     found: int  # conversation objects seen so far, readable or not
     bytes_done: int  # conversation JSON read so far
     records: list[ConversationRecord] = field(default_factory=list)
     skipped: list[SkippedConversation] = field(default_factory=list)
     unread_content: Counter[str] = field(default_factory=Counter)
-    messages: int = 0
+    messages: int = 0  # of the records, counted as the report counts them
     last: bool = False
 
 
@@ -95,7 +100,7 @@ def memory_message(name: str, megabytes: int) -> str:
 
 
 class ExportReader:
-    """The reading process of one import; iterate it for batches, close it on every way out.
+    """The reading process of one import; iterate it for parts, close it on every way out.
 
     with ExportReader(export, settings) as reader:
         for batch in reader: ...
@@ -129,14 +134,14 @@ class ExportReader:
         self.close()
 
     def close(self) -> None:
-        """Stop the reading process (it may be in the middle of a batch nobody wants)."""
+        """Stop the reading process (it may be in the middle of a part nobody wants)."""
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
         if self._process.stdout is not None:
             self._process.stdout.close()
 
-    def __iter__(self) -> Iterator[ReadBatch]:
+    def __iter__(self) -> Iterator[ReadPart]:
         stream = self._process.stdout
         assert stream is not None
         while True:
@@ -155,16 +160,16 @@ class ExportReader:
                         memory_message(self.export.name, self.settings.max_memory_mb)
                     )
                 raise _ERRORS.get(header["error"], EnvironmentProblem)(header["message"])
-            batch = ReadBatch(header["found"], header["bytes"], last=kind == "end")
-            if kind == "batch":
-                batch.records = [
-                    ConversationRecord.from_fields(fields) for fields in header["records"]
-                ]
-                batch.skipped = [SkippedConversation(*pair) for pair in header["skipped"]]
-                batch.unread_content = Counter(header["unread"])
-                batch.messages = header["messages"]
-            yield batch
-            if batch.last:
+            yield ReadPart(
+                found=header["found"],
+                bytes_done=header["bytes"],
+                records=[ConversationRecord(*fields) for fields in header["records"]],
+                skipped=[SkippedConversation(*pair) for pair in header["skipped"]],
+                unread_content=Counter(header["unread"]),
+                messages=header["messages"],
+                last=kind == "end",
+            )
+            if kind == "end":
                 return
 
 
@@ -247,8 +252,7 @@ class _FrameWriter:
 
 
 class _Reading:
-    """Reads every conversation, batching them as the settings say (so that each batch is
-    one short write transaction, and one arrives at least every beat_seconds)."""
+    """Reads every conversation and sends them on in small parts."""
 
     def __init__(self, export: ExportFile, settings: Settings, writer: _FrameWriter) -> None:
         self.export = export
@@ -257,45 +261,29 @@ class _Reading:
         self.found = 0
         self.bytes_done = 0
         self.seen: set[str] = set()
-        self._new_batch()
+        self._new_part()
         self.last_sent = time.monotonic()
-        self.last_progress = self.last_sent
 
-    def _new_batch(self) -> None:
+    def _new_part(self) -> None:
         self.records: list[tuple[object, ...]] = []  # record_fields of each
         self.skipped: list[SkippedConversation] = []
         self.unread: Counter[str] = Counter()
         self.messages = 0
-        self.rows = 0
         self.json_bytes = 0
 
     def run(self) -> None:
-        settings = self.settings
         for obj in iter_objects(self.export, self._on_bytes):
             self.found += 1
             self._take(obj)
             now = time.monotonic()
-            if (
-                len(self.records) >= settings.batch_conversations
-                or self.rows >= settings.batch_messages
-                or self.json_bytes >= settings.batch_bytes
-                or now - self.last_sent >= settings.beat_seconds
-            ):
-                self._send_batch(now)
-            elif now - self.last_progress >= PROGRESS_SECONDS:
-                self.writer.send(
-                    {"kind": "progress", "found": self.found, "bytes": self.bytes_done}
-                )
-                self.last_progress = now
-        self._send_batch(time.monotonic())
-        self.writer.send({"kind": "end", "found": self.found, "bytes": self.bytes_done})
+            if self.json_bytes >= FRAME_BYTES or now - self.last_sent >= FRAME_SECONDS:
+                self._send("part", now)
+        self._send("end", time.monotonic())
 
     def _on_bytes(self, count: int) -> None:
         self.bytes_done += count
         limit = self.settings.max_total_bytes
         if self.bytes_done > limit:  # the declared sizes lied, or a bare file grew
-            from desktop_importer.settings import human_bytes
-
             raise InvalidExport(
                 f"{self.export.name} inflated to more than {human_bytes(limit)} of "
                 "conversations (max_total_bytes); nothing was imported."
@@ -319,22 +307,22 @@ class _Reading:
         self.unread.update(conversation.unread_content)
         self.messages += conversation.message_count
         self.records.append(record_fields(conversation))
-        self.rows += len(conversation.messages)
         self.json_bytes += len(conversation.raw_json)
 
-    def _send_batch(self, now: float) -> None:
-        header = {
-            "kind": "batch",
-            "found": self.found,
-            "bytes": self.bytes_done,
-            "records": self.records,
-            "skipped": [(s.conversation_id, s.reason) for s in self.skipped],
-            "unread": dict(self.unread),
-            "messages": self.messages,
-        }
-        self.writer.send(header)
-        self._new_batch()
-        self.last_sent = self.last_progress = now
+    def _send(self, kind: str, now: float) -> None:
+        self.writer.send(
+            {
+                "kind": kind,
+                "found": self.found,
+                "bytes": self.bytes_done,
+                "records": self.records,
+                "skipped": [(s.conversation_id, s.reason) for s in self.skipped],
+                "unread": dict(self.unread),
+                "messages": self.messages,
+            }
+        )
+        self._new_part()
+        self.last_sent = now
 
 
 def main() -> int:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from desktop_importer import guard
 from desktop_importer.background import BackgroundWriter
 from desktop_importer.clock import Clock, SystemClock
-from desktop_importer.domain import ConversationRecord
+from desktop_importer.domain import MESSAGE_FIELDS, ConversationRecord
 from desktop_importer.errors import (
     DesktopImporterError,
     EnvironmentProblem,
@@ -31,7 +31,7 @@ from desktop_importer.merge import merge
 from desktop_importer.owner import Owner, current_owner, owner_alive
 from desktop_importer.progress import NullProgress, ProgressReporter, ProgressUpdate
 from desktop_importer.readers.source import ExportFile, check_unchanged, open_export
-from desktop_importer.reading import ExportReader
+from desktop_importer.reading import ExportReader, ReadPart
 from desktop_importer.report import ImportReport, ProfileStatus
 from desktop_importer.settings import Settings, human_bytes, resolve
 from desktop_importer.store import Store, archive, open_store, profiles
@@ -147,6 +147,9 @@ class _ImportJob:
         self.report = ImportReport(media_files=export.media_files, media_bytes=export.media_bytes)
         self.found = 0
         self.bytes_done = 0
+        self.batch: list[ConversationRecord] = []
+        self.batch_rows = 0
+        self.batch_bytes = 0
         self.last_beat = time.monotonic()
         self.last_shown = 0.0
 
@@ -226,34 +229,60 @@ class _ImportJob:
             )
 
     def _read_all(self) -> None:
-        """Batches come from the reading process and are written on a second thread, so
-        that reading the next frame overlaps writing this one."""
+        """Parts come from the reading process; they are gathered into batches, each
+        written in one short transaction on a second thread, so that reading the next part
+        overlaps writing this batch."""
         writer: BackgroundWriter[tuple[list[ConversationRecord], profiles.Progress]]
         writer = BackgroundWriter(self._write)
         try:
             with ExportReader(self.export, self.app.settings) as reader:
-                for batch in reader:
+                for part in reader:
                     if self.cancel():
                         raise ImportCancelled()
-                    self.found, self.bytes_done = batch.found, batch.bytes_done
-                    if batch.last:
-                        break
-                    self.report.skipped_details += batch.skipped
-                    self.report.unread_content.update(batch.unread_content)
-                    self.report.messages += batch.messages
-                    if batch.records or batch.skipped or self._beat_due():
-                        snapshot = self._snapshot("reading")
-                        writer.submit((batch.records, snapshot))
-                        self.last_beat = time.monotonic()
-                        self._show(snapshot)
+                    self._take(part, writer)
+                    if part.last or self._beat_due():
+                        self._submit(writer)
                     elif time.monotonic() - self.last_shown >= 0.1:
                         self._show(self._snapshot("reading"))
             writer.close()
         finally:
             writer.stop()  # on any way out, nothing is left writing behind the import's end
 
+    def _take(
+        self,
+        part: ReadPart,
+        writer: BackgroundWriter[tuple[list[ConversationRecord], profiles.Progress]],
+    ) -> None:
+        """Count a part in, batching its records as the settings say."""
+        self.found, self.bytes_done = part.found, part.bytes_done
+        self.report.skipped_details += part.skipped
+        self.report.unread_content.update(part.unread_content)
+        self.report.messages += part.messages
+        settings = self.app.settings
+        for record in part.records:
+            self.batch.append(record)
+            self.batch_rows += len(record.rows) // len(MESSAGE_FIELDS)
+            self.batch_bytes += record.json_bytes
+            if (
+                len(self.batch) >= settings.batch_conversations
+                or self.batch_rows >= settings.batch_messages
+                or self.batch_bytes >= settings.batch_bytes
+            ):
+                self._submit(writer)
+
     def _beat_due(self) -> bool:
         return time.monotonic() - self.last_beat >= self.app.settings.beat_seconds
+
+    def _submit(
+        self, writer: BackgroundWriter[tuple[list[ConversationRecord], profiles.Progress]]
+    ) -> None:
+        if self.cancel():
+            raise ImportCancelled()
+        snapshot = self._snapshot("reading")
+        writer.submit((self.batch, snapshot))
+        self.batch, self.batch_rows, self.batch_bytes = [], 0, 0
+        self.last_beat = time.monotonic()
+        self._show(snapshot)
 
     def _write(self, item: tuple[list[ConversationRecord], profiles.Progress]) -> None:
         """One short transaction (on the writer thread): beat and check the fence, then

@@ -27,6 +27,8 @@ def looks_like(obj: Mapping[str, Any]) -> bool:
 
 
 def _number(value: Any) -> float | None:
+    if type(value) is float:  # nearly always; the checks below are for the rest
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
@@ -236,16 +238,16 @@ def _message(
         text = unsupported(content_type or "(none)")
         raw_content = orjson.dumps(content).decode()
         unread[content_type or "(none)"] += 1
-    return ParsedMessage(
-        node_id=node_id,
-        parent_id=parent_id,
-        position=position,
-        path_index=path_index,
-        role=role,
-        author_name=_text(author.get("name")),
-        content_type=content_type,
-        text=text,
-        create_time=_number(message.get("create_time")),
-        hidden=is_hidden(message, role, metadata, content_type),
-        raw_content=raw_content,
+    return ParsedMessage(  # positionally: one of these per message
+        node_id,
+        parent_id,
+        position,
+        path_index,
+        role,
+        _text(author.get("name")),
+        content_type,
+        text,
+        _number(message.get("create_time")),
+        is_hidden(message, role, metadata, content_type),
+        raw_content,
     )

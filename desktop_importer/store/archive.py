@@ -56,20 +56,35 @@ _INSERT_VERSION = (
     "create_time, update_time, current_node, message_count, content_hash, raw_json) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-# Each conversation's messages go in as multi-row INSERTs (?1 is the version id in every
-# row): SQLite binds and steps a whole statement in C with the interpreter lock released,
-# where executemany takes the lock back after every row, and a json_each statement spends
-# its time re-parsing JSON. 80 rows stay under the smallest variable limit SQLite has had
-# (999).
-MESSAGE_ROWS_PER_STATEMENT = 80
+# Each conversation's messages go in as multi-row statements (?1 is the version id):
+# SQLite binds and steps a whole statement in C with the interpreter lock released, where
+# executemany takes the lock back after every row, and a json_each statement spends its time
+# re-parsing JSON. A short chunk is padded with NULL rows, which the statement skips, so that
+# only four statements exist: the driver keeps every distinct one prepared, and one per row
+# count held 6 MB. 64 rows stay under the smallest variable limit SQLite has had (999).
+MESSAGE_ROWS_PER_STATEMENT = 64
 _WIDTH = len(MESSAGE_FIELDS)
+_PADDING = (None,) * _WIDTH
+
+
+def _statement_rows(rows: int) -> int:
+    """The smallest of 8, 16, 32 and 64 that holds `rows`."""
+    size = 8
+    while size < rows:
+        size *= 2
+    return size
 
 
 @functools.cache
 def _insert_messages(rows: int) -> str:
-    row = "(?1, " + ", ".join("?" * _WIDTH) + ")"
+    row = "(" + ", ".join("?" * _WIDTH) + ")"
     columns = ", ".join(("version_id", *MESSAGE_FIELDS))
-    return f"INSERT INTO messages ({columns}) VALUES " + ", ".join([row] * rows)
+    values = ", ".join(f"column{i}" for i in range(1, _WIDTH + 1))
+    return (
+        f"INSERT INTO messages ({columns}) SELECT ?1, {values} FROM (VALUES "
+        + ", ".join([row] * rows)
+        + ") WHERE column1 IS NOT NULL"
+    )
 
 
 # The batch's messages are the rows after the largest rowid before it (the write transaction
@@ -128,7 +143,10 @@ def stage(
         rows = conv.rows
         for start in range(0, len(rows), step):
             values = rows[start : start + step]
-            cursor.execute(_insert_messages(len(values) // _WIDTH), (version_id, *values))
+            count = len(values) // _WIDTH
+            size = _statement_rows(count)
+            padding = _PADDING * (size - count)
+            cursor.execute(_insert_messages(size), (version_id, *values, *padding))
     cursor.execute(_INDEX_MESSAGES, (before,))
     cursor.close()
     last = first + len(conversations) - 1

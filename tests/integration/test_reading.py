@@ -71,8 +71,8 @@ def test_a_reading_process_that_dies_fails_the_import_with_a_sentence(
     first = chatgpt_zip(tmp_path / "first.zip", conversations(3))
     start_import(app, first)
     before = visible(app)
-    slow_batches(app)
-    export = chatgpt_zip(tmp_path / "big.zip", conversations(200, prefix="big"))
+    # More than the pipe holds: the reader is still sending when it is killed.
+    export = chatgpt_zip(tmp_path / "big.zip", conversations(3000, prefix="big"))
     with pytest.raises(EnvironmentProblem) as raised:
         start_import(app, export, progress=Watch("kill"))
     assert raised.value.message == (

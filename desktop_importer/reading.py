@@ -113,6 +113,7 @@ class ExportReader:
             [*launch.self_command(), launch.READ_EXPORT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            creationflags=launch.NO_CONSOLE_WINDOW,
         )
         request = {
             "path": str(export.path),

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_importer import __version__, logs, paths
 from desktop_importer.errors import DesktopImporterError
+from desktop_importer.gui.file_open import FileOpenEvents
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.gui.resources import resource_path
 from desktop_importer.gui.single_instance import InstanceServer, hand_over, server_name
@@ -49,18 +50,30 @@ def run(argv: list[str]) -> int:
         box.show()
         qt_app.exec()
         return e.exit_code
-    server = InstanceServer(name)
     window = ImportWindow(app, args.profile, window_settings())
-    server.fileReceived.connect(window.start_file)
-    server.fileReceived.connect(lambda _path: bring_to_front(window))
-    server.raiseRequested.connect(lambda: bring_to_front(window))
+    sources = connect_file_sources(qt_app, window, InstanceServer(name))
     window.show()
     if args.file is not None:
         window.start_file(args.file)
     try:
         return qt_app.exec()
     finally:
+        qt_app.removeEventFilter(sources)
         app.close()
+
+
+def connect_file_sources(
+    qt_app: QApplication, window: ImportWindow, server: InstanceServer
+) -> FileOpenEvents:
+    """Every way a file reaches a running window imports it and brings the window up: a
+    second launch with a file (the instance server), and macOS's file-open events."""
+    events = FileOpenEvents(window)
+    qt_app.installEventFilter(events)
+    for source in (server, events):
+        source.fileReceived.connect(window.start_file)
+        source.fileReceived.connect(lambda _path: bring_to_front(window))
+    server.raiseRequested.connect(lambda: bring_to_front(window))
+    return events
 
 
 def bring_to_front(window: ImportWindow) -> None:

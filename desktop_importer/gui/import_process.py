@@ -9,13 +9,18 @@ to what a window may stall; a child process leaves the event loop free and isola
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from desktop_importer.launch import self_command
+from desktop_importer.launch import NO_CONSOLE_WINDOW, self_command
 from desktop_importer.progress import ProgressUpdate
+
+
+def _without_console_window(arguments: Any) -> None:
+    arguments.flags |= NO_CONSOLE_WINDOW
 
 
 class ImportProcess(QObject):
@@ -37,6 +42,8 @@ class ImportProcess(QObject):
         self._process.readyReadStandardOutput.connect(self._read)
         self._process.finished.connect(self._finished)
         self._process.errorOccurred.connect(self._error)
+        if sys.platform == "win32":  # the console twin, started from a window: no console
+            self._process.setCreateProcessArgumentsModifier(_without_console_window)
 
     def start(self, path: Path) -> None:
         self.path = path

@@ -332,6 +332,29 @@ def test_a_second_launch_hands_its_file_to_the_running_window(
     assert profile_status(window.app).conversations == 12
 
 
+@pytest.mark.qt_log_ignore("does not support raise")  # bringing the window up, offscreen
+def test_a_file_macos_opens_with_the_app_is_imported(
+    make_window: MakeWindow, qtbot: QtBot, data_dir: Path, small: Path
+) -> None:
+    """Finder's "Open With" and drops on the Dock icon arrive as QFileOpenEvents."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_importer.gui.app import connect_file_sources
+
+    window = make_window()
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    sources = connect_file_sources(qt_app, window, InstanceServer(server_name(data_dir, "x")))
+    try:
+        with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+            QApplication.sendEvent(qt_app, QFileOpenEvent(str(small)))
+    finally:
+        qt_app.removeEventFilter(sources)
+    assert ended.args == ["complete"]
+    assert profile_status(window.app).conversations == 12
+
+
 def test_window_size_is_remembered(qtbot: QtBot, gui_app: App, tmp_path: Path) -> None:
     from PySide6.QtCore import QSettings
 

@@ -23,10 +23,11 @@ def configure(*, stderr_level: int = logging.WARNING) -> Path | None:
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(stderr_level)
-    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    root.addHandler(console)
+    if sys.stderr is not None:  # None in a windowed Windows executable
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(stderr_level)
+        console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        root.addHandler(console)
     log_path: Path | None = None
     try:
         folder = paths.ensure_private_dir(paths.log_dir())

@@ -18,10 +18,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# shellcheck comes from the system (apt-get install shellcheck). The release workflow is
+# checked against GitHub's workflow schema (vendored by check-jsonschema, offline).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	shellcheck .ci/run packaging/linux/*.sh packaging/macos/*.sh
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

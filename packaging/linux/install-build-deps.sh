@@ -22,4 +22,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+# shellcheck disable=SC2086 # one word per package
 apt-get install -y -q --no-install-recommends $missing

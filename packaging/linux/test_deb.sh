@@ -43,7 +43,7 @@ say "apt-get install ./$(basename "$DEB") into a bare $SUITE"
 in_root apt-get update -q >/dev/null
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
   "/tmp/$(basename "$DEB")" >"$ROOT/tmp/install.log" 2>&1 || { tail -30 "$ROOT/tmp/install.log"; exit 1; }
-grep -E "^(Setting up|Unpacking) " "$ROOT/tmp/install.log" | wc -l | xargs echo "packages set up:"
+echo "packages set up: $(grep -cE "^(Setting up|Unpacking) " "$ROOT/tmp/install.log")"
 in_root dpkg -L desktop-importer >"$ROOT/tmp/files"
 
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
@@ -56,6 +56,7 @@ in_root env QT_QPA_PLATFORM=offscreen desktop-importer --smoke-test
 
 say "smoke test, xcb under Xvfb"
 export ROOT
+# shellcheck disable=SC2016 # expanded by the inner shell, with ROOT and DISPLAY from xvfb-run
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" -f "$ROOT/tmp/xauth" sh -c '
   exec chroot "$ROOT" env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 \
     DISPLAY="$DISPLAY" XAUTHORITY=/tmp/xauth QT_QPA_PLATFORM=xcb desktop-importer --smoke-test'

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -49,18 +48,14 @@ class Watch:
         pass
 
 
-def slow_batches(app: App) -> None:
-    app.settings = replace(app.settings, batch_conversations=1)
-
-
 def test_the_export_is_read_in_a_process_of_its_own_that_ends_with_the_import(
     app: App, tmp_path: Path
 ) -> None:
-    slow_batches(app)
-    export = chatgpt_zip(tmp_path / "a.zip", conversations(20))
+    # More than the pipe holds, so that the reader is still there at the first batch.
+    export = chatgpt_zip(tmp_path / "a.zip", conversations(3000))
     watch = Watch()
     report = start_import(app, export, progress=watch)
-    assert report.added == 20
+    assert report.added == 3000
     assert len(watch.seen) == 1, "one reading process, a child of the importing one"
     assert not watch.seen & readers().keys(), "it is gone once the import returns"
 
@@ -86,8 +81,7 @@ def test_a_reading_process_that_dies_fails_the_import_with_a_sentence(
 
 
 def test_cancelling_stops_the_reading_process_too(app: App, tmp_path: Path) -> None:
-    slow_batches(app)
-    export = chatgpt_zip(tmp_path / "big.zip", conversations(200, prefix="big"))
+    export = chatgpt_zip(tmp_path / "big.zip", conversations(3000, prefix="big"))
     watch = Watch()
     calls = iter(range(1000))
     with pytest.raises(ImportCancelled):

@@ -103,7 +103,7 @@ class ExportReader:
     """The reading process of one import; iterate it for parts, close it on every way out.
 
     with ExportReader(export, settings) as reader:
-        for batch in reader: ...
+        for part in reader: ...
     """
 
     def __init__(self, export: ExportFile, settings: Settings) -> None:

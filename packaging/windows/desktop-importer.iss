@@ -43,6 +43,12 @@ UninstallDisplayName={#AppName}
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
+#ifdef Sign
+; iscc /DSign "/Ssigntool=<signtool.exe> sign /f <pfx> /p <password> /fd sha256 /tr <url> /td sha256 $f"
+; signs the installer and the uninstaller (the release workflow does, given a certificate).
+SignTool=signtool
+SignedUninstaller=yes
+#endif
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked

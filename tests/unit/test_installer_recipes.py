@@ -41,7 +41,7 @@ def iss_section(name: str) -> list[str]:
         stripped = line.strip()
         if stripped.startswith("["):
             inside = stripped == f"[{name}]"
-        elif inside and stripped and not stripped.startswith(";"):
+        elif inside and stripped and not stripped.startswith((";", "#")):
             lines.append(stripped)
     return lines
 

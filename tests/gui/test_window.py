@@ -315,29 +315,10 @@ def test_keeping_on_importing_when_asked_to_quit(
     assert window.process.is_running()
 
 
-def test_a_second_launch_hands_its_file_to_the_running_window(
-    make_window: MakeWindow, qtbot: QtBot, data_dir: Path, small: Path
-) -> None:
-    window = make_window()
-    server = InstanceServer(server_name(data_dir, "default"))
-    server.fileReceived.connect(window.start_file)
-    assert server.is_listening()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    launcher = str(Path(sys.executable).with_name("desktop-importer"))
-    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
-        second = subprocess.Popen([launcher, str(small)], env=env)
-        qtbot.waitUntil(lambda: second.poll() is not None, timeout=WAIT)
-    assert second.returncode == 0
-    assert ended.args == ["complete"]
-    assert profile_status(window.app).conversations == 12
-
-
-@pytest.mark.qt_log_ignore("does not support raise")  # bringing the window up, offscreen
-def test_a_file_macos_opens_with_the_app_is_imported(
-    make_window: MakeWindow, qtbot: QtBot, data_dir: Path, small: Path
-) -> None:
-    """Finder's "Open With" and drops on the Dock icon arrive as QFileOpenEvents."""
-    from PySide6.QtGui import QFileOpenEvent
+@pytest.fixture
+def wired(make_window: MakeWindow, data_dir: Path) -> Iterator[ImportWindow]:
+    """A window wired to its file sources as the app wires it (gui/app.py): the instance
+    server for a second launch, and the application's file-open events (macOS)."""
     from PySide6.QtWidgets import QApplication
 
     from desktop_importer.gui.app import connect_file_sources
@@ -345,14 +326,41 @@ def test_a_file_macos_opens_with_the_app_is_imported(
     window = make_window()
     qt_app = QApplication.instance()
     assert isinstance(qt_app, QApplication)
-    sources = connect_file_sources(qt_app, window, InstanceServer(server_name(data_dir, "x")))
-    try:
-        with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
-            QApplication.sendEvent(qt_app, QFileOpenEvent(str(small)))
-    finally:
-        qt_app.removeEventFilter(sources)
+    server = InstanceServer(server_name(data_dir, "default"))
+    assert server.is_listening()
+    sources = connect_file_sources(qt_app, window, server)
+    yield window
+    qt_app.removeEventFilter(sources)
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # bringing the window up, offscreen
+def test_a_second_launch_hands_its_file_to_the_running_window(
+    wired: ImportWindow, qtbot: QtBot, small: Path
+) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    launcher = str(Path(sys.executable).with_name("desktop-importer"))
+    with qtbot.waitSignal(wired.importEnded, timeout=WAIT) as ended:
+        second = subprocess.Popen([launcher, str(small)], env=env)
+        qtbot.waitUntil(lambda: second.poll() is not None, timeout=WAIT)
+    assert second.returncode == 0
     assert ended.args == ["complete"]
-    assert profile_status(window.app).conversations == 12
+    assert profile_status(wired.app).conversations == 12
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # bringing the window up, offscreen
+def test_a_file_macos_opens_with_the_app_is_imported(
+    wired: ImportWindow, qtbot: QtBot, small: Path
+) -> None:
+    """Finder's "Open With" and drops on the Dock icon arrive as QFileOpenEvents."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    qt_app = QApplication.instance()
+    assert qt_app is not None
+    with qtbot.waitSignal(wired.importEnded, timeout=WAIT) as ended:
+        QApplication.sendEvent(qt_app, QFileOpenEvent(str(small)))
+    assert ended.args == ["complete"]
+    assert profile_status(wired.app).conversations == 12
 
 
 def test_window_size_is_remembered(qtbot: QtBot, gui_app: App, tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ import dataclasses
 import logging
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -327,6 +328,9 @@ class _Reading:
 
 
 def main() -> int:
+    # Ctrl+C at a terminal reaches the whole process group; the importing process decides
+    # what it means (cancel at the next batch) and ends this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         return serve(sys.stdin.buffer, sys.stdout.buffer)
     except BrokenPipeError:

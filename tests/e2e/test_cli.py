@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import pty
+import re
 import signal
 import sqlite3
 import subprocess
@@ -156,7 +157,14 @@ def test_an_archive_from_a_newer_version_exits_74(data_dir: Path, export: Path) 
     assert "newer version of Desktop Importer" in body["error"]
 
 
-def test_ctrl_c_cancels_at_the_next_batch_and_exits_130(data_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "whole_group",
+    [False, True],
+    ids=["signal to the importer", "Ctrl+C at a terminal: the whole process group"],
+)
+def test_ctrl_c_cancels_at_the_next_batch_and_exits_130(
+    data_dir: Path, tmp_path: Path, whole_group: bool
+) -> None:
     first = chatgpt_zip(tmp_path / "first.zip", conversations(2, prefix="kept"))
     run("import", str(first), data_dir=data_dir)
     big = chatgpt_zip(tmp_path / "big.zip", conversations(3000))
@@ -164,13 +172,17 @@ def test_ctrl_c_cancels_at_the_next_batch_and_exits_130(data_dir: Path, tmp_path
     environ = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir),
                "DESKTOP_IMPORTER_BATCH_CONVERSATIONS": "1"}  # fmt: skip
     child = subprocess.Popen(
-        [CLI, "import", str(big)], stdout=subprocess.DEVNULL, stderr=slave, env=environ
-    )
+        [CLI, "import", str(big)], stdout=subprocess.DEVNULL, stderr=slave, env=environ,
+        start_new_session=True,  # its own process group, as a shell gives a command
+    )  # fmt: skip
     os.close(slave)
     seen = b""
-    while b"reading:" not in seen:
+    while not re.search(rb"reading: [1-9]", seen):  # conversations are arriving
         seen += os.read(master, 4096)
-    child.send_signal(signal.SIGINT)
+    if whole_group:  # the reading process gets it too
+        os.killpg(child.pid, signal.SIGINT)
+    else:
+        child.send_signal(signal.SIGINT)
     child.wait(timeout=120)
     while True:
         try:
@@ -181,7 +193,8 @@ def test_ctrl_c_cancels_at_the_next_batch_and_exits_130(data_dir: Path, tmp_path
             break
         seen += chunk
     os.close(master)
-    assert child.returncode == 130
+    assert b"Traceback" not in seen
+    assert child.returncode == 130, seen.decode(errors="replace")
     assert b"Import cancelled; the archive is unchanged." in seen
     state = run_json("status", data_dir=data_dir)[1]
     assert (state["status"], state["conversations"]) == ("cancelled", 2)

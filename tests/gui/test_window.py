@@ -282,13 +282,19 @@ def test_start_up_offers_to_retry_a_failed_import(
     assert window.retry_path == bad
 
 
+def closed_mid_import(make_window: MakeWindow, qtbot: QtBot, export: Path) -> ImportWindow:
+    """A window whose user asked to quit while an import was under way."""
+    window = make_window()
+    window.start_file(export)
+    qtbot.waitUntil(lambda: window.progress.bar.value() > 0, timeout=WAIT)
+    window.close()
+    return window
+
+
 def test_quitting_during_an_import_asks_then_cancels_cleanly(
     make_window: MakeWindow, qtbot: QtBot, large: Path
 ) -> None:
-    window = make_window()
-    window.start_file(large)
-    qtbot.waitUntil(lambda: window.progress.bar.value() > 0, timeout=WAIT)
-    window.close()
+    window = closed_mid_import(make_window, qtbot, large)
     box = window.quit_box
     assert box is not None and box.isVisible()
     assert window.isVisible()  # nothing happens before the answer
@@ -305,10 +311,7 @@ def test_quitting_during_an_import_asks_then_cancels_cleanly(
 def test_keeping_on_importing_when_asked_to_quit(
     make_window: MakeWindow, qtbot: QtBot, large: Path
 ) -> None:
-    window = make_window()
-    window.start_file(large)
-    qtbot.waitUntil(lambda: window.progress.bar.value() > 0, timeout=WAIT)
-    window.close()
+    window = closed_mid_import(make_window, qtbot, large)
     assert window.quit_box is not None
     window.quit_box.reject()  # Escape: "Keep importing"
     assert window.isVisible()

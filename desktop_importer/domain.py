@@ -52,8 +52,12 @@ class ParsedConversation:
         return sum(1 for m in self.messages if m.role is not None)
 
 
-# A message's columns in the archive, in the order ConversationRecord.rows holds them.
+# A message's row in the archive: the version it belongs to (None until it is written, when
+# the version's id is known), then its MESSAGE_FIELDS. ConversationRecord.rows holds them
+# flat, one row after another, so that a batch's rows are bound as they are.
 MESSAGE_FIELDS = ParsedMessage._fields
+ROW_FIELDS = ("version_id", *MESSAGE_FIELDS)
+ROW_WIDTH = len(ROW_FIELDS)
 
 # The original JSON is kept as a zlib stream (read back with the standard library's zlib),
 # made by ISA-L's deflate: on a 100 MB export 0.16 s and 20.3 MB, where zlib's level 1 takes
@@ -64,10 +68,11 @@ RAW_COMPRESSION_LEVEL = 1
 
 def record_fields(conv: ParsedConversation) -> tuple[Any, ...]:
     """A parsed conversation as plain values, in ConversationRecord's field order (what the
-    reading process sends): its columns, its messages as one flat list of MESSAGE_FIELDS
-    values, its original JSON compressed, and that JSON's size."""
+    reading process sends): its columns, its messages as one flat list of rows (ROW_FIELDS),
+    its original JSON compressed, and that JSON's size."""
     rows: list[object] = []
     for message in conv.messages:
+        rows.append(None)  # version_id
         rows += message
     return (
         conv.conversation_id,
@@ -87,7 +92,8 @@ def record_fields(conv: ParsedConversation) -> tuple[Any, ...]:
 @dataclass(frozen=True)
 class ConversationRecord:
     """A parsed conversation as it is written: its columns, its messages as one flat list
-    (len(MESSAGE_FIELDS) values each, ready to bind) and its compressed original JSON.
+    (ROW_WIDTH values each, ready to bind once version_id is filled in) and its compressed
+    original JSON.
 
     Only a conversation merged with a stored one goes back to ParsedConversation.
     """
@@ -109,10 +115,9 @@ class ConversationRecord:
         return cls(*record_fields(conv))
 
     def parsed(self) -> ParsedConversation:
-        width = len(MESSAGE_FIELDS)
         messages = [
-            ParsedMessage._make(self.rows[start : start + width])
-            for start in range(0, len(self.rows), width)
+            ParsedMessage._make(self.rows[start + 1 : start + ROW_WIDTH])
+            for start in range(0, len(self.rows), ROW_WIDTH)
         ]
         return ParsedConversation(
             conversation_id=self.conversation_id,

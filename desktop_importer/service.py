@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from desktop_importer import guard
 from desktop_importer.background import BackgroundWriter
 from desktop_importer.clock import Clock, SystemClock
-from desktop_importer.domain import MESSAGE_FIELDS, ConversationRecord
+from desktop_importer.domain import ROW_WIDTH, ConversationRecord
 from desktop_importer.errors import (
     DesktopImporterError,
     EnvironmentProblem,
@@ -261,7 +261,7 @@ class _ImportJob:
         settings = self.app.settings
         for record in part.records:
             self.batch.append(record)
-            self.batch_rows += len(record.rows) // len(MESSAGE_FIELDS)
+            self.batch_rows += len(record.rows) // ROW_WIDTH
             self.batch_bytes += record.json_bytes
             if (
                 len(self.batch) >= settings.batch_conversations

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, text
 
-from desktop_importer.domain import MESSAGE_FIELDS, ConversationRecord, ParsedMessage
+from desktop_importer.domain import ROW_FIELDS, ROW_WIDTH, ConversationRecord, ParsedMessage
 from desktop_importer.store.models import Conversation, ConversationHead, Message
 
 if TYPE_CHECKING:
@@ -56,15 +56,15 @@ _INSERT_VERSION = (
     "create_time, update_time, current_node, message_count, content_hash, raw_json) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-# Each conversation's messages go in as multi-row statements (?1 is the version id):
-# SQLite binds and steps a whole statement in C with the interpreter lock released, where
-# executemany takes the lock back after every row, and a json_each statement spends its time
-# re-parsing JSON. A short chunk is padded with NULL rows, which the statement skips, so that
-# only four statements exist: the driver keeps every distinct one prepared, and one per row
-# count held 6 MB. 64 rows stay under the smallest variable limit SQLite has had (999).
+# A batch's messages go in as multi-row statements of 64 rows, across conversations (each
+# row names its version): SQLite binds and steps a whole statement in C with the interpreter
+# lock released, where executemany takes the lock back after every row, and a json_each
+# statement spends its time re-parsing JSON. The last, shorter chunk is padded with NULL rows,
+# which the statement skips, to one of four sizes: the driver keeps every distinct statement
+# prepared, and one per row count held 6 MB. 64 rows of 13 stay under the smallest variable
+# limit SQLite has had (999).
 MESSAGE_ROWS_PER_STATEMENT = 64
-_WIDTH = len(MESSAGE_FIELDS)
-_PADDING = (None,) * _WIDTH
+_PADDING = (None,) * ROW_WIDTH
 
 
 def _statement_rows(rows: int) -> int:
@@ -77,11 +77,10 @@ def _statement_rows(rows: int) -> int:
 
 @functools.cache
 def _insert_messages(rows: int) -> str:
-    row = "(" + ", ".join("?" * _WIDTH) + ")"
-    columns = ", ".join(("version_id", *MESSAGE_FIELDS))
-    values = ", ".join(f"column{i}" for i in range(1, _WIDTH + 1))
+    row = "(" + ", ".join("?" * ROW_WIDTH) + ")"
+    values = ", ".join(f"column{i}" for i in range(1, ROW_WIDTH + 1))
     return (
-        f"INSERT INTO messages ({columns}) SELECT ?1, {values} FROM (VALUES "
+        f"INSERT INTO messages ({', '.join(ROW_FIELDS)}) SELECT {values} FROM (VALUES "
         + ", ".join([row] * rows)
         + ") WHERE column1 IS NOT NULL"
     )
@@ -136,17 +135,21 @@ def stage(
             for version_id, conv in enumerate(conversations, first)
         ],
     )
+    rows: list[object] = []
+    for version_id, conv in enumerate(conversations, first):
+        start = len(rows)
+        rows += conv.rows
+        rows[start::ROW_WIDTH] = [version_id] * (len(conv.rows) // ROW_WIDTH)
     cursor = connection.connection.cursor()  # the driver's own: a few thousand statements
     (before,) = cursor.execute("SELECT coalesce(max(rowid), 0) FROM messages").fetchone()
-    step = MESSAGE_ROWS_PER_STATEMENT * _WIDTH
-    for version_id, conv in enumerate(conversations, first):
-        rows = conv.rows
-        for start in range(0, len(rows), step):
-            values = rows[start : start + step]
-            count = len(values) // _WIDTH
-            size = _statement_rows(count)
-            padding = _PADDING * (size - count)
-            cursor.execute(_insert_messages(size), (version_id, *values, *padding))
+    step = MESSAGE_ROWS_PER_STATEMENT * ROW_WIDTH
+    for start in range(0, len(rows), step):
+        values = rows[start : start + step]
+        count = len(values) // ROW_WIDTH
+        size = _statement_rows(count)
+        if size > count:
+            values += _PADDING * (size - count)
+        cursor.execute(_insert_messages(size), values)
     cursor.execute(_INDEX_MESSAGES, (before,))
     cursor.close()
     last = first + len(conversations) - 1

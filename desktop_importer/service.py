@@ -255,8 +255,8 @@ class _ImportJob:
     ) -> None:
         """Count a part in, batching its records as the settings say."""
         self.found, self.bytes_done = part.found, part.bytes_done
-        self.report.skipped_details += part.skipped
-        self.report.unread_content.update(part.unread_content)
+        self.report.add_skipped(part.skipped, part.skipped_details)
+        self.report.add_unread(part.unread_content)
         self.report.messages += part.messages
         settings = self.app.settings
         for record in part.records:

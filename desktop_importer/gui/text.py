@@ -70,8 +70,9 @@ def report_lines(report: dict[str, object]) -> list[str]:
         for item in details[:3]:
             if isinstance(item, dict):
                 lines.append(f"Skipped {item.get('id') or 'a conversation'}: {item.get('reason')}.")
-        if len(details) > 3:
-            lines.append(f"… and {len(details) - 3:,} more skipped.")
+        named = min(len(details), 3)
+        if count("skipped") > named:
+            lines.append(f"… and {count('skipped') - named:,} more skipped.")
     unread = report.get("unreadContent")
     if isinstance(unread, dict) and unread:
         kinds = ", ".join(f"{k} ({v})" for k, v in sorted(unread.items()))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import func, select
 
+from desktop_importer.domain import SKIPPED_DETAILS_KEPT
 from desktop_importer.errors import (
     ImportAlreadyRunning,
     ImportCancelled,
@@ -109,6 +110,21 @@ def test_one_broken_conversation_is_skipped_with_its_reason(app: App, tmp_path: 
     assert "holds no messages" in reasons["bad"]
     assert "appears twice" in reasons["conv-0"]
     assert report.to_json()["skippedDetails"][0] == {"id": "bad", "reason": reasons["bad"]}
+
+
+def test_every_skipped_conversation_is_counted_and_the_first_thousand_named(
+    app: App, tmp_path: Path
+) -> None:
+    """An export of endless unreadable objects must not fill the memory with their details
+    (a million `{}` held 160 MB)."""
+    broken = [{"id": f"bad-{i}"} for i in range(SKIPPED_DETAILS_KEPT + 5)]
+    export = chatgpt_zip(tmp_path / "x.zip", [*conversations(2), *broken, conversation("conv-0")])
+    report = start_import(app, export)
+    assert (report.added, report.skipped) == (2, SKIPPED_DETAILS_KEPT + 6)
+    named = [s.conversation_id for s in report.skipped_details]
+    assert named == [f"bad-{i}" for i in range(SKIPPED_DETAILS_KEPT)]
+    assert report.to_json()["skipped"] == SKIPPED_DETAILS_KEPT + 6
+    assert "… and 1,001 more skipped (--json names the first 1,000)." in report.details()
 
 
 def test_not_one_readable_conversation_is_not_a_usable_export(app: App, tmp_path: Path) -> None:

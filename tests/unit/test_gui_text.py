@@ -36,6 +36,17 @@ def test_minutes_until_rounds_up_and_never_goes_negative() -> None:
     assert text.minutes_until(now - timedelta(minutes=5), now) == 0
 
 
+def test_report_lines_count_every_skipped_conversation_not_only_the_named_ones() -> None:
+    named = [{"id": f"c{i}", "reason": "it has no conversation id"} for i in range(1_000)]
+    report = {"conversations": 1_502, "skipped": 1_500, "skippedDetails": named}
+    assert text.report_lines(report)[1:] == [
+        "Skipped c0: it has no conversation id.",
+        "Skipped c1: it has no conversation id.",
+        "Skipped c2: it has no conversation id.",
+        "… and 1,497 more skipped.",
+    ]
+
+
 def test_report_lines_say_what_was_skipped_unread_and_not_kept() -> None:
     report = {
         "conversations": 5, "messages": 40, "added": 3, "updated": 1, "unchanged": 0, "skipped": 1,

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.import_speed                 # 100 MB and 400 MB
     .venv/bin/python -m bench.import_speed --sizes 100 400 1000 --repeat 1
+    .venv/bin/python -m bench.import_speed --unreadable 100   # memory on a hostile file
 
 For each size it generates a realistic export (bench/generate.py, cached in bench/out/),
 imports it through the service into a fresh data folder, and runs the yardstick: the
@@ -12,6 +13,10 @@ Each importer runs --repeat times (3), alternating; the table shows the median w
 and the highest peak memory. Linux (the reader's memory is read from /proc).
 Targets (issue #6): wall time at most the yardstick's at 100 and 400 MB; peak RSS under
 100 MB at every size.
+
+--unreadable N imports, through the service only, a bare JSON file of N MB that holds one
+readable conversation and then nothing but unreadable `{}` (every one skipped and counted):
+what the report keeps of them must not grow with the file either.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import argparse
 import contextlib
 import json
 import os
-import resource
+import random
 import sqlite3
 import subprocess
 import sys
@@ -33,7 +38,7 @@ from typing import Any
 
 import orjson
 
-from bench.generate import generate
+from bench.generate import conversation, generate
 
 OUT = Path(__file__).parent / "out"
 
@@ -76,7 +81,7 @@ class ReaderMemory:
     """
 
     def __init__(self) -> None:
-        self._peak_kb = 0
+        self._peak_mb = 0.0
         threading.Thread(target=self._watch, daemon=True).start()
 
     def _watch(self) -> None:
@@ -89,14 +94,22 @@ class ReaderMemory:
                         # still a copy of this process, with this process's high-water mark.
                         if b"--read-export" not in Path(f"/proc/{pid}/cmdline").read_bytes():
                             continue
-                        status = Path(f"/proc/{pid}/status").read_text()
-                        for line in status.splitlines():
-                            if line.startswith("VmHWM:"):
-                                self._peak_kb = max(self._peak_kb, int(line.split()[1]))
+                        peak = high_water_mb(Path(f"/proc/{pid}/status"))
+                        self._peak_mb = max(self._peak_mb, peak)
             time.sleep(0.02)
 
     def peak_mb(self) -> float:
-        return self._peak_kb / 1024
+        return self._peak_mb
+
+
+def high_water_mb(status: Path) -> float:
+    """A process's peak RSS: VmHWM, which exec resets. (getrusage's ru_maxrss survives exec,
+    so a child started by a large parent reports the parent's size: 247 MB instead of 50
+    after this script had generated a file.)"""
+    for line in status.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0  # a process that has ended and not yet been waited for
 
 
 def child(kind: str, export: Path) -> None:
@@ -109,7 +122,7 @@ def child(kind: str, export: Path) -> None:
         started = time.perf_counter()
         messages = (yardstick if kind == "yardstick" else service)(export, Path(folder))
         seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = high_water_mb(Path("/proc/self/status"))
     reader = watcher.peak_mb() if watcher else 0.0
     print(
         json.dumps(
@@ -121,6 +134,16 @@ def child(kind: str, export: Path) -> None:
             }
         )
     )
+
+
+def unreadable_export(megabytes: int) -> Path:
+    path = OUT / f"unreadable-{megabytes}mb.json"
+    if not path.exists():
+        OUT.mkdir(exist_ok=True)
+        first = orjson.dumps(conversation(random.Random(1), 0))
+        empties = (megabytes * 2**20 - len(first)) // 3
+        path.write_bytes(b"[" + first + b",{}" * empties + b"]")
+    return path
 
 
 def measure(kind: str, export: Path) -> dict[str, Any]:
@@ -146,10 +169,20 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each importer, alternating (median)"
     )
+    parser.add_argument(
+        "--unreadable", type=int, metavar="MB", help="only a hostile file of MB (see above)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "EXPORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]))
+        return
+    if args.unreadable:
+        result = measure("service", unreadable_export(args.unreadable))
+        print(
+            f"{args.unreadable} MB of unreadable conversations: {result['seconds']:.1f} s, "
+            f"peak RSS {result['peak_mb']:.0f} MB (of it reader {result['reader_mb']:.0f})"
+        )
         return
     header = ("size", "importer", "wall s", "msgs/s", "peak RSS MB", "of it reader", "ratio")
     print("{:>7} {:<10} {:>8} {:>9} {:>12} {:>13} {:>7}".format(*header))

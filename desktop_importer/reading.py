@@ -12,12 +12,13 @@ The reading process knows nothing of the archive: it gets the export's path, its
 and the settings as JSON on stdin, and answers with frames on stdout, each a 4-byte length
 and a pickled dict of plain values:
 
-    {"kind": "part", "found": …, "bytes": …, "records": [...], "skipped": …, ...}
+    {"kind": "part", "found": …, "bytes": …, "records": <pickled list>, "rows": …, ...}
     {"kind": "end", ...the same...}
     {"kind": "error", "error": "InvalidExport", "message": "…"}
 
-Parts are small (FRAME_BYTES of conversation JSON, or what FRAME_SECONDS brought), so that
-the reader holds little; the importing process gathers them into write batches.
+Parts are small (FRAME_BYTES of conversation JSON, or what FRAME_SECONDS brought, and never
+more than a write batch), so that the reader holds little; the importing process gathers
+whole parts into write batches, and their records stay pickled until the writer needs them.
 
 Pickle, because it is the cheapest way to move strings and bytes between two Python
 processes (measured on a 100 MB export: 0.4 s to encode and decode every part, against
@@ -84,6 +85,7 @@ FRAME_BYTES = 2**17  # conversation JSON per part at most
 # Linux's default of 64 KB left it blocked 0.25 s per 100 MB export, the writer idle 0.3 s.
 PIPE_BYTES = 2**20  # Linux's limit for unprivileged processes (/proc/sys/fs/pipe-max-size)
 FRAME_SECONDS = 0.1  # a part at least this often while conversations arrive (progress)
+_NO_RECORDS = pickle.dumps([])
 _ERRORS: dict[str, type[DesktopImporterError]] = {
     cls.__name__: cls for cls in (InvalidExport, PathProblem, EnvironmentProblem)
 }
@@ -91,16 +93,28 @@ _ERRORS: dict[str, type[DesktopImporterError]] = {
 
 @dataclass
 class ReadPart:
-    """What the reader has found since its previous part."""
+    """What the reader has found since its previous part.
+
+    Its conversations stay pickled until they are written (records()): queued for the
+    writer they take a quarter of the memory they take as objects (whose text Python may
+    hold at four bytes a character).
+    """
 
     found: int  # conversation objects seen so far, readable or not
     bytes_done: int  # conversation JSON read so far
-    records: list[ConversationRecord] = field(default_factory=list)
+    pickled_records: bytes = _NO_RECORDS
+    conversations: int = 0  # of the records
+    rows: int = 0  # the records' message rows
+    json_bytes: int = 0  # the records' original JSON
     skipped: int = 0
     skipped_details: list[SkippedConversation] = field(default_factory=list)  # the first ones
     unread_content: Counter[str] = field(default_factory=Counter)
     messages: int = 0  # of the records, counted as the report counts them
     last: bool = False
+
+    def records(self) -> list[ConversationRecord]:
+        fields = pickle.loads(self.pickled_records)  # from our own child only (see above)
+        return [ConversationRecord(*values) for values in fields]
 
 
 def memory_message(name: str, megabytes: int) -> str:
@@ -181,7 +195,10 @@ class ExportReader:
             yield ReadPart(
                 found=header["found"],
                 bytes_done=header["bytes"],
-                records=[ConversationRecord(*fields) for fields in header["records"]],
+                pickled_records=header["records"],
+                conversations=header["conversations"],
+                rows=header["rows"],
+                json_bytes=header["json_bytes"],
                 skipped=header["skipped"],
                 skipped_details=[SkippedConversation(*pair) for pair in header["skipped_details"]],
                 unread_content=Counter(header["unread"]),
@@ -295,6 +312,7 @@ class _Reading:
 
     def _new_part(self) -> None:
         self.records: list[tuple[object, ...]] = []  # record_fields of each
+        self.rows = 0
         self.skipped = 0
         self.skipped_details: list[SkippedConversation] = []
         self.unread: Counter[str] = Counter()
@@ -306,9 +324,19 @@ class _Reading:
             self.found += 1
             self._take(obj)
             now = time.monotonic()
-            if self.json_bytes >= FRAME_BYTES or now - self.last_sent >= FRAME_SECONDS:
+            if self._full() or now - self.last_sent >= FRAME_SECONDS:
                 self._send("part", now)
         self._send("end", time.monotonic())
+
+    def _full(self) -> bool:
+        """A part never holds more than one write batch may (the importing process batches
+        whole parts), nor more than FRAME_BYTES of JSON."""
+        settings = self.settings
+        return (
+            self.json_bytes >= min(FRAME_BYTES, settings.batch_bytes)
+            or len(self.records) >= settings.batch_conversations
+            or self.rows >= settings.batch_messages
+        )
 
     def _on_bytes(self, count: int) -> None:
         self.bytes_done += count
@@ -334,6 +362,7 @@ class _Reading:
         self.unread.update(conversation.unread_content)
         self.messages += conversation.message_count
         self.records.append(record_fields(conversation))
+        self.rows += len(conversation.messages)
         self.json_bytes += len(conversation.raw_json)
 
     def _skip(self, conversation_id: str | None, reason: str) -> None:
@@ -348,7 +377,10 @@ class _Reading:
                 "kind": kind,
                 "found": self.found,
                 "bytes": self.bytes_done,
-                "records": self.records,
+                "records": pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL),
+                "conversations": len(self.records),
+                "rows": self.rows,
+                "json_bytes": self.json_bytes,
                 "skipped": self.skipped,
                 "skipped_details": [(s.conversation_id, s.reason) for s in self.skipped_details],
                 "unread": dict(self.unread),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from desktop_importer import guard
 from desktop_importer.background import BackgroundWriter
 from desktop_importer.clock import Clock, SystemClock
-from desktop_importer.domain import ROW_WIDTH, ConversationRecord
+from desktop_importer.domain import ConversationRecord
 from desktop_importer.errors import (
     DesktopImporterError,
     EnvironmentProblem,
@@ -130,6 +130,9 @@ def start_import(
         (progress or NullProgress()).finish()
 
 
+_Batch = tuple[list[ReadPart], profiles.Progress]  # what the writer thread writes at once
+
+
 class _ImportJob:
     def __init__(
         self,
@@ -147,7 +150,8 @@ class _ImportJob:
         self.report = ImportReport(media_files=export.media_files, media_bytes=export.media_bytes)
         self.found = 0
         self.bytes_done = 0
-        self.batch: list[ConversationRecord] = []
+        self.batch: list[ReadPart] = []
+        self.batch_conversations = 0
         self.batch_rows = 0
         self.batch_bytes = 0
         self.last_beat = time.monotonic()
@@ -232,8 +236,7 @@ class _ImportJob:
         """Parts come from the reading process; they are gathered into batches, each
         written in one short transaction on a second thread, so that reading the next part
         overlaps writing this batch."""
-        writer: BackgroundWriter[tuple[list[ConversationRecord], profiles.Progress]]
-        writer = BackgroundWriter(self._write)
+        writer: BackgroundWriter[_Batch] = BackgroundWriter(self._write)
         try:
             with ExportReader(self.export, self.app.settings) as reader:
                 for part in reader:
@@ -248,46 +251,44 @@ class _ImportJob:
         finally:
             writer.stop()  # on any way out, nothing is left writing behind the import's end
 
-    def _take(
-        self,
-        part: ReadPart,
-        writer: BackgroundWriter[tuple[list[ConversationRecord], profiles.Progress]],
-    ) -> None:
-        """Count a part in, batching its records as the settings say."""
+    def _take(self, part: ReadPart, writer: BackgroundWriter[_Batch]) -> None:
+        """Count a part in, batching whole parts as the settings say (the reader never makes
+        a part larger than a batch)."""
         self.found, self.bytes_done = part.found, part.bytes_done
         self.report.add_skipped(part.skipped, part.skipped_details)
         self.report.add_unread(part.unread_content)
         self.report.messages += part.messages
+        if not part.conversations:
+            return
+        self.batch.append(part)
+        self.batch_conversations += part.conversations
+        self.batch_rows += part.rows
+        self.batch_bytes += part.json_bytes
         settings = self.app.settings
-        for record in part.records:
-            self.batch.append(record)
-            self.batch_rows += len(record.rows) // ROW_WIDTH
-            self.batch_bytes += record.json_bytes
-            if (
-                len(self.batch) >= settings.batch_conversations
-                or self.batch_rows >= settings.batch_messages
-                or self.batch_bytes >= settings.batch_bytes
-            ):
-                self._submit(writer)
+        if (
+            self.batch_conversations >= settings.batch_conversations
+            or self.batch_rows >= settings.batch_messages
+            or self.batch_bytes >= settings.batch_bytes
+        ):
+            self._submit(writer)
 
     def _beat_due(self) -> bool:
         return time.monotonic() - self.last_beat >= self.app.settings.beat_seconds
 
-    def _submit(
-        self, writer: BackgroundWriter[tuple[list[ConversationRecord], profiles.Progress]]
-    ) -> None:
+    def _submit(self, writer: BackgroundWriter[_Batch]) -> None:
         if self.cancel():
             raise ImportCancelled()
         snapshot = self._snapshot("reading")
         writer.submit((self.batch, snapshot))
-        self.batch, self.batch_rows, self.batch_bytes = [], 0, 0
+        self.batch, self.batch_conversations, self.batch_rows, self.batch_bytes = [], 0, 0, 0
         self.last_beat = time.monotonic()
         self._show(snapshot)
 
-    def _write(self, item: tuple[list[ConversationRecord], profiles.Progress]) -> None:
+    def _write(self, item: _Batch) -> None:
         """One short transaction (on the writer thread): beat and check the fence, then
         stage what changed."""
-        batch, snapshot = item
+        parts, snapshot = item
+        batch = [record for part in parts for record in part.records()]
         with self.app.store.write() as session:
             profiles.fence(
                 session, self.claim.user_id, self.claim.generation, self.app.clock.now(), snapshot

@@ -44,7 +44,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -80,12 +80,11 @@ log = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct("<I")
 FRAME_BYTES = 2**17  # conversation JSON per part at most
+FRAME_SECONDS = 0.1  # a part at least this often while conversations arrive (progress)
 # The pipe holds a few parts (a part is 50 to 200 KB pickled), so that the reader goes on
 # while the importing process is busy for a moment, instead of stalling on every part:
 # Linux's default of 64 KB left it blocked 0.25 s per 100 MB export, the writer idle 0.3 s.
 PIPE_BYTES = 2**20  # Linux's limit for unprivileged processes (/proc/sys/fs/pipe-max-size)
-FRAME_SECONDS = 0.1  # a part at least this often while conversations arrive (progress)
-_NO_RECORDS = pickle.dumps([])
 _ERRORS: dict[str, type[DesktopImporterError]] = {
     cls.__name__: cls for cls in (InvalidExport, PathProblem, EnvironmentProblem)
 }
@@ -102,15 +101,15 @@ class ReadPart:
 
     found: int  # conversation objects seen so far, readable or not
     bytes_done: int  # conversation JSON read so far
-    pickled_records: bytes = _NO_RECORDS
-    conversations: int = 0  # of the records
-    rows: int = 0  # the records' message rows
-    json_bytes: int = 0  # the records' original JSON
-    skipped: int = 0
-    skipped_details: list[SkippedConversation] = field(default_factory=list)  # the first ones
-    unread_content: Counter[str] = field(default_factory=Counter)
-    messages: int = 0  # of the records, counted as the report counts them
-    last: bool = False
+    pickled_records: bytes
+    conversations: int  # of the records
+    rows: int  # the records' message rows
+    json_bytes: int  # the records' original JSON
+    skipped: int
+    skipped_details: list[SkippedConversation]  # the first ones
+    unread_content: Counter[str]
+    messages: int  # of the records, counted as the report counts them
+    last: bool
 
     def records(self) -> list[ConversationRecord]:
         fields = pickle.loads(self.pickled_records)  # from our own child only (see above)
@@ -331,11 +330,8 @@ class _Reading:
     def _full(self) -> bool:
         """A part never holds more than one write batch may (the importing process batches
         whole parts), nor more than FRAME_BYTES of JSON."""
-        settings = self.settings
-        return (
-            self.json_bytes >= min(FRAME_BYTES, settings.batch_bytes)
-            or len(self.records) >= settings.batch_conversations
-            or self.rows >= settings.batch_messages
+        return self.json_bytes >= FRAME_BYTES or self.settings.batch_full(
+            len(self.records), self.rows, self.json_bytes
         )
 
     def _on_bytes(self, count: int) -> None:

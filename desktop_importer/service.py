@@ -180,7 +180,7 @@ class _ImportJob:
         log.info("Import %d complete: %s", self.claim.run_id, self.report.summary())
         try:
             self._clean_up(keep_run_id=None)
-        except (DesktopImporterError, Exception):
+        except Exception:
             # The import is published and complete; replaced versions are invisible, and
             # the next import deletes whatever is left of them.
             log.exception("Cleaning up after import %d failed", self.claim.run_id)
@@ -264,11 +264,8 @@ class _ImportJob:
         self.batch_conversations += part.conversations
         self.batch_rows += part.rows
         self.batch_bytes += part.json_bytes
-        settings = self.app.settings
-        if (
-            self.batch_conversations >= settings.batch_conversations
-            or self.batch_rows >= settings.batch_messages
-            or self.batch_bytes >= settings.batch_bytes
+        if self.app.settings.batch_full(
+            self.batch_conversations, self.batch_rows, self.batch_bytes
         ):
             self._submit(writer)
 

@@ -31,6 +31,14 @@ class Settings:
     def stale_after(self) -> timedelta:
         return timedelta(minutes=self.stale_minutes)
 
+    def batch_full(self, conversations: int, rows: int, json_bytes: int) -> bool:
+        """Whether this much makes a write batch (the reader cuts its parts by it too)."""
+        return (
+            conversations >= self.batch_conversations
+            or rows >= self.batch_messages
+            or json_bytes >= self.batch_bytes
+        )
+
 
 ENV_PREFIX = "DESKTOP_IMPORTER_"
 

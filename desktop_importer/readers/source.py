@@ -72,14 +72,18 @@ def fingerprint(info: os.stat_result) -> tuple[int, int, int]:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
+def _disappeared(export: ExportFile) -> PathProblem:
+    return PathProblem(
+        f"{export.name} disappeared while it was being imported; nothing was changed."
+    )
+
+
 def check_unchanged(export: ExportFile) -> None:
     """Refuse an export whose file changed or vanished while it was read."""
     try:
         now = fingerprint(export.path.stat())
     except FileNotFoundError:
-        raise PathProblem(
-            f"{export.name} disappeared while it was being imported; nothing was changed."
-        ) from None
+        raise _disappeared(export) from None
     if now != export.fingerprint:
         raise InvalidExport(
             f"{export.name} changed while it was being read (is it still downloading?); "
@@ -87,7 +91,7 @@ def check_unchanged(export: ExportFile) -> None:
         )
 
 
-def _over_limit(what: str, size: float, setting: str, limit: float, unit: str = "") -> str:
+def _over_limit(what: str, setting: str, limit: float, unit: str = "") -> str:
     shown = f"{limit:,.0f}{unit}" if unit else human_bytes(limit)
     return (
         f"{what} the limit of {shown} ({setting}); it was refused before reading. If the "
@@ -111,7 +115,6 @@ def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
             raise InvalidExport(
                 _over_limit(
                     f"{path.name} is {human_bytes(info.st_size)}, more than",
-                    info.st_size,
                     "max_member_bytes",
                     limits.max_member_bytes,
                 )
@@ -214,7 +217,6 @@ def _check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings)
             raise InvalidExport(
                 _over_limit(
                     f"{info.filename} would inflate to {human_bytes(info.file_size)}, more than",
-                    info.file_size,
                     "max_member_bytes",
                     limits.max_member_bytes,
                 )
@@ -225,7 +227,6 @@ def _check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings)
                 _over_limit(
                     f"{info.filename} is compressed {ratio:,.0f} to 1 (a decompression bomb?), "
                     "more than",
-                    ratio,
                     "max_ratio",
                     limits.max_ratio,
                     " to 1",
@@ -236,7 +237,6 @@ def _check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings)
         raise InvalidExport(
             _over_limit(
                 f"{path.name} would inflate to {human_bytes(total)} of conversations, more than",
-                total,
                 "max_total_bytes",
                 limits.max_total_bytes,
             )
@@ -395,9 +395,7 @@ def _opened(export: ExportFile, opener: Callable[[], T]) -> T:
     try:
         return opener()
     except FileNotFoundError:
-        raise PathProblem(
-            f"{export.name} disappeared while it was being imported; nothing was changed."
-        ) from None
+        raise _disappeared(export) from None
     except OSError as e:
         raise PathProblem(f"{export.name} cannot be read ({e.strerror}).") from None
 

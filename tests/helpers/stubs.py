@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desktop_importer.progress import ProgressUpdate
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -35,6 +37,21 @@ class RecordingProgress:
 
     def finish(self) -> None:
         self.finished = True
+
+
+class ActingProgress(RecordingProgress):
+    """Does `act` once, when the import reports its `at`-th progress update: something
+    happening to the world while the import is under way."""
+
+    def __init__(self, at: int, act: Callable[[], object]) -> None:
+        super().__init__()
+        self.at = at
+        self.act = act
+
+    def update(self, progress: ProgressUpdate) -> None:
+        super().update(progress)
+        if len(self.updates) == self.at:
+            self.act()
 
 
 class ExplodingProgress(RecordingProgress):

@@ -23,12 +23,11 @@ from desktop_importer.errors import (
     InvalidExport,
     PathProblem,
 )
-from desktop_importer.progress import ProgressUpdate
 from desktop_importer.service import App, open_app, profile_status, start_import
 from desktop_importer.store import open_store
 from tests.helpers.archive import visible
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
-from tests.helpers.stubs import RecordingProgress
+from tests.helpers.stubs import ActingProgress
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -189,14 +188,11 @@ def test_windows_deflate64_zips_are_read(app: App) -> None:
 def test_a_file_that_changes_while_it_is_read_is_refused(seeded: App, tmp_path: Path) -> None:
     path = chatgpt_zip(tmp_path / "growing.zip", conversations(5))
 
-    class Touch(RecordingProgress):
-        def update(self, progress: ProgressUpdate) -> None:
-            super().update(progress)
-            if len(self.updates) == 1:
-                with path.open("ab") as handle:
-                    handle.write(b"more bytes arriving")
+    def grow() -> None:
+        with path.open("ab") as handle:
+            handle.write(b"more bytes arriving")
 
-    assert refused(seeded, path, InvalidExport, progress=Touch()) == (
+    assert refused(seeded, path, InvalidExport, progress=ActingProgress(1, grow)) == (
         "growing.zip changed while it was being read (is it still downloading?); nothing was imported. "
         "Import it again once it is complete."
     )
@@ -206,13 +202,7 @@ def test_a_file_that_changes_while_it_is_read_is_refused(seeded: App, tmp_path: 
 def test_a_file_that_disappears_while_it_is_read_is_refused(seeded: App, tmp_path: Path) -> None:
     path = chatgpt_zip(tmp_path / "gone.zip", conversations(5))
 
-    class Delete(RecordingProgress):
-        def update(self, progress: ProgressUpdate) -> None:
-            super().update(progress)
-            if len(self.updates) == 1:
-                path.unlink()
-
-    assert refused(seeded, path, PathProblem, progress=Delete()) == (
+    assert refused(seeded, path, PathProblem, progress=ActingProgress(1, path.unlink)) == (
         "gone.zip disappeared while it was being imported; nothing was changed."
     )
 

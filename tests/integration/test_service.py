@@ -23,7 +23,7 @@ from desktop_importer.store import profiles
 from desktop_importer.store.models import Conversation, Setting
 from tests.helpers.archive import visible
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
-from tests.helpers.stubs import ExplodingProgress, FakeClock, RecordingProgress
+from tests.helpers.stubs import ActingProgress, ExplodingProgress, FakeClock, RecordingProgress
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -210,25 +210,22 @@ def test_a_worker_superseded_mid_import_stops_and_leaves_no_trace(
     small_batches(app)
     rival: list[profiles.Claim] = []
 
-    class TakeOver(RecordingProgress):
-        def update(self, progress: ProgressUpdate) -> None:
-            super().update(progress)
-            if len(self.updates) == 3:  # batches are being written by now
-                # The rival judges this worker's process dead, so it takes over at once,
-                # whatever the writer thread's last beat was.
-                rival.append(
-                    profiles.claim(
-                        app.store, "default", now=clock.now(),
-                        owner=Owner(app.owner.host, 4_000_000, "1"),
-                        source=profiles.Source("/x.zip", "x.zip", 1),
-                        stale_after=app.settings.stale_after, probe=lambda _: False,
-                    )
-                )  # fmt: skip
+    def take_over() -> None:
+        # The rival judges this worker's process dead, so it takes over at once, whatever
+        # the writer thread's last beat was.
+        rival.append(
+            profiles.claim(
+                app.store, "default", now=clock.now(),
+                owner=Owner(app.owner.host, 4_000_000, "1"),
+                source=profiles.Source("/x.zip", "x.zip", 1),
+                stale_after=app.settings.stale_after, probe=lambda _: False,
+            )
+        )  # fmt: skip
 
+    export = chatgpt_zip(tmp_path / "b.zip", conversations(20, prefix="n"))
+    take_over_mid_import = ActingProgress(3, take_over)  # batches are being written by now
     with pytest.raises(ImportSuperseded):
-        start_import(
-            app, chatgpt_zip(tmp_path / "b.zip", conversations(20, prefix="n")), progress=TakeOver()
-        )
+        start_import(app, export, progress=take_over_mid_import)
     assert visible(app) == before
     state = profile_status(app)
     assert state.status == "processing"

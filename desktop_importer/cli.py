@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -23,9 +24,11 @@ from desktop_importer.errors import (
     EXIT_CANCELLED,
     EXIT_OK,
     EXIT_OTHER,
+    EXIT_SIGPIPE,
     DesktopImporterError,
     ImportAlreadyRunning,
     ImportCancelled,
+    LimitExceeded,
 )
 from desktop_importer.service import (
     DEFAULT_PROFILE,
@@ -61,6 +64,9 @@ def _fail(args: argparse.Namespace, error: DesktopImporterError) -> int:
             "elapsedMinutes": error.elapsed_minutes,
         }
         human = f"{error.message} (It started {_minutes(error.elapsed_minutes)} ago.)"
+    elif isinstance(error, LimitExceeded):
+        body = {"status": error.status, "error": error.message, "limit": error.limit}
+        human = f"{error.message} If the export is genuine, import it with --allow-large."
     else:
         body = {"status": error.status, "error": error.message}
         human = error.message
@@ -178,6 +184,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             profile=args.profile,
             progress=progress,
             cancel=interrupt.requested.is_set,
+            allow_large=args.allow_large,
         )
     lines = [report.summary(), *report.details()]
     _emit(args, report.to_json(), "\n".join(lines))
@@ -324,6 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("path", help="the export's .zip file, or a bare conversations.json")
     importer.add_argument(
+        "--allow-large",
+        action="store_true",
+        help="import even if the export is larger than the size limits for conversation "
+        "data (max_member_bytes, 16 GiB for one file; max_total_bytes, 64 GiB in all); the "
+        "free-disk check and the memory cap still apply",
+    )
+    importer.add_argument(
         "--worker", action="store_true", help=argparse.SUPPRESS
     )  # the window's child process: JSON-lines progress on stdout, `cancel` on stdin
     _add_common(importer)
@@ -405,9 +419,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_window(argv)
     args = build_parser().parse_args(argv)
     logs.configure()
+    try:
+        code = _dispatch(args)
+        sys.stdout.flush()  # here, where a closed pipe can still be told apart
+    except BrokenPipeError:
+        return _reader_gone()
+    return code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
+    except BrokenPipeError:
+        raise
     except DesktopImporterError as e:
         return _fail(args, e)
     except KeyboardInterrupt:
@@ -416,3 +441,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("Unexpected error in %s", args.command)
         print("An unexpected error occurred; the details are in the log folder.", file=sys.stderr)
         return EXIT_OTHER
+
+
+def _reader_gone() -> int:
+    """Whoever read our output stopped (`| head`): end quietly, as a tool that SIGPIPE ended
+    does. What is still buffered for stdout goes nowhere, so that the interpreter's last
+    flush at exit cannot fail and print a traceback."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_SIGPIPE

@@ -14,6 +14,7 @@ EXIT_NOINPUT = 66  # EX_NOINPUT: missing, not a regular file, unreadable
 EXIT_IOERR = 74  # EX_IOERR: the environment failed (disk, database)
 EXIT_TEMPFAIL = 75  # EX_TEMPFAIL: another import is processing
 EXIT_CANCELLED = 130
+EXIT_SIGPIPE = 141  # 128 + SIGPIPE: the reader of our output went away (`| head`)
 
 ALREADY_RUNNING_MESSAGE = "Import already in progress. Please wait for it to complete."
 
@@ -39,6 +40,15 @@ class InvalidExport(DesktopImporterError):
     """The file is there but is not a usable export."""
 
     exit_code = EXIT_DATAERR
+
+
+class LimitExceeded(InvalidExport):
+    """A size limit that is safe to raise refused the file (it only costs disk and time):
+    the window offers "Import anyway", the command line `--allow-large`."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit  # the setting's name, e.g. max_total_bytes
 
 
 class EnvironmentProblem(DesktopImporterError):

@@ -55,7 +55,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from desktop_importer import launch
+from desktop_importer import relaunch
 from desktop_importer.domain import (
     SKIPPED_DETAILS_KEPT,
     ConversationRecord,
@@ -67,11 +67,12 @@ from desktop_importer.errors import (
     DesktopImporterError,
     EnvironmentProblem,
     InvalidExport,
+    LimitExceeded,
     PathProblem,
 )
 from desktop_importer.readers import parse_conversation
 from desktop_importer.readers.source import ExportFile, iter_objects
-from desktop_importer.settings import Settings, env_name, human_bytes
+from desktop_importer.settings import SIZE_LIMITS, Settings, human_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -119,8 +120,7 @@ class ReadPart:
 def memory_message(name: str, megabytes: int) -> str:
     return (
         f"{name} cannot be read within the memory limit of {megabytes:,} MB "
-        "(max_memory_mb): it is nested too deeply or holds one value too large. If the "
-        f"export is genuine, raise the limit with {env_name('max_memory_mb')}."
+        "(max_memory_mb): it is nested too deeply or holds one value too large."
     )
 
 
@@ -138,10 +138,10 @@ class ExportReader:
         self.export = export
         self.settings = settings
         self._process = subprocess.Popen(
-            [*launch.self_command(), launch.READ_EXPORT],
+            [*relaunch.self_command(), relaunch.READ_EXPORT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            creationflags=launch.NO_CONSOLE_WINDOW,
+            creationflags=relaunch.NO_CONSOLE_WINDOW,
         )
         assert self._process.stdout is not None
         _enlarge_pipe(self._process.stdout)
@@ -190,6 +190,8 @@ class ExportReader:
                     raise InvalidExport(
                         memory_message(self.export.name, self.settings.max_memory_mb)
                     )
+                if header["error"] == "LimitExceeded":
+                    raise LimitExceeded(header["message"], header.get("limit", ""))
                 raise _ERRORS.get(header["error"], EnvironmentProblem)(header["message"])
             yield ReadPart(
                 found=header["found"],
@@ -252,6 +254,10 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
         raise  # the importing process stopped listening (see main)
     except MemoryError:
         writer.error("MemoryError", "")
+    except LimitExceeded as e:
+        writer.send(
+            {"kind": "error", "error": "LimitExceeded", "message": e.message, "limit": e.limit}
+        )
     except DesktopImporterError as e:
         writer.error(type(e).__name__, e.message)
     except Exception:
@@ -338,9 +344,10 @@ class _Reading:
         self.bytes_done += count
         limit = self.settings.max_total_bytes
         if self.bytes_done > limit:  # the declared sizes lied, or a bare file grew
-            raise InvalidExport(
+            raise LimitExceeded(
                 f"{self.export.name} inflated to more than {human_bytes(limit)} of "
-                "conversations (max_total_bytes); nothing was imported."
+                f"conversations, {SIZE_LIMITS['max_total_bytes']}; nothing was imported.",
+                "max_total_bytes",
             )
 
     def _take(self, obj: object) -> None:

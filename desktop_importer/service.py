@@ -66,10 +66,14 @@ def open_app(data_dir: Path | None = None, *, clock: Clock | None = None) -> App
     return App(store, clock or SystemClock(), settings)
 
 
-def check_export(path: Path | str, settings: Settings | None = None) -> ExportFile:
+def check_export(
+    path: Path | str, settings: Settings | None = None, *, allow_large: bool = False
+) -> ExportFile:
     """The cheap preflight a window runs before starting anything: the path is a readable
-    file and an export by its structure and sizes. Raises PathProblem or InvalidExport."""
-    return open_export(Path(path), settings)
+    file and an export by its structure and sizes. Raises PathProblem or InvalidExport
+    (LimitExceeded where `allow_large` would let it through)."""
+    settings = settings or Settings()
+    return open_export(Path(path), settings.without_size_limits() if allow_large else settings)
 
 
 # What an import may write, per byte of conversation JSON: parsed rows, the full-text index
@@ -104,14 +108,17 @@ def start_import(
     profile: str = DEFAULT_PROFILE,
     progress: ProgressReporter | None = None,
     cancel: Callable[[], bool] = never_cancelled,
+    allow_large: bool = False,
 ) -> ImportReport:
     """Import the export at `path` into `profile`'s archive, all or nothing.
 
-    Raises PathProblem (before touching the profile), InvalidExport, ImportAlreadyRunning,
-    ImportCancelled, ImportSuperseded or EnvironmentProblem; every way out but superseded
-    leaves the profile in a terminal state.
+    Raises PathProblem (before touching the profile), InvalidExport (LimitExceeded for a
+    size limit that `allow_large` lifts), ImportAlreadyRunning, ImportCancelled,
+    ImportSuperseded or EnvironmentProblem; every way out but superseded leaves the profile
+    in a terminal state.
     """
-    export = open_export(Path(path), app.settings)
+    settings = app.settings.without_size_limits() if allow_large else app.settings
+    export = open_export(Path(path), settings)
     _check_free_space(app, export)
     claim = profiles.claim(
         app.store,
@@ -123,7 +130,7 @@ def start_import(
         probe=app.probe,
     )
     log.info("Import %d of profile %s started", claim.run_id, profile)
-    job = _ImportJob(app, claim, export, progress or NullProgress(), cancel)
+    job = _ImportJob(app, claim, export, settings, progress or NullProgress(), cancel)
     try:
         return job.run()
     finally:
@@ -139,12 +146,14 @@ class _ImportJob:
         app: App,
         claim: profiles.Claim,
         export: ExportFile,
+        settings: Settings,
         progress: ProgressReporter,
         cancel: Callable[[], bool],
     ) -> None:
         self.app = app
         self.claim = claim
         self.export = export
+        self.settings = settings
         self.progress = progress
         self.cancel = cancel
         self.report = ImportReport(media_files=export.media_files, media_bytes=export.media_bytes)
@@ -238,7 +247,7 @@ class _ImportJob:
         overlaps writing this batch."""
         writer: BackgroundWriter[_Batch] = BackgroundWriter(self._write)
         try:
-            with ExportReader(self.export, self.app.settings) as reader:
+            with ExportReader(self.export, self.settings) as reader:
                 for part in reader:
                     if self.cancel():
                         raise ImportCancelled()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -20,12 +20,20 @@ class Settings:
     batch_messages: int = 20_000  # messages written per short transaction at most
     batch_bytes: int = 2**19  # conversation JSON per batch at most (bounds memory)
     beat_seconds: float = 2.0  # the longest a worker works between two heartbeats
-    # Limits against hostile or broken files; each refusal names the limit it hit.
+    # Limits against hostile or broken files; each refusal names the limit it hit. A ZIP is
+    # judged by what reading it would cost, never by how well it compresses: zipfile hands
+    # out no more than a member's declared size (and a forged size fails the CRC), so the
+    # declared sizes bound the work. The two size limits are safe to raise ("Import anyway",
+    # `import --allow-large`): past them a file costs only time and disk, which the free-disk
+    # check still guards. The memory cap is a hard one.
     max_member_bytes: int = 16 * 2**30  # one conversations file, inflated
     max_total_bytes: int = 64 * 2**30  # all conversation files of an export, inflated
-    max_ratio: float = 250.0  # inflated / compressed size of a conversations file
     max_message_bytes: int = 64 * 2**20  # the text of one message
     max_memory_mb: int = 3072  # address space of an importing process (deep nesting, …)
+
+    def without_size_limits(self) -> Settings:
+        """These settings with the size limits that are safe to raise lifted (SIZE_LIMITS)."""
+        return replace(self, **{name: UNLIMITED for name in SIZE_LIMITS})
 
     @property
     def stale_after(self) -> timedelta:
@@ -39,6 +47,13 @@ class Settings:
             or json_bytes >= self.batch_bytes
         )
 
+
+# The limits a person may lift for one file, in the words the window and the CLI use.
+SIZE_LIMITS = {
+    "max_member_bytes": "the size limit for one conversations file",
+    "max_total_bytes": "the size limit for an export's conversations",
+}
+UNLIMITED = 2**62
 
 ENV_PREFIX = "DESKTOP_IMPORTER_"
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from desktop_importer.launch import NO_CONSOLE_WINDOW, self_command
 from desktop_importer.progress import ProgressUpdate
+from desktop_importer.relaunch import NO_CONSOLE_WINDOW, self_command
 
 
 def _without_console_window(arguments: Any) -> None:
@@ -29,6 +29,7 @@ class ImportProcess(QObject):
     rejected = Signal(int)  # another import is processing: its elapsed minutes
     cancelled = Signal(str)
     failed = Signal(str)  # one readable sentence
+    limitReached = Signal(str)  # a size limit that "Import anyway" lifts refused the file
     finished = Signal()  # after any of the above
 
     def __init__(self, profile: str, parent: QObject | None = None) -> None:
@@ -45,13 +46,12 @@ class ImportProcess(QObject):
         if sys.platform == "win32":  # the console twin, started from a window: no console
             self._process.setCreateProcessArgumentsModifier(_without_console_window)
 
-    def start(self, path: Path) -> None:
+    def start(self, path: Path, *, allow_large: bool = False) -> None:
         self.path = path
         self._buffer, self._result = b"", None
         program, *arguments = self_command()
-        self._process.start(
-            program, [*arguments, "import", str(path), "--profile", self.profile, "--worker"]
-        )
+        command = [*arguments, "import", str(path), "--profile", self.profile, "--worker"]
+        self._process.start(program, [*command, "--allow-large"] if allow_large else command)
 
     def cancel(self) -> None:
         """Ask the import to stop at its next batch; `cancelled` follows."""
@@ -99,6 +99,8 @@ class ImportProcess(QObject):
             self.rejected.emit(int(result.get("elapsedMinutes", 0)))
         elif status == "cancelled":
             self.cancelled.emit(str(result.get("error", "Import cancelled.")))
+        elif "error" in result and result.get("limit"):
+            self.limitReached.emit(str(result["error"]))
         elif "error" in result:
             self.failed.emit(str(result["error"]))
         else:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_importer import __version__, paths
-from desktop_importer.errors import DesktopImporterError
+from desktop_importer.errors import DesktopImporterError, LimitExceeded
 from desktop_importer.gui import text
 from desktop_importer.gui.drop_zone import DropZone
 from desktop_importer.gui.import_process import ImportProcess
@@ -63,8 +63,13 @@ class ImportWindow(QMainWindow):
         self.retry_button = QPushButton("Try again")
         self.retry_button.setAccessibleName("Try the import again")
         self.retry_button.hide()
+        self.anyway_button = QPushButton("Import anyway")
+        self.anyway_button.setAccessibleName("Import this file anyway, past the size limit")
+        self.anyway_button.hide()
+        self.anyway_path: Path | None = None
         result_row = QHBoxLayout()
         result_row.addWidget(self.result_title, 1)
+        result_row.addWidget(self.anyway_button)
         result_row.addWidget(self.retry_button)
 
         body = QWidget()
@@ -85,17 +90,20 @@ class ImportWindow(QMainWindow):
         self.process.rejected.connect(self._rejected)
         self.process.cancelled.connect(self._cancelled)
         self.process.failed.connect(self._failed)
+        self.process.limitReached.connect(self._limit_reached)
         self.process.finished.connect(self._worker_finished)
         self.drop_zone.fileDropped.connect(self.start_file)
         self.drop_zone.chooseRequested.connect(self.choose_file)
         self.progress.cancelRequested.connect(self.process.cancel)
         self.retry_button.clicked.connect(self._try_again)
+        self.anyway_button.clicked.connect(self._import_anyway)
 
         self.watch = QTimer(self)  # follows an import running elsewhere
         self.watch.setInterval(poll_ms)
         self.watch.timeout.connect(self._watch_elsewhere)
         self.setTabOrder(self.drop_zone.choose, self.progress.cancel)
-        self.setTabOrder(self.progress.cancel, self.retry_button)
+        self.setTabOrder(self.progress.cancel, self.anyway_button)
+        self.setTabOrder(self.anyway_button, self.retry_button)
         geometry = settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -217,7 +225,7 @@ class ImportWindow(QMainWindow):
         self.file_dialog = dialog
         dialog.open()
 
-    def start_file(self, path: Path) -> None:
+    def start_file(self, path: Path, *, allow_large: bool = False) -> None:
         """Preflight at once on this thread (cheap), then import in a child process."""
         if self.process.is_running():
             self._show_result(
@@ -227,7 +235,10 @@ class ImportWindow(QMainWindow):
             )
             return
         try:
-            export = check_export(path, self.app.settings)
+            export = check_export(path, self.app.settings, allow_large=allow_large)
+        except LimitExceeded as e:
+            self._limit_reached(e.message, path)
+            return
         except DesktopImporterError as e:
             self._show_result(f"{path.name} cannot be imported.", [e.message], error=True)
             self.importEnded.emit("failed")
@@ -242,7 +253,7 @@ class ImportWindow(QMainWindow):
         self.open_action.setEnabled(False)
         self._show_result("", [])
         self.progress.begin(f"Importing {export.name}", cancellable=True)
-        self.process.start(path)
+        self.process.start(path, allow_large=allow_large)
 
     def _open_rejection(self, path: Path) -> None:
         if self.rejection is not None:
@@ -271,6 +282,22 @@ class ImportWindow(QMainWindow):
         self._show_result("The import failed.", [message], error=True, retry=self.process.path)
         self.importEnded.emit("failed")
 
+    def _limit_reached(self, message: str, path: Path | None = None) -> None:
+        """A size limit that is safe to lift refused the file: say so, offer to go on."""
+        path = path or self.process.path
+        self._show_result(
+            f"{path.name if path else 'The export'} is larger than the app imports unasked.",
+            [message, text.IMPORT_ANYWAY_HINT],
+            error=True,
+        )
+        self.anyway_path = path
+        self.anyway_button.setVisible(path is not None)
+        self.importEnded.emit("failed")
+
+    def _import_anyway(self) -> None:
+        if self.anyway_path is not None:
+            self.start_file(self.anyway_path, allow_large=True)
+
     def _worker_finished(self) -> None:
         self.progress.end()
         self.open_action.setEnabled(True)
@@ -292,6 +319,8 @@ class ImportWindow(QMainWindow):
         self.result_body.setText("\n".join(line for line in lines if line))
         self.retry_path = retry if retry is not None and retry.exists() else None
         self.retry_button.setVisible(self.retry_path is not None)
+        self.anyway_path = None
+        self.anyway_button.hide()
 
     def _try_again(self) -> None:
         if self.retry_path is not None:

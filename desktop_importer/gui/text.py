@@ -15,6 +15,12 @@ STAGES = {
 }
 
 
+IMPORT_ANYWAY_HINT = (
+    "If it is a genuine export, import it anyway: it takes longer and needs more disk "
+    "space, and the app still checks that the disk has room for it."
+)
+
+
 def minutes(count: int) -> str:
     return f"{count} minute" + ("" if count == 1 else "s")
 

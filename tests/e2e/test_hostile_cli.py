@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
 from pathlib import Path
 
-from tests.e2e.test_cli import run
-from tests.helpers.exports import chatgpt_zip, conversations, write_zip
+import pytest
+
+from tests.e2e.test_cli import CLI, run
+from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 
 
 def test_a_million_levels_of_nesting_ends_in_a_sentence_not_an_exhausted_machine(
@@ -16,20 +20,12 @@ def test_a_million_levels_of_nesting_ends_in_a_sentence_not_an_exhausted_machine
     depth = 1_000_000  # ijson's path prefixes grow with the square of the depth
     hostile = "[" + '{"id": "x", "mapping": ' + "[" * depth + "]" * depth + "}]"
     path = write_zip(tmp_path / "deep.zip", {"conversations.json": hostile})
-    # The ratio limit would refuse this first (it compresses 1,000 to 1); lift it to reach the
-    # memory limit, which also covers nesting that compresses poorly.
-    done = run(
-        "import",
-        str(path),
-        data_dir=data_dir,
-        DESKTOP_IMPORTER_MAX_MEMORY_MB="1024",
-        DESKTOP_IMPORTER_MAX_RATIO="100000",
-    )
+    # It compresses 1,000 to 1 and is small by its declared size: the memory cap stops it.
+    done = run("import", str(path), data_dir=data_dir, DESKTOP_IMPORTER_MAX_MEMORY_MB="1024")
     assert done.returncode == 65
     assert done.stderr.strip() == (
         "deep.zip cannot be read within the memory limit of 1,024 MB (max_memory_mb): it is nested "
-        "too deeply or holds one value too large. If the export is genuine, raise the limit with "
-        "DESKTOP_IMPORTER_MAX_MEMORY_MB."
+        "too deeply or holds one value too large."
     )
     status = json.loads(run("status", "--json", data_dir=data_dir).stdout)
     assert (status["status"], status["conversations"]) == ("failed", 0)
@@ -56,3 +52,59 @@ def test_a_locked_database_exits_74(data_dir: Path, tmp_path: Path) -> None:
     assert body["status"] == "failed"
     assert body["error"].startswith("The archive database is locked by another program")
     assert "Traceback" not in done.stderr
+
+
+def test_a_size_limit_is_named_and_lifted_by_allow_large(data_dir: Path, tmp_path: Path) -> None:
+    export = chatgpt_zip(tmp_path / "big.zip", conversations(20))
+    limited = {"data_dir": data_dir, "DESKTOP_IMPORTER_MAX_TOTAL_BYTES": "1000"}
+    refused = run("import", str(export), "--json", **limited)  # type: ignore[arg-type]
+    assert refused.returncode == 65
+    body = json.loads(refused.stdout)
+    assert body["status"] == "failed"
+    assert body["limit"] == "max_total_bytes"
+    assert "the size limit for an export's conversations" in body["error"]
+    words = run("import", str(export), **limited)  # type: ignore[arg-type]
+    assert words.stderr.strip().endswith(
+        "it was refused before reading. If the export is genuine, import it with --allow-large."
+    )
+    assert "--allow-large" in run("import", "--help", data_dir=data_dir).stdout
+    done = run("import", str(export), "--allow-large", "--json", **limited)  # type: ignore[arg-type]
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["added"] == 20
+
+
+def read_a_little_then_close(*args: str, data_dir: Path) -> tuple[int, str, str]:
+    """What `desktop-importer ARGS | head -c 64` does to the command: read, go away."""
+    environ = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir)}
+    with subprocess.Popen(
+        [CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.read(64).decode()
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        return process.wait(timeout=60), first, stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("show", "long"),
+        ("show", "long", "--json"),
+        ("conversations",),
+        ("search", "turn", "--limit", "5000"),
+    ],
+)
+def test_output_into_a_closed_pipe_ends_quietly_with_141(
+    data_dir: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    turns = [("user", f"hello {n} " + "line of text " * 400) for n in range(60)]  # ~300 KB
+    many = [conversation("long", turns), *conversations(3000, prefix="c")]  # a long listing
+    assert (
+        run("import", str(chatgpt_zip(tmp_path / "x.zip", many)), data_dir=data_dir).returncode == 0
+    )
+    code, first, stderr = read_a_little_then_close(*command, data_dir=data_dir)
+    assert first  # it did print before its reader went away
+    assert (code, stderr) == (141, "")
+    logged = "".join(p.read_text() for p in (data_dir / "logs").glob("*.log*"))
+    assert "BrokenPipeError" not in logged and "ERROR" not in logged

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -184,6 +186,42 @@ def test_a_bad_file_gets_its_sentence_and_try_again(
         window.start_file(not_zip)  # refused at once, without starting a worker
     assert window.result_title.text() == "notes.zip cannot be imported."
     assert not window.process.is_running()
+
+
+@pytest.mark.parametrize("where", ["preflight", "worker"])
+def test_a_size_limit_is_named_in_plain_words_and_import_anyway_imports(
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    gui_app: App,
+    where: str,
+) -> None:
+    """The preflight refuses a ZIP by its declared sizes; a bare conversations.json is
+    counted as the worker reads it. Either way the window offers to go on."""
+    monkeypatch.setenv("DESKTOP_IMPORTER_MAX_TOTAL_BYTES", "1000")  # the worker's too
+    gui_app.settings = replace(gui_app.settings, max_total_bytes=1000)
+    data = conversations(20)
+    if where == "preflight":
+        export = chatgpt_zip(tmp_path / "big.zip", data)
+    else:
+        export = tmp_path / "conversations.json"
+        export.write_text(json.dumps(data))
+    window = make_window()
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        window.start_file(export)
+    assert ended.args == ["failed"]
+    assert window.result_title.text() == f"{export.name} is larger than the app imports unasked."
+    shown = window.result_body.text()
+    assert "the size limit for an export's conversations" in shown
+    assert "DESKTOP_IMPORTER" not in shown and "max_total_bytes" not in shown
+    assert window.anyway_button.isVisible()
+    screenshot(window, f"limit-{where}")
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        window.anyway_button.click()
+    assert ended.args == ["complete"]
+    assert profile_status(window.app).conversations == 20
+    assert not window.anyway_button.isVisible()
 
 
 def test_rejection_dialog_counts_minutes_and_retries_when_the_other_import_completes(

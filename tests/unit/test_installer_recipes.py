@@ -14,7 +14,7 @@ from types import ModuleType
 
 from ruamel.yaml import YAML
 
-from desktop_importer import __version__, launch
+from desktop_importer import __version__, relaunch
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -67,7 +67,7 @@ def test_the_installer_installs_the_executables_the_spec_builds() -> None:
     spec = (PACKAGING / "desktop-importer.spec").read_text()
     defines = iss_defines()
     assert re.search(rf'executable\("{defines["WindowExe"].removesuffix(".exe")}", False', spec)
-    assert defines["ConsoleExe"] == launch.WINDOWS_CONSOLE_EXE
+    assert defines["ConsoleExe"] == relaunch.WINDOWS_CONSOLE_EXE
     assert re.search(r'NAME = "desktop-importer"', spec)
     # The spec's COLLECT folder, where the workflow's --distpath build/dist puts it.
     assert defines["SourceDir"] == r"..\..\build\dist\desktop-importer"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_importer import guard
+from desktop_importer import guard, recovery
 from desktop_importer.background import BackgroundWriter
 from desktop_importer.clock import Clock, SystemClock
 from desktop_importer.domain import ConversationRecord
@@ -60,10 +60,22 @@ class App:
         self.store.close()
 
 
-def open_app(data_dir: Path | None = None, *, clock: Clock | None = None) -> App:
+def open_app(
+    data_dir: Path | None = None, *, clock: Clock | None = None, recover: bool = True
+) -> App:
+    """Open the archive, recovering first from any import that died (a short read when
+    there is nothing to do). The window passes `recover=False` and recovers off its GUI
+    thread with progress shown."""
     store = open_store(data_dir)
-    settings = resolve(store.stored_settings())
-    return App(store, clock or SystemClock(), settings)
+    try:
+        settings = resolve(store.stored_settings())
+        app = App(store, clock or SystemClock(), settings)
+        if recover and recovery.recovery_needed(app):
+            recovery.recover(app)
+    except BaseException:
+        store.close()
+        raise
+    return app
 
 
 def check_export(
@@ -134,7 +146,18 @@ def start_import(
     try:
         return job.run()
     finally:
+        _recover_after(app)
         (progress or NullProgress()).finish()
+
+
+def _recover_after(app: App) -> None:
+    """An import that did not publish (cancelled, failed, or one it superseded) leaves index
+    entries to merge away; the import is over by now, so a failure here is only logged."""
+    try:
+        if recovery.recovery_needed(app):
+            recovery.recover(app)
+    except Exception:
+        log.exception("Recovery after an import failed; it is tried again at the next start")
 
 
 _Batch = tuple[list[ReadPart], profiles.Progress]  # what the writer thread writes at once

@@ -44,7 +44,7 @@ def run(argv: list[str]) -> int:
     if hand_over(name, args.file):
         return 0
     try:
-        app = open_app()
+        app = open_app(recover=False)  # the window recovers off its GUI thread
     except DesktopImporterError as e:
         box = QMessageBox(QMessageBox.Icon.Critical, "Desktop Importer", e.message)
         box.show()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_importer import __version__, paths
+from desktop_importer import __version__, paths, recovery
 from desktop_importer.errors import DesktopImporterError, LimitExceeded
 from desktop_importer.gui import text
 from desktop_importer.gui.drop_zone import DropZone
@@ -27,6 +27,7 @@ from desktop_importer.gui.import_process import ImportProcess
 from desktop_importer.gui.progress_panel import ProgressPanel
 from desktop_importer.gui.rejection_dialog import RejectionDialog
 from desktop_importer.gui.resources import resource_path
+from desktop_importer.gui.service_job import ServiceJob
 from desktop_importer.report import ProfileStatus
 from desktop_importer.service import App, check_export, profile_status
 
@@ -37,6 +38,7 @@ BUSY_HERE_HINT = "Drop another export when this one is done."
 
 class ImportWindow(QMainWindow):
     importEnded = Signal(str)  # complete | failed | cancelled | rejected
+    maintenanceFinished = Signal()
 
     def __init__(self, app: App, profile: str, settings: QSettings, *, poll_ms: int = 1000) -> None:
         super().__init__()
@@ -52,6 +54,11 @@ class ImportWindow(QMainWindow):
 
         self.archive = QLabel()
         self.archive.setObjectName("Secondary")
+        self.maintenance = QLabel()
+        self.maintenance.setObjectName("Secondary")
+        self.maintenance.setAccessibleName("Archive maintenance")
+        self.maintenance.hide()
+        self.maintenance_job: ServiceJob | None = None
         self.drop_zone = DropZone()
         self.progress = ProgressPanel()
         self.result_title = QLabel()
@@ -77,6 +84,7 @@ class ImportWindow(QMainWindow):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
         layout.addWidget(self.archive)
+        layout.addWidget(self.maintenance)
         layout.addWidget(self.drop_zone, 1)
         layout.addWidget(self.progress)
         layout.addLayout(result_row)
@@ -110,6 +118,34 @@ class ImportWindow(QMainWindow):
         else:
             self.resize(640, 480)
         self.load_state()
+        self.recover_if_needed()
+
+    # -- recovery after a crash -----------------------------------------------------------
+
+    def recover_if_needed(self) -> None:
+        """An import that died left rows and index entries behind: remove them in short
+        steps on a thread, saying so, while the window stays usable."""
+        if self.maintenance_job is not None or not recovery.recovery_needed(self.app):
+            return
+        job = ServiceJob(
+            lambda progress, cancel: recovery.recover(self.app, progress=progress, cancel=cancel),
+            self,
+        )
+        job.progressed.connect(self._maintenance_progressed)
+        job.failed.connect(lambda message: self.maintenance.setText(message))
+        job.succeeded.connect(lambda _report: self.maintenance.hide())
+        job.finished.connect(self._maintenance_finished)
+        self.maintenance.setText(text.RECOVERING)
+        self.maintenance.show()
+        self.maintenance_job = job
+        job.start()
+
+    def _maintenance_progressed(self, stage: str, steps: int) -> None:
+        self.maintenance.setText(text.recovery_line(stage, steps))
+
+    def _maintenance_finished(self) -> None:
+        self.maintenance_job = None
+        self.maintenanceFinished.emit()
 
     # -- menus ----------------------------------------------------------------------------
 
@@ -335,6 +371,8 @@ class ImportWindow(QMainWindow):
                 self._ask_to_quit()
             return
         self.watch.stop()
+        if self.maintenance_job is not None:
+            self.maintenance_job.stop()  # between two short steps; the rest is done next time
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.sync()
         event.accept()

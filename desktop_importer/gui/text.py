@@ -21,6 +21,15 @@ IMPORT_ANYWAY_HINT = (
 )
 
 
+RECOVERING = "Tidying the archive after an import that was interrupted…"
+
+
+def recovery_line(stage: str, steps: int) -> str:
+    if stage == "removing":
+        return f"{RECOVERING} {steps:,} unfinished conversations removed"
+    return f"{RECOVERING} compacting the search index (step {steps:,})"
+
+
 def minutes(count: int) -> str:
     return f"{count} minute" + ("" if count == 1 else "s")
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, func, select, text
 
 from desktop_importer.domain import ROW_FIELDS, ROW_WIDTH, ConversationRecord, ParsedMessage
-from desktop_importer.store.models import Conversation, ConversationHead, Message
+from desktop_importer.store import recovery
+from desktop_importer.store.models import Conversation, ConversationHead, ImportRun, Message
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -220,6 +221,14 @@ def delete_unreferenced(session: Session, user_id: str, keep_run_id: int | None,
         candidates = candidates.where(Conversation.run_id != keep_run_id)
     ids = list(session.scalars(candidates))
     if ids:
+        unfinished = session.scalar(
+            select(func.count())
+            .select_from(Conversation)
+            .join(ImportRun, ImportRun.id == Conversation.run_id)
+            .where(Conversation.id.in_(ids), ImportRun.status != "complete")
+        )
+        if unfinished:  # an import that never published: its index entries want merging away
+            recovery.mark_index_merge(session)
         session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
     return len(ids)
 

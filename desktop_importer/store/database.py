@@ -178,8 +178,20 @@ def _upgrade_3_to_4(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def _upgrade_4_to_5(connection: Connection) -> None:
+    """Version 5: a table of maintenance owed (the index merge after a dead import)."""
+    connection.exec_driver_sql(
+        "CREATE TABLE maintenance (name VARCHAR NOT NULL PRIMARY KEY, state TEXT NOT NULL)"
+    )
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
-UPGRADES: list[Callable[[Connection], None]] = [_upgrade_1_to_2, _upgrade_2_to_3, _upgrade_3_to_4]
+UPGRADES: list[Callable[[Connection], None]] = [
+    _upgrade_1_to_2,
+    _upgrade_2_to_3,
+    _upgrade_3_to_4,
+    _upgrade_4_to_5,
+]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 
 

@@ -155,3 +155,13 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String, primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Maintenance(Base):
+    """Work the archive owes itself and that must survive a crash half-way (schema 5): a
+    row per task, removed when the task is done."""
+
+    __tablename__ = "maintenance"
+
+    name: Mapped[str] = mapped_column(String, primary_key=True)
+    state: Mapped[str] = mapped_column(Text, default="pending")

@@ -95,7 +95,7 @@ def hold_import(
         ready.set()
 
 
-def crash_import(data_dir: str, export: str, kill_at: str) -> None:
+def crash_import(data_dir: str, export: str, kill_at: str, profile: str = "default") -> None:
     """Import, and SIGKILL this process at `kill_at`: `update:N` (the Nth progress report)
     or `sql:PREFIX:N` (as SQLite starts the Nth statement starting with PREFIX, inside its
     transaction, before its commit). SQLite's own trace hook sees every statement, those the
@@ -135,11 +135,11 @@ def crash_import(data_dir: str, export: str, kill_at: str) -> None:
         def finish(self) -> None:
             pass
 
-    start_import(app, export, progress=KillOnUpdate())
+    start_import(app, export, progress=KillOnUpdate(), profile=profile)
     raise SystemExit("the import finished before the kill point was reached")
 
 
 if __name__ == "__main__":
     import sys
 
-    crash_import(*sys.argv[1:4])
+    crash_import(*sys.argv[1:5])

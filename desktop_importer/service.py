@@ -392,13 +392,17 @@ class _ImportJob:
                     return
 
 
-def profile_status(app: App, profile: str = DEFAULT_PROFILE) -> ProfileStatus:
-    """The profile's import state as every window and command sees it."""
+def profile_status(
+    app: App, profile: str = DEFAULT_PROFILE, *, totals: bool = True
+) -> ProfileStatus:
+    """The profile's import state as every window and command sees it. `totals=False`
+    reads the guard's row only (the window's once-a-second polls while another process
+    imports: counting the archive grows with it); conversations and messages are then 0."""
     now = app.clock.now()
     with app.store.read() as session:
         row = profiles.get(session, profile)
-        conversations, messages = archive.totals(session, profile)
-        report = profiles.last_report(session, profile)
+        conversations, messages = archive.totals(session, profile) if totals else (0, 0)
+        report = profiles.last_report(session, profile) if totals else None
     if row is None:
         return ProfileStatus(
             user_id=profile,

@@ -7,7 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -15,6 +25,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,8 +33,9 @@ from PySide6.QtWidgets import (
 from desktop_importer import __version__, paths, recovery
 from desktop_importer.errors import DesktopImporterError, LimitExceeded
 from desktop_importer.gui import text
-from desktop_importer.gui.drop_zone import DropZone
+from desktop_importer.gui.drop_zone import DropZone, verdict_for
 from desktop_importer.gui.import_process import ImportProcess
+from desktop_importer.gui.library_view import LibraryView
 from desktop_importer.gui.progress_panel import ProgressPanel
 from desktop_importer.gui.rejection_dialog import RejectionDialog
 from desktop_importer.gui.resources import resource_path
@@ -83,13 +95,21 @@ class ImportWindow(QMainWindow):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
+        self.library = LibraryView(app, profile, app.clock.now)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.drop_zone)
+        self.pages.addWidget(self.library)
         layout.addWidget(self.archive)
         layout.addWidget(self.maintenance)
-        layout.addWidget(self.drop_zone, 1)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.progress)
         layout.addLayout(result_row)
         layout.addWidget(self.result_body)
+        body.setObjectName("Body")
+        body.setProperty("drop", "none")
+        self.body = body
         self.setCentralWidget(body)
+        self.setAcceptDrops(True)
         self._build_menus()
 
         self.process = ImportProcess(profile, self)
@@ -116,7 +136,10 @@ class ImportWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(640, 480)
+            self.resize(1000, 680)
+        splitter = settings.value("librarySplitter")
+        if splitter is not None:
+            self.library.restoreState(splitter)
         self.load_state()
         self.recover_if_needed()
 
@@ -151,10 +174,14 @@ class ImportWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open export…", self)
+        open_action = QAction("&Import…", self)
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self.choose_file)
         file_menu.addAction(open_action)
+        find_action = QAction("&Find", self)
+        find_action.setShortcut(QKeySequence.StandardKey.Find)
+        find_action.triggered.connect(self.focus_search)
+        self.addAction(find_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -168,6 +195,49 @@ class ImportWindow(QMainWindow):
         about_action.triggered.connect(self.show_about)
         help_menu.addAction(about_action)
         self.open_action = open_action
+
+    def focus_search(self) -> None:
+        if self.pages.currentWidget() is self.library:
+            self.library.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.library.search.selectAll()
+
+    # -- drop anywhere ------------------------------------------------------------------
+
+    def _set_drop(self, state: str) -> None:
+        self.body.setProperty("drop", state)
+        self.body.style().unpolish(self.body)
+        self.body.style().polish(self.body)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        verdict = verdict_for(event)
+        event.accept()
+        if verdict.path is not None:
+            event.acceptProposedAction()
+            self._set_drop("accept")
+        else:
+            self._set_drop("refuse")
+        self.statusBar().showMessage(verdict.reason)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if verdict_for(event).path is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop("none")
+        self.statusBar().clearMessage()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        verdict = verdict_for(event)
+        self._set_drop("none")
+        self.statusBar().clearMessage()
+        if verdict.path is None:
+            event.ignore()
+            self.statusBar().showMessage(verdict.reason, 5000)
+            return
+        event.acceptProposedAction()
+        self.start_file(verdict.path)
 
     def open_log_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.ensure_private_dir(paths.log_dir()))))
@@ -187,14 +257,13 @@ class ImportWindow(QMainWindow):
     # -- the profile's state --------------------------------------------------------------
 
     def read_status(self) -> ProfileStatus:
-        return profile_status(self.app, self.profile)
+        """The guard's row only: what the once-a-second polls need."""
+        return profile_status(self.app, self.profile, totals=False)
 
     def load_state(self) -> None:
         """Show what the profile is doing: running elsewhere, ended badly, or its last result."""
-        state = self.read_status()
-        self.archive.setText(
-            f"Archive: {state.conversations:,} conversations, {state.messages:,} messages"
-        )
+        state = profile_status(self.app, self.profile)
+        self._show_archive(state)
         if self.process.is_running():
             return
         self.drop_zone.set_busy(None)
@@ -248,6 +317,20 @@ class ImportWindow(QMainWindow):
                 self.progress.show_progress(state.progress)
             return
         self.load_state()
+        self.library.refresh()  # the other import may have published
+
+    def _show_archive(self, state: ProfileStatus) -> None:
+        """The archive's totals; the library once it holds something, else the drop area."""
+        self.archive.setText(
+            f"Archive: {state.conversations:,} conversations, {state.messages:,} messages"
+        )
+        has_library = state.conversations > 0
+        if has_library and self.pages.currentWidget() is not self.library:
+            self.library.refresh()
+            self.pages.setCurrentWidget(self.library)
+            self.setTabOrder(self.library.search, self.library.list)
+        elif not has_library:
+            self.pages.setCurrentWidget(self.drop_zone)
 
     # -- starting an import ---------------------------------------------------------------
 
@@ -338,10 +421,10 @@ class ImportWindow(QMainWindow):
         self.progress.end()
         self.open_action.setEnabled(True)
         self.drop_zone.set_busy(None)
-        state = self.read_status()
-        self.archive.setText(
-            f"Archive: {state.conversations:,} conversations, {state.messages:,} messages"
-        )
+        showing_library = self.pages.currentWidget() is self.library
+        self._show_archive(profile_status(self.app, self.profile))
+        if showing_library:
+            self.library.refresh()  # what the import published, keeping the selection
         if self._quitting:
             self.close()
 
@@ -374,6 +457,7 @@ class ImportWindow(QMainWindow):
         if self.maintenance_job is not None:
             self.maintenance_job.stop()  # between two short steps; the rest is done next time
         self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("librarySplitter", self.library.saveState())
         self.settings.sync()
         event.accept()
 

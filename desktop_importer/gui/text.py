@@ -96,3 +96,34 @@ def report_lines(report: dict[str, object]) -> list[str]:
     if isinstance(media, dict) and media.get("files"):
         lines.append(f"{media['files']:,} media files were counted but not kept yet.")
     return lines
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def relative_time(moment: datetime, now: datetime) -> str:
+    """How long ago, as a list of conversations says it: "just now", "5 minutes ago",
+    "yesterday", "3 days ago", then the date."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{count(int(seconds // 60), 'minute')} ago"
+    local, today = moment.astimezone(), now.astimezone()
+    days = (today.date() - local.date()).days
+    if days == 0:
+        return f"today {local.strftime('%H:%M')}"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    if local.year == today.year:
+        return local.strftime("%d %b").lstrip("0")
+    return local.strftime("%d %b %Y").lstrip("0")
+
+
+def size(count: int) -> str:
+    from desktop_importer.settings import human_bytes
+
+    return human_bytes(count)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -56,3 +57,27 @@ def make_window(qtbot: QtBot, gui_app: App, tmp_path: Path) -> Iterator[object]:
         if window.process.is_running():
             window.process.cancel()
             window.process.wait_for_finished(30_000)
+
+
+def dark_palette() -> QPalette:
+    """A dark palette as dark desktop themes set it (links included), for screenshots."""
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.WindowText, "#e6e6e6"),
+        (QPalette.ColorRole.Base, "#1e1e1e"),
+        (QPalette.ColorRole.AlternateBase, "#262626"),
+        (QPalette.ColorRole.Text, "#e6e6e6"),
+        (QPalette.ColorRole.Button, "#353535"),
+        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+        (QPalette.ColorRole.Highlight, "#3d6fb4"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+        (QPalette.ColorRole.Mid, "#555555"),
+        (QPalette.ColorRole.Midlight, "#444444"),
+        (QPalette.ColorRole.Link, "#7fb2ff"),
+        (QPalette.ColorRole.ToolTipBase, "#353535"),
+        (QPalette.ColorRole.ToolTipText, "#e6e6e6"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette

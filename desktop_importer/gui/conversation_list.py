@@ -1,0 +1,189 @@
+"""The conversation list: a model that reads the library a page at a time as the view
+scrolls (never one widget per row), a model of search results, and the delegate that
+paints both. Models hold the service's plain rows; they never run SQL themselves."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop_importer import library
+from desktop_importer.gui import text
+
+ConversationRole = Qt.ItemDataRole.UserRole + 1  # the conversation id
+NodeRole = Qt.ItemDataRole.UserRole + 2  # search: the matching message's node id
+DetailRole = Qt.ItemDataRole.UserRole + 3  # the second line, as rich text (escaped)
+Index = QModelIndex | QPersistentModelIndex
+PageLoader = Callable[[tuple[float, int] | None, int], list[library.ListRow]]
+
+VENDORS = {"chatgpt": "ChatGPT", "claude": "Claude"}
+
+
+def vendor_name(vendor: str) -> str:
+    return VENDORS.get(vendor, vendor.capitalize())
+
+
+def _when(seconds: float | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+class ConversationListModel(QAbstractListModel):
+    """Rows of the library, newest first, fetched a page at a time (`canFetchMore` /
+    `fetchMore`): the view asks for more as it scrolls near the end."""
+
+    def __init__(
+        self, load_page: PageLoader, *, page: int = library.PAGE, now: Callable[[], datetime]
+    ) -> None:
+        super().__init__()
+        self._load = load_page
+        self._page = page
+        self._now = now
+        self.rows: list[library.ListRow] = []
+        self._exhausted = False
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.rows, self._exhausted = [], False
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        after = self.rows[-1].cursor if self.rows else None
+        found = self._load(after, self._page)
+        self._exhausted = len(found) < self._page
+        if found:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(found) - 1)
+            self.rows.extend(found)
+            self.endInsertRows()
+
+    def row_of(self, conversation_id: str) -> int | None:
+        return next(
+            (i for i, r in enumerate(self.rows) if r.conversation_id == conversation_id), None
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        title = row.title or "Untitled"
+        updated = _when(row.update_time or row.create_time)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return title
+        if role == ConversationRole:
+            return row.conversation_id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            exact = text.local_date_time(updated) if updated else "no date"
+            return f"{title}\nLast updated {exact}"
+        details = [
+            vendor_name(row.vendor),
+            text.relative_time(updated, self._now()) if updated else "no date",
+            text.count(row.message_count, "message"),
+        ]
+        if role == DetailRole:
+            return html.escape(" · ".join(details))
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return ", ".join(details)
+        return None
+
+
+class SearchResultsModel(QAbstractListModel):
+    """The results of one search, best first: a title and a snippet with the matched words
+    marked (escaped, then bold: text from an export never becomes markup)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[library.SearchResult] = []
+
+    def set_results(self, results: list[library.SearchResult]) -> None:
+        self.beginResetModel()
+        self.results = results
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.results)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.results):
+            return None
+        result = self.results[index.row()]
+        title = result.title or "Untitled"
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return title
+        if role == ConversationRole:
+            return result.conversation_id
+        if role == NodeRole:
+            return result.node_id
+        if role == DetailRole:
+            return marked_html(result.snippet or result.marked_title or "")
+        if role in (Qt.ItemDataRole.AccessibleDescriptionRole, Qt.ItemDataRole.ToolTipRole):
+            return library.plain_marks(result.snippet or result.marked_title or "", "", "")
+        return None
+
+
+def marked_html(marked: str) -> str:
+    """A snippet's matched words in bold; everything else escaped."""
+    escaped = html.escape(marked)
+    return escaped.replace(library.MATCH_START, "<b>").replace(library.MATCH_END, "</b>")
+
+
+class RowDelegate(QStyledItemDelegate):
+    """Two lines a row: the title, then the details (vendor, date, count) or a snippet."""
+
+    PADDING = 8
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        metrics = option.fontMetrics
+        return QSize(200, metrics.height() * 2 + self.PADDING * 2 + 4)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        painter.save()
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+        )
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette: QPalette = option.palette
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        rect: QRect = option.rect.adjusted(
+            self.PADDING, self.PADDING // 2, -self.PADDING, -self.PADDING // 2
+        )
+        line = option.fontMetrics.height() + 2
+        bold = QFont(option.font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(bold)
+        painter.setPen(palette.color(role))
+        title = painter.fontMetrics().elidedText(
+            str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
+            Qt.TextElideMode.ElideRight,
+            rect.width(),
+        )
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), line), Qt.AlignmentFlag.AlignVCenter, title
+        )
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(0)
+        document.setHtml(f"<span style='white-space:nowrap'>{index.data(DetailRole) or ''}</span>")
+        context = QAbstractTextDocumentLayout.PaintContext()
+        secondary = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        context.palette.setColor(QPalette.ColorRole.Text, palette.color(secondary))
+        painter.translate(rect.left(), rect.top() + line + 2)
+        painter.setClipRect(QRect(0, 0, rect.width(), line))
+        document.documentLayout().draw(painter, context)
+        painter.restore()

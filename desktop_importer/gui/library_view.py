@@ -1,0 +1,276 @@
+"""The library: a search field and a vendor filter above the conversation list, the reader
+beside it. Search runs as you type (after a short pause), best first; choosing a result
+opens the conversation at the matching message. Every call into the service is bounded
+(a page of rows, one conversation, ranked candidates), so it runs on the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_importer import library
+from desktop_importer.errors import DesktopImporterError
+from desktop_importer.gui.conversation_list import (
+    ConversationListModel,
+    ConversationRole,
+    NodeRole,
+    RowDelegate,
+    SearchResultsModel,
+    vendor_name,
+)
+from desktop_importer.gui.reader import ReaderView
+from desktop_importer.service import App
+
+DEBOUNCE_MS = 150
+ALL_VENDORS = "All"
+
+
+class SearchField(QLineEdit):
+    """Esc clears it; Down moves into the results."""
+
+    downPressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        if event.key() == Qt.Key.Key_Down:
+            self.downPressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ConversationListView(QListView):
+    """Enter opens the current row (arrows move, as in any list)."""
+
+    activatedByKey = Signal(QModelIndex)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activatedByKey.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+class LibraryView(QSplitter):
+    conversationShown = Signal(str)  # the conversation id now in the reader
+    searched = Signal(str)  # the query whose results are now shown
+
+    def __init__(self, app: App, profile: str, now: Callable[[], datetime]) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.app, self.profile = app, profile
+        self.choices: dict[str, str] = {}  # the branch shown: parent node -> child
+        self.include_hidden = False
+        self.current: str | None = None
+
+        self.search = SearchField()
+        self.search.setPlaceholderText("Search all conversations (Ctrl+F)")
+        self.search.setAccessibleName("Search conversations")
+        self.search.setClearButtonEnabled(True)
+        self.vendor = QComboBox()
+        self.vendor.setAccessibleName("Show conversations from")
+        self.status = QLabel()
+        self.status.setObjectName("Secondary")
+        self.status.setAccessibleName("Search status")
+        self.status.hide()
+        self.list_model = ConversationListModel(self._page, now=now)
+        self.results = SearchResultsModel()
+        self.list = ConversationListView()
+        self.list.setObjectName("ConversationList")
+        self.list.setAccessibleName("Conversations")
+        self.list.setItemDelegate(RowDelegate(self.list))
+        self.list.setModel(self.list_model)
+        self.list.setUniformItemSizes(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.reader = ReaderView()
+
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.vendor)
+        column.addLayout(top)
+        column.addWidget(self.status)
+        column.addWidget(self.list, 1)
+        self.addWidget(side)
+        self.addWidget(self.reader)
+        self.setStretchFactor(1, 1)
+        self.setSizes([300, 600])
+        self.setChildrenCollapsible(False)
+
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _text: self.debounce.start())
+        self.search.downPressed.connect(self._into_list)
+        self.vendor.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.list.activated.connect(self._open_index)
+        self.list.activatedByKey.connect(self._open_index)
+        self.list.clicked.connect(self._open_index)
+        self.reader.branchRequested.connect(self._switch_branch)
+        self.reader.showHiddenToggled.connect(self._toggle_hidden)
+        self.reader.copyRequested.connect(lambda words: QGuiApplication.clipboard().setText(words))
+
+    # -- the list -------------------------------------------------------------------------
+
+    def _page(self, after: tuple[float, int] | None, limit: int) -> list[library.ListRow]:
+        vendor = self.vendor.currentData()
+        return library.list_page(self.app, self.profile, vendor=vendor, after=after, limit=limit)
+
+    def refresh(self) -> None:
+        """Read the list again (after an import published), keeping what is shown."""
+        self._fill_vendors()
+        if self.search.text().strip():
+            self.run_search()
+        else:
+            self.list_model.reload()
+            self.list.setModel(self.list_model)
+            self._select(self.current)
+            self._say("")
+        if self.current is not None:
+            self.open(self.current, keep_position=True)
+
+    def _fill_vendors(self) -> None:
+        chosen = self.vendor.currentData()
+        found = library.vendors(self.app, self.profile)
+        self.vendor.blockSignals(True)
+        self.vendor.clear()
+        self.vendor.addItem(ALL_VENDORS, None)
+        for vendor in found:
+            self.vendor.addItem(vendor_name(vendor), vendor)
+        self.vendor.setCurrentIndex(max(0, self.vendor.findData(chosen)))
+        self.vendor.setVisible(len(found) > 1)
+        self.vendor.blockSignals(False)
+
+    def _select(self, conversation_id: str | None) -> None:
+        model = self.list.model()
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if index.data(ConversationRole) == conversation_id:
+                self.list.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                )
+                self.list.scrollTo(index)
+                return
+
+    def _into_list(self) -> None:
+        self.list.setFocus()
+        if not self.list.currentIndex().isValid() and self.list.model().rowCount():
+            self.list.setCurrentIndex(self.list.model().index(0, 0))
+
+    # -- search ---------------------------------------------------------------------------
+
+    def run_search(self) -> None:
+        typed = self.search.text().strip()
+        self.debounce.stop()
+        if not typed:
+            self.list.setModel(self.list_model)
+            self._select(self.current)
+            self._say("")
+            self.searched.emit("")
+            return
+        results = library.search(self.app, self.profile, typed)
+        vendor = self.vendor.currentData()
+        if vendor is not None:
+            allowed = {r.conversation_id for r in results} & self._ids_of(vendor, results)
+            results = [r for r in results if r.conversation_id in allowed]
+        self.results.set_results(results)
+        self.list.setModel(self.results)
+        self._say(
+            f"{len(results):,} conversation{'' if len(results) == 1 else 's'} found"
+            if results
+            else f"Nothing matches “{typed}”."
+        )
+        self.searched.emit(typed)
+
+    def _say(self, words: str) -> None:
+        self.status.setText(words)
+        self.status.setVisible(bool(words))
+
+    def _ids_of(self, vendor: str, results: list[library.SearchResult]) -> set[str]:
+        wanted = {r.conversation_id for r in results}
+        found: set[str] = set()
+        after = None
+        while wanted - found:
+            rows = library.list_page(self.app, self.profile, vendor=vendor, after=after, limit=1000)
+            found |= {r.conversation_id for r in rows} & wanted
+            if len(rows) < 1000:
+                break
+            after = rows[-1].cursor
+        return found
+
+    # -- the reader -----------------------------------------------------------------------
+
+    def _open_index(self, index: QModelIndex) -> None:
+        conversation_id = index.data(ConversationRole)
+        if conversation_id:
+            self.open(conversation_id, focus=index.data(NodeRole))
+
+    def open(
+        self, conversation_id: str, *, focus: str | None = None, keep_position: bool = False
+    ) -> None:
+        if conversation_id != self.current:
+            self.choices = {}
+        try:
+            view = library.read_conversation(
+                self.app,
+                self.profile,
+                conversation_id,
+                choices=self.choices,
+                include_hidden=self.include_hidden,
+            )
+        except DesktopImporterError:
+            self.current = None
+            self.reader.show_empty()
+            return
+        if focus is not None and all(m.node_id != focus for m in view.messages):
+            view = self._with_branch_of(conversation_id, focus) or view
+        self.current = conversation_id
+        self.reader.show_conversation(view, focus=focus)
+        self.conversationShown.emit(conversation_id)
+
+    def _with_branch_of(
+        self, conversation_id: str, node_id: str
+    ) -> library.ReaderConversation | None:
+        """A search hit on another branch, or a hidden message: show the branch and the
+        hidden messages that hold it."""
+        self.include_hidden = True
+        self.reader.show_hidden.blockSignals(True)
+        self.reader.show_hidden.setChecked(True)
+        self.reader.show_hidden.blockSignals(False)
+        view = library.read_conversation(
+            self.app, self.profile, conversation_id, include_hidden=True, choices=self.choices
+        )
+        return view if any(m.node_id == node_id for m in view.messages) else None
+
+    def _switch_branch(self, parent_id: str, child_id: str) -> None:
+        if self.current is None:
+            return
+        self.choices[parent_id] = child_id
+        self.open(self.current, keep_position=True)
+        widget = self.reader.message_widget(child_id)
+        if widget is not None and widget.switcher is not None:
+            QTimer.singleShot(0, lambda: self.reader.ensureWidgetVisible(widget, 0, 60))
+
+    def _toggle_hidden(self, on: bool) -> None:
+        self.include_hidden = on
+        if self.current is not None:
+            self.open(self.current, keep_position=True)

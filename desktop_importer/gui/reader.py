@@ -1,0 +1,453 @@
+"""The reader: one conversation's branch as the vendor's app shows it. One widget per
+message, built as it scrolls into view; each block of the structured message view gets its
+own widget (Markdown, code with its language, collapsible thoughts and attachments, Canvas
+documents, placeholders for media), and a switcher ("< 2/3 >") where a message has
+siblings (an edit or a regeneration)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_importer.blocks import Block, plain_text
+from desktop_importer.gui import text
+from desktop_importer.gui.safe_text import SafeText, monospace
+from desktop_importer.library import ReaderConversation, ReaderMessage
+
+BATCH = 20  # messages built at once, and again whenever the end comes near
+COLLAPSE_BYTES = 64 * 1024  # a message longer than this starts collapsed behind "Show all"
+PREVIEW_CHARS = 3000  # what a collapsed message shows
+MARKDOWN_LIMIT = 256 * 1024  # longer text is shown as plain text: Markdown of 5 MB took 2.4 s
+ROLE_NAMES = {"user": "You", "system": "Instructions", "tool": "Tool"}
+VENDOR_ASSISTANT = {"chatgpt": "ChatGPT", "claude": "Claude"}
+FOLDED = {  # collapsible blocks and their headings
+    "thoughts": "Thoughts",
+    "tool_call": "Tool call",
+    "tool_output": "Tool output",
+    "attachment": "Attachment",
+    "canvas_edit": "Edit to the document",
+    "instructions": "Custom instructions",
+    "unknown": "Content this version cannot show",
+    "quote": "Quoted page",
+    "webpage": "Web page",
+}
+
+
+def fence(code: str, language: str | None) -> str:
+    """A Markdown code block long enough for code that itself holds backticks."""
+    longest = run = 0
+    for char in code:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    marks = "`" * max(3, longest + 1)
+    return f"{marks}{language or ''}\n{code}\n{marks}"
+
+
+FENCE = re.compile(r"^ {0,3}(?P<marks>`{3,}|~{3,})(?P<info>[^`\n]*)$")
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+
+
+def split_fences(markdown: str) -> list[tuple[str, str, str | None]]:
+    """Markdown cut into ("text", prose, None) and ("code", code, language) pieces, so that
+    each code block gets its own view with its language (CommonMark's fences: three or more
+    backticks or tildes, closed by a fence of the same character at least as long)."""
+    pieces: list[tuple[str, str, str | None]] = []
+    prose: list[str] = []
+    lines = markdown.split("\n")
+    index = 0
+    while index < len(lines):
+        opening = FENCE.match(lines[index])
+        if opening is None:
+            prose.append(lines[index])
+            index += 1
+            continue
+        marks = opening.group("marks")
+        closing = re.compile(rf"^ {{0,3}}{re.escape(marks[0])}{{{len(marks)},}}\s*$")
+        end = next((j for j in range(index + 1, len(lines)) if closing.match(lines[j])), None)
+        if end is None:  # an unclosed fence runs to the end, as CommonMark says
+            end = len(lines)
+        if prose:
+            pieces.append(("text", "\n".join(prose), None))
+            prose = []
+        language = opening.group("info").strip().split(" ")[0] or None
+        pieces.append(("code", "\n".join(lines[index + 1 : end]), language))
+        index = end + 1
+    if prose:
+        pieces.append(("text", "\n".join(prose), None))
+    return [p for p in pieces if p[0] == "code" or p[1].strip()]
+
+
+def inert_images(markdown: str) -> str:
+    """A Markdown image from an export is never loaded: it becomes a link that names it."""
+    return IMAGE.sub(lambda m: f"[image: {m.group(1) or 'unnamed'}]({m.group(2)})", markdown)
+
+
+def role_name(message: ReaderMessage, vendor: str) -> str:
+    if message.role == "assistant":
+        return VENDOR_ASSISTANT.get(vendor, "Assistant")
+    if message.role == "tool" and message.author_name:
+        return f"Tool: {message.author_name}"
+    return ROLE_NAMES.get(message.role, message.role.capitalize())
+
+
+class Collapsible(QWidget):
+    """A heading that shows or hides its body (thoughts, attachments, tool calls)."""
+
+    def __init__(self, heading: str, body: QWidget, *, expanded: bool = False) -> None:
+        super().__init__()
+        self.toggle = QToolButton()
+        self.toggle.setText(heading)
+        self.toggle.setCheckable(True)
+        self.toggle.setChecked(expanded)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        self.toggle.setAccessibleName(f"Show or hide: {heading}")
+        self.toggle.setObjectName("Fold")
+        self.body = body
+        body.setVisible(expanded)
+        self.toggle.toggled.connect(self._toggled)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.toggle)
+        layout.addWidget(body)
+
+    def _toggled(self, on: bool) -> None:
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.body.setVisible(on)
+
+
+def _text_view(content: str, *, markdown: bool, name: str) -> SafeText:
+    view = SafeText()
+    view.setAccessibleName(name)
+    if markdown and len(content) <= MARKDOWN_LIMIT:
+        view.set_markdown(content)
+    else:
+        view.set_plain(content)
+    return view
+
+
+def _code_view(code: str, language: str | None, name: str) -> QWidget:
+    box = QFrame()
+    box.setObjectName("Code")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(8, 4, 8, 6)
+    layout.setSpacing(2)
+    label = QLabel(language or "code")
+    label.setObjectName("CodeLanguage")
+    layout.addWidget(label)
+    view = SafeText()
+    view.setAccessibleName(f"{name}, {language or 'code'}")
+    view.setFont(monospace())
+    if len(code) <= MARKDOWN_LIMIT:
+        view.set_markdown(fence(code, language))
+    else:
+        view.set_plain(code)
+    layout.addWidget(view)
+    return box
+
+
+def _markdown_view(markdown: str) -> QWidget:
+    pieces = (
+        split_fences(markdown) if len(markdown) <= MARKDOWN_LIMIT else [("text", markdown, None)]
+    )
+    if len(pieces) == 1 and pieces[0][0] == "text":
+        return _text_view(inert_images(markdown), markdown=True, name="Message text")
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(6)
+    for kind, content, language in pieces:
+        if kind == "code":
+            column.addWidget(_code_view(content, language, "Code"))
+        else:
+            column.addWidget(_text_view(inert_images(content), markdown=True, name="Message text"))
+    return box
+
+
+def block_widget(block: Block, *, user_text: bool) -> QWidget:
+    """The widget of one block of the structured message view."""
+    if block.kind == "text":
+        if user_text:
+            return _text_view(block.text, markdown=False, name="Message text")
+        return _markdown_view(block.text)
+    if block.kind == "code":
+        return _code_view(block.text, block.language, "Code")
+    if block.kind == "reasoning":
+        label = QLabel(block.text)
+        label.setObjectName("Secondary")
+        return label
+    if block.kind == "canvas":
+        body = (
+            _text_view(block.text, markdown=True, name="Document")
+            if block.language in (None, "document")
+            else _code_view(block.text, (block.language or "").removeprefix("code/"), "Document")
+        )
+        return Collapsible(f"Document: {block.title}", body, expanded=True)
+    if block.kind in ("image", "audio", "file"):
+        what = {"image": "Image", "audio": "Voice recording", "file": "File"}[block.kind]
+        name = block.name or block.pointer or "unnamed"
+        label = QLabel(f"{what}: {name} (not kept in the archive yet)")
+        label.setObjectName("Placeholder")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        label.setAccessibleName(f"{what} {name}, not kept in the archive yet")
+        return label
+    if block.kind == "citation":
+        view = SafeText()
+        view.setAccessibleName("Source")
+        view.set_markdown(f"Source: [{_escape_md(block.title or block.url or '')}]({block.url})")
+        return view
+    heading = FOLDED.get(block.kind, block.kind)
+    if block.kind == "attachment" and block.name:
+        heading = f"Attachment: {block.name}"
+    elif block.kind == "tool_call" and block.name:
+        heading = f"Tool call: {block.name}"
+    elif block.title:
+        heading = f"{heading}: {block.title}"
+    if block.kind == "tool_call":
+        folded: QWidget = _code_view(block.text, block.language, heading)
+    elif block.kind == "unknown":
+        folded = _code_view(block.raw or "", "json", heading)
+    else:
+        content = block.text + (f"\n\n{block.url}" if block.url else "")
+        folded = _text_view(content, markdown=block.kind == "thoughts", name=heading)
+    return Collapsible(heading, folded)
+
+
+def _escape_md(words: str) -> str:
+    return "".join(f"\\{c}" if c in "\\`*_[]()<>#!|" else c for c in words)
+
+
+class MessageWidget(QFrame):
+    """One message: who and when, its blocks, its branch switcher and "Copy message"."""
+
+    branchRequested = Signal(str, str)  # parent node id, the sibling to show
+    copyRequested = Signal(str)  # the message as plain text
+
+    def __init__(self, message: ReaderMessage, vendor: str) -> None:
+        super().__init__()
+        self.message = message
+        self.setObjectName("Message")
+        self.setProperty("role", message.role)
+        self.setProperty("match", False)
+        who = role_name(message, vendor)
+        when = (
+            text.local_date_time(datetime.fromtimestamp(message.create_time, UTC))
+            if message.create_time is not None
+            else ""
+        )
+        self.setAccessibleName(f"{who}, {when}" if when else who)
+        header = QHBoxLayout()
+        header.setSpacing(6)
+        self.who = QLabel(who)
+        self.who.setObjectName("Who")
+        header.addWidget(self.who)
+        self.when = QLabel(when)
+        self.when.setObjectName("Secondary")
+        header.addWidget(self.when)
+        for shown, words in (
+            (message.hidden, "hidden in the app"),
+            (not message.in_export, "no longer in the latest export"),
+        ):
+            if shown:
+                marker = QLabel(words)
+                marker.setObjectName("Marker")
+                header.addWidget(marker)
+        header.addStretch(1)
+        self.switcher: QWidget | None = None
+        if len(message.siblings) > 1:
+            self.switcher = self._switcher()
+            header.addWidget(self.switcher)
+        self.copy = QToolButton()
+        self.copy.setText("Copy")
+        self.copy.setAccessibleName(f"Copy message from {who}")
+        self.copy.clicked.connect(lambda: self.copyRequested.emit(plain_text(message.blocks)))
+        header.addWidget(self.copy)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(6)
+        layout.addLayout(self.body)
+        if message.text_bytes > COLLAPSE_BYTES:
+            self._collapsed()
+        else:
+            self._build()
+
+    def _switcher(self) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        index, total = self.message.sibling_index, len(self.message.siblings)
+        self.previous = QToolButton()
+        self.previous.setText("‹")  # noqa: RUF001 (the vendor apps' own arrow)
+        self.previous.setAccessibleName("Previous version of this message")
+        self.previous.setEnabled(index > 0)
+        self.position = QLabel(f"{index + 1}/{total}")
+        self.position.setAccessibleName(f"Version {index + 1} of {total}")
+        self.next = QToolButton()
+        self.next.setText("›")  # noqa: RUF001
+        self.next.setAccessibleName("Next version of this message")
+        self.next.setEnabled(index < total - 1)
+        self.previous.clicked.connect(lambda: self._go(index - 1))
+        self.next.clicked.connect(lambda: self._go(index + 1))
+        for widget in (self.previous, self.position, self.next):
+            row.addWidget(widget)
+        return box
+
+    def _go(self, index: int) -> None:
+        siblings = self.message.siblings
+        if 0 <= index < len(siblings) and self.message.parent_id is not None:
+            self.branchRequested.emit(self.message.parent_id, siblings[index])
+
+    def _build(self) -> None:
+        user_text = self.message.role == "user"
+        for block in self.message.blocks:
+            self.body.addWidget(block_widget(block, user_text=user_text))
+        if not self.message.blocks:
+            empty = QLabel("(no content)")
+            empty.setObjectName("Secondary")
+            self.body.addWidget(empty)
+
+    def _collapsed(self) -> None:
+        whole = plain_text(self.message.blocks)
+        preview = _text_view(
+            whole[:PREVIEW_CHARS] + "…", markdown=False, name="Message text, shortened"
+        )
+        more = QPushButton(f"Show all ({text.size(self.message.text_bytes)})")
+        more.setAccessibleName("Show the whole message")
+
+        def expand() -> None:
+            preview.deleteLater()
+            more.deleteLater()
+            self._build()
+
+        more.clicked.connect(expand)
+        self.body.addWidget(preview)
+        self.body.addWidget(more, 0, Qt.AlignmentFlag.AlignLeft)
+        self.show_all = more
+
+    def set_match(self, on: bool) -> None:
+        self.setProperty("match", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+class ReaderView(QScrollArea):
+    """The reader pane: the conversation's title, "Show hidden", and its messages."""
+
+    branchRequested = Signal(str, str)
+    showHiddenToggled = Signal(bool)
+    copyRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Reader")
+        self.setWidgetResizable(True)
+        self.setAccessibleName("Conversation")
+        page = QWidget()
+        page.setObjectName("ReaderPage")
+        self.column = QVBoxLayout(page)
+        self.column.setContentsMargins(16, 12, 16, 16)
+        self.column.setSpacing(10)
+        self.title = QLabel()
+        self.title.setObjectName("ReaderTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QLabel()
+        self.details.setObjectName("Secondary")
+        self.show_hidden = QCheckBox("Show hidden")
+        self.show_hidden.setAccessibleName("Show hidden and tool messages")
+        self.show_hidden.toggled.connect(self.showHiddenToggled)
+        top = QHBoxLayout()
+        top.addWidget(self.details, 1)
+        top.addWidget(self.show_hidden)
+        self.column.addWidget(self.title)
+        self.column.addLayout(top)
+        self.messages = QVBoxLayout()
+        self.messages.setSpacing(10)
+        self.column.addLayout(self.messages)
+        self.column.addStretch(1)
+        self.setWidget(page)
+        self.widgets: list[MessageWidget] = []
+        self.conversation: ReaderConversation | None = None
+        self._pending: list[ReaderMessage] = []
+        self.verticalScrollBar().valueChanged.connect(self._maybe_more)
+        self.verticalScrollBar().rangeChanged.connect(lambda *_: self._maybe_more())
+        self.show_empty()
+
+    def show_empty(self) -> None:
+        self._clear()
+        self.conversation = None
+        self.title.setText("Choose a conversation")
+        self.details.setText("Its messages appear here.")
+        self.show_hidden.setEnabled(False)
+
+    def show_conversation(self, view: ReaderConversation, *, focus: str | None = None) -> None:
+        """Show `view` from the top, or scrolled to the message `focus`, highlighted."""
+        keep = view.conversation_id == (self.conversation and self.conversation.conversation_id)
+        position = self.verticalScrollBar().value() if keep and focus is None else 0
+        self._clear()
+        self.conversation = view
+        self.title.setText(view.title or "Untitled")
+        updated = view.update_time or view.create_time
+        parts = [VENDOR_ASSISTANT.get(view.vendor, view.vendor)]
+        if updated is not None:
+            parts.append(text.local_date_time(datetime.fromtimestamp(updated, UTC)))
+        parts.append(text.count(len(view.messages), "message"))
+        if view.hidden_count:
+            parts.append(f"{view.hidden_count:,} hidden")
+        self.details.setText(" · ".join(parts))
+        self.show_hidden.setEnabled(True)
+        self._pending = list(view.messages)
+        target = next((i for i, m in enumerate(view.messages) if m.node_id == focus), None)
+        self._build(max(BATCH, (target or 0) + BATCH // 2))
+        if target is not None:
+            widget = self.widgets[target]
+            widget.set_match(True)
+            QTimer.singleShot(0, lambda: self.ensureWidgetVisible(widget, 0, 40))
+        else:
+            QTimer.singleShot(0, lambda: self.verticalScrollBar().setValue(position))
+
+    def message_widget(self, node_id: str) -> MessageWidget | None:
+        return next((w for w in self.widgets if w.message.node_id == node_id), None)
+
+    def _clear(self) -> None:
+        for widget in self.widgets:
+            widget.setParent(None)
+            widget.deleteLater()
+        self.widgets = []
+        self._pending = []
+
+    def _build(self, count: int) -> None:
+        if self.conversation is None:
+            return
+        for message in self._pending[:count]:
+            widget = MessageWidget(message, self.conversation.vendor)
+            widget.branchRequested.connect(self.branchRequested)
+            widget.copyRequested.connect(self.copyRequested)
+            self.messages.addWidget(widget)
+            self.widgets.append(widget)
+        self._pending = self._pending[count:]
+
+    def _maybe_more(self) -> None:
+        bar = self.verticalScrollBar()
+        if self._pending and bar.value() >= bar.maximum() - 2 * self.viewport().height():
+            self._build(BATCH)

@@ -1,0 +1,254 @@
+"""The library: what the window shows of the archive. A page of the conversation list, one
+conversation as the vendor's app shows it (its branches, each message's blocks), and search
+as you type. Plain functions over the same App as imports; every call is bounded.
+
+    rows = list_page(app, "default", after=rows[-1].cursor)
+    view = read_conversation(app, "default", conversation_id, choices={parent: child})
+    results = search(app, "default", "sourdough star")
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import orjson
+
+from desktop_importer.blocks import Block, blocks_of, message_objects
+from desktop_importer.errors import UnknownConversation
+from desktop_importer.store import library as sql
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from desktop_importer.service import App
+
+PAGE = 200
+ListRow = sql.ListRow
+MATCH_START, MATCH_END = sql.MATCH_START, sql.MATCH_END
+
+
+def list_page(
+    app: App,
+    profile: str,
+    *,
+    vendor: str | None = None,
+    after: tuple[float, int] | None = None,
+    limit: int = PAGE,
+) -> list[ListRow]:
+    """Up to `limit` conversations, newest first, after `after` (the last row's cursor)."""
+    with app.store.read() as session:
+        return sql.page(session, profile, vendor=vendor, after=after, limit=limit)
+
+
+def vendors(app: App, profile: str) -> list[str]:
+    with app.store.read() as session:
+        return sql.vendors(session, profile)
+
+
+# -- reading one conversation -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReaderMessage:
+    node_id: str
+    parent_id: str | None
+    role: str
+    author_name: str | None
+    create_time: float | None
+    hidden: bool  # hidden by the vendor's app, or a tool's message
+    in_export: bool  # False: kept from an earlier export, gone from the latest
+    blocks: list[Block]
+    siblings: tuple[str, ...]  # this message and its alternatives (edits, regenerations)
+    text_bytes: int
+
+    @property
+    def sibling_index(self) -> int:
+        return self.siblings.index(self.node_id)
+
+
+@dataclass(frozen=True)
+class ReaderConversation:
+    conversation_id: str
+    title: str | None
+    vendor: str
+    create_time: float | None
+    update_time: float | None
+    messages: list[ReaderMessage]  # the chosen branch, oldest first
+    hidden_count: int  # messages of that branch left out (without include_hidden)
+
+
+def _children(nodes: list[sql.Node]) -> dict[str | None, list[sql.Node]]:
+    """Each node's children, oldest first (by time, then by place in the file)."""
+    known = {n.node_id for n in nodes}
+    children: dict[str | None, list[sql.Node]] = {}
+    for node in nodes:
+        parent = node.parent_id if node.parent_id in known else None
+        children.setdefault(parent, []).append(node)
+    for group in children.values():
+        group.sort(key=lambda n: (n.create_time is None, n.create_time or 0.0, n.position))
+    return children
+
+
+def _latest(group: list[sql.Node]) -> sql.Node:
+    timed = [n for n in group if n.create_time is not None]
+    return max(timed, key=lambda n: (n.create_time or 0.0, n.position)) if timed else group[-1]
+
+
+def branch(nodes: list[sql.Node], choices: Mapping[str, str]) -> list[sql.Node]:
+    """The path from the root: at each node the chosen child, else the one on the current
+    path, else the newest (as the vendor's app opens a branch it has not shown before)."""
+    children = _children(nodes)
+    roots = children.get(None, [])
+    if not roots:
+        return []
+    node = next((n for n in roots if n.path_index is not None), roots[0])
+    path, seen = [node], {node.node_id}
+    while group := [c for c in children.get(node.node_id, []) if c.node_id not in seen]:
+        chosen = choices.get(node.node_id)
+        picked = next((c for c in group if c.node_id == chosen), None)
+        if picked is None:
+            picked = next((c for c in group if c.path_index is not None), None) or _latest(group)
+        node = picked
+        path.append(node)
+        seen.add(node.node_id)
+    return path
+
+
+def read_conversation(
+    app: App,
+    profile: str,
+    conversation_id: str,
+    *,
+    choices: Mapping[str, str] | None = None,
+    include_hidden: bool = False,
+) -> ReaderConversation:
+    """One conversation's branch as the vendor's app shows it: the current one, or the one
+    `choices` (a parent's node id -> the child to follow) leads to."""
+    with app.store.read() as session:
+        stored = sql.conversation(session, profile, conversation_id)
+    if stored is None:
+        raise UnknownConversation(
+            f"There is no conversation {conversation_id} in the archive of profile {profile}."
+        )
+    objects = message_objects(stored.vendor, orjson.loads(stored.original_json))
+    children = _children(stored.nodes)
+    messages: list[ReaderMessage] = []
+    hidden_count = 0
+    for node in branch(stored.nodes, choices or {}):
+        if node.role is None:  # the null root and other message-less nodes
+            continue
+        hidden = node.hidden or node.role == "tool"
+        if hidden and not include_hidden:
+            hidden_count += 1
+            continue
+        parent = node.parent_id if any(n.node_id == node.parent_id for n in stored.nodes) else None
+        group = [c.node_id for c in children.get(parent, []) if c.role is not None]
+        found = objects.get(node.node_id)
+        messages.append(
+            ReaderMessage(
+                node_id=node.node_id,
+                parent_id=parent,
+                role=node.role,
+                author_name=node.author_name,
+                create_time=node.create_time,
+                hidden=hidden,
+                in_export=node.in_export,
+                blocks=blocks_of(stored.vendor, found) if found is not None else [],
+                siblings=tuple(group) if node.node_id in group else (node.node_id,),
+                text_bytes=node.text_bytes,
+            )
+        )
+    return ReaderConversation(
+        stored.conversation_id,
+        stored.title,
+        stored.vendor,
+        stored.create_time,
+        stored.update_time,
+        messages,
+        hidden_count,
+    )
+
+
+# -- search -------------------------------------------------------------------------------
+
+TITLE_WEIGHT = 2.0  # a word in the title says more about a conversation than one in a message
+SHORT_PREFIX = 3  # a last word shorter than this matches titles only, until it grows
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    conversation_id: str
+    title: str | None
+    node_id: str | None  # the best matching message (None: the title matched)
+    snippet: str  # the matched words between MATCH_START and MATCH_END
+    marked_title: str | None  # the title with its matched words marked, if it matched
+    rank: float
+
+
+def words_of(typed: str) -> list[str]:
+    return re.findall(r"\w+", typed)
+
+
+def fts_query(words: list[str]) -> str:
+    """Every word must occur, the last may be the start of a word (as when typing); FTS5
+    syntax typed by a user is taken as words."""
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(app: App, profile: str, typed: str, *, limit: int = 50) -> list[SearchResult]:
+    """The best `limit` conversations for what was typed, best first, one row each with the
+    snippet of its best message. Bounded: ranks the newest candidates of each index."""
+    words = words_of(typed)
+    if not words:
+        return []
+    query = fts_query(words)
+    titles_only = len(words[-1]) < SHORT_PREFIX
+    with app.store.read() as session:
+        message_hits, title_hits = sql.search_candidates(
+            session, profile, query, titles_only=titles_only
+        )
+        best_message: dict[str, sql.Hit] = {}
+        for hit in message_hits:
+            if (
+                hit.conversation_id not in best_message
+                or hit.rank < best_message[hit.conversation_id].rank
+            ):
+                best_message[hit.conversation_id] = hit
+        title_rank = {hit.conversation_id: hit.rank * TITLE_WEIGHT for hit in title_hits}
+        titles = {hit.conversation_id: hit.title for hit in [*title_hits, *message_hits]}
+        # Titles count more: a conversation whose title matches comes before those that
+        # match only in their messages; within each, by bm25 (titles weighted double).
+        ranked = sorted(
+            {*best_message, *title_rank},
+            key=lambda cid: (
+                cid not in title_rank,
+                title_rank.get(cid, 0.0) + (best_message[cid].rank if cid in best_message else 0.0),
+            ),
+        )[:limit]
+        results = []
+        for cid in ranked:
+            message = best_message.get(cid)
+            marked = sql.marked_title(session, profile, query, cid) if cid in title_rank else None
+            snippet = (
+                sql.snippet(session, query, message.rowid) if message and message.rowid else ""
+            )
+            rank = title_rank.get(cid, 0.0) + (message.rank if message else 0.0)
+            results.append(
+                SearchResult(
+                    cid,
+                    titles.get(cid),
+                    message.node_id if message else None,
+                    " ".join(snippet.split()),
+                    marked,
+                    rank,
+                )
+            )
+    return results
+
+
+def plain_marks(marked: str, start: str = "[", end: str = "]") -> str:
+    return marked.replace(MATCH_START, start).replace(MATCH_END, end)

@@ -296,9 +296,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _say_waiting() -> None:
+    print("Waiting for another Desktop Importer to finish upgrading the archive…", file=sys.stderr)
+
+
 @contextlib.contextmanager
 def _app() -> Iterator[App]:
-    app = open_app()
+    app = open_app(waiting=_say_waiting)
     try:
         yield app
     finally:

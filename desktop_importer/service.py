@@ -61,12 +61,17 @@ class App:
 
 
 def open_app(
-    data_dir: Path | None = None, *, clock: Clock | None = None, recover: bool = True
+    data_dir: Path | None = None,
+    *,
+    clock: Clock | None = None,
+    recover: bool = True,
+    waiting: Callable[[], None] | None = None,
 ) -> App:
     """Open the archive, recovering first from any import that died (a short read when
     there is nothing to do). The window passes `recover=False` and recovers off its GUI
-    thread with progress shown."""
-    store = open_store(data_dir)
+    thread with progress shown. `waiting` is called once if another process is upgrading
+    the archive's schema (opening then waits, and gives up with a sentence)."""
+    store = open_store(data_dir, waiting=waiting)
     try:
         settings = resolve(store.stored_settings())
         app = App(store, clock or SystemClock(), settings)

@@ -8,6 +8,7 @@ import logging
 import os
 import sqlite3
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
@@ -66,19 +67,50 @@ def environment_errors(db_path: Path) -> Iterator[None]:
         raise EnvironmentProblem(sentence) from e
 
 
-@contextlib.contextmanager
-def _exclusive_file_lock(lock_path: Path) -> Iterator[None]:
-    """An OS-level lock across processes, for the one-time schema work at start-up."""
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+LOCK_TIMEOUT_S = 120.0  # how long opening waits for another process's schema upgrade
+
+
+def lock_timeout_s() -> float:
+    """The wait for the schema lock, or DESKTOP_IMPORTER_LOCK_TIMEOUT_S (tests make it short)."""
+    return float(os.environ.get("DESKTOP_IMPORTER_LOCK_TIMEOUT_S", LOCK_TIMEOUT_S))
+
+
+def _try_lock(fd: int) -> bool:
     try:
         if sys.platform == "win32":
             import msvcrt
 
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         else:
             import fcntl
 
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # BlockingIOError on POSIX, a plain OSError from msvcrt
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _exclusive_file_lock(
+    lock_path: Path, waiting: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """An OS-level lock across processes, for the schema work at start-up. If another
+    process holds it (an upgrade of a large archive), say so once through `waiting`, and
+    give up with a sentence after lock_timeout_s() rather than hang."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if not _try_lock(fd):
+            log.info("Waiting for another process to finish upgrading the archive")
+            if waiting is not None:
+                waiting()
+            deadline = time.monotonic() + lock_timeout_s()
+            while not _try_lock(fd):
+                if time.monotonic() >= deadline:
+                    raise EnvironmentProblem(
+                        "Another Desktop Importer is still upgrading the archive after "
+                        f"{lock_timeout_s():,.0f} seconds; try again when it has finished."
+                    )
+                time.sleep(0.05)  # flock has no timed wait; this is the poll
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
@@ -267,8 +299,14 @@ def _transaction(session: Session, db_path: Path) -> Iterator[Session]:
         yield session
 
 
-def open_store(data_dir: Path | None = None, *, read_only: bool = False) -> Store:
-    """Open (creating or upgrading once, under an exclusive lock) the archive in `data_dir`."""
+def open_store(
+    data_dir: Path | None = None,
+    *,
+    read_only: bool = False,
+    waiting: Callable[[], None] | None = None,
+) -> Store:
+    """Open (creating or upgrading once, under an exclusive lock) the archive in `data_dir`.
+    `waiting` is called once if another process holds that lock (see _exclusive_file_lock)."""
     folder = data_dir or paths.data_dir()
     db_path = folder / paths.DATABASE_NAME
     try:
@@ -283,7 +321,7 @@ def open_store(data_dir: Path | None = None, *, read_only: bool = False) -> Stor
         if read_only:
             engine = _build_engine(db_path, read_only=True)
         else:
-            with _exclusive_file_lock(folder / "archive.lock"):
+            with _exclusive_file_lock(folder / "archive.lock", waiting):
                 engine = _build_engine(db_path)
                 try:
                     _prepare_schema(engine, db_path)

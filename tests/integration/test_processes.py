@@ -173,3 +173,37 @@ def test_a_sigkilled_import_leaves_the_archive_as_it_was(
     assert "Stuck import detected (0 min), allowing retry for user default" in retry.stderr
     assert json.loads(retry.stdout)["added"] == 30
     assert len({row[0] for row in archive_dump(db_path)}) == 34
+
+
+def test_a_command_waiting_on_a_schema_upgrade_says_so_and_gives_up(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Another process holds the schema lock (as during the upgrade of a large archive): the
+    command says it is waiting, then gives up with a sentence instead of hanging."""
+    assert cli("status", data_dir=data_dir).returncode == 0
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(data_dir / "archive.lock")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdin is not None and holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
+        done = cli("status", data_dir=data_dir, env={"DESKTOP_IMPORTER_LOCK_TIMEOUT_S": "0.5"})
+        holder.stdin.close()  # lets the holder end, releasing the lock
+    assert done.returncode == 74
+    assert done.stderr.splitlines() == [
+        "Waiting for another Desktop Importer to finish upgrading the archive…",
+        "Another Desktop Importer is still upgrading the archive after 0 seconds; try again "
+        "when it has finished.",
+    ]
+    assert cli("status", data_dir=data_dir).returncode == 0  # and works once it is free
+
+
+HOLD_LOCK = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("locked", flush=True)
+sys.stdin.read()
+"""

@@ -138,9 +138,100 @@ def conversation(rng: random.Random, index: int) -> dict[str, Any]:
     }
 
 
-def generate(megabytes: int, path: Path) -> int:
-    """Write an export whose conversations.json is about `megabytes` MB; returns messages."""
+class LibraryText:
+    """Text for the library benchmark (issue #13): words drawn from a Zipf distribution over
+    a vocabulary of 60,000 (so there are truly common and truly rare words), with one
+    message in twenty written in Chinese or Japanese without spaces."""
+
+    VOCABULARY = 60_000
+    CJK = (
+        "学习机器模型数据我们讨论了问题方法系统时间工作世界国家社会发展经济文化生活"
+        "研究技术教育历史语言音乐电影旅行天气朋友家庭健康运动城市自然科学艺术今日"
+        "東京日本語勉強会議資料説明確認予定変更開始終了成功失敗理由結果報告連絡相談"
+    )
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.words = [zipf_word(rank) for rank in range(self.VOCABULARY)]
+        weights = [1.0 / (rank + 1) for rank in range(self.VOCABULARY)]
+        total, running = sum(weights), 0.0
+        self.cumulative = []
+        for weight in weights:
+            running += weight / total
+            self.cumulative.append(running)
+
+    def __call__(self, rng: random.Random) -> str:
+        count = min(int(rng.paretovariate(1.2) * 12), 60_000)
+        if rng.random() < 0.05:
+            return "".join(rng.choice(self.CJK) for _ in range(max(4, count * 2)))
+        return " ".join(rng.choices(self.words, cum_weights=self.cumulative, k=max(1, count)))
+
+
+def zipf_word(rank: int) -> str:
+    """The word of a Zipf rank: the most common ones are real words, the rest made up but
+    pronounceable (stable across runs, so the benchmark can name them)."""
+    if rank < len(WORDS) - 20:
+        return WORDS[rank]
+    syllables = ("ka", "lo", "mi", "ren", "sta", "vo", "qui", "tem", "bar", "nes", "dor", "pli")
+    word, n = "", rank
+    while True:
+        word += syllables[n % len(syllables)]
+        n //= len(syllables)
+        if n == 0:
+            return word
+
+
+def long_conversation(
+    rng: random.Random, index: int, make_text: Any, messages: int
+) -> dict[str, Any]:
+    """A linear conversation of `messages` turns (the reader must open it quickly)."""
+    mapping: dict[str, Any] = {
+        "root": {"id": "root", "message": None, "parent": None, "children": []}
+    }
+    parent, t = "root", 1.7e9 + index * 600
+    for n in range(messages):
+        role = ("user", "assistant")[n % 2]
+        node = f"{index}-{n}"
+        mapping[node] = {
+            "id": node,
+            "parent": parent,
+            "children": [],
+            "message": {
+                "id": node,
+                "author": {"role": role, "name": None, "metadata": {}},
+                "create_time": t + n,
+                "content": {"content_type": "text", "parts": [make_text(rng)]},
+                "status": "finished_successfully",
+                "recipient": "all",
+                "metadata": {},
+            },
+        }
+        mapping[parent]["children"].append(node)
+        parent = node
+    return {
+        "title": f"Long conversation {index}",
+        "create_time": t,
+        "update_time": t + messages,
+        "mapping": mapping,
+        "current_node": parent,
+        "conversation_id": f"conv-{index:08d}",
+        "id": f"conv-{index:08d}",
+    }
+
+
+LONG_CONVERSATION = 7  # the index of the 2,000-message conversation in a library export
+BIG_PASTE = 11  # the index of the conversation with a 5 MB paste
+
+
+def generate(megabytes: int, path: Path, *, library: bool = False) -> int:
+    """Write an export whose conversations.json is about `megabytes` MB; returns messages.
+    `library` adds what the library benchmark needs: Zipf-distributed words, CJK text
+    without spaces, a 2,000-message conversation and a 5 MB paste."""
     rng = random.Random(megabytes)
+    global text
+    plain_text = text
+    if library:
+        text = LibraryText(random.Random(megabytes))  # content() and conversation() use it
     target, written, messages, index = megabytes * 10**6, 0, 0, 0
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -148,15 +239,27 @@ def generate(megabytes: int, path: Path) -> int:
         with archive.open("conversations.json", "w", force_zip64=True) as out:
             out.write(b"[")
             while written < target:
-                conv = conversation(rng, index)
+                if library and index == LONG_CONVERSATION:
+                    conv = long_conversation(rng, index, text, 2000)
+                elif library and index == BIG_PASTE:
+                    conv = long_conversation(rng, index, text, 2)
+                    first = conv["mapping"][f"{index}-0"]["message"]["content"]
+                    first["parts"] = [
+                        ("2026-11-30 12:00:00 INFO request served in 12 ms\n" * 110_000)
+                    ]
+                else:
+                    conv = conversation(rng, index)
                 data = json.dumps(conv, ensure_ascii=False).encode()
                 out.write((b"," if index else b"") + data)
                 written += len(data) + 1
                 messages += len(conv["mapping"]) - 1
                 index += 1
             out.write(b"]")
+    text = plain_text
     return messages
 
 
 if __name__ == "__main__":
-    print(generate(int(sys.argv[1]), Path(sys.argv[2])), "messages")
+    library = "--library" in sys.argv
+    arguments = [a for a in sys.argv[1:] if a != "--library"]
+    print(generate(int(arguments[0]), Path(arguments[1]), library=library), "messages")

@@ -10,8 +10,9 @@ as you type. Plain functions over the same App as imports; every call is bounded
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -20,13 +21,12 @@ from desktop_importer.errors import UnknownConversation
 from desktop_importer.store import library as sql
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from desktop_importer.service import App
 
 PAGE = 200
 ListRow = sql.ListRow
-MATCH_START, MATCH_END = sql.MATCH_START, sql.MATCH_END
 
 
 def list_page(
@@ -50,7 +50,7 @@ def vendors(app: App, profile: str) -> list[str]:
 # -- reading one conversation -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReaderMessage:
     node_id: str
     parent_id: str | None
@@ -59,9 +59,19 @@ class ReaderMessage:
     create_time: float | None
     hidden: bool  # hidden by the vendor's app, or a tool's message
     in_export: bool  # False: kept from an earlier export, gone from the latest
-    blocks: list[Block]
     siblings: tuple[str, ...]  # this message and its alternatives (edits, regenerations)
     text_bytes: int
+    vendor: str
+    source: Mapping[str, Any] | None  # the message's object in the original JSON
+    _blocks: list[Block] | None = None
+
+    @property
+    def blocks(self) -> list[Block]:
+        """The structured view, built when first asked for (as the reader builds each
+        message's widget: a 2,000-message conversation opens without building them all)."""
+        if self._blocks is None:
+            self._blocks = blocks_of(self.vendor, self.source) if self.source is not None else []
+        return self._blocks
 
     @property
     def sibling_index(self) -> int:
@@ -134,6 +144,7 @@ def read_conversation(
         )
     objects = message_objects(stored.vendor, orjson.loads(stored.original_json))
     children = _children(stored.nodes)
+    known = {n.node_id for n in stored.nodes}
     messages: list[ReaderMessage] = []
     hidden_count = 0
     for node in branch(stored.nodes, choices or {}):
@@ -143,7 +154,7 @@ def read_conversation(
         if hidden and not include_hidden:
             hidden_count += 1
             continue
-        parent = node.parent_id if any(n.node_id == node.parent_id for n in stored.nodes) else None
+        parent = node.parent_id if node.parent_id in known else None
         group = [c.node_id for c in children.get(parent, []) if c.role is not None]
         found = objects.get(node.node_id)
         messages.append(
@@ -155,9 +166,10 @@ def read_conversation(
                 create_time=node.create_time,
                 hidden=hidden,
                 in_export=node.in_export,
-                blocks=blocks_of(stored.vendor, found) if found is not None else [],
                 siblings=tuple(group) if node.node_id in group else (node.node_id,),
                 text_bytes=node.text_bytes,
+                vendor=stored.vendor,
+                source=found,
             )
         )
     return ReaderConversation(
@@ -173,8 +185,9 @@ def read_conversation(
 
 # -- search -------------------------------------------------------------------------------
 
-TITLE_WEIGHT = 2.0  # a word in the title says more about a conversation than one in a message
 SHORT_PREFIX = 3  # a last word shorter than this matches titles only, until it grows
+MATCH_START, MATCH_END = "\x02", "\x03"  # around each matched word in snippets and titles
+EXCERPT_WORDS = 14  # words of context in a snippet
 
 
 @dataclass(frozen=True)
@@ -199,9 +212,47 @@ def fts_query(words: list[str]) -> str:
     return " ".join(quoted)
 
 
+def _fold(word: str) -> str:
+    """A word as the index compares it (unicode61 remove_diacritics 2): case and accents
+    folded."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _matcher(words: list[str]) -> Callable[[str], bool]:
+    whole = {_fold(w) for w in words[:-1]}
+    last = _fold(words[-1])
+    return lambda token: (folded := _fold(token)) in whole or folded.startswith(last)
+
+
+def mark(text: str, words: list[str], *, context: int | None = None) -> str:
+    """`text` with the words the query matched between MATCH_START and MATCH_END; with
+    `context`, only that many words around the first match (an excerpt)."""
+    matches = _matcher(words)
+    tokens = list(re.finditer(r"\w+", text))
+    hits = [i for i, t in enumerate(tokens) if matches(t.group())]
+    if context is not None:
+        if not hits:
+            return " ".join(text[:200].split())
+        first = max(0, hits[0] - context // 3)
+        tokens_in = tokens[first : first + context]
+        start, end = tokens_in[0].start(), tokens_in[-1].end()
+        prefix = "…" if start > 0 else ""
+        suffix = "…" if end < len(text) else ""
+    else:
+        tokens_in, start, end, prefix, suffix = tokens, 0, len(text), "", ""
+    pieces, at = [], start
+    for token in tokens_in:
+        if matches(token.group()):
+            pieces += [text[at : token.start()], MATCH_START, token.group(), MATCH_END]
+            at = token.end()
+    pieces.append(text[at:end])
+    return prefix + " ".join("".join(pieces).split()) + suffix
+
+
 def search(app: App, profile: str, typed: str, *, limit: int = 50) -> list[SearchResult]:
-    """The best `limit` conversations for what was typed, best first, one row each with the
-    snippet of its best message. Bounded: ranks the newest candidates of each index."""
+    """The best `limit` conversations for what was typed, best first, one row each with an
+    excerpt of its best message. Bounded: ranks the newest candidates of each index."""
     words = words_of(typed)
     if not words:
         return []
@@ -211,43 +262,44 @@ def search(app: App, profile: str, typed: str, *, limit: int = 50) -> list[Searc
         message_hits, title_hits = sql.search_candidates(
             session, profile, query, titles_only=titles_only
         )
-        best_message: dict[str, sql.Hit] = {}
+        best: dict[str, sql.Hit] = {}
         for hit in message_hits:
-            if (
-                hit.conversation_id not in best_message
-                or hit.rank < best_message[hit.conversation_id].rank
-            ):
-                best_message[hit.conversation_id] = hit
+            known = best.get(hit.conversation_id)
+            if known is None or hit.rank < known.rank:
+                best[hit.conversation_id] = hit
         title_rank = {hit.conversation_id: hit.rank * TITLE_WEIGHT for hit in title_hits}
-        titles = {hit.conversation_id: hit.title for hit in [*title_hits, *message_hits]}
-        # Titles count more: a conversation whose title matches comes before those that
-        # match only in their messages; within each, by bm25 (titles weighted double).
-        ranked = sorted(
-            {*best_message, *title_rank},
-            key=lambda cid: (
-                cid not in title_rank,
-                title_rank.get(cid, 0.0) + (best_message[cid].rank if cid in best_message else 0.0),
-            ),
-        )[:limit]
-        results = []
-        for cid in ranked:
-            message = best_message.get(cid)
-            marked = sql.marked_title(session, profile, query, cid) if cid in title_rank else None
-            snippet = (
-                sql.snippet(session, query, message.rowid) if message and message.rowid else ""
+
+        def score(cid: str) -> tuple[bool, float]:
+            # Titles count more: a conversation whose title matches comes before those that
+            # match only in their messages; within each, by bm25 (titles weighted double).
+            message = best[cid].rank if cid in best else 0.0
+            return (cid not in title_rank, title_rank.get(cid, 0.0) + message)
+
+        ranked = sorted({*best, *title_rank}, key=score)[:limit]
+        titles = sql.titles_of(session, profile, ranked)
+        rowids = [best[cid].rowid for cid in ranked if cid in best]
+        texts = sql.texts_for_excerpts(session, [r for r in rowids if r is not None])
+    results = []
+    for cid in ranked:
+        message = best.get(cid)
+        title = titles.get(cid)
+        excerpt = ""
+        if message is not None and message.rowid is not None:
+            excerpt = mark(texts.get(message.rowid, ""), words, context=EXCERPT_WORDS)
+        results.append(
+            SearchResult(
+                cid,
+                title,
+                message.node_id if message else None,
+                excerpt,
+                mark(title or "", words) if cid in title_rank else None,
+                score(cid)[1],
             )
-            rank = title_rank.get(cid, 0.0) + (message.rank if message else 0.0)
-            results.append(
-                SearchResult(
-                    cid,
-                    titles.get(cid),
-                    message.node_id if message else None,
-                    " ".join(snippet.split()),
-                    marked,
-                    rank,
-                )
-            )
+        )
     return results
+
+
+TITLE_WEIGHT = 2.0  # a word in the title says more about a conversation than one in a message
 
 
 def plain_marks(marked: str, start: str = "[", end: str = "]") -> str:

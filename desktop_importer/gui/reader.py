@@ -27,7 +27,9 @@ from desktop_importer.gui import text
 from desktop_importer.gui.safe_text import SafeText, monospace
 from desktop_importer.library import ReaderConversation, ReaderMessage
 
-BATCH = 20  # messages built at once, and again whenever the end comes near
+FIRST = 6  # messages built at once when a conversation opens (the first paint)
+STEP = 3  # then this many per turn of the event loop, each turn well under 16 ms
+AHEAD = 20  # messages kept built ahead of what is on screen
 COLLAPSE_BYTES = 64 * 1024  # a message longer than this starts collapsed behind "Show all"
 PREVIEW_CHARS = 3000  # what a collapsed message shows
 MARKDOWN_LIMIT = 256 * 1024  # longer text is shown as plain text: Markdown of 5 MB took 2.4 s
@@ -389,6 +391,8 @@ class ReaderView(QScrollArea):
         self.widgets: list[MessageWidget] = []
         self.conversation: ReaderConversation | None = None
         self._pending: list[ReaderMessage] = []
+        self._wanted = 0
+        self._stepping = False
         self.verticalScrollBar().valueChanged.connect(self._maybe_more)
         self.verticalScrollBar().rangeChanged.connect(lambda *_: self._maybe_more())
         self.show_empty()
@@ -418,7 +422,9 @@ class ReaderView(QScrollArea):
         self.show_hidden.setEnabled(True)
         self._pending = list(view.messages)
         target = next((i for i, m in enumerate(view.messages) if m.node_id == focus), None)
-        self._build(max(BATCH, (target or 0) + BATCH // 2))
+        self._build(FIRST if target is None else target + FIRST)
+        self._wanted = AHEAD if target is None else target + AHEAD
+        self._more_soon()
         if target is not None:
             widget = self.widgets[target]
             widget.set_match(True)
@@ -447,7 +453,23 @@ class ReaderView(QScrollArea):
             self.widgets.append(widget)
         self._pending = self._pending[count:]
 
+    def _more_soon(self) -> None:
+        if self._pending and not self._stepping:
+            self._stepping = True
+            QTimer.singleShot(0, self._step)
+
+    def _step(self) -> None:
+        """Build a few more messages per turn of the event loop, so that opening a long
+        conversation never holds the window for long."""
+        self._stepping = False
+        bar = self.verticalScrollBar()
+        near_end = bar.value() >= bar.maximum() - 2 * self.viewport().height()
+        if self._pending and (len(self.widgets) < self._wanted or near_end):
+            self._build(STEP)
+            self._more_soon()
+
     def _maybe_more(self) -> None:
         bar = self.verticalScrollBar()
         if self._pending and bar.value() >= bar.maximum() - 2 * self.viewport().height():
-            self._build(BATCH)
+            self._wanted = len(self.widgets) + AHEAD
+            self._more_soon()

@@ -4,6 +4,7 @@ conversation, a few thousand candidates), so the window may run it on its GUI th
 
 from __future__ import annotations
 
+import json
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -157,30 +158,28 @@ def conversation(session: Session, user_id: str, conversation_id: str) -> Stored
 @dataclass(frozen=True)
 class Hit:
     conversation_id: str
-    title: str | None
     node_id: str | None  # None when only the title matched
     rank: float  # bm25: lower is better
-    rowid: int | None  # the message's rowid, for its snippet
+    rowid: int | None  # the message's rowid, for its excerpt
 
 
 # FTS5 walks a term's document list in rowid order and computes bm25 only for the rows it
 # returns, so the newest CANDIDATES matches cost the same whether a word occurs 5,000 or
 # 5,000,000 times. Ranking every hit before the LIMIT took 1.1 s for 'the' on a 1 GB archive.
-CANDIDATES = 4000
+CANDIDATES = 2000
 _MESSAGE_CANDIDATES = text(
     "WITH found AS (SELECT rowid, bm25(message_fts) AS rank FROM message_fts "
     "WHERE message_fts MATCH :query ORDER BY rowid DESC LIMIT :candidates) "
-    "SELECT h.conversation_id, c.title, m.node_id, found.rank, m.rowid FROM found "
+    "SELECT h.conversation_id, m.node_id, found.rank, found.rowid FROM found "
     "JOIN messages m ON m.rowid = found.rowid "
     "JOIN conversation_heads h ON h.version_id = m.version_id AND h.user_id = :user_id "
-    "JOIN conversations c ON c.id = m.version_id WHERE m.hidden = 0"
+    "WHERE m.hidden = 0"
 )
 _TITLE_CANDIDATES = text(
     "WITH found AS (SELECT rowid, bm25(title_fts) AS rank FROM title_fts "
     "WHERE title_fts MATCH :query ORDER BY rowid DESC LIMIT :candidates) "
-    "SELECT h.conversation_id, c.title, NULL, found.rank, NULL FROM found "
-    "JOIN conversation_heads h ON h.version_id = found.rowid AND h.user_id = :user_id "
-    "JOIN conversations c ON c.id = found.rowid"
+    "SELECT h.conversation_id, NULL, found.rank, NULL FROM found "
+    "JOIN conversation_heads h ON h.version_id = found.rowid AND h.user_id = :user_id"
 )
 
 
@@ -196,27 +195,35 @@ def search_candidates(
 
 
 def _hit(row: Any) -> Hit:
-    return Hit(row[0], row[1], row[2], float(row[3]), row[4])
+    return Hit(row[0], row[1], float(row[2]), row[3])
 
 
-_SNIPPET = text(
-    "SELECT snippet(message_fts, 0, char(2), char(3), '…', 16) FROM message_fts "
-    "WHERE message_fts MATCH :query AND rowid = :rowid"
-)
-_TITLE_MARKED = text(
-    "SELECT highlight(title_fts, 0, char(2), char(3)) FROM title_fts "
-    "WHERE title_fts MATCH :query AND rowid = ("
-    "SELECT version_id FROM conversation_heads WHERE user_id = :user_id AND conversation_id = :cid)"
-)
-MATCH_START, MATCH_END = "\x02", "\x03"  # around each matched word in snippets and titles
+EXCERPT_SOURCE = 200_000  # characters of a message searched for its excerpt (a paste is MBs)
 
 
-def snippet(session: Session, query: str, rowid: int) -> str:
-    found = session.execute(_SNIPPET, {"query": query, "rowid": rowid}).scalar_one_or_none()
-    return found or ""
+def texts_for_excerpts(session: Session, rowids: list[int]) -> dict[int, str]:
+    """The beginning of each message's text, for excerpts (FTS5's snippet() re-reads and
+    tokenizes a whole message: hundreds of ms for one long paste)."""
+    if not rowids:
+        return {}
+    rows = session.execute(
+        text(
+            f"SELECT rowid, substr(text, 1, {EXCERPT_SOURCE}) FROM messages "
+            f"WHERE rowid IN ({', '.join(str(int(r)) for r in rowids)})"
+        )
+    )
+    return {int(row[0]): row[1] or "" for row in rows}
 
 
-def marked_title(session: Session, user_id: str, query: str, conversation_id: str) -> str | None:
-    return session.execute(
-        _TITLE_MARKED, {"query": query, "user_id": user_id, "cid": conversation_id}
-    ).scalar_one_or_none()
+def titles_of(session: Session, user_id: str, conversation_ids: list[str]) -> dict[str, str | None]:
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        text(
+            "SELECT h.conversation_id, c.title FROM conversation_heads h "
+            "JOIN conversations c ON c.id = h.version_id WHERE h.user_id = :user_id "
+            "AND h.conversation_id IN (SELECT value FROM json_each(:ids))"
+        ),
+        {"user_id": user_id, "ids": json.dumps(conversation_ids)},
+    )
+    return {row[0]: row[1] for row in rows}

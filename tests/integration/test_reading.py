@@ -15,7 +15,7 @@ import pytest
 from desktop_importer.errors import EnvironmentProblem, ImportCancelled
 from desktop_importer.service import App, profile_status, start_import
 from tests.helpers.archive import visible
-from tests.helpers.exports import chatgpt_zip, conversations
+from tests.helpers.exports import chatgpt_zip, conversation, conversations
 from tests.helpers.processes import exits_within, readers
 
 if TYPE_CHECKING:
@@ -94,7 +94,13 @@ def test_cancelling_stops_the_reading_process_too(app: App, tmp_path: Path) -> N
 def test_a_killed_importer_takes_its_reading_process_with_it(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    export = chatgpt_zip(tmp_path / "big.zip", conversations(300, prefix="big"))
+    # Larger than the reader's 1 MB pipe, so it is surely still reading at the first batch
+    # (a small export could be read whole into the pipe and the reader gone already).
+    wordy = [
+        conversation(f"big-{i}", [("user", f"big {i} " + "words " * 2000), ("assistant", "ok")])
+        for i in range(300)
+    ]
+    export = chatgpt_zip(tmp_path / "big.zip", wordy)
     env = {**os.environ, "DESKTOP_IMPORTER_BATCH_CONVERSATIONS": "2"}
     importer = subprocess.run(
         [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(export),

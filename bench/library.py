@@ -1,0 +1,266 @@
+"""The library's speed on a large archive (issue #13): search, the window's response to a
+keystroke, event-loop stalls, opening long conversations, cold start and memory.
+
+    .venv/bin/python -m bench.library [--mb 1000]
+
+It generates a library export (bench/generate.py --library: Zipf-distributed words, CJK
+text without spaces, a 2,000-message conversation, a 5 MB paste), imports it once into
+bench/out/library-<mb>/ (kept for the next run), then measures:
+
+- the service's search call for five classes of query (a common word, two common words,
+  a prefix, a rare word, a CJK word), 40 queries each: p50, p95, worst;
+- a keystroke to results painted in the window (the debounce not counted);
+- the event loop's stalls (a 1 ms timer's lateness) while typing, scrolling the whole
+  list and switching conversations;
+- opening the 2,000-message conversation and the 5 MB paste, to first paint;
+- a cold start (a new process) to the list painted;
+- the window's RSS after opening 200 conversations.
+
+Budgets: search p95 <= 30 ms each class; keystroke p95 <= 100 ms; p99 stall <= 16 ms; open
+<= 150 ms; cold start <= 1.0 s; RSS <= 300 MB. Linux (RSS from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench.generate import BIG_PASTE, LONG_CONVERSATION, WORDS, LibraryText, generate, zipf_word
+
+OUT = Path(__file__).parent / "out"
+TICK_MS = 1
+
+
+def archive(megabytes: int) -> Path:
+    """The data folder of an imported library export (built once, then reused)."""
+    from desktop_importer.service import open_app, start_import
+
+    folder = OUT / f"library-{megabytes}"
+    done = folder / "imported"
+    if done.exists():
+        return folder
+    export = OUT / f"export-{megabytes}mb-library.zip"
+    if not export.exists():
+        started = time.perf_counter()
+        generate(megabytes, export, library=True)
+        print(f"generated {export.name} in {time.perf_counter() - started:.0f} s", flush=True)
+    started = time.perf_counter()
+    app = open_app(folder)
+    report = start_import(app, export)
+    app.close()
+    print(
+        f"imported {report.conversations:,} conversations, {report.messages:,} messages in "
+        f"{time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    done.touch()
+    return folder
+
+
+def queries(rng: random.Random) -> dict[str, list[str]]:
+    common = [w for w in WORDS[:12] if w.isalpha()]
+    longer = [w for w in WORDS[:60] if len(w) >= 4 and w.isascii() and w.isalpha()]
+    return {
+        "common word": [rng.choice(common) for _ in range(40)],
+        "two common words": [f"{rng.choice(common)} {rng.choice(common)}" for _ in range(40)],
+        "prefix": [rng.choice(longer)[:3] for _ in range(40)],
+        "rare word": [zipf_word(rng.randrange(40_000, 60_000)) for _ in range(40)],
+        "CJK word": [
+            "".join(rng.sample(LibraryText.CJK, 2)) if i % 2 else "学习" for i in range(40)
+        ],
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure_search(folder: Path) -> None:
+    from desktop_importer import library
+    from desktop_importer.service import open_app
+
+    app = open_app(folder)
+    print(f"\n{'search (service)':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'found':>8}")
+    for kind, typed in queries(random.Random(13)).items():
+        times, found = [], 0
+        for words in typed:
+            started = time.perf_counter()
+            results = library.search(app, "default", words)
+            times.append((time.perf_counter() - started) * 1000)
+            found += bool(results)
+        print(
+            f"{kind:<22}{statistics.median(times):>9.1f}{percentile(times, 0.95):>9.1f}"
+            f"{max(times):>9.1f}{found:>5}/{len(typed)}"
+        )
+    app.close()
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure_window(folder: Path) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_importer.gui.main_window import ImportWindow
+    from desktop_importer.service import open_app
+
+    qt = QApplication.instance() or QApplication([])
+    app = open_app(folder, recover=False)
+    window = ImportWindow(
+        app, "default", QSettings(str(folder / "bench.ini"), QSettings.Format.IniFormat)
+    )
+    window.resize(1200, 800)
+    window.show()
+    qt.processEvents()
+    view = window.library
+    late: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        late.append(max(0.0, (now - last[0]) * 1000 - TICK_MS))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+
+    def settle() -> None:
+        """Run the event loop for 20 ms, deferred deletions included (as exec() would)."""
+        deadline = time.perf_counter() + 0.02
+        while time.perf_counter() < deadline:
+            qt.processEvents()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    # A keystroke to results painted (the debounce not counted), while the meter runs.
+    timer.start()
+    keystrokes = []
+    for words in ("the", "python", "sourdough star", "kal", "学习", "bicycle mortgage", "violin"):
+        for end in range(1, len(words) + 1):
+            view.search.setText(words[:end])
+            started = time.perf_counter()
+            view.run_search()
+            view.list.viewport().repaint()
+            keystrokes.append((time.perf_counter() - started) * 1000)
+            settle()
+    typing = list(late)
+    late.clear()
+    # Scrolling the whole list, a page fetched whenever the end comes near.
+    view.search.clear()
+    view.run_search()
+    bar = view.list.verticalScrollBar()
+    started = time.perf_counter()
+    while True:
+        bar.setValue(bar.maximum())
+        settle()
+        if not view.list_model.canFetchMore(view.list.rootIndex()) and bar.value() == bar.maximum():
+            break
+    scrolled = time.perf_counter() - started
+    scrolling = list(late)
+    late.clear()
+    # Switching conversations, and memory after opening 200.
+    rows = view.list_model.rows
+    opens = []
+    for row in rows[:200]:
+        if row.message_count > 400:
+            continue
+        started = time.perf_counter()
+        view.open(row.conversation_id)
+        qt.processEvents()
+        window.repaint()
+        opens.append((time.perf_counter() - started) * 1000)
+        settle()
+    settle()
+    switching = list(late)
+    timer.stop()
+    rss = rss_mb()
+    # Opening the long ones to first paint.
+    firsts = {}
+    for name, index in (("2,000 messages", LONG_CONVERSATION), ("5 MB paste", BIG_PASTE)):
+        started = time.perf_counter()
+        view.open(f"conv-{index:08d}")
+        qt.processEvents()
+        window.repaint()
+        firsts[name] = (time.perf_counter() - started) * 1000
+    print(f"\n{'window':<40}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
+    for label, values in (
+        ("keystroke to results painted, ms", keystrokes),
+        ("stall while typing, ms", typing),
+        (f"stall while scrolling {len(rows):,} rows, ms", scrolling),
+        ("stall while switching conversations, ms", switching),
+        ("opening a conversation, ms", opens),
+    ):
+        print(
+            f"{label:<40}{statistics.median(values):>8.1f}{percentile(values, 0.95):>8.1f}"
+            f"{percentile(values, 0.99):>8.1f}{max(values):>8.1f}"
+        )
+    print(f"scrolled the whole list in {scrolled:.1f} s")
+    for name, ms in firsts.items():
+        print(f"open the {name} to first paint: {ms:.0f} ms")
+    print(f"RSS after opening {len(opens)} conversations: {rss:.0f} MB")
+    window.close()
+    app.close()
+
+
+def cold_start(folder: Path) -> None:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.library", "--cold-child", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    total = time.perf_counter() - started
+    print(f"\ncold start to the list painted: {total * 1000:.0f} ms ({done.stdout.strip()})")
+
+
+def cold_child(folder: Path) -> None:
+    """A new process, as `desktop-importer` starts: Qt, the archive, the window, painted."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_importer.gui.main_window import ImportWindow
+    from desktop_importer.service import open_app
+
+    qt = QApplication([])
+    app = open_app(folder, recover=False)
+    window = ImportWindow(
+        app, "default", QSettings(str(folder / "cold.ini"), QSettings.Format.IniFormat)
+    )
+    window.show()
+    qt.processEvents()
+    window.library.list.viewport().repaint()
+    print(f"{window.library.list_model.rowCount()} rows painted")
+    app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=int, default=1000)
+    parser.add_argument("--cold-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cold_child:
+        cold_child(args.cold_child)
+        return
+    folder = archive(args.mb)
+    measure_search(folder)
+    cold_start(folder)
+    measure_window(folder)
+
+
+if __name__ == "__main__":
+    main()

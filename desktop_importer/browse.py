@@ -3,9 +3,9 @@ same App as imports, so the CLI and the window read alike."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from desktop_importer import library
 from desktop_importer.errors import UnknownConversation
 from desktop_importer.service import DEFAULT_PROFILE, App
 from desktop_importer.store import queries
@@ -43,22 +43,17 @@ def show_conversation(
     return ConversationView(summary, messages)
 
 
-def fts_query(words: str) -> str | None:
-    """The user's words as a safe FTS5 query: every word must occur, the last may be the
-    start of a word (as when typing); FTS5 operators in the input are taken literally."""
-    tokens = re.findall(r"\w+", words)
-    if not tokens:
-        return None
-    quoted = [f'"{token}"' for token in tokens]
-    quoted[-1] += "*"
-    return " ".join(quoted)
-
-
 def search_archive(
     app: App, words: str, profile: str = DEFAULT_PROFILE, *, limit: int = 20
 ) -> list[queries.SearchHit]:
-    match = fts_query(words)
-    if match is None:
-        return []
-    with app.store.read() as session:
-        return queries.search(session, profile, match, limit)
+    """The library's search (bounded, CJK-aware), with matched words in [brackets]."""
+    return [
+        queries.SearchHit(
+            r.conversation_id,
+            r.title,
+            library.plain_marks(r.snippet or r.marked_title or ""),
+            r.node_id,
+            r.rank,
+        )
+        for r in library.search(app, profile, words, limit=limit)
+    ]

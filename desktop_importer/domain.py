@@ -32,6 +32,7 @@ class ParsedMessage(NamedTuple):
     hidden: bool
     raw_content: str | None = None  # kept when the reader could not read the content
     in_export: bool = True  # False: an earlier export had this node, the newer one does not
+    index_text: str | None = None  # what the full-text index sees, when not `text` (cjk.py)
 
 
 @dataclass(frozen=True)

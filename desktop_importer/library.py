@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from desktop_importer import cjk
 from desktop_importer.blocks import Block, blocks_of, message_objects
 from desktop_importer.errors import UnknownConversation
 from desktop_importer.store import library as sql
@@ -206,9 +207,15 @@ def words_of(typed: str) -> list[str]:
 
 def fts_query(words: list[str]) -> str:
     """Every word must occur, the last may be the start of a word (as when typing); FTS5
-    syntax typed by a user is taken as words."""
-    quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
+    syntax typed by a user is taken as words. CJK is split as the index splits it: a run
+    of two or more characters is the phrase of its pairs, one character a pair's start."""
+    quoted: list[str] = []
+    for position, word in enumerate(words):
+        terms = cjk.query_terms(word)
+        for index, (term, cjk_run) in enumerate(terms):
+            last = position == len(words) - 1 and index == len(terms) - 1
+            single = cjk_run and " " not in term
+            quoted.append(f'"{term}"' + ("*" if last or single else ""))
     return " ".join(quoted)
 
 
@@ -225,11 +232,21 @@ def _matcher(words: list[str]) -> Callable[[str], bool]:
     return lambda token: (folded := _fold(token)) in whole or folded.startswith(last)
 
 
+def _tokens(text: str, words: list[str]) -> list[re.Match[str]]:
+    """Words of `text`, with the CJK parts of the query cut out of the runs that hold them
+    (a run of CJK is one word to a regular expression)."""
+    runs = [run for word in words for run in cjk.RUN.findall(word)]
+    if not runs:
+        return list(re.finditer(r"\w+", text))
+    pattern = "|".join(re.escape(run) for run in sorted(runs, key=len, reverse=True))
+    return list(re.finditer(rf"{pattern}|\w+?(?={pattern})|\w+", text))
+
+
 def mark(text: str, words: list[str], *, context: int | None = None) -> str:
     """`text` with the words the query matched between MATCH_START and MATCH_END; with
     `context`, only that many words around the first match (an excerpt)."""
     matches = _matcher(words)
-    tokens = list(re.finditer(r"\w+", text))
+    tokens = _tokens(text, words)
     hits = [i for i, t in enumerate(tokens) if matches(t.group())]
     if context is not None:
         if not hits:
@@ -257,10 +274,15 @@ def search(app: App, profile: str, typed: str, *, limit: int = 50) -> list[Searc
     if not words:
         return []
     query = fts_query(words)
-    titles_only = len(words[-1]) < SHORT_PREFIX
+    # A word of one or two CJK characters is a whole word; one or two letters is not yet.
+    titles_only = len(words[-1]) < SHORT_PREFIX and not cjk.has_cjk(words[-1])
     with app.store.read() as session:
         message_hits, title_hits = sql.search_candidates(
-            session, profile, query, titles_only=titles_only
+            session,
+            profile,
+            query,
+            titles_only=titles_only,
+            title_words=words if any(cjk.has_cjk(w) for w in words) else None,
         )
         best: dict[str, sql.Hit] = {}
         for hit in message_hits:

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from desktop_importer import cjk
 from desktop_importer.store import recovery as sql
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class RecoveryReport:
     dead_runs: int = 0
     versions_removed: int = 0
     merge_steps: int = 0
+    reindex_steps: int = 0
     longest_delete_ms: float = 0.0  # the longest transaction of each kind
     longest_merge_ms: float = 0.0
     finished: bool = True  # False if cancelled half-way (the rest is done next time)
@@ -53,9 +55,10 @@ def _dead(app: App, run: sql.UnfinishedRun) -> bool:
 
 
 def recovery_needed(app: App) -> bool:
-    """One short read: is there a dead import's leftover, or an index merge owed?"""
+    """One short read: is there a dead import's leftover, or maintenance owed (an index
+    merge, or an upgrade's re-indexing)?"""
     with app.store.read() as session:
-        if sql.index_merge_pending(session):
+        if sql.work_owed(session):
             return True
         return any(_dead(app, run) for run in sql.unfinished_runs(session))
 
@@ -96,6 +99,8 @@ def recover(
                 log.info("Import %d of %s died; its leftovers are removed", run.run_id, run.user_id)
                 break
     _merge(app, report, progress, cancel)
+    if report.finished:
+        _reindex_cjk(app, report, progress, cancel)
     if report.dead_runs or report.merge_steps:
         log.info(
             "Recovery: %d dead imports, %d versions removed (longest step %.0f ms), "
@@ -108,6 +113,34 @@ def recover(
             "" if report.finished else "; the rest is left for next time",
         )
     return report
+
+
+def _reindex_cjk(
+    app: App,
+    report: RecoveryReport,
+    progress: Callable[[str, int], None] | None,
+    cancel: Callable[[], bool],
+) -> None:
+    """Schema 7's upgrade of the messages stored before it: CJK text indexed as pairs."""
+    with app.store.read() as session:
+        if sql.cjk_cursor(session) is None:
+            return
+        last = sql.last_message_rowid(session)
+    while True:
+        if cancel():
+            report.finished = False
+            return
+        started = time.perf_counter()
+        with app.store.write() as session:
+            reached, _ = sql.reindex_cjk_step(session, cjk.index_form)
+            owed = sql.cjk_cursor(session) is not None
+        report.longest_merge_ms = max(report.longest_merge_ms, _ms_since(started))
+        report.reindex_steps += 1
+        if progress:
+            progress("indexing", min(100, reached * 100 // max(1, last)))
+        if not owed:
+            log.info("The search index now finds Chinese, Japanese and Korean words")
+            return
 
 
 def _merge(

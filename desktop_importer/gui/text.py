@@ -27,7 +27,12 @@ RECOVERING = "Tidying the archive after an import that was interrupted…"
 def recovery_line(stage: str, steps: int) -> str:
     if stage == "removing":
         return f"{RECOVERING} {steps:,} unfinished conversations removed"
+    if stage == "indexing":
+        return f"{UPGRADING} {steps}%"
     return f"{RECOVERING} compacting the search index (step {steps:,})"
+
+
+UPGRADING = "Updating the search index so that it finds Chinese, Japanese and Korean words…"
 
 
 def minutes(count: int) -> str:

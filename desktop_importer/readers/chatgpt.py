@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from desktop_importer.cjk import index_form
 from desktop_importer.domain import (
     ParsedConversation,
     ParsedMessage,
@@ -250,4 +251,6 @@ def _message(
         _number(message.get("create_time")),
         is_hidden(message, role, metadata, content_type),
         raw_content,
+        True,
+        index_form(text),
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from desktop_importer.cjk import index_form
 from desktop_importer.domain import (
     ParsedConversation,
     ParsedMessage,
@@ -148,6 +149,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
                 create_time=times[node_id],
                 hidden=False,
                 raw_content=raw_content,
+                index_text=index_form(text),
             )
         )
     raw, content_hash = original_json(obj)

@@ -62,7 +62,7 @@ _INSERT_VERSION = (
 # lock released, where executemany takes the lock back after every row, and a json_each
 # statement spends its time re-parsing JSON. The last, shorter chunk is padded with NULL rows,
 # which the statement skips, to one of four sizes: the driver keeps every distinct statement
-# prepared, and one per row count held 6 MB. 64 rows of 13 stay under the smallest variable
+# prepared, and one per row count held 6 MB. 64 rows of 14 stay under the smallest variable
 # limit SQLite has had (999).
 MESSAGE_ROWS_PER_STATEMENT = 64
 _PADDING = (None,) * ROW_WIDTH
@@ -91,7 +91,8 @@ def _insert_messages(rows: int) -> str:
 # holds the lock): a rowid range reads them in table order, where a range of version ids
 # went through the primary-key index row by row (bench.import_speed: 1.38 s -> 0.69 s).
 _INDEX_MESSAGES = (
-    "INSERT INTO message_fts (rowid, text) SELECT rowid, text FROM messages WHERE rowid > ?"
+    "INSERT INTO message_fts (rowid, text) "
+    "SELECT rowid, coalesce(index_text, text) FROM messages WHERE rowid > ?"
 )
 _INDEX_TITLES = (
     "INSERT INTO title_fts (rowid, title) SELECT id, title FROM conversations "
@@ -190,6 +191,7 @@ def stored_trees(
                 hidden=row.hidden,
                 raw_content=row.raw_content,
                 in_export=row.in_export,
+                index_text=row.index_text,
             )
         )
     return trees

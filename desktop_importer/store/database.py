@@ -157,11 +157,13 @@ FTS_TABLES = (
 )
 FTS_MAINTENANCE_TRIGGERS = (
     "CREATE TRIGGER message_fts_delete AFTER DELETE ON messages BEGIN "
-    "INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
+    "INSERT INTO message_fts (message_fts, rowid, text) "
+    "VALUES ('delete', old.rowid, coalesce(old.index_text, old.text)); END",
+    "CREATE TRIGGER message_fts_update AFTER UPDATE OF text, index_text ON messages BEGIN "
+    "INSERT INTO message_fts (message_fts, rowid, text) "
+    "VALUES ('delete', old.rowid, coalesce(old.index_text, old.text)); "
+    "INSERT INTO message_fts (rowid, text) VALUES (new.rowid, coalesce(new.index_text, new.text)); "
     "END",
-    "CREATE TRIGGER message_fts_update AFTER UPDATE OF text ON messages BEGIN "
-    "INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
-    "INSERT INTO message_fts (rowid, text) VALUES (new.rowid, new.text); END",
     "CREATE TRIGGER title_fts_delete AFTER DELETE ON conversations BEGIN "
     "INSERT INTO title_fts (title_fts, rowid, title) VALUES ('delete', old.id, old.title); END",
 )
@@ -202,10 +204,21 @@ def _upgrade_1_to_2(connection: Connection) -> None:
     connection.exec_driver_sql(
         "ALTER TABLE messages ADD COLUMN in_export BOOLEAN NOT NULL DEFAULT 1"
     )
-    for statement in (*FTS_TABLES, *FTS_MAINTENANCE_TRIGGERS, *_V2_INSERT_TRIGGERS):
+    for statement in (*FTS_TABLES, *_V2_MAINTENANCE_TRIGGERS, *_V2_INSERT_TRIGGERS):
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql("INSERT INTO message_fts (message_fts) VALUES ('rebuild')")
     connection.exec_driver_sql("INSERT INTO title_fts (title_fts) VALUES ('rebuild')")
+
+
+_V2_MAINTENANCE_TRIGGERS = (  # as versions 2 to 6 had them, before index_text
+    "CREATE TRIGGER message_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
+    "END",
+    "CREATE TRIGGER message_fts_update AFTER UPDATE OF text ON messages BEGIN "
+    "INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
+    "INSERT INTO message_fts (rowid, text) VALUES (new.rowid, new.text); END",
+    FTS_MAINTENANCE_TRIGGERS[2],
+)
 
 
 def _upgrade_2_to_3(connection: Connection) -> None:
@@ -233,6 +246,22 @@ def _upgrade_5_to_6(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def _upgrade_6_to_7(connection: Connection) -> None:
+    """Version 7: CJK text is indexed as overlapping pairs (cjk.py). The column and the
+    triggers change here; the messages already stored are indexed again afterwards in
+    resumable steps (the `cjk_index` maintenance task: recovery.py), with the window on
+    screen and its progress shown."""
+    connection.exec_driver_sql("ALTER TABLE messages ADD COLUMN index_text TEXT")
+    connection.exec_driver_sql("DROP TRIGGER message_fts_delete")
+    connection.exec_driver_sql("DROP TRIGGER message_fts_update")
+    for statement in FTS_MAINTENANCE_TRIGGERS[:2]:
+        connection.exec_driver_sql(statement)
+    connection.exec_driver_sql(
+        "INSERT INTO maintenance (name, state) SELECT 'cjk_index', '0' "
+        "WHERE EXISTS (SELECT 1 FROM messages)"
+    )
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -240,6 +269,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_3_to_4,
     _upgrade_4_to_5,
     _upgrade_5_to_6,
+    _upgrade_6_to_7,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

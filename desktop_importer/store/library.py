@@ -184,14 +184,37 @@ _TITLE_CANDIDATES = text(
 
 
 def search_candidates(
-    session: Session, user_id: str, query: str, *, titles_only: bool
+    session: Session,
+    user_id: str,
+    query: str,
+    *,
+    titles_only: bool,
+    title_words: list[str] | None = None,
 ) -> tuple[list[Hit], list[Hit]]:
-    """(message hits, title hits) among the newest CANDIDATES matches of each index."""
+    """(message hits, title hits) among the newest CANDIDATES matches of each index.
+    `title_words`: match titles by substring instead (CJK: titles are not indexed as pairs;
+    a scan of the profile's titles, bounded by its number of conversations)."""
     params = {"user_id": user_id, "query": query, "candidates": CANDIDATES}
-    titles = [_hit(row) for row in session.execute(_TITLE_CANDIDATES, params)]
+    if title_words is not None:
+        titles = _titles_containing(session, user_id, title_words)
+    else:
+        titles = [_hit(row) for row in session.execute(_TITLE_CANDIDATES, params)]
     if titles_only:
         return [], titles
     return [_hit(row) for row in session.execute(_MESSAGE_CANDIDATES, params)], titles
+
+
+def _titles_containing(session: Session, user_id: str, words: list[str]) -> list[Hit]:
+    where = " AND ".join(f"instr(lower(c.title), lower(:w{i})) > 0" for i in range(len(words)))
+    rows = session.execute(
+        text(
+            "SELECT h.conversation_id, NULL, -1.0, NULL FROM conversation_heads h "
+            "JOIN conversations c ON c.id = h.version_id WHERE h.user_id = :user_id "
+            f"AND {where} ORDER BY c.id DESC LIMIT :candidates"
+        ),
+        {"user_id": user_id, "candidates": CANDIDATES, **{f"w{i}": w for i, w in enumerate(words)}},
+    )
+    return [_hit(row) for row in rows]
 
 
 def _hit(row: Any) -> Hit:

@@ -146,6 +146,9 @@ class Message(Base):
     raw_content: Mapped[str | None] = mapped_column(Text)  # content the reader could not read
     # False for a node an earlier export had and the newer one no longer has (kept anyway).
     in_export: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # What the full-text index holds for this row when it is not `text`: CJK runs as
+    # overlapping pairs (cjk.py). NULL for nearly every message.
+    index_text: Mapped[str | None] = mapped_column(Text)
 
 
 class Setting(Base):

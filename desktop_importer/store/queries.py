@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, select, text
+from sqlalchemy import ColumnElement, Row, and_, select
 from sqlalchemy.orm import Session
 
 from desktop_importer.store.models import Conversation, ConversationHead, Message
@@ -108,39 +108,3 @@ def current_path(
         for row in rows
     ]
     return _summary(head), messages
-
-
-_MESSAGE_HITS = text(
-    "SELECT h.conversation_id, c.title, "
-    "snippet(message_fts, 0, '[', ']', '…', 12), m.node_id, bm25(message_fts) "
-    "FROM message_fts "
-    "JOIN messages m ON m.rowid = message_fts.rowid "
-    "JOIN conversation_heads h ON h.version_id = m.version_id AND h.user_id = :user_id "
-    "JOIN conversations c ON c.id = m.version_id "
-    "WHERE message_fts MATCH :query AND m.hidden = 0 "
-    "ORDER BY bm25(message_fts) LIMIT :limit"
-)
-_TITLE_HITS = text(
-    "SELECT h.conversation_id, c.title, highlight(title_fts, 0, '[', ']'), NULL, "
-    "bm25(title_fts) FROM title_fts "
-    "JOIN conversation_heads h ON h.version_id = title_fts.rowid AND h.user_id = :user_id "
-    "JOIN conversations c ON c.id = title_fts.rowid "
-    "WHERE title_fts MATCH :query ORDER BY bm25(title_fts) LIMIT :limit"
-)
-TITLE_WEIGHT = 2.0  # a word in the title says more about a conversation than one in a message
-
-
-def search(session: Session, user_id: str, match: str, limit: int) -> list[SearchHit]:
-    """The best hit of each conversation matching the FTS5 `match`, best first."""
-    params = {"user_id": user_id, "query": match, "limit": limit * 10}
-    best: dict[str, SearchHit] = {}
-    for weight, statement in ((1.0, _MESSAGE_HITS), (TITLE_WEIGHT, _TITLE_HITS)):
-        for conv_id, title, snippet, node_id, rank in session.execute(statement, params):
-            hit = SearchHit(conv_id, title, " ".join(snippet.split()), node_id, rank * weight)
-            if conv_id not in best or hit.rank < best[conv_id].rank:
-                if conv_id in best and node_id is None:
-                    hit = SearchHit(
-                        conv_id, title, best[conv_id].snippet, best[conv_id].node_id, hit.rank
-                    )
-                best[conv_id] = hit
-    return sorted(best.values(), key=lambda h: h.rank)[:limit]

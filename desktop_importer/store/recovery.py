@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from desktop_importer.cjk import GLOB
 from desktop_importer.owner import Owner
 from desktop_importer.store.models import (
     Conversation,
@@ -25,6 +26,7 @@ from desktop_importer.store.models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -104,6 +106,11 @@ def index_merge_pending(session: Session) -> bool:
     return session.get(Maintenance, INDEX_MERGE) is not None
 
 
+def work_owed(session: Session) -> bool:
+    """Any maintenance task at all (a merge, an index to update)."""
+    return session.scalar(select(Maintenance.name).limit(1)) is not None
+
+
 def merge_step(session: Session, index: str) -> bool:
     """One bounded merge of one full-text index; False once FTS5 found nothing to do (its
     documented signal: fewer than two changes)."""
@@ -119,3 +126,50 @@ def merge_step(session: Session, index: str) -> bool:
 
 def finish_index_merge(session: Session) -> None:
     session.execute(delete(Maintenance).where(Maintenance.name == INDEX_MERGE))
+
+
+# -- indexing CJK text again, for archives older than schema 7 -------------------------
+
+CJK_INDEX = "cjk_index"  # a Maintenance row whose state is the last rowid done
+CJK_STEP_ROWS = 20_000  # rowids looked at per transaction (a GLOB over their text)
+
+
+def cjk_cursor(session: Session) -> int | None:
+    task = session.get(Maintenance, CJK_INDEX)
+    return None if task is None else int(task.state)
+
+
+def last_message_rowid(session: Session) -> int:
+    return int(
+        session.connection()
+        .exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM messages")
+        .scalar_one()
+    )
+
+
+def reindex_cjk_step(session: Session, index_form: Callable[[str], str | None]) -> tuple[int, int]:
+    """Index the CJK messages of the next CJK_STEP_ROWS rowids as their index form; returns
+    (rowid reached, messages re-indexed). Removes the task once past the last message."""
+    cursor = cjk_cursor(session)
+    if cursor is None:
+        return 0, 0
+    connection = session.connection()
+    end = cursor + CJK_STEP_ROWS
+    rows = connection.exec_driver_sql(
+        "SELECT rowid, text FROM messages WHERE rowid > ? AND rowid <= ? "
+        "AND index_text IS NULL AND text GLOB ?",
+        (cursor, end, GLOB),
+    ).all()
+    for rowid, text in rows:
+        form = index_form(text)
+        if form is not None:  # the update trigger takes the old entry out, puts this in
+            connection.exec_driver_sql(
+                "UPDATE messages SET index_text = ? WHERE rowid = ?", (form, rowid)
+            )
+    if end >= last_message_rowid(session):
+        session.execute(delete(Maintenance).where(Maintenance.name == CJK_INDEX))
+    else:
+        session.execute(
+            update(Maintenance).where(Maintenance.name == CJK_INDEX).values(state=str(end))
+        )
+    return end, len(rows)

@@ -222,7 +222,7 @@ def test_search_finds_both_vendors_with_snippets(
             "id": "claude-conv-1",
             "title": "Bridge loads",
             "messageId": "a1",
-            "snippet": "…14200 Roughly 14,200 kN·m — [très] solide. [unsupported content: voice_note]",
+            "snippet": "…14,200 kN·m — [très] solide. [unsupported content: voice_note…",
         },
     ]
     human = run("search", "sine wave", data_dir=data_dir).stdout

@@ -1,0 +1,52 @@
+"""Chinese, Japanese and Korean in the full-text index. Those scripts put no spaces between
+words, and FTS5's unicode61 tokenizer keeps a whole run of them as one token, so `学习`
+would never find `我们讨论了机器学习模型`. The importer therefore indexes each run as its
+overlapping pairs of characters (plus the run's last character alone), and a query is split
+the same way: a word of two or more characters becomes the phrase of its pairs, which
+matches wherever those characters stand together; a single character matches as the start
+of a pair, or as a run's last character.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Han (with extension A), Hiragana and Katakana, Hangul syllables.
+RANGES = "\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af"
+RUN = re.compile(f"[{RANGES}]+")
+# The same ranges as an SQLite GLOB, to find the rows an older archive must index again.
+GLOB = f"*[{RANGES.replace(chr(92), '')}]*"
+
+
+def has_cjk(text: str) -> bool:
+    return RUN.search(text) is not None
+
+
+def tokens(run: str) -> list[str]:
+    """A run's index tokens: its overlapping pairs, and its last character alone."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+def index_form(text: str) -> str | None:
+    """The text as the index should see it, or None when it has no CJK (then the text
+    itself is indexed: the common case costs one regular-expression search)."""
+    if RUN.search(text) is None:
+        return None
+    return RUN.sub(lambda m: " " + " ".join(tokens(m.group())) + " ", text)
+
+
+def query_terms(word: str) -> list[tuple[str, bool]]:
+    """A typed word as FTS5 terms: (term, is_phrase_of_pairs). Latin parts stay words."""
+    terms: list[tuple[str, bool]] = []
+    at = 0
+    for match in RUN.finditer(word):
+        if match.start() > at:
+            terms.append((word[at : match.start()], False))
+        run = match.group()
+        terms.append((" ".join(tokens(run)[:-1]) if len(run) > 1 else run, True))
+        at = match.end()
+    if at < len(word):
+        terms.append((word[at:], False))
+    return terms

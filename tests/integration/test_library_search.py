@@ -1,0 +1,93 @@
+"""Search over the archive as the library runs it: CJK words inside unbroken text, and the
+schema 7 upgrade that indexes an older archive's CJK again, in resumable steps."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop_importer import library, recovery
+from desktop_importer.service import App, open_app, start_import
+from desktop_importer.store import recovery as recovery_sql
+from tests.helpers.exports import chatgpt_zip, conversation
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def found(app: App, typed: str) -> list[str]:
+    return [r.conversation_id for r in library.search(app, "default", typed)]
+
+
+def test_cjk_words_are_found_inside_unbroken_text(app: App, tmp_path: Path) -> None:
+    convs = [
+        conversation("zh", [("user", "我们讨论了机器学习模型"), ("assistant", "好的")]),
+        conversation("ja", [("user", "明日は日本語の勉強会です"), ("assistant", "はい")]),
+        conversation("ko", [("user", "안녕하세요 반갑습니다"), ("assistant", "네")]),
+        conversation("en", [("user", "machine learning"), ("assistant", "ok")]),
+    ]
+    start_import(app, chatgpt_zip(tmp_path / "cjk.zip", convs))
+    assert found(app, "学习") == ["zh"]
+    assert found(app, "机器学习") == ["zh"]
+    assert found(app, "学习模") == ["zh"]  # typing on
+    assert found(app, "习机") == []  # characters that do not stand together
+    assert found(app, "勉強") == ["ja"]
+    assert found(app, "반갑") == ["ko"]
+    assert found(app, "型") == ["zh"]  # a run's last character alone
+    result = library.search(app, "default", "学习")[0]
+    assert library.plain_marks(result.snippet) == "我们讨论了机器[学习]模型"
+
+
+def test_a_cjk_title_is_found_too(app: App, tmp_path: Path) -> None:
+    start_import(app, chatgpt_zip(tmp_path / "t.zip", [conversation("t", title="机器学习笔记")]))
+    assert found(app, "学习") == ["t"]
+
+
+def open_v6(data_dir: Path) -> App:
+    data_dir.mkdir(parents=True)
+    with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
+        raw.executescript((FIXTURES / "archive_v6.sql").read_text())
+    raw.close()
+    return open_app(data_dir, recover=False)  # as the window opens it
+
+
+def test_an_older_archive_indexes_its_cjk_again_in_resumable_steps(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recovery_sql, "CJK_STEP_ROWS", 2)  # several steps on a small archive
+    app = open_v6(data_dir)
+    try:
+        before = library.search(app, "default", "学习")
+        assert [(r.conversation_id, r.node_id) for r in before] == [("cjk-zh", None)]  # title
+        assert found(app, "sourdough") == ["latin"]
+        assert recovery.recovery_needed(app)
+        seen: list[tuple[str, int]] = []
+        first = recovery.recover(
+            app,
+            progress=lambda stage, done: seen.append((stage, done)),
+            cancel=lambda: len(seen) >= 2,
+        )
+        assert not first.finished and recovery.recovery_needed(app)  # stopped half-way
+        rest = recovery.recover(app, progress=lambda stage, done: seen.append((stage, done)))
+        assert rest.finished and not recovery.recovery_needed(app)
+        assert [stage for stage, _ in seen] == ["indexing"] * len(seen)
+        assert seen[-1][1] == 100
+        after = library.search(app, "default", "学习")
+        assert [(r.conversation_id, r.node_id) for r in after] == [("cjk-zh", "cjk-zh-n0")]
+        assert [r.node_id for r in library.search(app, "default", "勉強")] == ["cjk-ja-n0"]
+        assert found(app, "sourdough") == ["latin"]  # the rest of the index as it was
+    finally:
+        app.close()
+    with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
+        raw.execute("INSERT INTO message_fts (message_fts) VALUES ('integrity-check')")
+    raw.close()
+
+
+def test_a_command_opening_an_older_archive_finishes_the_upgrade(data_dir: Path) -> None:
+    open_v6(data_dir).close()
+    app = open_app(data_dir)  # what every command does
+    try:
+        assert [r.node_id for r in library.search(app, "default", "学习")] == ["cjk-zh-n0"]
+    finally:
+        app.close()

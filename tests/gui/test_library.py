@@ -407,6 +407,7 @@ def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_sho
         window.show()
         assert window.pages.currentWidget() is window.library  # readable while it works
         shown: list[str] = []
+        assert window.maintenance_job is not None
         window.maintenance_job.progressed.connect(
             lambda stage, done: shown.append(window.maintenance.text())
         )

@@ -153,7 +153,9 @@ def measure_window(folder: Path) -> None:
         for end in range(1, len(words) + 1):
             view.search.setText(words[:end])
             started = time.perf_counter()
-            view.run_search()
+            view.run_search()  # off the GUI thread: wait for its results, then paint
+            while view._shown_query != words[:end]:
+                qt.processEvents()
             view.list.viewport().repaint()
             keystrokes.append((time.perf_counter() - started) * 1000)
             settle()
@@ -162,6 +164,7 @@ def measure_window(folder: Path) -> None:
     # Scrolling the whole list, a page fetched whenever the end comes near.
     view.search.clear()
     view.run_search()
+    qt.processEvents()
     bar = view.list.verticalScrollBar()
     started = time.perf_counter()
     while True:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_importer import __version__, browse, logs
+from desktop_importer import __version__, browse, library, logs
 from desktop_importer.clock import iso_z
 from desktop_importer.errors import (
     EXIT_CANCELLED,
@@ -252,6 +252,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         view = browse.show_conversation(
             app, args.id, args.profile, include_hidden=args.include_hidden
         )
+        structured = library.read_conversation(
+            app, args.profile, args.id, include_hidden=args.include_hidden
+        )
+    structure = {m.node_id: [b.to_json() for b in m.blocks] for m in structured.messages}
     body = {
         "id": view.summary.conversation_id,
         "title": view.summary.title,
@@ -263,6 +267,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "text": m.text,
                 "createTime": _when(m.create_time),
                 "hidden": m.hidden,
+                "blocks": structure.get(m.node_id, []),
             }
             for m in view.messages
         ],

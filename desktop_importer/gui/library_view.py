@@ -33,6 +33,7 @@ from desktop_importer.gui.conversation_list import (
     vendor_name,
 )
 from desktop_importer.gui.reader import ReaderView
+from desktop_importer.gui.service_job import ServiceJob
 from desktop_importer.service import App
 
 DEBOUNCE_MS = 150
@@ -76,6 +77,9 @@ class LibraryView(QSplitter):
         self.choices: dict[str, str] = {}  # the branch shown: parent node -> child
         self.include_hidden = False
         self.current: str | None = None
+        self._search_job: ServiceJob | None = None
+        self._waiting_for: str | None = None  # the query whose results are wanted
+        self._shown_query: str | None = None
 
         self.search = SearchField()
         self.search.setPlaceholderText("Search all conversations (Ctrl+F)")
@@ -139,6 +143,7 @@ class LibraryView(QSplitter):
         """Read the list again (after an import published), keeping what is shown."""
         self._fill_vendors()
         if self.search.text().strip():
+            self._shown_query = None  # the archive changed: search again
             self.run_search()
         else:
             self.list_model.reload()
@@ -179,15 +184,41 @@ class LibraryView(QSplitter):
     # -- search ---------------------------------------------------------------------------
 
     def run_search(self) -> None:
+        """Search off the GUI thread, one query at a time, the latest typed winning: most
+        queries take milliseconds, but a short common prefix can take most of a second."""
         typed = self.search.text().strip()
         self.debounce.stop()
         if not typed:
+            self._waiting_for = None
             self.list.setModel(self.list_model)
             self._select(self.current)
             self._say("")
             self.searched.emit("")
             return
-        results = library.search(self.app, self.profile, typed)
+        self._waiting_for = typed
+        if self._search_job is None:
+            self._start_search(typed)
+
+    def _start_search(self, typed: str) -> None:
+        job = ServiceJob(
+            lambda _progress, _cancel: library.search(self.app, self.profile, typed), self
+        )
+        job.succeeded.connect(lambda results: self._searched(typed, results))
+        job.failed.connect(self._say)
+        job.finished.connect(lambda: self._search_done(job, typed))
+        self._search_job = job
+        job.start()
+
+    def _search_done(self, job: ServiceJob, typed: str) -> None:
+        job.deleteLater()
+        self._search_job = None
+        if self._waiting_for is not None and self._waiting_for != typed:
+            self._start_search(self._waiting_for)
+
+    def _searched(self, typed: str, results: list[library.SearchResult]) -> None:
+        if typed != self._waiting_for:
+            return  # a later query is on its way
+        self._shown_query = typed
         vendor = self.vendor.currentData()
         if vendor is not None:
             allowed = {r.conversation_id for r in results} & self._ids_of(vendor, results)

@@ -43,8 +43,8 @@ def page(
     if vendor is not None:
         where.append("c.vendor = :vendor")
         params["vendor"] = vendor
-    if after is not None:
-        where.append(f"({SORT_KEY}, c.id) < (:key, :id)")
+    if after is not None:  # in a form SQLite seeks the index with (a row value is not)
+        where.append(f"{SORT_KEY} <= :key AND ({SORT_KEY} < :key OR c.id < :id)")
         params.update(key=after[0], id=after[1])
     rows = session.execute(
         text(
@@ -70,14 +70,30 @@ def page(
 
 
 def vendors(session: Session, user_id: str) -> list[str]:
-    rows = session.execute(
-        text(
-            "SELECT DISTINCT c.vendor FROM conversation_heads h "
-            "JOIN conversations c ON c.id = h.version_id WHERE h.user_id = :user_id ORDER BY 1"
-        ),
-        {"user_id": user_id},
-    )
-    return [row[0] for row in rows]
+    """The vendors of the visible conversations: a skip from vendor to vendor along the
+    vendor index (a DISTINCT over every row took 197 ms on a 1 GB archive)."""
+    found: list[str] = []
+    after = ""
+    while True:
+        vendor = session.execute(
+            text(
+                "SELECT vendor FROM conversations WHERE user_id = :user_id AND vendor > :after "
+                "ORDER BY vendor LIMIT 1"
+            ),
+            {"user_id": user_id, "after": after},
+        ).scalar_one_or_none()
+        if vendor is None:
+            return found
+        visible = session.execute(
+            text(
+                "SELECT 1 FROM conversations c JOIN conversation_heads h ON h.version_id = c.id "
+                "WHERE c.user_id = :user_id AND c.vendor = :vendor LIMIT 1"
+            ),
+            {"user_id": user_id, "vendor": vendor},
+        ).first()
+        if visible is not None:
+            found.append(vendor)
+        after = vendor
 
 
 @dataclass(frozen=True)
@@ -166,7 +182,7 @@ class Hit:
 # FTS5 walks a term's document list in rowid order and computes bm25 only for the rows it
 # returns, so the newest CANDIDATES matches cost the same whether a word occurs 5,000 or
 # 5,000,000 times. Ranking every hit before the LIMIT took 1.1 s for 'the' on a 1 GB archive.
-CANDIDATES = 2000
+CANDIDATES = 1000
 _MESSAGE_CANDIDATES = text(
     "WITH found AS (SELECT rowid, bm25(message_fts) AS rank FROM message_fts "
     "WHERE message_fts MATCH :query ORDER BY rowid DESC LIMIT :candidates) "
@@ -183,25 +199,22 @@ _TITLE_CANDIDATES = text(
 )
 
 
-def search_candidates(
-    session: Session,
-    user_id: str,
-    query: str,
-    *,
-    titles_only: bool,
-    title_words: list[str] | None = None,
-) -> tuple[list[Hit], list[Hit]]:
-    """(message hits, title hits) among the newest CANDIDATES matches of each index.
-    `title_words`: match titles by substring instead (CJK: titles are not indexed as pairs;
-    a scan of the profile's titles, bounded by its number of conversations)."""
+def message_candidates(session: Session, user_id: str, query: str) -> list[Hit]:
+    """The visible, not hidden messages among the newest CANDIDATES matches."""
     params = {"user_id": user_id, "query": query, "candidates": CANDIDATES}
+    return [_hit(row) for row in session.execute(_MESSAGE_CANDIDATES, params)]
+
+
+def title_candidates(
+    session: Session, user_id: str, query: str, *, title_words: list[str] | None = None
+) -> list[Hit]:
+    """The visible conversations among the newest CANDIDATES title matches. `title_words`:
+    match titles by substring instead (CJK: titles are not indexed as pairs; a scan of the
+    profile's titles, bounded by its number of conversations)."""
     if title_words is not None:
-        titles = _titles_containing(session, user_id, title_words)
-    else:
-        titles = [_hit(row) for row in session.execute(_TITLE_CANDIDATES, params)]
-    if titles_only:
-        return [], titles
-    return [_hit(row) for row in session.execute(_MESSAGE_CANDIDATES, params)], titles
+        return _titles_containing(session, user_id, title_words)
+    params = {"user_id": user_id, "query": query, "candidates": CANDIDATES}
+    return [_hit(row) for row in session.execute(_TITLE_CANDIDATES, params)]
 
 
 def _titles_containing(session: Session, user_id: str, words: list[str]) -> list[Hit]:

@@ -169,6 +169,20 @@ def test_chatgpt_show_all_gives_every_content_types_text_and_hidden_flag(
     assert body["messages"][0]["createTime"] == "2025-01-01T00:00:03Z"
 
 
+def test_show_json_gives_each_message_its_structured_blocks(
+    chatgpt: Path, claude: Path, data_dir: Path
+) -> None:
+    """The same structured view the reader uses: kinds, code with its language."""
+    _code, body = run_json("show", "chatgpt-all-types", "--all", data_dir=data_dir)
+    kinds = {k for m in body["messages"] for k in (b["kind"] for b in m["blocks"])}
+    assert {"text", "tool_call", "tool_output", "thoughts", "reasoning", "quote"} <= kinds
+    assert all(m["blocks"] for m in body["messages"] if m["role"] != "system")
+    _code, body = run_json("show", "claude-conv-1", data_dir=data_dir)
+    first = body["messages"][1]["blocks"]
+    assert [b["kind"] for b in first][:3] == ["thoughts", "text", "tool_call"]
+    assert first[2]["language"] == "json"
+
+
 def test_claude_show_follows_the_latest_branch(claude: Path, data_dir: Path) -> None:
     assert run("show", "claude-conv-1", data_dir=data_dir).stdout == CLAUDE_SHOWN
     _code, body = run_json("show", "claude-conv-1", data_dir=data_dir)

@@ -374,9 +374,9 @@ def test_screenshots_of_the_library(
         window.resize(1100, 760)
         open_bread(window, qtbot)
         screenshot(window, f"library-{palette}")
-        window.library.search.setText("hydration")
-        window.library.run_search()
-        qtbot.waitUntil(lambda: window.library.status.isVisible())
+        with qtbot.waitSignal(window.library.searched, timeout=WAIT):
+            window.library.search.setText("hydration")
+            window.library.run_search()
         screenshot(window, f"library-search-{palette}")
         assert window.library.results.rowCount() == 1
     finally:
@@ -415,8 +415,9 @@ def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_sho
         assert shown and shown[0].startswith("Updating the search index so that it finds")
         assert shown[-1].endswith("100%")
         assert not window.maintenance.isVisible()
-        window.library.search.setText("勉強")
-        window.library.run_search()
+        with qtbot.waitSignal(window.library.searched, timeout=WAIT):
+            window.library.search.setText("勉強")
+            window.library.run_search()
         assert window.library.results.rowCount() == 1
         assert window.library.results.results[0].node_id == "cjk-ja-n0"
     finally:

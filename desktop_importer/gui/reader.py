@@ -27,8 +27,8 @@ from desktop_importer.gui import text
 from desktop_importer.gui.safe_text import SafeText, monospace
 from desktop_importer.library import ReaderConversation, ReaderMessage
 
-FIRST = 6  # messages built at once when a conversation opens (the first paint)
-STEP = 3  # then this many per turn of the event loop, each turn well under 16 ms
+FIRST = 4  # messages built at once when a conversation opens (the first paint)
+STEP = 2  # then this many per turn of the event loop, each turn well under 16 ms
 AHEAD = 20  # messages kept built ahead of what is on screen
 COLLAPSE_BYTES = 64 * 1024  # a message longer than this starts collapsed behind "Show all"
 PREVIEW_CHARS = 3000  # what a collapsed message shows

@@ -192,10 +192,22 @@ LIST_INDEXES = (
 )
 
 
+# Titles are not pair-indexed for CJK: a query with CJK scans the titles by substring, and
+# this index makes that a scan of the index alone (61 -> 14 ms for 53,000 conversations,
+# where reading the rows drags in their compressed JSON).
+TITLE_INDEX = "CREATE INDEX ix_conversations_title ON conversations (user_id, title)"
+
+
 def _create_current(connection: Connection) -> None:
     """A brand-new archive gets today's schema in one step."""
     Base.metadata.create_all(connection)
-    for statement in (*FTS_TABLES, *FTS_MAINTENANCE_TRIGGERS, *FTS_TUNING, *LIST_INDEXES):
+    for statement in (
+        *FTS_TABLES,
+        *FTS_MAINTENANCE_TRIGGERS,
+        *FTS_TUNING,
+        *LIST_INDEXES,
+        TITLE_INDEX,
+    ):
         connection.exec_driver_sql(statement)
 
 
@@ -252,6 +264,7 @@ def _upgrade_6_to_7(connection: Connection) -> None:
     resumable steps (the `cjk_index` maintenance task: recovery.py), with the window on
     screen and its progress shown."""
     connection.exec_driver_sql("ALTER TABLE messages ADD COLUMN index_text TEXT")
+    connection.exec_driver_sql(TITLE_INDEX)  # 0.7 s for a 1 GB archive
     connection.exec_driver_sql("DROP TRIGGER message_fts_delete")
     connection.exec_driver_sql("DROP TRIGGER message_fts_update")
     for statement in FTS_MAINTENANCE_TRIGGERS[:2]:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
+from desktop_importer.cjk import has_cjk
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -218,12 +220,16 @@ def title_candidates(
 
 
 def _titles_containing(session: Session, user_id: str, words: list[str]) -> list[Hit]:
-    where = " AND ".join(f"instr(lower(c.title), lower(:w{i})) > 0" for i in range(len(words)))
+    where = " AND ".join(
+        f"instr(c.title, :w{i}) > 0" if has_cjk(w) else f"instr(lower(c.title), lower(:w{i})) > 0"
+        for i, w in enumerate(words)
+    )
     rows = session.execute(
         text(
-            "SELECT h.conversation_id, NULL, -1.0, NULL FROM conversation_heads h "
-            "JOIN conversations c ON c.id = h.version_id WHERE h.user_id = :user_id "
-            f"AND {where} ORDER BY c.id DESC LIMIT :candidates"
+            "SELECT h.conversation_id, NULL, -1.0, NULL FROM (SELECT c.id FROM conversations c "
+            f"INDEXED BY ix_conversations_title WHERE c.user_id = :user_id AND {where}) found "
+            "JOIN conversation_heads h ON h.version_id = found.id AND h.user_id = :user_id "
+            "LIMIT :candidates"
         ),
         {"user_id": user_id, "candidates": CANDIDATES, **{f"w{i}": w for i, w in enumerate(words)}},
     )

@@ -17,7 +17,7 @@ def test_a_cjk_run_becomes_its_pairs_and_its_last_character() -> None:
 
 
 def test_queries_are_split_as_the_index_is() -> None:
-    assert fts_query(words_of("学习")) == '"学习"*'
-    assert fts_query(words_of("机器学习")) == '"机器 器学 学习"*'
-    assert fts_query(words_of("学 python")) == '"学"* "python"*'
-    assert fts_query(words_of("GPT模型")) == '"GPT" "模型"*'
+    assert fts_query(words_of("学习")) == '"学习"'  # a pair is a whole token
+    assert fts_query(words_of("机器学习")) == '"机器 器学 学习"'
+    assert fts_query(words_of("学 python")) == '"学"* "python"*'  # one character starts pairs
+    assert fts_query(words_of("GPT模型")) == '"GPT" "模型"'

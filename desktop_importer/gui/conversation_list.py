@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_importer import library
@@ -19,6 +19,7 @@ from desktop_importer.gui import text
 ConversationRole = Qt.ItemDataRole.UserRole + 1  # the conversation id
 NodeRole = Qt.ItemDataRole.UserRole + 2  # search: the matching message's node id
 DetailRole = Qt.ItemDataRole.UserRole + 3  # the second line, as rich text (escaped)
+MarkedRole = Qt.ItemDataRole.UserRole + 4  # the second line, matches between MATCH_START/END
 Index = QModelIndex | QPersistentModelIndex
 PageLoader = Callable[[tuple[float, int] | None, int], list[library.ListRow]]
 
@@ -95,6 +96,8 @@ class ConversationListModel(QAbstractListModel):
         ]
         if role == DetailRole:
             return html.escape(" · ".join(details))
+        if role == MarkedRole:
+            return " · ".join(details)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return ", ".join(details)
         return None
@@ -129,6 +132,8 @@ class SearchResultsModel(QAbstractListModel):
             return result.node_id
         if role == DetailRole:
             return marked_html(result.snippet or result.marked_title or "")
+        if role == MarkedRole:
+            return result.snippet or result.marked_title or ""
         if role in (Qt.ItemDataRole.AccessibleDescriptionRole, Qt.ItemDataRole.ToolTipRole):
             return library.plain_marks(result.snippet or result.marked_title or "", "", "")
         return None
@@ -141,7 +146,9 @@ def marked_html(marked: str) -> str:
 
 
 class RowDelegate(QStyledItemDelegate):
-    """Two lines a row: the title, then the details (vendor, date, count) or a snippet."""
+    """Two lines a row: the title, then the details (vendor, date, count) or a snippet
+    whose matched words are bold. Painted directly: a QTextDocument per row per paint cost
+    about a millisecond a row, a visible stall while scrolling."""
 
     PADDING = 8
 
@@ -157,33 +164,52 @@ class RowDelegate(QStyledItemDelegate):
         )
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette: QPalette = option.palette
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        rect: QRect = option.rect.adjusted(
-            self.PADDING, self.PADDING // 2, -self.PADDING, -self.PADDING // 2
-        )
+        pad = self.PADDING
+        rect: QRect = option.rect.adjusted(pad, pad // 2, -pad, -pad // 2)
         line = option.fontMetrics.height() + 2
-        bold = QFont(option.font)
+        plain, bold = QFont(option.font), QFont(option.font)
         bold.setWeight(QFont.Weight.DemiBold)
         painter.setFont(bold)
-        painter.setPen(palette.color(role))
+        painter.setPen(palette.color(_role(selected, QPalette.ColorRole.Text)))
         title = painter.fontMetrics().elidedText(
             str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
             Qt.TextElideMode.ElideRight,
             rect.width(),
         )
-        painter.drawText(
-            QRect(rect.left(), rect.top(), rect.width(), line), Qt.AlignmentFlag.AlignVCenter, title
-        )
-        document = QTextDocument()
-        document.setDefaultFont(option.font)
-        document.setDocumentMargin(0)
-        document.setHtml(f"<span style='white-space:nowrap'>{index.data(DetailRole) or ''}</span>")
-        context = QAbstractTextDocumentLayout.PaintContext()
-        secondary = (
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
-        )
-        context.palette.setColor(QPalette.ColorRole.Text, palette.color(secondary))
-        painter.translate(rect.left(), rect.top() + line + 2)
-        painter.setClipRect(QRect(0, 0, rect.width(), line))
-        document.documentLayout().draw(painter, context)
+        first = QRect(rect.left(), rect.top(), rect.width(), line)
+        painter.drawText(first, Qt.AlignmentFlag.AlignVCenter, title)
+        painter.setPen(palette.color(_role(selected, QPalette.ColorRole.PlaceholderText)))
+        x, right = rect.left(), rect.right()
+        second_top = rect.top() + line + 2
+        for words, marked in segments(str(index.data(MarkedRole) or "")):
+            painter.setFont(bold if marked else plain)
+            metrics = painter.fontMetrics()
+            room = right - x
+            shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, room)
+            painter.drawText(QRect(x, second_top, room, line), Qt.AlignmentFlag.AlignVCenter, shown)
+            x += metrics.horizontalAdvance(shown)
+            if shown != words or x >= right:
+                break
         painter.restore()
+
+
+def _role(selected: bool, role: QPalette.ColorRole) -> QPalette.ColorRole:
+    return QPalette.ColorRole.HighlightedText if selected else role
+
+
+def segments(marked: str) -> list[tuple[str, bool]]:
+    """A marked snippet as (words, is a match) pieces, in order."""
+    pieces: list[tuple[str, bool]] = []
+    rest = marked
+    while rest:
+        start = rest.find(library.MATCH_START)
+        if start < 0:
+            pieces.append((rest, False))
+            break
+        if start:
+            pieces.append((rest[:start], False))
+        end = rest.find(library.MATCH_END, start)
+        end = len(rest) if end < 0 else end
+        pieces.append((rest[start + 1 : end], True))
+        rest = rest[end + 1 :]
+    return [(words, marked) for words, marked in pieces if words]

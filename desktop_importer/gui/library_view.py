@@ -135,6 +135,7 @@ class LibraryView(QSplitter):
         self.search.textChanged.connect(lambda _text: self.debounce.start())
         self.search.downPressed.connect(self._into_list)
         self.vendor.currentIndexChanged.connect(lambda _i: self.refresh())
+        self._watch_selection()
         self.list.activated.connect(self._open_index)
         self.list.activatedByKey.connect(self._open_index)
         self.list.clicked.connect(self._open_index)
@@ -156,11 +157,25 @@ class LibraryView(QSplitter):
             self.run_search()
         else:
             self.list_model.reload()
-            self.list.setModel(self.list_model)
+            self._show_model(self.list_model)
             self._select(self.current)
             self._say("")
         if self.current is not None:
             self.open(self.current, keep_position=True)
+
+    def _show_model(self, model: ConversationListModel | SearchResultsModel) -> None:
+        if self.list.model() is not model:
+            self.list.setModel(model)  # a new selection model comes with it
+            self._watch_selection()
+
+    def _watch_selection(self) -> None:
+        selection = self.list.selectionModel()
+        selection.currentChanged.connect(self._current_changed)
+        selection.selectionChanged.connect(
+            lambda *_: self._current_changed(
+                next(iter(selection.selectedRows()), QModelIndex()), QModelIndex()
+            )
+        )
 
     def _fill_vendors(self) -> None:
         chosen = self.vendor.currentData()
@@ -199,7 +214,7 @@ class LibraryView(QSplitter):
         self.debounce.stop()
         if not typed:
             self._waiting_for = None
-            self.list.setModel(self.list_model)
+            self._show_model(self.list_model)
             self._select(self.current)
             self._say("")
             self.searched.emit("")
@@ -233,7 +248,7 @@ class LibraryView(QSplitter):
             allowed = {r.conversation_id for r in results} & self._ids_of(vendor, results)
             results = [r for r in results if r.conversation_id in allowed]
         self.results.set_results(results)
-        self.list.setModel(self.results)
+        self._show_model(self.results)
         self._say(
             f"{len(results):,} conversation{'' if len(results) == 1 else 's'} found"
             if results
@@ -258,6 +273,12 @@ class LibraryView(QSplitter):
         return found
 
     # -- the reader -----------------------------------------------------------------------
+
+    def _current_changed(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        """Moving through the list (arrows, a click, a screen reader's selection) shows the
+        conversation, as a mail client shows the message."""
+        if index.isValid() and index.data(ConversationRole) != self.current:
+            self._open_index(index)
 
     def _open_index(self, index: QModelIndex) -> None:
         conversation_id = index.data(ConversationRole)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from desktop_importer.cjk import index_form
+from desktop_importer.cjk import index_form, maybe_in_utf8, no_index_form
 from desktop_importer.domain import (
     ParsedConversation,
     ParsedMessage,
@@ -194,11 +194,12 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         node: index for index, node in enumerate(current_path(order, parents, times, current_node))
     }
     unread: Counter[str] = Counter()
+    raw, content_hash = original_json(obj)
+    index = index_form if maybe_in_utf8(raw) else no_index_form
     messages = [
-        _message(position, key, nodes[key], parents[key], on_path.get(key), unread)
+        _message(position, key, nodes[key], parents[key], on_path.get(key), unread, index)
         for position, key in enumerate(order)
     ]
-    raw, content_hash = original_json(obj)
     return ParsedConversation(
         conversation_id=conversation_id,
         vendor=VENDOR,
@@ -220,6 +221,7 @@ def _message(
     parent_id: str | None,
     path_index: int | None,
     unread: Counter[str],
+    index: Callable[[str], str | None],
 ) -> ParsedMessage:
     message = node.get("message")
     if not isinstance(message, dict):
@@ -252,5 +254,5 @@ def _message(
         is_hidden(message, role, metadata, content_type),
         raw_content,
         True,
-        index_form(text),
+        index(text),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
@@ -73,6 +74,9 @@ def test_a_size_limit_is_named_and_lifted_by_allow_large(data_dir: Path, tmp_pat
     assert json.loads(done.stdout)["added"] == 20
 
 
+F_SETPIPE_SZ = 1031  # Linux's fcntl command (fcntl.F_SETPIPE_SZ from Python 3.10)
+
+
 def read_a_little_then_close(*args: str, data_dir: Path) -> tuple[int, str, str]:
     """What `desktop-importer ARGS | head -c 64` does to the command: read, go away."""
     environ = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir)}
@@ -80,6 +84,9 @@ def read_a_little_then_close(*args: str, data_dir: Path) -> tuple[int, str, str]
         [CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ
     ) as process:
         assert process.stdout is not None and process.stderr is not None
+        # The smallest pipe Linux allows (a page), set before the command has started, so
+        # that its output cannot all fit and it surely writes after we have gone.
+        fcntl.fcntl(process.stdout.fileno(), F_SETPIPE_SZ, 4096)
         first = process.stdout.read(64).decode()
         process.stdout.close()
         stderr = process.stderr.read().decode()

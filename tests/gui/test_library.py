@@ -243,10 +243,13 @@ def test_the_keyboard_reaches_search_list_and_reader(make_window, qtbot: QtBot, 
     qtbot.waitUntil(lambda: window.library.search.hasFocus())
     qtbot.keyClick(window.library.search, Qt.Key.Key_Down)
     assert window.library.list.hasFocus()
-    qtbot.keyClick(window.library.list, Qt.Key.Key_Down)
+    second = window.library.list.model().index(1, 0).data(ConversationRole)
+    with qtbot.waitSignal(window.library.conversationShown, timeout=WAIT) as moved:
+        qtbot.keyClick(window.library.list, Qt.Key.Key_Down)  # shown as the row is reached
+    assert moved.args == [second] and window.library.reader.conversation is not None
+    assert window.library.reader.conversation.conversation_id == second
     with qtbot.waitSignal(window.library.conversationShown, timeout=WAIT) as shown:
         qtbot.keyClick(window.library.list, Qt.Key.Key_Return)
-    second = window.library.list.model().index(1, 0).data(ConversationRole)
     assert shown.args == [second]
 
 

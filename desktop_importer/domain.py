@@ -47,10 +47,23 @@ class ParsedConversation:
     raw_json: bytes
     content_hash: str
     unread_content: Counter[str] = field(default_factory=Counter)
+    flags: int = 0  # ARCHIVED | STARRED, as the vendor's app had them
 
     @property
     def message_count(self) -> int:
         return sum(1 for m in self.messages if m.role is not None)
+
+
+ARCHIVED, STARRED = 1, 2  # conversations.flags (NULL: not read yet, an older archive)
+
+
+def vendor_flags(conversation: Any) -> int:
+    """The flags a conversation object carries (ChatGPT's is_archived and is_starred)."""
+    if not isinstance(conversation, dict):
+        return 0
+    return (ARCHIVED if conversation.get("is_archived") is True else 0) | (
+        STARRED if conversation.get("is_starred") is True else 0
+    )
 
 
 # A message's row in the archive: the version it belongs to (None until it is written, when
@@ -87,6 +100,7 @@ def record_fields(conv: ParsedConversation) -> tuple[Any, ...]:
         rows,
         isal_zlib.compress(conv.raw_json, RAW_COMPRESSION_LEVEL),
         len(conv.raw_json),
+        conv.flags,
     )
 
 
@@ -110,6 +124,7 @@ class ConversationRecord:
     rows: list[object]
     raw_zlib: bytes
     json_bytes: int  # of the original JSON
+    flags: int = 0
 
     @classmethod
     def of(cls, conv: ParsedConversation) -> ConversationRecord:
@@ -130,6 +145,7 @@ class ConversationRecord:
             messages=messages,
             raw_json=zlib.decompress(self.raw_zlib),
             content_hash=self.content_hash,
+            flags=self.flags,
         )
 
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import orjson
+
 from desktop_importer import cjk
+from desktop_importer.domain import vendor_flags
 from desktop_importer.store import recovery as sql
 
 if TYPE_CHECKING:
@@ -101,6 +105,8 @@ def recover(
     _merge(app, report, progress, cancel)
     if report.finished:
         _reindex_cjk(app, report, progress, cancel)
+    if report.finished:
+        _backfill_flags(app, report, progress, cancel)
     if report.dead_runs or report.merge_steps:
         log.info(
             "Recovery: %d dead imports, %d versions removed (longest step %.0f ms), "
@@ -140,6 +146,37 @@ def _reindex_cjk(
             progress("indexing", min(100, reached * 100 // max(1, last)))
         if not owed:
             log.info("The search index now finds Chinese, Japanese and Korean words")
+            return
+
+
+def _flags_of(raw_zlib: bytes) -> int:
+    return vendor_flags(orjson.loads(zlib.decompress(raw_zlib)))
+
+
+def _backfill_flags(
+    app: App,
+    report: RecoveryReport,
+    progress: Callable[[str, int], None] | None,
+    cancel: Callable[[], bool],
+) -> None:
+    """Schema 8's upgrade of the conversations stored before it: the vendor's archived
+    and starred flags, read from each one's original JSON."""
+    with app.store.read() as session:
+        if sql.flags_cursor(session) is None:
+            return
+    done = 0
+    while True:
+        if cancel():
+            report.finished = False
+            return
+        started = time.perf_counter()
+        with app.store.write() as session:
+            step, left = sql.backfill_flags_step(session, _flags_of)
+        report.longest_merge_ms = max(report.longest_merge_ms, _ms_since(started))
+        done += step
+        if progress:
+            progress("upgrading", done * 100 // max(1, done + left))
+        if left == 0:
             return
 
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_importer import library
+from desktop_importer.domain import ARCHIVED, STARRED
 from desktop_importer.gui import text
 
 ConversationRole = Qt.ItemDataRole.UserRole + 1  # the conversation id
@@ -94,6 +95,11 @@ class ConversationListModel(QAbstractListModel):
             text.relative_time(updated, self._now()) if updated else "no date",
             text.count(row.message_count, "message"),
         ]
+        flags = row.flags or 0
+        if flags & STARRED:
+            details.insert(0, "★ Starred")
+        if flags & ARCHIVED:
+            details.append("Archived")
         if role == DetailRole:
             return html.escape(" · ".join(details))
         if role == MarkedRole:

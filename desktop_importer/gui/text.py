@@ -29,6 +29,8 @@ def recovery_line(stage: str, steps: int) -> str:
         return f"{RECOVERING} {steps:,} unfinished conversations removed"
     if stage == "indexing":
         return f"{UPGRADING} {steps}%"
+    if stage == "upgrading":
+        return f"Updating the archive for this version of the app… {steps}%"
     return f"{RECOVERING} compacting the search index (step {steps:,})"
 
 

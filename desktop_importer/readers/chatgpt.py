@@ -14,6 +14,7 @@ from desktop_importer.domain import (
     ParsedMessage,
     UnreadableConversation,
     original_json,
+    vendor_flags,
 )
 from desktop_importer.readers.tree import current_path
 
@@ -211,6 +212,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         raw_json=raw,
         content_hash=content_hash,
         unread_content=unread,
+        flags=vendor_flags(obj),
     )
 
 

@@ -54,8 +54,8 @@ def visible_versions(
 
 _INSERT_VERSION = (
     "INSERT INTO conversations (id, user_id, conversation_id, run_id, vendor, title, "
-    "create_time, update_time, current_node, message_count, content_hash, raw_json) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "create_time, update_time, current_node, message_count, content_hash, raw_json, flags) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # A batch's messages go in as multi-row statements of 64 rows, across conversations (each
 # row names its version): SQLite binds and steps a whole statement in C with the interpreter
@@ -133,6 +133,7 @@ def stage(
                 conv.message_count,
                 conv.content_hash,
                 conv.raw_zlib,
+                conv.flags,
             )
             for version_id, conv in enumerate(conversations, first)
         ],

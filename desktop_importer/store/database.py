@@ -275,6 +275,17 @@ def _upgrade_6_to_7(connection: Connection) -> None:
     )
 
 
+def _upgrade_7_to_8(connection: Connection) -> None:
+    """Version 8: conversations keep the vendor's archived and starred flags. Those of the
+    conversations already stored are read from their original JSON afterwards, in
+    resumable steps (the `flags` maintenance task: recovery.py)."""
+    connection.exec_driver_sql("ALTER TABLE conversations ADD COLUMN flags INTEGER")
+    connection.exec_driver_sql(
+        "INSERT INTO maintenance (name, state) SELECT 'flags', '0' "
+        "WHERE EXISTS (SELECT 1 FROM conversations)"
+    )
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -283,6 +294,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_4_to_5,
     _upgrade_5_to_6,
     _upgrade_6_to_7,
+    _upgrade_7_to_8,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

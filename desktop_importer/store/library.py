@@ -30,6 +30,7 @@ class ListRow:
     update_time: float | None
     message_count: int
     cursor: tuple[float, int]  # where the next page starts
+    flags: int | None = None  # domain.ARCHIVED | STARRED (None: not read yet)
 
 
 def page(
@@ -51,7 +52,7 @@ def page(
     rows = session.execute(
         text(
             f"SELECT c.conversation_id, c.title, c.vendor, c.create_time, c.update_time, "
-            f"c.message_count, {SORT_KEY} AS sort_key, c.id FROM conversations c "
+            f"c.message_count, {SORT_KEY} AS sort_key, c.id, c.flags FROM conversations c "
             "JOIN conversation_heads h ON h.version_id = c.id "
             f"WHERE {' AND '.join(where)} ORDER BY sort_key DESC, c.id DESC LIMIT :limit"
         ),
@@ -66,6 +67,7 @@ def page(
             update_time=row[4],
             message_count=row[5],
             cursor=(float(row[6]), int(row[7])),
+            flags=row[8],
         )
         for row in rows
     ]

@@ -113,6 +113,7 @@ class Conversation(Base):
     message_count: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String)
     raw_json: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed original
+    flags: Mapped[int | None] = mapped_column(Integer)  # domain.ARCHIVED | STARRED; NULL: unread
 
 
 class ConversationHead(Base):

@@ -183,3 +183,48 @@ def reindex_cjk_step(session: Session, index_form: Callable[[str], str | None]) 
             update(Maintenance).where(Maintenance.name == CJK_INDEX).values(state=str(end))
         )
     return end, len(rows)
+
+
+# -- reading the vendor's flags of older archives' conversations ------------------------
+
+FLAGS = "flags"  # a Maintenance row whose state is the last conversation version id done
+FLAGS_STEP_VERSIONS = 200
+FLAGS_STEP_BYTES = 4 * 2**20  # of compressed JSON read per transaction at most
+
+
+def flags_cursor(session: Session) -> int | None:
+    task = session.get(Maintenance, FLAGS)
+    return None if task is None else int(task.state)
+
+
+def backfill_flags_step(session: Session, flags_of: Callable[[bytes], int]) -> tuple[int, int]:
+    """Set the flags of the next versions that have none, from their original JSON;
+    returns (versions done in this step, versions left). Removes the task when done."""
+    cursor = flags_cursor(session)
+    if cursor is None:
+        return 0, 0
+    connection = session.connection()
+    rows = connection.exec_driver_sql(
+        "SELECT id, raw_json FROM conversations WHERE id > ? AND flags IS NULL ORDER BY id LIMIT ?",
+        (cursor, FLAGS_STEP_VERSIONS),
+    ).all()
+    done, read = 0, 0
+    for version_id, raw in rows:
+        connection.exec_driver_sql(
+            "UPDATE conversations SET flags = ? WHERE id = ?", (flags_of(raw), version_id)
+        )
+        cursor, done, read = version_id, done + 1, read + len(raw)
+        if read >= FLAGS_STEP_BYTES:
+            break
+    left = int(
+        connection.exec_driver_sql(
+            "SELECT count(*) FROM conversations WHERE id > ? AND flags IS NULL", (cursor,)
+        ).scalar_one()
+    )
+    if left == 0:
+        session.execute(delete(Maintenance).where(Maintenance.name == FLAGS))
+    else:
+        session.execute(
+            update(Maintenance).where(Maintenance.name == FLAGS).values(state=str(cursor))
+        )
+    return done, left

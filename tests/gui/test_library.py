@@ -103,6 +103,21 @@ def test_the_list_reads_a_page_at_a_time_newest_first(rich: App, tmp_path: Path)
     assert "Last updated" in row.data(Qt.ItemDataRole.ToolTipRole)
 
 
+def test_starred_and_archived_conversations_are_marked(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path
+) -> None:
+    convs = [{**conversation("s"), "is_starred": True}, {**conversation("a"), "is_archived": True}]
+    start_import(gui_app, chatgpt_zip(tmp_path / "f.zip", [*convs, conversation("p")]))
+    window = make_window()
+    model = window.library.list.model()
+    rows = {model.index(r, 0).data(ConversationRole): model.index(r, 0) for r in range(3)}
+    assert rows["s"].data(DetailRole).startswith("★ Starred · ChatGPT")
+    assert rows["a"].data(DetailRole).endswith("· Archived")
+    assert "Starred" not in rows["p"].data(DetailRole)
+    assert "Archived" not in rows["p"].data(DetailRole)
+    assert "★ Starred" in rows["s"].data(Qt.ItemDataRole.AccessibleDescriptionRole)
+
+
 def test_untitled_conversations_say_so(gui_app: App, tmp_path: Path) -> None:
     start_import(gui_app, chatgpt_zip(tmp_path / "u.zip", [conversation("u", title="")]))
     start_import(gui_app, chatgpt_zip(tmp_path / "n.zip", [{**conversation("n"), "title": None}]))
@@ -417,6 +432,7 @@ def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_sho
         qtbot.waitUntil(lambda: window.maintenance_job is None, timeout=WAIT)
         assert shown and shown[0].startswith("Updating the search index so that it finds")
         assert shown[-1].endswith("100%")
+        assert any(t.startswith("Updating the archive for this version") for t in shown)
         assert not window.maintenance.isVisible()
         with qtbot.waitSignal(window.library.searched, timeout=WAIT):
             window.library.search.setText("勉強")

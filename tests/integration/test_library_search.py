@@ -71,8 +71,10 @@ def test_an_older_archive_indexes_its_cjk_again_in_resumable_steps(
         assert not first.finished and recovery.recovery_needed(app)  # stopped half-way
         rest = recovery.recover(app, progress=lambda stage, done: seen.append((stage, done)))
         assert rest.finished and not recovery.recovery_needed(app)
-        assert [stage for stage, _ in seen] == ["indexing"] * len(seen)
-        assert seen[-1][1] == 100
+        stages = [stage for stage, _ in seen]
+        indexing = stages.count("indexing")
+        assert stages == ["indexing"] * indexing + ["upgrading"] * (len(stages) - indexing)
+        assert seen[indexing - 1] == ("indexing", 100) and seen[-1] == ("upgrading", 100)
         after = library.search(app, "default", "学习")
         assert [(r.conversation_id, r.node_id) for r in after] == [("cjk-zh", "cjk-zh-n0")]
         assert [r.node_id for r in library.search(app, "default", "勉強")] == ["cjk-ja-n0"]
@@ -89,5 +91,27 @@ def test_a_command_opening_an_older_archive_finishes_the_upgrade(data_dir: Path)
     app = open_app(data_dir)  # what every command does
     try:
         assert [r.node_id for r in library.search(app, "default", "学习")] == ["cjk-zh-n0"]
+    finally:
+        app.close()
+
+
+def test_the_vendors_archived_and_starred_flags_reach_the_list(app: App, tmp_path: Path) -> None:
+    convs = [
+        {**conversation("starred"), "is_starred": True},
+        {**conversation("archived"), "is_archived": True},
+        conversation("plain"),
+    ]
+    start_import(app, chatgpt_zip(tmp_path / "f.zip", convs))
+    flags = {r.conversation_id: r.flags for r in library.list_page(app, "default")}
+    assert flags == {"starred": 2, "archived": 1, "plain": 0}
+
+
+def test_an_older_archive_reads_its_flags_from_the_original_json(data_dir: Path) -> None:
+    app = open_v6(data_dir)
+    try:
+        assert {r.flags for r in library.list_page(app, "default")} == {None}  # not read yet
+        recovery.recover(app)
+        assert {r.flags for r in library.list_page(app, "default")} == {0}
+        assert not recovery.recovery_needed(app)
     finally:
         app.close()

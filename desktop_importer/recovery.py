@@ -164,19 +164,18 @@ def _backfill_flags(
     with app.store.read() as session:
         if sql.flags_cursor(session) is None:
             return
-    done = 0
     while True:
         if cancel():
             report.finished = False
             return
         started = time.perf_counter()
         with app.store.write() as session:
-            step, left = sql.backfill_flags_step(session, _flags_of)
+            reached, last = sql.backfill_flags_step(session, _flags_of)
+            owed = sql.flags_cursor(session) is not None
         report.longest_merge_ms = max(report.longest_merge_ms, _ms_since(started))
-        done += step
         if progress:
-            progress("upgrading", done * 100 // max(1, done + left))
-        if left == 0:
+            progress("upgrading", 100 if not owed else min(99, reached * 100 // max(1, last)))
+        if not owed:
             return
 
 

@@ -199,7 +199,9 @@ def flags_cursor(session: Session) -> int | None:
 
 def backfill_flags_step(session: Session, flags_of: Callable[[bytes], int]) -> tuple[int, int]:
     """Set the flags of the next versions that have none, from their original JSON;
-    returns (versions done in this step, versions left). Removes the task when done."""
+    returns (the last version id done, the largest version id), for progress. Removes the
+    task when done. (No count of what is left: reading `flags` of every remaining row
+    walks past its compressed JSON, 2 s a step on a 1 GB archive.)"""
     cursor = flags_cursor(session)
     if cursor is None:
         return 0, 0
@@ -208,23 +210,20 @@ def backfill_flags_step(session: Session, flags_of: Callable[[bytes], int]) -> t
         "SELECT id, raw_json FROM conversations WHERE id > ? AND flags IS NULL ORDER BY id LIMIT ?",
         (cursor, FLAGS_STEP_VERSIONS),
     ).all()
-    done, read = 0, 0
-    for version_id, raw in rows:
+    read = 0
+    for count, (version_id, raw) in enumerate(rows, 1):
         connection.exec_driver_sql(
             "UPDATE conversations SET flags = ? WHERE id = ?", (flags_of(raw), version_id)
         )
-        cursor, done, read = version_id, done + 1, read + len(raw)
-        if read >= FLAGS_STEP_BYTES:
+        cursor, read = version_id, read + len(raw)
+        if read >= FLAGS_STEP_BYTES and count < len(rows):
+            rows = rows[:count]
             break
-    left = int(
-        connection.exec_driver_sql(
-            "SELECT count(*) FROM conversations WHERE id > ? AND flags IS NULL", (cursor,)
-        ).scalar_one()
+    last = int(
+        connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM conversations").scalar_one()
     )
-    if left == 0:
+    if len(rows) < FLAGS_STEP_VERSIONS and read < FLAGS_STEP_BYTES:
         session.execute(delete(Maintenance).where(Maintenance.name == FLAGS))
-    else:
-        session.execute(
-            update(Maintenance).where(Maintenance.name == FLAGS).values(state=str(cursor))
-        )
-    return done, left
+        return last, last
+    session.execute(update(Maintenance).where(Maintenance.name == FLAGS).values(state=str(cursor)))
+    return cursor, last

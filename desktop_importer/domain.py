@@ -48,6 +48,7 @@ class ParsedConversation:
     content_hash: str
     unread_content: Counter[str] = field(default_factory=Counter)
     flags: int = 0  # ARCHIVED | STARRED, as the vendor's app had them
+    account: str | None = None  # whose conversation it is (Claude names it in each one)
 
     @property
     def message_count(self) -> int:
@@ -101,6 +102,7 @@ def record_fields(conv: ParsedConversation) -> tuple[Any, ...]:
         isal_zlib.compress(conv.raw_json, RAW_COMPRESSION_LEVEL),
         len(conv.raw_json),
         conv.flags,
+        conv.account,
     )
 
 
@@ -125,6 +127,7 @@ class ConversationRecord:
     raw_zlib: bytes
     json_bytes: int  # of the original JSON
     flags: int = 0
+    account: str | None = None
 
     @classmethod
     def of(cls, conv: ParsedConversation) -> ConversationRecord:
@@ -146,6 +149,7 @@ class ConversationRecord:
             raw_json=zlib.decompress(self.raw_zlib),
             content_hash=self.content_hash,
             flags=self.flags,
+            account=self.account,
         )
 
 

@@ -231,6 +231,7 @@ class _ImportJob:
                 profiles.end(
                     session, self.claim, status=status, now=self.app.clock.now(), error=error
                 )
+                archive.forget_presence(session, self.claim.run_id)
             self._clean_up(keep_run_id=None)
         except ImportSuperseded:
             pass
@@ -346,6 +347,15 @@ class _ImportJob:
                 for c in changed
             ]
             archive.stage(session, self.claim.user_id, self.claim.run_id, merged)
+            if self.export.exported_at is not None:
+                archive.stage_presence(
+                    session,
+                    self.claim.run_id,
+                    [
+                        (c.conversation_id, c.vendor, c.account or self.export.account)
+                        for c in batch
+                    ],
+                )
 
     def _count(self, incoming: ConversationRecord, stored: archive.VisibleVersion | None) -> bool:
         """Count the conversation as added, updated or unchanged; True if it must be written.
@@ -375,6 +385,10 @@ class _ImportJob:
             now = self.app.clock.now()
             profiles.fence(session, self.claim.user_id, self.claim.generation, now, snapshot)
             archive.publish(session, self.claim.user_id, self.claim.run_id)
+            if self.export.exported_at is not None:
+                archive.publish_presence(
+                    session, self.claim.user_id, self.claim.run_id, self.export.exported_at
+                )
             profiles.end(
                 session,
                 self.claim,

@@ -100,6 +100,8 @@ class ConversationListModel(QAbstractListModel):
             details.insert(0, "★ Starred")
         if flags & ARCHIVED:
             details.append("Archived")
+        if row.gone:
+            details.append("No longer in the export")
         if role == DetailRole:
             return html.escape(" · ".join(details))
         if role == MarkedRole:

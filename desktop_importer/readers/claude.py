@@ -165,4 +165,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         raw_json=raw,
         content_hash=content_hash,
         unread_content=unread,
+        account=_text((obj.get("account") or {}).get("uuid"))
+        if isinstance(obj.get("account"), dict)
+        else None,
     )

@@ -8,6 +8,7 @@ import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import ijson
@@ -42,6 +43,11 @@ class ExportFile:
     media_files: int = 0  # uploads, generated images, Canvas documents: counted, not kept yet
     media_bytes: int = 0
     fingerprint: tuple[int, int, int] = (0, 0, 0)  # size, mtime_ns, inode when opened
+    # When the vendor made the export (the conversation file's time in the ZIP, else the
+    # file's), and whose it is (ChatGPT's user.json): which export is the latest of an
+    # account decides what is "no longer in the vendor's export".
+    exported_at: float | None = None
+    account: str | None = None
 
     @property
     def name(self) -> str:
@@ -116,7 +122,14 @@ def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
                 "max_member_bytes",
                 limits.max_member_bytes,
             )
-        return ExportFile(path, info.st_size, None, info.st_size, fingerprint=fingerprint(info))
+        return ExportFile(
+            path,
+            info.st_size,
+            None,
+            info.st_size,
+            fingerprint=fingerprint(info),
+            exported_at=info.st_mtime,
+        )
     raise InvalidExport(
         f"{path.name} is neither a ZIP archive nor a conversations.json file; "
         "choose the .zip file your ChatGPT or Claude export came as."
@@ -188,7 +201,31 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         sum(info.file_size for info in members),
         len(media),
         sum(info.file_size for info in media),
+        exported_at=_zip_time(members[0]),
+        account=_chatgpt_account(path, infos.get(folder + "user.json")),
     )
+
+
+def _zip_time(info: zipfile.ZipInfo) -> float | None:
+    """A member's time as the ZIP records it (local time, no zone: read as UTC, which is
+    enough to order two exports of one account)."""
+    try:
+        return datetime(*info.date_time, tzinfo=UTC).timestamp()
+    except ValueError:
+        return None
+
+
+def _chatgpt_account(path: Path, info: zipfile.ZipInfo | None) -> str | None:
+    """The account id in ChatGPT's user.json, if there is a small, readable one."""
+    if info is None or info.file_size > 2**20 or info.flag_bits & 0x1:
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            user = orjson.loads(archive.read(info))
+    except (OSError, zipfile.BadZipFile, zlib.error, orjson.JSONDecodeError, NotImplementedError):
+        return None
+    account = user.get("id") if isinstance(user, dict) else None
+    return account if isinstance(account, str) else None
 
 
 def _check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings) -> None:

@@ -198,6 +198,41 @@ def stored_trees(
     return trees
 
 
+def stage_presence(
+    session: Session, run_id: int, seen: Sequence[tuple[str, str, str | None]]
+) -> None:
+    """Record that this run's export holds these conversations (id, vendor, account),
+    changed or not; published with the run."""
+    if seen:
+        session.connection().exec_driver_sql(
+            "INSERT OR IGNORE INTO run_presence (run_id, conversation_id, vendor, account) "
+            "VALUES (?, ?, ?, ?)",
+            [(run_id, *row) for row in seen],
+        )
+
+
+def publish_presence(session: Session, user_id: str, run_id: int, exported_at: float) -> None:
+    """Each conversation of the run's export was seen in an export of `exported_at`; an
+    older export imported later changes nothing (the latest date is kept)."""
+    session.execute(
+        text(
+            "INSERT INTO conversation_presence (user_id, conversation_id, vendor, account, "
+            "seen_at) SELECT :user_id, conversation_id, vendor, account, :at FROM run_presence "
+            "WHERE run_id = :run_id ORDER BY conversation_id "
+            "ON CONFLICT (user_id, conversation_id) DO UPDATE SET "
+            "account = CASE WHEN excluded.seen_at >= conversation_presence.seen_at "
+            "THEN excluded.account ELSE conversation_presence.account END, "
+            "seen_at = max(conversation_presence.seen_at, excluded.seen_at)"
+        ),
+        {"user_id": user_id, "run_id": run_id, "at": exported_at},
+    )
+    forget_presence(session, run_id)
+
+
+def forget_presence(session: Session, run_id: int) -> None:
+    session.execute(text("DELETE FROM run_presence WHERE run_id = :run_id"), {"run_id": run_id})
+
+
 def publish(session: Session, user_id: str, run_id: int) -> None:
     """Make every version the run staged the visible one, in one statement."""
     session.execute(

@@ -286,6 +286,16 @@ def _upgrade_7_to_8(connection: Connection) -> None:
     )
 
 
+def _upgrade_8_to_9(connection: Connection) -> None:
+    """Version 9: which export of each vendor and account held each conversation. Nothing
+    to backfill: what earlier imports saw was not recorded, so nothing is marked until the
+    next export arrives."""
+    from desktop_importer.store.models import ConversationPresence, RunPresence
+
+    RunPresence.__table__.create(connection)  # type: ignore[attr-defined]
+    ConversationPresence.__table__.create(connection)  # type: ignore[attr-defined]
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -295,6 +305,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_5_to_6,
     _upgrade_6_to_7,
     _upgrade_7_to_8,
+    _upgrade_8_to_9,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

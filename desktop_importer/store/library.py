@@ -31,6 +31,7 @@ class ListRow:
     message_count: int
     cursor: tuple[float, int]  # where the next page starts
     flags: int | None = None  # domain.ARCHIVED | STARRED (None: not read yet)
+    gone: bool = False  # no longer in its vendor's latest export (of its account)
 
 
 def page(
@@ -52,8 +53,12 @@ def page(
     rows = session.execute(
         text(
             f"SELECT c.conversation_id, c.title, c.vendor, c.create_time, c.update_time, "
-            f"c.message_count, {SORT_KEY} AS sort_key, c.id, c.flags FROM conversations c "
-            "JOIN conversation_heads h ON h.version_id = c.id "
+            f"c.message_count, {SORT_KEY} AS sort_key, c.id, c.flags, "
+            "p.seen_at < (SELECT max(q.seen_at) FROM conversation_presence q "
+            "WHERE q.user_id = p.user_id AND q.vendor = p.vendor AND q.account IS p.account) "
+            "FROM conversations c JOIN conversation_heads h ON h.version_id = c.id "
+            "LEFT JOIN conversation_presence p "
+            "ON p.user_id = c.user_id AND p.conversation_id = c.conversation_id "
             f"WHERE {' AND '.join(where)} ORDER BY sort_key DESC, c.id DESC LIMIT :limit"
         ),
         params,
@@ -68,6 +73,7 @@ def page(
             message_count=row[5],
             cursor=(float(row[6]), int(row[7])),
             flags=row[8],
+            gone=bool(row[9]),
         )
         for row in rows
     ]

@@ -169,3 +169,29 @@ class Maintenance(Base):
 
     name: Mapped[str] = mapped_column(String, primary_key=True)
     state: Mapped[str] = mapped_column(Text, default="pending")
+
+
+class RunPresence(Base):
+    """Which conversations an import's export held (schema 9), staged until it publishes."""
+
+    __tablename__ = "run_presence"
+
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String, primary_key=True)
+    vendor: Mapped[str] = mapped_column(String)
+    account: Mapped[str | None] = mapped_column(String)
+
+
+class ConversationPresence(Base):
+    """The latest export of its vendor and account that held each conversation (schema 9):
+    one older than that account's latest export means the conversation is no longer in
+    the vendor's export (deleted online, kept here)."""
+
+    __tablename__ = "conversation_presence"
+    __table_args__ = (Index("ix_presence_latest", "user_id", "vendor", "account", "seen_at"),)
+
+    user_id: Mapped[str] = mapped_column(String, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String, primary_key=True)
+    vendor: Mapped[str] = mapped_column(String)
+    account: Mapped[str | None] = mapped_column(String)
+    seen_at: Mapped[float] = mapped_column(Float)  # the export's date, Unix seconds

@@ -22,6 +22,7 @@ from desktop_importer.store.models import (
     ConversationHead,
     ImportRun,
     Maintenance,
+    RunPresence,
     UserProfile,
 )
 
@@ -72,6 +73,7 @@ def unfinished_runs(session: Session) -> list[UnfinishedRun]:
 
 def abandon(session: Session, run_id: int, now: datetime, error: str) -> None:
     """Record that a run died; its profile row is the guard's to judge (the stale rule)."""
+    session.execute(delete(RunPresence).where(RunPresence.run_id == run_id))
     session.execute(
         update(ImportRun)
         .where(ImportRun.id == run_id, ImportRun.status == "processing")

@@ -116,6 +116,13 @@ def test_starred_and_archived_conversations_are_marked(
     assert "Starred" not in rows["p"].data(DetailRole)
     assert "Archived" not in rows["p"].data(DetailRole)
     assert "★ Starred" in rows["s"].data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    later = chatgpt_zip(tmp_path / "later.zip", convs, exported=(2026, 5, 1))  # p deleted online
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT):
+        window.start_file(later)
+    model = window.library.list.model()
+    rows = {model.index(r, 0).data(ConversationRole): model.index(r, 0) for r in range(3)}
+    assert rows["p"].data(DetailRole).endswith("· No longer in the export")
+    assert "No longer" not in rows["s"].data(DetailRole)
 
 
 def test_untitled_conversations_say_so(gui_app: App, tmp_path: Path) -> None:

@@ -86,12 +86,19 @@ def conversations(count: int, *, prefix: str = "conv", turns: int = 2) -> list[d
     ]
 
 
-def write_zip(path: Path, members: dict[str, Any], *, encrypted: set[str] | None = None) -> Path:
-    """A ZIP with `members` (name -> JSON-able value, or bytes/str written as they are)."""
+def write_zip(
+    path: Path,
+    members: dict[str, Any],
+    *,
+    encrypted: set[str] | None = None,
+    exported: tuple[int, int, int] = (2026, 1, 1),
+) -> Path:
+    """A ZIP with `members` (name -> JSON-able value, or bytes/str written as they are),
+    made on the day `exported` (the members' time, as a vendor's export has it)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, value in members.items():
             data = value if isinstance(value, bytes | str) else json.dumps(value)
-            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(name, date_time=(*exported, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     if encrypted:
@@ -117,5 +124,13 @@ def _mark_encrypted(path: Path, names: set[str]) -> None:
     path.write_bytes(bytes(data))
 
 
-def chatgpt_zip(path: Path, convs: list[dict[str, Any]], **extra: Any) -> Path:
-    return write_zip(path, {"conversations.json": convs, "user.json": {"id": "user-1"}, **extra})
+def chatgpt_zip(
+    path: Path,
+    convs: list[dict[str, Any]],
+    *,
+    exported: tuple[int, int, int] = (2026, 1, 1),
+    account: str = "user-1",
+    **extra: Any,
+) -> Path:
+    members = {"conversations.json": convs, "user.json": {"id": account}, **extra}
+    return write_zip(path, members, exported=exported)

@@ -11,7 +11,7 @@ import pytest
 from desktop_importer import library, recovery
 from desktop_importer.service import App, open_app, start_import
 from desktop_importer.store import recovery as recovery_sql
-from tests.helpers.exports import chatgpt_zip, conversation
+from tests.helpers.exports import chatgpt_zip, conversation, write_zip
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -115,3 +115,59 @@ def test_an_older_archive_reads_its_flags_from_the_original_json(data_dir: Path)
         assert not recovery.recovery_needed(app)
     finally:
         app.close()
+
+
+def gone(app: App) -> set[str]:
+    return {r.conversation_id for r in library.list_page(app, "default") if r.gone}
+
+
+def test_a_conversation_absent_from_the_latest_export_is_marked_and_kept(
+    app: App, tmp_path: Path
+) -> None:
+    """Deleted online, kept here: marked against the latest export of its vendor and
+    account; an older ZIP, a Claude export and a second account mark nothing."""
+    a, b, c = (conversation(name) for name in ("a", "b", "c"))
+    start_import(app, chatgpt_zip(tmp_path / "jan.zip", [a, b, c], exported=(2026, 1, 10)))
+    assert gone(app) == set()
+    start_import(app, chatgpt_zip(tmp_path / "mar.zip", [a, b], exported=(2026, 3, 10)))
+    assert gone(app) == {"c"}  # and c is still in the archive
+    assert "c" in {r.conversation_id for r in library.list_page(app, "default")}
+    start_import(app, chatgpt_zip(tmp_path / "feb.zip", [a], exported=(2026, 2, 10)))
+    assert gone(app) == {"c"}  # an older export marks nothing: b is not gone
+    other = chatgpt_zip(
+        tmp_path / "x.zip", [conversation("x")], exported=(2026, 6, 1), account="user-2"
+    )
+    start_import(app, other)
+    assert gone(app) == {"c"}  # a second account's export says nothing of the first's
+    claude = write_zip(
+        tmp_path / "claude.zip",
+        {"conversations.json": [{"uuid": "k", "name": "K", "account": {"uuid": "acc"},
+                                 "chat_messages": [{"uuid": "k1", "sender": "human", "text": "hi"}]}]},
+        exported=(2026, 9, 1),
+    )  # fmt: skip
+    start_import(app, claude)
+    assert gone(app) == {"c"}  # nor does a Claude export
+    start_import(app, chatgpt_zip(tmp_path / "apr.zip", [a, b, c], exported=(2026, 4, 10)))
+    assert gone(app) == set()  # it came back
+
+
+def test_a_failed_import_marks_nothing(app: App, tmp_path: Path) -> None:
+    from desktop_importer.errors import ImportCancelled
+    from tests.helpers.stubs import ActingProgress
+
+    first = [conversation(f"c{i}") for i in range(30)]
+    start_import(app, chatgpt_zip(tmp_path / "jan.zip", first, exported=(2026, 1, 10)))
+    stop: list[bool] = []
+    app.settings = app.settings.__class__(**{**app.settings.__dict__, "batch_conversations": 2})
+    with pytest.raises(ImportCancelled):
+        start_import(
+            app,
+            chatgpt_zip(tmp_path / "mar.zip", first[:20], exported=(2026, 3, 10)),
+            progress=ActingProgress(3, lambda: stop.append(True)),
+            cancel=lambda: bool(stop),
+        )
+    assert gone(app) == set()
+    with app.store.read() as session:
+        from sqlalchemy import text
+
+        assert session.execute(text("SELECT count(*) FROM run_presence")).scalar() == 0

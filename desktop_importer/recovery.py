@@ -27,6 +27,8 @@ from desktop_importer.store import recovery as sql
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from sqlalchemy.orm import Session
+
     from desktop_importer.service import App
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ class RecoveryReport:
     dead_runs: int = 0
     versions_removed: int = 0
     merge_steps: int = 0
-    reindex_steps: int = 0
+    upgrade_steps: int = 0
     longest_delete_ms: float = 0.0  # the longest transaction of each kind
     longest_merge_ms: float = 0.0
     finished: bool = True  # False if cancelled half-way (the rest is done next time)
@@ -104,9 +106,7 @@ def recover(
                 break
     _merge(app, report, progress, cancel)
     if report.finished:
-        _reindex_cjk(app, report, progress, cancel)
-    if report.finished:
-        _backfill_flags(app, report, progress, cancel)
+        _upgrade_tasks(app, report, progress, cancel)
     if report.dead_runs or report.merge_steps:
         log.info(
             "Recovery: %d dead imports, %d versions removed (longest step %.0f ms), "
@@ -121,62 +121,49 @@ def recover(
     return report
 
 
-def _reindex_cjk(
-    app: App,
-    report: RecoveryReport,
-    progress: Callable[[str, int], None] | None,
-    cancel: Callable[[], bool],
-) -> None:
-    """Schema 7's upgrade of the messages stored before it: CJK text indexed as pairs."""
-    with app.store.read() as session:
-        if sql.cjk_cursor(session) is None:
-            return
-        last = sql.last_message_rowid(session)
-    while True:
-        if cancel():
-            report.finished = False
-            return
-        started = time.perf_counter()
-        with app.store.write() as session:
-            reached, _ = sql.reindex_cjk_step(session, cjk.index_form)
-            owed = sql.cjk_cursor(session) is not None
-        report.longest_merge_ms = max(report.longest_merge_ms, _ms_since(started))
-        report.reindex_steps += 1
-        if progress:
-            progress("indexing", min(100, reached * 100 // max(1, last)))
-        if not owed:
-            log.info("The search index now finds Chinese, Japanese and Korean words")
-            return
-
-
 def _flags_of(raw_zlib: bytes) -> int:
     return vendor_flags(orjson.loads(zlib.decompress(raw_zlib)))
 
 
-def _backfill_flags(
+# Upgrades' data work, in the order of their schema versions: (the stage progress names,
+# the task's cursor, one step: (position reached, last position)).
+UPGRADE_TASKS: tuple[
+    tuple[str, Callable[[Session], int | None], Callable[[Session], tuple[int, int]]], ...
+] = (
+    # 7: messages stored before it get their CJK index form.
+    ("indexing", sql.cjk_cursor, lambda s: sql.reindex_cjk_step(s, cjk.index_form)),
+    # 8: conversations stored before it get the vendor's archived and starred flags.
+    ("upgrading", sql.flags_cursor, lambda s: sql.backfill_flags_step(s, _flags_of)),
+)
+
+
+def _upgrade_tasks(
     app: App,
     report: RecoveryReport,
     progress: Callable[[str, int], None] | None,
     cancel: Callable[[], bool],
 ) -> None:
-    """Schema 8's upgrade of the conversations stored before it: the vendor's archived
-    and starred flags, read from each one's original JSON."""
-    with app.store.read() as session:
-        if sql.flags_cursor(session) is None:
-            return
-    while True:
-        if cancel():
-            report.finished = False
-            return
-        started = time.perf_counter()
-        with app.store.write() as session:
-            reached, last = sql.backfill_flags_step(session, _flags_of)
-            owed = sql.flags_cursor(session) is not None
-        report.longest_merge_ms = max(report.longest_merge_ms, _ms_since(started))
-        if progress:
-            progress("upgrading", 100 if not owed else min(99, reached * 100 // max(1, last)))
-        if not owed:
-            return
+    """Each upgrade's data work, one short transaction a step, resumable."""
+    for stage, cursor_of, step in UPGRADE_TASKS:
+        with app.store.read() as session:
+            if cursor_of(session) is None:
+                continue
+        while True:
+            if cancel():
+                report.finished = False
+                return
+            started = time.perf_counter()
+            with app.store.write() as session:
+                reached, last = step(session)
+                owed = cursor_of(session) is not None
+            report.longest_merge_ms = max(report.longest_merge_ms, _ms_since(started))
+            report.upgrade_steps += 1
+            if progress:
+                done = 100 if not owed else min(99, reached * 100 // max(1, last))
+                progress(stage, done)
+            if not owed:
+                log.info("Upgrade task %s done", stage)
+                break
 
 
 def _merge(

@@ -20,6 +20,24 @@ def verdict_for(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> DropVer
     return judge(local, remote=len(urls) - len(local))
 
 
+def enter_drag(event: QDragEnterEvent) -> DropVerdict:
+    """Take a drag's enter event either way, so that move and leave events arrive and a
+    refusal can be shown while the drag hovers; only a valid one may be dropped."""
+    verdict = verdict_for(event)
+    event.accept()
+    if verdict.path is not None:
+        event.acceptProposedAction()
+    return verdict
+
+
+def move_drag(event: QDragMoveEvent) -> None:
+    """A refused drag is ignored on every move, so it cannot be dropped."""
+    if verdict_for(event).path is not None:
+        event.acceptProposedAction()
+    else:
+        event.ignore()
+
+
 class DropZone(QFrame):
     """States (the `state` property, styled in the window's style sheet): idle, accept,
     refuse, busy (an import is running: new drops would be rejected)."""
@@ -80,21 +98,11 @@ class DropZone(QFrame):
     # -- drag and drop ------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        verdict = verdict_for(event)
-        # Accept the enter either way so that move and leave events arrive and the refusal
-        # can be shown while the drag hovers; a refused drag is ignored on move, so no drop.
-        event.accept()
-        if verdict.path is not None:
-            event.acceptProposedAction()
-            self._set_state("accept", verdict.reason, "")
-        else:
-            self._set_state("refuse", verdict.reason, "")
+        verdict = enter_drag(event)
+        self._set_state("accept" if verdict.path else "refuse", verdict.reason, "")
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if verdict_for(event).path is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        move_drag(event)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self._set_state("idle")

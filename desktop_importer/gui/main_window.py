@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop_importer import __version__, paths, recovery
 from desktop_importer.errors import DesktopImporterError, LimitExceeded
 from desktop_importer.gui import text
-from desktop_importer.gui.drop_zone import DropZone, verdict_for
+from desktop_importer.gui.drop_zone import DropZone, enter_drag, move_drag, verdict_for
 from desktop_importer.gui.import_process import ImportProcess
 from desktop_importer.gui.library_view import LibraryView
 from desktop_importer.gui.progress_panel import ProgressPanel
@@ -209,20 +209,12 @@ class ImportWindow(QMainWindow):
         self.body.style().polish(self.body)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        verdict = verdict_for(event)
-        event.accept()
-        if verdict.path is not None:
-            event.acceptProposedAction()
-            self._set_drop("accept")
-        else:
-            self._set_drop("refuse")
+        verdict = enter_drag(event)
+        self._set_drop("accept" if verdict.path else "refuse")
         self.statusBar().showMessage(verdict.reason)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if verdict_for(event).path is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        move_drag(event)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self._set_drop("none")

@@ -155,7 +155,7 @@ def last_message_rowid(session: Session) -> int:
 
 def reindex_cjk_step(session: Session, index_form: Callable[[str], str | None]) -> tuple[int, int]:
     """Index the CJK messages of the next CJK_STEP_ROWS rowids as their index form; returns
-    (rowid reached, messages re-indexed). Removes the task once past the last message."""
+    (rowid reached, the last rowid), for progress. Removes the task once past the last."""
     cursor = cjk_cursor(session)
     if cursor is None:
         return 0, 0
@@ -178,13 +178,14 @@ def reindex_cjk_step(session: Session, index_form: Callable[[str], str | None]) 
             end = rowid  # the rest of the range is for the next step
             rows = rows[:count]
             break
-    if end >= last_message_rowid(session):
+    last = last_message_rowid(session)
+    if end >= last:
         session.execute(delete(Maintenance).where(Maintenance.name == CJK_INDEX))
     else:
         session.execute(
             update(Maintenance).where(Maintenance.name == CJK_INDEX).values(state=str(end))
         )
-    return end, len(rows)
+    return end, last
 
 
 # -- reading the vendor's flags of older archives' conversations ------------------------

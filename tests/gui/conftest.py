@@ -4,7 +4,7 @@ processes. Screenshots: DESKTOP_IMPORTER_SCREENSHOTS=DIR saves PNGs of the main 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,6 +57,28 @@ def make_window(qtbot: QtBot, gui_app: App, tmp_path: Path) -> Iterator[object]:
         if window.process.is_running():
             window.process.cancel()
             window.process.wait_for_finished(30_000)
+
+
+@pytest.fixture
+def window_as_started(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path, live_clock: FakeClock
+) -> Iterator[Callable[[], ImportWindow]]:
+    """A window over the archive as gui/app.py opens it: without recovering first (the
+    window recovers, and upgrades, off its GUI thread)."""
+    opened: list[App] = []
+
+    def start() -> ImportWindow:
+        app = open_app(data_dir, clock=live_clock, recover=False)
+        opened.append(app)
+        settings = QSettings(str(tmp_path / "started.ini"), QSettings.Format.IniFormat)
+        window = ImportWindow(app, "default", settings, poll_ms=50)
+        qtbot.addWidget(window)
+        window.show()
+        return window
+
+    yield start
+    for app in opened:
+        app.close()
 
 
 def dark_palette() -> QPalette:

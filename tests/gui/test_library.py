@@ -409,42 +409,27 @@ def test_screenshots_of_the_library(
 
 
 def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_shown(
-    qtbot: QtBot, data_dir: Path, tmp_path: Path, live_clock, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, data_dir: Path, window_as_started, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqlite3
-
-    from PySide6.QtCore import QSettings
-
-    from desktop_importer.service import open_app
     from desktop_importer.store import recovery as recovery_sql
+    from tests.helpers.archive import load_archive_v6
 
     monkeypatch.setattr(recovery_sql, "CJK_STEP_ROWS", 1)  # a step per message: many steps
-    data_dir.mkdir(parents=True)
-    fixture = Path(__file__).parents[1] / "fixtures" / "archive_v6.sql"
-    with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
-        raw.executescript(fixture.read_text())
-    raw.close()
-    app = open_app(data_dir, clock=live_clock, recover=False)  # as gui/app.py opens it
-    try:
-        settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
-        window = ImportWindow(app, "default", settings, poll_ms=50)
-        qtbot.addWidget(window)
-        window.show()
-        assert window.pages.currentWidget() is window.library  # readable while it works
-        shown: list[str] = []
-        assert window.maintenance_job is not None
-        window.maintenance_job.progressed.connect(
-            lambda stage, done: shown.append(window.maintenance.text())
-        )
-        qtbot.waitUntil(lambda: window.maintenance_job is None, timeout=WAIT)
-        assert shown and shown[0].startswith("Updating the search index so that it finds")
-        assert shown[-1].endswith("100%")
-        assert any(t.startswith("Updating the archive for this version") for t in shown)
-        assert not window.maintenance.isVisible()
-        with qtbot.waitSignal(window.library.searched, timeout=WAIT):
-            window.library.search.setText("勉強")
-            window.library.run_search()
-        assert window.library.results.rowCount() == 1
-        assert window.library.results.results[0].node_id == "cjk-ja-n0"
-    finally:
-        app.close()
+    load_archive_v6(data_dir)
+    window = window_as_started()
+    assert window.pages.currentWidget() is window.library  # readable while it works
+    shown: list[str] = []
+    assert window.maintenance_job is not None
+    window.maintenance_job.progressed.connect(
+        lambda stage, done: shown.append(window.maintenance.text())
+    )
+    qtbot.waitUntil(lambda: window.maintenance_job is None, timeout=WAIT)
+    assert shown and shown[0].startswith("Updating the search index so that it finds")
+    assert shown[-1].endswith("100%")
+    assert any(t.startswith("Updating the archive for this version") for t in shown)
+    assert not window.maintenance.isVisible()
+    with qtbot.waitSignal(window.library.searched, timeout=WAIT):
+        window.library.search.setText("勉強")
+        window.library.run_search()
+    assert window.library.results.rowCount() == 1
+    assert window.library.results.results[0].node_id == "cjk-ja-n0"

@@ -475,10 +475,8 @@ def test_controls_have_accessible_names(make_window: MakeWindow) -> None:
 
 
 def test_after_a_crash_the_window_tidies_the_archive_off_its_gui_thread(
-    qtbot: QtBot, data_dir: Path, tmp_path: Path, live_clock: FakeClock
+    qtbot: QtBot, data_dir: Path, tmp_path: Path, window_as_started
 ) -> None:
-    from PySide6.QtCore import QSettings
-
     from desktop_importer import recovery
     from desktop_importer.service import open_app
     from tests.integration.test_recovery import crash, pages_in_use, wordy
@@ -488,19 +486,12 @@ def test_after_a_crash_the_window_tidies_the_archive_off_its_gui_thread(
     first.close()
     before = pages_in_use(data_dir / "archive.sqlite3")
     crash(data_dir, chatgpt_zip(tmp_path / "big.zip", wordy(800, "big")), "update:30")
-    app = open_app(data_dir, clock=live_clock, recover=False)  # as gui/app.py opens it
-    try:
-        settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-        window = ImportWindow(app, "default", settings, poll_ms=50)
-        qtbot.addWidget(window)
-        window.show()
-        assert window.maintenance.isVisible()
-        assert window.maintenance.text().startswith("Tidying the archive after an import")
-        screenshot(window, "recovering")
-        qtbot.waitUntil(lambda: window.maintenance_job is None, timeout=WAIT)
-        assert not window.maintenance.isVisible()
-        assert not recovery.recovery_needed(app)
-        assert abs(pages_in_use(data_dir / "archive.sqlite3") - before) < 2**20
-        assert "stopped responding" in window.result_title.text()  # the stale rule's offer
-    finally:
-        app.close()
+    window = window_as_started()
+    assert window.maintenance.isVisible()
+    assert window.maintenance.text().startswith("Tidying the archive after an import")
+    screenshot(window, "recovering")
+    qtbot.waitUntil(lambda: window.maintenance_job is None, timeout=WAIT)
+    assert not window.maintenance.isVisible()
+    assert not recovery.recovery_needed(window.app)
+    assert abs(pages_in_use(data_dir / "archive.sqlite3") - before) < 2**20
+    assert "stopped responding" in window.result_title.text()  # the stale rule's offer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -22,3 +24,14 @@ def visible(app: App) -> list[tuple[Any, ...]]:
                 )
             )
         ]
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def load_archive_v6(data_dir: Path) -> None:
+    """A real schema 6 archive (tests/fixtures/archive_v6.sql) in `data_dir`."""
+    data_dir.mkdir(parents=True)
+    with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
+        raw.executescript((FIXTURES / "archive_v6.sql").read_text())
+    raw.close()

@@ -38,6 +38,15 @@ def node(node_id: str, parent: str | None, msg: dict[str, Any] | None) -> dict[s
     return {"id": node_id, "message": msg, "parent": parent, "children": []}
 
 
+def linked(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A ChatGPT mapping of `nodes`, each parent listing its children."""
+    mapping = {n["id"]: n for n in nodes}
+    for n in nodes:
+        if n["parent"] in mapping:
+            mapping[n["parent"]]["children"].append(n["id"])
+    return mapping
+
+
 def conversation(
     conv_id: str,
     turns: list[tuple[str, str]] | None = None,
@@ -58,10 +67,7 @@ def conversation(
         nodes.append(node(node_id, parent, message(node_id, role, text, t=BASE_TIME + index)))
         parent = node_id
     nodes.extend(extra_nodes or [])
-    mapping = {n["id"]: n for n in nodes}
-    for n in nodes:
-        if n["parent"] in mapping:
-            mapping[n["parent"]]["children"].append(n["id"])
+    mapping = linked(nodes)
     return {
         "id": conv_id,
         "conversation_id": conv_id,

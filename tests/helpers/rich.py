@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.helpers.exports import BASE_TIME, message, node
+from tests.helpers.exports import BASE_TIME, linked, message, node
 
 ASSISTANT_MARKDOWN = """## Sourdough, step by step
 
@@ -35,10 +35,7 @@ HOSTILE = (
 
 
 def _tree(conv_id: str, title: str, nodes: list[dict[str, Any]], current: str) -> dict[str, Any]:
-    mapping = {n["id"]: n for n in nodes}
-    for n in nodes:
-        if n["parent"] in mapping:
-            mapping[n["parent"]]["children"].append(n["id"])
+    mapping = linked(nodes)
     return {
         "id": conv_id,
         "conversation_id": conv_id,

@@ -11,9 +11,9 @@ import pytest
 from desktop_importer import library, recovery
 from desktop_importer.service import App, open_app, start_import
 from desktop_importer.store import recovery as recovery_sql
+from tests.helpers.archive import load_archive_v6
 from tests.helpers.exports import chatgpt_zip, conversation, write_zip
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def found(app: App, typed: str) -> list[str]:
@@ -45,10 +45,7 @@ def test_a_cjk_title_is_found_too(app: App, tmp_path: Path) -> None:
 
 
 def open_v6(data_dir: Path) -> App:
-    data_dir.mkdir(parents=True)
-    with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
-        raw.executescript((FIXTURES / "archive_v6.sql").read_text())
-    raw.close()
+    load_archive_v6(data_dir)
     return open_app(data_dir, recover=False)  # as the window opens it
 
 

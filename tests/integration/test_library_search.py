@@ -15,7 +15,6 @@ from tests.helpers.archive import load_archive_v6
 from tests.helpers.exports import chatgpt_zip, conversation, write_zip
 
 
-
 def found(app: App, typed: str) -> list[str]:
     return [r.conversation_id for r in library.search(app, "default", typed)]
 

@@ -95,13 +95,18 @@ class ConversationListModel(QAbstractListModel):
             text.relative_time(updated, self._now()) if updated else "no date",
             text.count(row.message_count, "message"),
         ]
+        # Markers lead the line, where a narrow list does not cut them off.
         flags = row.flags or 0
-        if flags & STARRED:
-            details.insert(0, "★ Starred")
-        if flags & ARCHIVED:
-            details.append("Archived")
-        if row.gone:
-            details.append("No longer in the export")
+        markers = [
+            words
+            for shown, words in (
+                (flags & STARRED, "★ Starred"),
+                (flags & ARCHIVED, "Archived"),
+                (row.gone, "Not in latest export"),
+            )
+            if shown
+        ]
+        details = markers + details
         if role == DetailRole:
             return html.escape(" · ".join(details))
         if role == MarkedRole:

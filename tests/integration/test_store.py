@@ -36,6 +36,7 @@ def test_a_new_archive_is_private_and_in_wal(data_dir: Path) -> None:
             assert session.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
             assert session.execute(text("PRAGMA user_version")).scalar() == SCHEMA_VERSION
             assert message_index_automerge(session) == 16
+            assert message_index_crisismerge(session) == 64
     finally:
         store.close()
 
@@ -44,6 +45,12 @@ def message_index_automerge(session: Session) -> int:
     """How many segments the message index merges at a time (FTS5's default is 4)."""
     found = session.execute(text("SELECT v FROM message_fts_config WHERE k = 'automerge'"))
     return int(found.scalar_one_or_none() or 4)
+
+
+def message_index_crisismerge(session: Session) -> int:
+    """How many segments a level holds before FTS5 merges it whole (its default is 16)."""
+    found = session.execute(text("SELECT v FROM message_fts_config WHERE k = 'crisismerge'"))
+    return int(found.scalar_one_or_none() or 16)
 
 
 def test_the_data_dir_override_is_honoured(data_dir: Path) -> None:
@@ -144,5 +151,6 @@ def test_a_version_1_archive_is_upgraded_with_its_data_searchable(data_dir: Path
             ).all()
             assert len(titles) == 1
             assert message_index_automerge(session) == 16
+            assert message_index_crisismerge(session) == 64
     finally:
         store.close()

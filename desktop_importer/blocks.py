@@ -9,10 +9,13 @@ an `unknown` block that keeps its raw JSON. Pure functions over plain JSON value
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
+
+from desktop_importer.readers.claude import chat_messages, node_id_of, result_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -279,12 +282,9 @@ def _claude_block(block: Mapping[str, Any]) -> Block:
             "tool_call", name=_str(block.get("name")) or "tool", text=arguments, language="json"
         )
     if kind == "tool_result":
-        content = block.get("content")
-        if isinstance(content, list):
-            content = "\n".join(
-                b["text"] for b in content if isinstance(b, dict) and isinstance(b.get("text"), str)
-            )
-        return Block("tool_output", name=_str(block.get("name")), text=_str(content) or "")
+        return Block(
+            "tool_output", name=_str(block.get("name")), text=result_text(block.get("content"))
+        )
     return Block("unknown", text=kind, raw=_raw(block))
 
 
@@ -315,12 +315,11 @@ def claude_blocks(message: Mapping[str, Any]) -> list[Block]:
 
 def message_objects(vendor: str, conversation: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """Each node id of a stored conversation's JSON to its message object."""
-    if vendor == "claude":
+    if vendor == "claude":  # node ids as the reader made them (readers/claude.py)
         found: dict[str, Mapping[str, Any]] = {}
         cid = _str(conversation.get("uuid")) or ""
-        for index, message in enumerate(_list(conversation.get("chat_messages"))):
-            if isinstance(message, dict):
-                found.setdefault(_str(message.get("uuid")) or f"{cid}-message-{index}", message)
+        for index, message in enumerate(chat_messages(conversation)):
+            found.setdefault(node_id_of(cid, message, index), message)
         return found
     return {
         key: node["message"]
@@ -338,11 +337,9 @@ def plain_text(blocks: list[Block]) -> str:
     pieces: list[str] = []
     for block in blocks:
         if block.kind in ("code", "tool_call", "canvas"):
-            fence = "`" * max(3, _longest_backtick_run(block.text) + 1)
-            label = block.language or ""
             head = f"{block.title}\n" if block.kind == "canvas" and block.title else ""
             head += f"[{block.name}]\n" if block.kind == "tool_call" and block.name else ""
-            pieces.append(f"{head}{fence}{label}\n{block.text}\n{fence}")
+            pieces.append(head + fence(block.text, block.language))
         elif block.kind in ("image", "audio", "file"):
             pieces.append(f"[{block.kind}: {block.name or block.pointer or 'unnamed'}]")
         elif block.kind == "attachment":
@@ -356,9 +353,9 @@ def plain_text(blocks: list[Block]) -> str:
     return "\n\n".join(p for p in pieces if p)
 
 
-def _longest_backtick_run(text: str) -> int:
-    longest = run = 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return longest
+def fence(code: str, language: str | None) -> str:
+    """A Markdown code block whose fence is longer than any run of backticks in the code
+    (code may itself hold three)."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    marks = "`" * max(3, longest + 1)
+    return f"{marks}{language or ''}\n{code}\n{marks}"

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_importer import __version__, browse, library, logs
+from desktop_importer import __version__, browse, library, logs, recovery
 from desktop_importer.clock import iso_z
 from desktop_importer.errors import (
     EXIT_CANCELLED,
@@ -305,9 +305,23 @@ def _say_waiting() -> None:
     print("Waiting for another Desktop Importer to finish upgrading the archive…", file=sys.stderr)
 
 
+class _SayEachStage:
+    """Opening may first tidy up after a crash or do an upgrade's data work (a minute for
+    a 1 GB archive): say so once per kind of work, on stderr, rather than sit silent."""
+
+    def __init__(self) -> None:
+        self._said: set[str] = set()
+
+    def __call__(self, stage: str, done: int) -> None:
+        line = recovery.stage_sentence(stage, 0).split("…")[0] + "…"
+        if line not in self._said:
+            self._said.add(line)
+            print(line, file=sys.stderr)
+
+
 @contextlib.contextmanager
 def _app() -> Iterator[App]:
-    app = open_app(waiting=_say_waiting)
+    app = open_app(waiting=_say_waiting, progress=_SayEachStage())
     try:
         yield app
     finally:

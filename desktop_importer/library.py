@@ -88,6 +88,8 @@ class ReaderConversation:
     update_time: float | None
     messages: list[ReaderMessage]  # the chosen branch, oldest first
     hidden_count: int  # messages of that branch left out (without include_hidden)
+    choices: dict[str, str]  # the branch shown: a parent's node id -> the child followed
+    include_hidden: bool  # hidden and tool messages are shown
 
 
 def _children(nodes: list[sql.Node]) -> dict[str | None, list[sql.Node]]:
@@ -107,10 +109,11 @@ def _latest(group: list[sql.Node]) -> sql.Node:
     return max(timed, key=lambda n: (n.create_time or 0.0, n.position)) if timed else group[-1]
 
 
-def branch(nodes: list[sql.Node], choices: Mapping[str, str]) -> list[sql.Node]:
+def branch(
+    children: dict[str | None, list[sql.Node]], choices: Mapping[str, str]
+) -> list[sql.Node]:
     """The path from the root: at each node the chosen child, else the one on the current
     path, else the newest (as the vendor's app opens a branch it has not shown before)."""
-    children = _children(nodes)
     roots = children.get(None, [])
     if not roots:
         return []
@@ -127,6 +130,18 @@ def branch(nodes: list[sql.Node], choices: Mapping[str, str]) -> list[sql.Node]:
     return path
 
 
+def _choices_through(by_id: Mapping[str, sql.Node], node_id: str) -> dict[str, str]:
+    """The choices that make the branch pass through `node_id`: each ancestor's child on
+    the way down to it."""
+    choices: dict[str, str] = {}
+    node = by_id.get(node_id)
+    while node is not None and (parent := node.parent_id) in by_id and parent not in choices:
+        assert parent is not None
+        choices[parent] = node.node_id
+        node = by_id[parent]
+    return choices
+
+
 def read_conversation(
     app: App,
     profile: str,
@@ -134,30 +149,35 @@ def read_conversation(
     *,
     choices: Mapping[str, str] | None = None,
     include_hidden: bool = False,
+    through: str | None = None,
 ) -> ReaderConversation:
     """One conversation's branch as the vendor's app shows it: the current one, or the one
-    `choices` (a parent's node id -> the child to follow) leads to."""
+    `choices` (a parent's node id -> the child to follow) leads to. `through` a message
+    (a search hit) shows the branch that holds it, and hidden messages if it is one."""
     with app.store.read() as session:
         stored = sql.conversation(session, profile, conversation_id)
     if stored is None:
         raise UnknownConversation(
             f"There is no conversation {conversation_id} in the archive of profile {profile}."
         )
+    by_id = {n.node_id: n for n in stored.nodes}
+    chosen = dict(choices or {})
+    if through in by_id:
+        chosen.update(_choices_through(by_id, through))
+        include_hidden = include_hidden or by_id[through].hidden or by_id[through].role == "tool"
     objects = message_objects(stored.vendor, orjson.loads(stored.original_json))
     children = _children(stored.nodes)
-    known = {n.node_id for n in stored.nodes}
     messages: list[ReaderMessage] = []
     hidden_count = 0
-    for node in branch(stored.nodes, choices or {}):
+    for node in branch(children, chosen):
         if node.role is None:  # the null root and other message-less nodes
             continue
         hidden = node.hidden or node.role == "tool"
         if hidden and not include_hidden:
             hidden_count += 1
             continue
-        parent = node.parent_id if node.parent_id in known else None
+        parent = node.parent_id if node.parent_id in by_id else None
         group = [c.node_id for c in children.get(parent, []) if c.role is not None]
-        found = objects.get(node.node_id)
         messages.append(
             ReaderMessage(
                 node_id=node.node_id,
@@ -170,7 +190,7 @@ def read_conversation(
                 siblings=tuple(group) if node.node_id in group else (node.node_id,),
                 text_bytes=node.text_bytes,
                 vendor=stored.vendor,
-                source=found,
+                source=objects.get(node.node_id),
             )
         )
     return ReaderConversation(
@@ -181,12 +201,15 @@ def read_conversation(
         stored.update_time,
         messages,
         hidden_count,
+        chosen,
+        include_hidden,
     )
 
 
 # -- search -------------------------------------------------------------------------------
 
 SHORT_PREFIX = 3  # a last word shorter than this matches titles only, until it grows
+TITLE_WEIGHT = 2.0  # a word in the title says more about a conversation than one in a message
 MATCH_START, MATCH_END = "\x02", "\x03"  # around each matched word in snippets and titles
 EXCERPT_WORDS = 14  # words of context in a snippet
 
@@ -249,11 +272,11 @@ def mark(text: str, words: list[str], *, context: int | None = None) -> str:
     `context`, only that many words around the first match (an excerpt)."""
     matches = _matcher(words)
     tokens = _tokens(text, words)
-    hits = [i for i, t in enumerate(tokens) if matches(t.group())]
     if context is not None:
-        if not hits:
+        hit = next((i for i, t in enumerate(tokens) if matches(t.group())), None)
+        if hit is None:
             return " ".join(text[:200].split())
-        first = max(0, hits[0] - context // 3)
+        first = max(0, hit - context // 3)
         tokens_in = tokens[first : first + context]
         start, end = tokens_in[0].start(), tokens_in[-1].end()
         prefix = "…" if start > 0 else ""
@@ -269,9 +292,12 @@ def mark(text: str, words: list[str], *, context: int | None = None) -> str:
     return prefix + " ".join("".join(pieces).split()) + suffix
 
 
-def search(app: App, profile: str, typed: str, *, limit: int = 50) -> list[SearchResult]:
-    """The best `limit` conversations for what was typed, best first, one row each with an
-    excerpt of its best message. Bounded: ranks the newest candidates of each index."""
+def search(
+    app: App, profile: str, typed: str, *, vendor: str | None = None, limit: int = 50
+) -> list[SearchResult]:
+    """The best `limit` conversations for what was typed (of one `vendor`, if given), best
+    first, one row each with an excerpt of its best message. Bounded: ranks the newest
+    candidates of each index."""
     words = words_of(typed)
     if not words:
         return []
@@ -280,7 +306,9 @@ def search(app: App, profile: str, typed: str, *, limit: int = 50) -> list[Searc
     titles_only = len(words[-1]) < SHORT_PREFIX and not cjk.has_cjk(words[-1])
     title_words = words if any(cjk.has_cjk(w) for w in words) else None
     with app.store.read() as session:
-        title_hits = sql.title_candidates(session, profile, query, title_words=title_words)
+        title_hits = sql.title_candidates(
+            session, profile, query, vendor=vendor, title_words=title_words
+        )
         message_hits: list[sql.Hit] = []
         if not titles_only:
             if not title_words:
@@ -288,9 +316,9 @@ def search(app: App, profile: str, typed: str, *, limit: int = 50) -> list[Searc
                 # starts (`the*`: 200 ms on a 1 GB archive, where `the` takes 25 ms). A word
                 # that is itself common fills the candidates; its longer words are not needed.
                 exact = fts_query(words, prefix=False)
-                message_hits = sql.message_candidates(session, profile, exact)
+                message_hits = sql.message_candidates(session, profile, exact, vendor=vendor)
             if len(message_hits) < sql.CANDIDATES // 2:
-                message_hits = sql.message_candidates(session, profile, query)
+                message_hits = sql.message_candidates(session, profile, query, vendor=vendor)
         best: dict[str, sql.Hit] = {}
         for hit in message_hits:
             known = best.get(hit.conversation_id)
@@ -326,9 +354,6 @@ def search(app: App, profile: str, typed: str, *, limit: int = 50) -> list[Searc
             )
         )
     return results
-
-
-TITLE_WEIGHT = 2.0  # a word in the title says more about a conversation than one in a message
 
 
 def plain_marks(marked: str, start: str = "[", end: str = "]") -> str:

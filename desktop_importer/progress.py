@@ -30,3 +30,8 @@ class NullProgress:
 
     def finish(self) -> None:
         pass
+
+
+def never_cancelled() -> bool:
+    """The cancel check of work nobody can cancel (the other half of the protocol above)."""
+    return False

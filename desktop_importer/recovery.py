@@ -22,6 +22,7 @@ import orjson
 
 from desktop_importer import cjk
 from desktop_importer.domain import vendor_flags
+from desktop_importer.progress import never_cancelled
 from desktop_importer.store import recovery as sql
 
 if TYPE_CHECKING:
@@ -45,11 +46,23 @@ class RecoveryReport:
     upgrade_steps: int = 0
     longest_delete_ms: float = 0.0  # the longest transaction of each kind
     longest_merge_ms: float = 0.0
+    longest_upgrade_ms: float = 0.0
     finished: bool = True  # False if cancelled half-way (the rest is done next time)
 
 
-def _ms_since(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
+# What each stage says, in the window and on a terminal.
+RECOVERING = "Tidying the archive after an import that was interrupted…"
+STAGES = {
+    "removing": RECOVERING + " {done:,} unfinished conversations removed",
+    "merging": RECOVERING + " compacting the search index (step {done:,})",
+    "indexing": "Updating the search index so that it finds Chinese, Japanese and Korean "
+    "words… {done}%",
+    "upgrading": "Updating the archive for this version of the app… {done}%",
+}
+
+
+def stage_sentence(stage: str, done: int) -> str:
+    return STAGES.get(stage, RECOVERING).format(done=done)
 
 
 def _dead(app: App, run: sql.UnfinishedRun) -> bool:
@@ -69,64 +82,102 @@ def recovery_needed(app: App) -> bool:
         return any(_dead(app, run) for run in sql.unfinished_runs(session))
 
 
-def never(_: object = None) -> bool:
-    return False
+class _Steps:
+    """Runs one kind of work as short write transactions until it is done or cancelled,
+    timing each; the work owed is recorded in the archive, so what is left waits."""
+
+    def __init__(self, app: App, report: RecoveryReport, cancel: Callable[[], bool]) -> None:
+        self.app, self.report, self.cancel = app, report, cancel
+
+    def run(self, step: Callable[[Session], bool], longest: str) -> bool:
+        """`step(session)` until it returns False (nothing left); False if cancelled."""
+        while True:
+            if self.cancel():
+                self.report.finished = False
+                return False
+            started = time.perf_counter()
+            with self.app.store.write() as session:
+                more = step(session)
+            took = (time.perf_counter() - started) * 1000
+            setattr(self.report, longest, max(getattr(self.report, longest), took))
+            if not more:
+                return True
 
 
 def recover(
     app: App,
     *,
     progress: Callable[[str, int], None] | None = None,
-    cancel: Callable[[], bool] = never,
+    cancel: Callable[[], bool] = never_cancelled,
 ) -> RecoveryReport:
-    """Remove every dead import's versions, then merge the full-text indexes until FTS5
-    has nothing left to merge. `progress(stage, steps done)` after each step."""
+    """Remove every dead import's versions, merge the full-text indexes until FTS5 has
+    nothing left to merge, then do the data work upgrades owe. `progress(stage, done)` after
+    each step (see STAGES)."""
     report = RecoveryReport()
+    steps = _Steps(app, report, cancel)
+    say = progress or (lambda stage, done: None)
     with app.store.read() as session:
         dead = [run for run in sql.unfinished_runs(session) if _dead(app, run)]
     for run in dead:
         report.dead_runs += 1
-        while True:
-            if cancel():
-                report.finished = False
-                return report
-            started = time.perf_counter()
-            with app.store.write() as session:
-                removed = sql.delete_run_versions(session, run.run_id, DELETE_BATCH)
-                if removed:
-                    sql.mark_index_merge(session)
-                else:
-                    sql.abandon(session, run.run_id, app.clock.now(), ABANDONED)
-            report.longest_delete_ms = max(report.longest_delete_ms, _ms_since(started))
+
+        def remove(session: Session, run: sql.UnfinishedRun = run) -> bool:
+            removed = sql.delete_run_versions(session, run.run_id, DELETE_BATCH)
+            if removed:
+                sql.mark_index_merge(session)
+            else:
+                sql.abandon(session, run.run_id, app.clock.now(), ABANDONED)
             report.versions_removed += removed
-            if progress:
-                progress("removing", report.versions_removed)
-            if not removed:
-                log.info("Import %d of %s died; its leftovers are removed", run.run_id, run.user_id)
-                break
-    _merge(app, report, progress, cancel)
-    if report.finished:
-        _upgrade_tasks(app, report, progress, cancel)
-    if report.dead_runs or report.merge_steps:
+            say("removing", report.versions_removed)
+            return bool(removed)
+
+        if not steps.run(remove, "longest_delete_ms"):
+            return report
+        log.info("Import %d of %s died; its leftovers are removed", run.run_id, run.user_id)
+    if _merge(app, steps, say):
+        _upgrade_tasks(app, steps, say)
+    if report.dead_runs or report.merge_steps or report.upgrade_steps:
         log.info(
             "Recovery: %d dead imports, %d versions removed (longest step %.0f ms), "
-            "%d index merge steps (longest %.0f ms)%s",
+            "%d index merge steps (longest %.0f ms), %d upgrade steps (longest %.0f ms)%s",
             report.dead_runs,
             report.versions_removed,
             report.longest_delete_ms,
             report.merge_steps,
             report.longest_merge_ms,
+            report.upgrade_steps,
+            report.longest_upgrade_ms,
             "" if report.finished else "; the rest is left for next time",
         )
     return report
+
+
+def _merge(app: App, steps: _Steps, say: Callable[[str, int], None]) -> bool:
+    """Merge both full-text indexes until FTS5 reports no work; False if cancelled."""
+    with app.store.read() as session:
+        if not sql.index_merge_pending(session):
+            return True
+    for index in sql.FTS_INDEXES:
+
+        def merge(session: Session, index: str = index) -> bool:
+            worked = sql.merge_step(session, index)
+            steps.report.merge_steps += 1
+            say("merging", steps.report.merge_steps)
+            return worked
+
+        if not steps.run(merge, "longest_merge_ms"):
+            return False
+    with app.store.write() as session:
+        sql.finish_index_merge(session)
+    return True
 
 
 def _flags_of(raw_zlib: bytes) -> int:
     return vendor_flags(orjson.loads(zlib.decompress(raw_zlib)))
 
 
-# Upgrades' data work, in the order of their schema versions: (the stage progress names,
-# the task's cursor, one step: (position reached, last position)).
+# Upgrades' data work, in the order of their schema versions: (the progress stage, the
+# task's cursor, one step: (position reached, last position)).
 UPGRADE_TASKS: tuple[
     tuple[str, Callable[[Session], int | None], Callable[[Session], tuple[int, int]]], ...
 ] = (
@@ -137,57 +188,26 @@ UPGRADE_TASKS: tuple[
 )
 
 
-def _upgrade_tasks(
-    app: App,
-    report: RecoveryReport,
-    progress: Callable[[str, int], None] | None,
-    cancel: Callable[[], bool],
-) -> None:
-    """Each upgrade's data work, one short transaction a step, resumable."""
+def _upgrade_tasks(app: App, steps: _Steps, say: Callable[[str, int], None]) -> bool:
+    """Each upgrade's data work, resumable; False if cancelled."""
     for stage, cursor_of, step in UPGRADE_TASKS:
         with app.store.read() as session:
             if cursor_of(session) is None:
                 continue
-        while True:
-            if cancel():
-                report.finished = False
-                return
-            started = time.perf_counter()
-            with app.store.write() as session:
-                reached, last = step(session)
-                owed = cursor_of(session) is not None
-            report.longest_merge_ms = max(report.longest_merge_ms, _ms_since(started))
-            report.upgrade_steps += 1
-            if progress:
-                done = 100 if not owed else min(99, reached * 100 // max(1, last))
-                progress(stage, done)
-            if not owed:
-                log.info("Upgrade task %s done", stage)
-                break
 
+        def upgrade(
+            session: Session,
+            stage: str = stage,
+            cursor_of: Callable[[Session], int | None] = cursor_of,
+            step: Callable[[Session], tuple[int, int]] = step,
+        ) -> bool:
+            reached, last = step(session)
+            owed = cursor_of(session) is not None
+            steps.report.upgrade_steps += 1
+            say(stage, min(99, reached * 100 // max(1, last)) if owed else 100)
+            return owed
 
-def _merge(
-    app: App,
-    report: RecoveryReport,
-    progress: Callable[[str, int], None] | None,
-    cancel: Callable[[], bool],
-) -> None:
-    with app.store.read() as session:
-        if not sql.index_merge_pending(session):
-            return
-    for index in sql.FTS_INDEXES:
-        while True:
-            if cancel():
-                report.finished = False
-                return
-            started = time.perf_counter()
-            with app.store.write() as session:
-                worked = sql.merge_step(session, index)
-            report.longest_merge_ms = max(report.longest_merge_ms, _ms_since(started))
-            report.merge_steps += 1
-            if progress:
-                progress("merging", report.merge_steps)
-            if not worked:
-                break
-    with app.store.write() as session:
-        sql.finish_index_merge(session)
+        if not steps.run(upgrade, "longest_upgrade_ms"):
+            return False
+        log.info("Upgrade task %s done", stage)
+    return True

@@ -29,7 +29,12 @@ from desktop_importer.errors import (
 )
 from desktop_importer.merge import merge
 from desktop_importer.owner import Owner, current_owner, owner_alive
-from desktop_importer.progress import NullProgress, ProgressReporter, ProgressUpdate
+from desktop_importer.progress import (
+    NullProgress,
+    ProgressReporter,
+    ProgressUpdate,
+    never_cancelled,
+)
 from desktop_importer.readers.source import ExportFile, check_unchanged, open_export
 from desktop_importer.reading import ExportReader, ReadPart
 from desktop_importer.report import ImportReport, ProfileStatus
@@ -66,17 +71,19 @@ def open_app(
     clock: Clock | None = None,
     recover: bool = True,
     waiting: Callable[[], None] | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> App:
-    """Open the archive, recovering first from any import that died (a short read when
-    there is nothing to do). The window passes `recover=False` and recovers off its GUI
-    thread with progress shown. `waiting` is called once if another process is upgrading
-    the archive's schema (opening then waits, and gives up with a sentence)."""
+    """Open the archive, recovering first from any import that died and doing any data
+    work an upgrade owes (a short read when there is nothing to do), with `progress(stage,
+    done)` after each step. The window passes `recover=False` and does that off its GUI
+    thread. `waiting` is called once if another process is upgrading the archive's schema
+    (opening then waits, and gives up with a sentence)."""
     store = open_store(data_dir, waiting=waiting)
     try:
         settings = resolve(store.stored_settings())
         app = App(store, clock or SystemClock(), settings)
         if recover and recovery.recovery_needed(app):
-            recovery.recover(app)
+            recovery.recover(app, progress=progress)
     except BaseException:
         store.close()
         raise
@@ -112,10 +119,6 @@ def _check_free_space(app: App, export: ExportFile) -> None:
             f"Not enough free disk space for this import: it needs about {human_bytes(need)} "
             f"in {folder} and {human_bytes(free)} is free. Free some space and try again."
         )
-
-
-def never_cancelled() -> bool:
-    return False
 
 
 def start_import(

@@ -4,7 +4,6 @@ paints both. Models hold the service's plain rows; they never run SQL themselves
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -19,16 +18,11 @@ from desktop_importer.gui import text
 
 ConversationRole = Qt.ItemDataRole.UserRole + 1  # the conversation id
 NodeRole = Qt.ItemDataRole.UserRole + 2  # search: the matching message's node id
-DetailRole = Qt.ItemDataRole.UserRole + 3  # the second line, as rich text (escaped)
-MarkedRole = Qt.ItemDataRole.UserRole + 4  # the second line, matches between MATCH_START/END
+# The second line, plain text (the delegate paints it; text from an export is never markup),
+# a snippet's matched words between library.MATCH_START and MATCH_END.
+DetailRole = Qt.ItemDataRole.UserRole + 3
 Index = QModelIndex | QPersistentModelIndex
 PageLoader = Callable[[tuple[float, int] | None, int], list[library.ListRow]]
-
-VENDORS = {"chatgpt": "ChatGPT", "claude": "Claude"}
-
-
-def vendor_name(vendor: str) -> str:
-    return VENDORS.get(vendor, vendor.capitalize())
 
 
 def _when(seconds: float | None) -> datetime | None:
@@ -72,11 +66,6 @@ class ConversationListModel(QAbstractListModel):
             self.rows.extend(found)
             self.endInsertRows()
 
-    def row_of(self, conversation_id: str) -> int | None:
-        return next(
-            (i for i, r in enumerate(self.rows) if r.conversation_id == conversation_id), None
-        )
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
             return None
@@ -91,7 +80,7 @@ class ConversationListModel(QAbstractListModel):
             exact = text.local_date_time(updated) if updated else "no date"
             return f"{title}\nLast updated {exact}"
         details = [
-            vendor_name(row.vendor),
+            text.vendor_name(row.vendor),
             text.relative_time(updated, self._now()) if updated else "no date",
             text.count(row.message_count, "message"),
         ]
@@ -108,8 +97,6 @@ class ConversationListModel(QAbstractListModel):
         ]
         details = markers + details
         if role == DetailRole:
-            return html.escape(" · ".join(details))
-        if role == MarkedRole:
             return " · ".join(details)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return ", ".join(details)
@@ -118,7 +105,7 @@ class ConversationListModel(QAbstractListModel):
 
 class SearchResultsModel(QAbstractListModel):
     """The results of one search, best first: a title and a snippet with the matched words
-    marked (escaped, then bold: text from an export never becomes markup)."""
+    marked (painted bold by the delegate; text from an export never becomes markup)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -144,18 +131,10 @@ class SearchResultsModel(QAbstractListModel):
         if role == NodeRole:
             return result.node_id
         if role == DetailRole:
-            return marked_html(result.snippet or result.marked_title or "")
-        if role == MarkedRole:
             return result.snippet or result.marked_title or ""
         if role in (Qt.ItemDataRole.AccessibleDescriptionRole, Qt.ItemDataRole.ToolTipRole):
             return library.plain_marks(result.snippet or result.marked_title or "", "", "")
         return None
-
-
-def marked_html(marked: str) -> str:
-    """A snippet's matched words in bold; everything else escaped."""
-    escaped = html.escape(marked)
-    return escaped.replace(library.MATCH_START, "<b>").replace(library.MATCH_END, "</b>")
 
 
 class RowDelegate(QStyledItemDelegate):
@@ -194,7 +173,7 @@ class RowDelegate(QStyledItemDelegate):
         painter.setPen(palette.color(_role(selected, QPalette.ColorRole.PlaceholderText)))
         x, right = rect.left(), rect.right()
         second_top = rect.top() + line + 2
-        for words, marked in segments(str(index.data(MarkedRole) or "")):
+        for words, marked in segments(str(index.data(DetailRole) or "")):
             painter.setFont(bold if marked else plain)
             metrics = painter.fontMetrics()
             room = right - x

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 
 from desktop_importer import library
 from desktop_importer.errors import DesktopImporterError
+from desktop_importer.gui import text
 from desktop_importer.gui.conversation_list import (
     ConversationListModel,
     ConversationRole,
     NodeRole,
     RowDelegate,
     SearchResultsModel,
-    vendor_name,
 )
 from desktop_importer.gui.reader import ReaderView
 from desktop_importer.gui.service_job import ServiceJob
@@ -134,11 +134,10 @@ class LibraryView(QSplitter):
         self.debounce.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _text: self.debounce.start())
         self.search.downPressed.connect(self._into_list)
-        self.vendor.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.vendor.currentIndexChanged.connect(lambda _i: self._reload_list())
         self._watch_selection()
-        self.list.activated.connect(self._open_index)
+        self.list.activated.connect(self._open_index)  # Enter or a double click: open again
         self.list.activatedByKey.connect(self._open_index)
-        self.list.clicked.connect(self._open_index)
         self.reader.branchRequested.connect(self._switch_branch)
         self.reader.showHiddenToggled.connect(self._toggle_hidden)
         self.reader.copyRequested.connect(lambda words: QGuiApplication.clipboard().setText(words))
@@ -152,16 +151,21 @@ class LibraryView(QSplitter):
     def refresh(self) -> None:
         """Read the list again (after an import published), keeping what is shown."""
         self._fill_vendors()
+        self._reload_list()
+        if self.current is not None:
+            self.open(self.current)
+
+    def _reload_list(self) -> None:
+        """The list, or the search results, read again (for another vendor, or after an
+        import); the selection is kept."""
         if self.search.text().strip():
-            self._shown_query = None  # the archive changed: search again
+            self._shown_query = None
             self.run_search()
         else:
             self.list_model.reload()
             self._show_model(self.list_model)
             self._select(self.current)
             self._say("")
-        if self.current is not None:
-            self.open(self.current, keep_position=True)
 
     def _show_model(self, model: ConversationListModel | SearchResultsModel) -> None:
         if self.list.model() is not model:
@@ -169,13 +173,15 @@ class LibraryView(QSplitter):
             self._watch_selection()
 
     def _watch_selection(self) -> None:
+        """Reaching a row shows its conversation, as a mail client shows the message: arrows
+        and clicks select (single selection follows the current row), and so does a screen
+        reader through AT-SPI, which never moves the current row."""
         selection = self.list.selectionModel()
-        selection.currentChanged.connect(self._current_changed)
-        selection.selectionChanged.connect(
-            lambda *_: self._current_changed(
-                next(iter(selection.selectedRows()), QModelIndex()), QModelIndex()
-            )
-        )
+        selection.selectionChanged.connect(lambda *_: self._selected(selection.selectedRows()))
+
+    def _selected(self, rows: list[QModelIndex]) -> None:
+        if rows and rows[0].data(ConversationRole) != self.current:
+            self._open_index(rows[0])
 
     def _fill_vendors(self) -> None:
         chosen = self.vendor.currentData()
@@ -184,7 +190,7 @@ class LibraryView(QSplitter):
         self.vendor.clear()
         self.vendor.addItem(ALL_VENDORS, None)
         for vendor in found:
-            self.vendor.addItem(vendor_name(vendor), vendor)
+            self.vendor.addItem(text.vendor_name(vendor), vendor)
         self.vendor.setCurrentIndex(max(0, self.vendor.findData(chosen)))
         self.vendor.setVisible(len(found) > 1)
         self.vendor.blockSignals(False)
@@ -224,8 +230,10 @@ class LibraryView(QSplitter):
             self._start_search(typed)
 
     def _start_search(self, typed: str) -> None:
+        vendor = self.vendor.currentData()
         job = ServiceJob(
-            lambda _progress, _cancel: library.search(self.app, self.profile, typed), self
+            lambda _progress, _cancel: library.search(self.app, self.profile, typed, vendor=vendor),
+            self,
         )
         job.succeeded.connect(lambda results: self._searched(typed, results))
         job.failed.connect(self._say)
@@ -243,10 +251,6 @@ class LibraryView(QSplitter):
         if typed != self._waiting_for:
             return  # a later query is on its way
         self._shown_query = typed
-        vendor = self.vendor.currentData()
-        if vendor is not None:
-            allowed = {r.conversation_id for r in results} & self._ids_of(vendor, results)
-            results = [r for r in results if r.conversation_id in allowed]
         self.results.set_results(results)
         self._show_model(self.results)
         self._say(
@@ -260,34 +264,16 @@ class LibraryView(QSplitter):
         self.status.setText(words)
         self.status.setVisible(bool(words))
 
-    def _ids_of(self, vendor: str, results: list[library.SearchResult]) -> set[str]:
-        wanted = {r.conversation_id for r in results}
-        found: set[str] = set()
-        after = None
-        while wanted - found:
-            rows = library.list_page(self.app, self.profile, vendor=vendor, after=after, limit=1000)
-            found |= {r.conversation_id for r in rows} & wanted
-            if len(rows) < 1000:
-                break
-            after = rows[-1].cursor
-        return found
-
     # -- the reader -----------------------------------------------------------------------
-
-    def _current_changed(self, index: QModelIndex, _previous: QModelIndex) -> None:
-        """Moving through the list (arrows, a click, a screen reader's selection) shows the
-        conversation, as a mail client shows the message."""
-        if index.isValid() and index.data(ConversationRole) != self.current:
-            self._open_index(index)
 
     def _open_index(self, index: QModelIndex) -> None:
         conversation_id = index.data(ConversationRole)
         if conversation_id:
             self.open(conversation_id, focus=index.data(NodeRole))
 
-    def open(
-        self, conversation_id: str, *, focus: str | None = None, keep_position: bool = False
-    ) -> None:
+    def open(self, conversation_id: str, *, focus: str | None = None) -> None:
+        """Show a conversation: its current branch, the branch chosen with the switchers, or,
+        for a search hit (`focus`), the branch that holds the hit, scrolled to it."""
         if conversation_id != self.current:
             self.choices = {}
         try:
@@ -297,36 +283,26 @@ class LibraryView(QSplitter):
                 conversation_id,
                 choices=self.choices,
                 include_hidden=self.include_hidden,
+                through=focus,
             )
         except DesktopImporterError:
             self.current = None
             self.reader.show_empty()
             return
-        if focus is not None and all(m.node_id != focus for m in view.messages):
-            view = self._with_branch_of(conversation_id, focus) or view
-        self.current = conversation_id
+        self.current, self.choices = conversation_id, view.choices
+        if view.include_hidden != self.include_hidden:  # the hit is a hidden message
+            self.include_hidden = view.include_hidden
+            self.reader.show_hidden.blockSignals(True)
+            self.reader.show_hidden.setChecked(view.include_hidden)
+            self.reader.show_hidden.blockSignals(False)
         self.reader.show_conversation(view, focus=focus)
         self.conversationShown.emit(conversation_id)
-
-    def _with_branch_of(
-        self, conversation_id: str, node_id: str
-    ) -> library.ReaderConversation | None:
-        """A search hit on another branch, or a hidden message: show the branch and the
-        hidden messages that hold it."""
-        self.include_hidden = True
-        self.reader.show_hidden.blockSignals(True)
-        self.reader.show_hidden.setChecked(True)
-        self.reader.show_hidden.blockSignals(False)
-        view = library.read_conversation(
-            self.app, self.profile, conversation_id, include_hidden=True, choices=self.choices
-        )
-        return view if any(m.node_id == node_id for m in view.messages) else None
 
     def _switch_branch(self, parent_id: str, child_id: str) -> None:
         if self.current is None:
             return
         self.choices[parent_id] = child_id
-        self.open(self.current, keep_position=True)
+        self.open(self.current)
         widget = self.reader.message_widget(child_id)
         if widget is not None and widget.switcher is not None:
             QTimer.singleShot(0, lambda: self.reader.ensureWidgetVisible(widget, 0, 60))
@@ -334,4 +310,4 @@ class LibraryView(QSplitter):
     def _toggle_hidden(self, on: bool) -> None:
         self.include_hidden = on
         if self.current is not None:
-            self.open(self.current, keep_position=True)
+            self.open(self.current)

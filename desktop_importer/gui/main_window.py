@@ -50,7 +50,6 @@ BUSY_HERE_HINT = "Drop another export when this one is done."
 
 class ImportWindow(QMainWindow):
     importEnded = Signal(str)  # complete | failed | cancelled | rejected
-    maintenanceFinished = Signal()
 
     def __init__(self, app: App, profile: str, settings: QSettings, *, poll_ms: int = 1000) -> None:
         super().__init__()
@@ -158,17 +157,16 @@ class ImportWindow(QMainWindow):
         job.failed.connect(lambda message: self.maintenance.setText(message))
         job.succeeded.connect(lambda _report: self.maintenance.hide())
         job.finished.connect(self._maintenance_finished)
-        self.maintenance.setText(text.RECOVERING)
+        self.maintenance.setText(recovery.RECOVERING)
         self.maintenance.show()
         self.maintenance_job = job
         job.start()
 
     def _maintenance_progressed(self, stage: str, steps: int) -> None:
-        self.maintenance.setText(text.recovery_line(stage, steps))
+        self.maintenance.setText(recovery.stage_sentence(stage, steps))
 
     def _maintenance_finished(self) -> None:
         self.maintenance_job = None
-        self.maintenanceFinished.emit()
 
     # -- menus ----------------------------------------------------------------------------
 
@@ -308,8 +306,15 @@ class ImportWindow(QMainWindow):
             if state.progress:
                 self.progress.show_progress(state.progress)
             return
-        self.load_state()
-        self.library.refresh()  # the other import may have published
+        self._after_import(self.load_state)
+
+    def _after_import(self, show_state: Callable[[], None]) -> None:
+        """An import ended (here or elsewhere): show the profile's state, and read the
+        library again for what it published, once (switching to the library reads it)."""
+        showing_library = self.pages.currentWidget() is self.library
+        show_state()
+        if showing_library:
+            self.library.refresh()
 
     def _show_archive(self, state: ProfileStatus) -> None:
         """The archive's totals; the library once it holds something, else the drop area."""
@@ -413,10 +418,7 @@ class ImportWindow(QMainWindow):
         self.progress.end()
         self.open_action.setEnabled(True)
         self.drop_zone.set_busy(None)
-        showing_library = self.pages.currentWidget() is self.library
-        self._show_archive(profile_status(self.app, self.profile))
-        if showing_library:
-            self.library.refresh()  # what the import published, keeping the selection
+        self._after_import(lambda: self._show_archive(profile_status(self.app, self.profile)))
         if self._quitting:
             self.close()
 

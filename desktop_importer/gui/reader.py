@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_importer.blocks import Block, plain_text
+from desktop_importer.blocks import Block, fence, plain_text
 from desktop_importer.gui import text
 from desktop_importer.gui.safe_text import SafeText, monospace
 from desktop_importer.library import ReaderConversation, ReaderMessage
+from desktop_importer.settings import human_bytes
 
 FIRST = 4  # messages built at once when a conversation opens (the first paint)
 STEP = 2  # then this many per turn of the event loop, each turn well under 16 ms
@@ -34,7 +35,6 @@ COLLAPSE_BYTES = 64 * 1024  # a message longer than this starts collapsed behind
 PREVIEW_CHARS = 3000  # what a collapsed message shows
 MARKDOWN_LIMIT = 256 * 1024  # longer text is shown as plain text: Markdown of 5 MB took 2.4 s
 ROLE_NAMES = {"user": "You", "system": "Instructions", "tool": "Tool"}
-VENDOR_ASSISTANT = {"chatgpt": "ChatGPT", "claude": "Claude"}
 FOLDED = {  # collapsible blocks and their headings
     "thoughts": "Thoughts",
     "tool_call": "Tool call",
@@ -46,16 +46,6 @@ FOLDED = {  # collapsible blocks and their headings
     "quote": "Quoted page",
     "webpage": "Web page",
 }
-
-
-def fence(code: str, language: str | None) -> str:
-    """A Markdown code block long enough for code that itself holds backticks."""
-    longest = run = 0
-    for char in code:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    marks = "`" * max(3, longest + 1)
-    return f"{marks}{language or ''}\n{code}\n{marks}"
 
 
 FENCE = re.compile(r"^ {0,3}(?P<marks>`{3,}|~{3,})(?P<info>[^`\n]*)$")
@@ -99,7 +89,7 @@ def inert_images(markdown: str) -> str:
 
 def role_name(message: ReaderMessage, vendor: str) -> str:
     if message.role == "assistant":
-        return VENDOR_ASSISTANT.get(vendor, "Assistant")
+        return text.vendor_name(vendor)
     if message.role == "tool" and message.author_name:
         return f"Tool: {message.author_name}"
     return ROLE_NAMES.get(message.role, message.role.capitalize())
@@ -332,7 +322,7 @@ class MessageWidget(QFrame):
         preview = _text_view(
             whole[:PREVIEW_CHARS] + "…", markdown=False, name="Message text, shortened"
         )
-        more = QPushButton(f"Show all ({text.size(self.message.text_bytes)})")
+        more = QPushButton(f"Show all ({human_bytes(self.message.text_bytes)})")
         more.setAccessibleName("Show the whole message")
 
         def expand() -> None:
@@ -412,7 +402,7 @@ class ReaderView(QScrollArea):
         self.conversation = view
         self.title.setText(view.title or "Untitled")
         updated = view.update_time or view.create_time
-        parts = [VENDOR_ASSISTANT.get(view.vendor, view.vendor)]
+        parts = [text.vendor_name(view.vendor)]
         if updated is not None:
             parts.append(text.local_date_time(datetime.fromtimestamp(updated, UTC)))
         parts.append(text.count(len(view.messages), "message"))
@@ -462,14 +452,16 @@ class ReaderView(QScrollArea):
         """Build a few more messages per turn of the event loop, so that opening a long
         conversation never holds the window for long."""
         self._stepping = False
-        bar = self.verticalScrollBar()
-        near_end = bar.value() >= bar.maximum() - 2 * self.viewport().height()
-        if self._pending and (len(self.widgets) < self._wanted or near_end):
+        if self._pending and (len(self.widgets) < self._wanted or self._near_end()):
             self._build(STEP)
             self._more_soon()
 
     def _maybe_more(self) -> None:
-        bar = self.verticalScrollBar()
-        if self._pending and bar.value() >= bar.maximum() - 2 * self.viewport().height():
+        if self._pending and self._near_end():
             self._wanted = len(self.widgets) + AHEAD
             self._more_soon()
+
+    def _near_end(self) -> bool:
+        """Within two screens of the last message built."""
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 2 * self.viewport().height()

@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_importer.errors import DesktopImporterError
+
 log = logging.getLogger(__name__)
 
 Work = Callable[[Callable[[str, int], None], Callable[[], bool]], Any]
@@ -43,8 +45,6 @@ class ServiceJob(QObject):
             self._thread.join(timeout_s)
 
     def _run(self) -> None:
-        from desktop_importer.errors import DesktopImporterError
-
         try:
             result = self._work(self.progressed.emit, self._stop.is_set)
         except DesktopImporterError as e:

@@ -21,24 +21,15 @@ IMPORT_ANYWAY_HINT = (
 )
 
 
-RECOVERING = "Tidying the archive after an import that was interrupted…"
+VENDORS = {"chatgpt": "ChatGPT", "claude": "Claude"}
 
 
-def recovery_line(stage: str, steps: int) -> str:
-    if stage == "removing":
-        return f"{RECOVERING} {steps:,} unfinished conversations removed"
-    if stage == "indexing":
-        return f"{UPGRADING} {steps}%"
-    if stage == "upgrading":
-        return f"Updating the archive for this version of the app… {steps}%"
-    return f"{RECOVERING} compacting the search index (step {steps:,})"
+def vendor_name(vendor: str) -> str:
+    return VENDORS.get(vendor, vendor.capitalize())
 
 
-UPGRADING = "Updating the search index so that it finds Chinese, Japanese and Korean words…"
-
-
-def minutes(count: int) -> str:
-    return f"{count} minute" + ("" if count == 1 else "s")
+def minutes(number: int) -> str:
+    return count(number, "minute")
 
 
 def stage_line(progress: ProgressUpdate) -> str:
@@ -128,9 +119,3 @@ def relative_time(moment: datetime, now: datetime) -> str:
     if local.year == today.year:
         return local.strftime("%d %b").lstrip("0")
     return local.strftime("%d %b %Y").lstrip("0")
-
-
-def size(count: int) -> str:
-    from desktop_importer.settings import human_bytes
-
-    return human_bytes(count)

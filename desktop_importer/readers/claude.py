@@ -46,7 +46,8 @@ def timestamp(value: Any) -> float | None:
     return moment.timestamp() if moment.tzinfo else None
 
 
-def _result_text(content: Any) -> str:
+def result_text(content: Any) -> str:
+    """A tool result's text: a string, or the text blocks of a list."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -67,7 +68,7 @@ def _block_text(block: Mapping[str, Any]) -> str | None:
         arguments = orjson.dumps(block.get("input")).decode() if "input" in block else ""
         return f"[tool call: {_text(block.get('name')) or 'tool'}]\n{arguments}".rstrip()
     if kind == "tool_result":
-        return f"[tool result]\n{_result_text(block.get('content'))}".rstrip()
+        return f"[tool result]\n{result_text(block.get('content'))}".rstrip()
     return None
 
 
@@ -103,11 +104,21 @@ def _message_text(message: Mapping[str, Any], unread: Counter[str]) -> tuple[str
     return "\n\n".join(p for p in pieces if p), content_type, raw
 
 
+def chat_messages(obj: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A conversation's messages, as the tree is built from them (dicts only)."""
+    return [m for m in obj.get("chat_messages") or [] if isinstance(m, dict)]
+
+
+def node_id_of(conversation_id: str, message: Mapping[str, Any], index: int) -> str:
+    """A message's node id: its uuid, or its place among chat_messages() without one."""
+    return _text(message.get("uuid")) or f"{conversation_id}-message-{index}"
+
+
 def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     conversation_id = _text(obj.get("uuid"))
     if not conversation_id:
         raise UnreadableConversation("it has no conversation id")
-    chat = [m for m in obj.get("chat_messages") or [] if isinstance(m, dict)]
+    chat = chat_messages(obj)
     if not chat:
         raise UnreadableConversation("it has no messages", conversation_id)
 
@@ -118,7 +129,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     branched = any("parent_message_uuid" in m for m in chat)
     previous: str | None = None
     for index, message in enumerate(chat):
-        node_id = _text(message.get("uuid")) or f"{conversation_id}-message-{index}"
+        node_id = node_id_of(conversation_id, message, index)
         if node_id in by_id:
             continue
         parent = _text(message.get("parent_message_uuid")) if branched else previous

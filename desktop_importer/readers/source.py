@@ -174,6 +174,11 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
                 for folder, bases in folders.items()
                 if (files := _conversation_files(archive, infos, folder, bases))
             }
+            account = (
+                _chatgpt_account(archive, infos.get(next(iter(exports)) + "user.json"))
+                if len(exports) == 1
+                else None
+            )
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise InvalidExport(
             f"{path.name} is a damaged or incomplete ZIP archive; "
@@ -202,7 +207,7 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         len(media),
         sum(info.file_size for info in media),
         exported_at=_zip_time(members[0]),
-        account=_chatgpt_account(path, infos.get(folder + "user.json")),
+        account=account,
     )
 
 
@@ -215,13 +220,12 @@ def _zip_time(info: zipfile.ZipInfo) -> float | None:
         return None
 
 
-def _chatgpt_account(path: Path, info: zipfile.ZipInfo | None) -> str | None:
+def _chatgpt_account(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> str | None:
     """The account id in ChatGPT's user.json, if there is a small, readable one."""
     if info is None or info.file_size > 2**20 or info.flag_bits & 0x1:
         return None
     try:
-        with zipfile.ZipFile(path) as archive:
-            user = orjson.loads(archive.read(info))
+        user = orjson.loads(archive.read(info))
     except (OSError, zipfile.BadZipFile, zlib.error, orjson.JSONDecodeError, NotImplementedError):
         return None
     account = user.get("id") if isinstance(user, dict) else None

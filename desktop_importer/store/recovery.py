@@ -176,7 +176,6 @@ def reindex_cjk_step(session: Session, index_form: Callable[[str], str | None]) 
         characters += len(text)
         if count == CJK_STEP_MESSAGES or characters >= CJK_STEP_CHARACTERS:
             end = rowid  # the rest of the range is for the next step
-            rows = rows[:count]
             break
     last = last_message_rowid(session)
     if end >= last:
@@ -213,6 +212,7 @@ def backfill_flags_step(session: Session, flags_of: Callable[[bytes], int]) -> t
         "SELECT id, raw_json FROM conversations WHERE id > ? AND flags IS NULL ORDER BY id LIMIT ?",
         (cursor, FLAGS_STEP_VERSIONS),
     ).all()
+    more = len(rows) == FLAGS_STEP_VERSIONS  # a full step may have left some
     read = 0
     for count, (version_id, raw) in enumerate(rows, 1):
         connection.exec_driver_sql(
@@ -220,12 +220,12 @@ def backfill_flags_step(session: Session, flags_of: Callable[[bytes], int]) -> t
         )
         cursor, read = version_id, read + len(raw)
         if read >= FLAGS_STEP_BYTES and count < len(rows):
-            rows = rows[:count]
+            more = True  # the rest of these rows are for the next step
             break
     last = int(
         connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM conversations").scalar_one()
     )
-    if len(rows) < FLAGS_STEP_VERSIONS and read < FLAGS_STEP_BYTES:
+    if not more:
         session.execute(delete(Maintenance).where(Maintenance.name == FLAGS))
         return last, last
     session.execute(update(Maintenance).where(Maintenance.name == FLAGS).values(state=str(cursor)))

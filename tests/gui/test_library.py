@@ -64,7 +64,14 @@ def open_bread(window: ImportWindow, qtbot: QtBot) -> None:
 def shown_on_screen(window: ImportWindow, qtbot: QtBot) -> None:
     """Qt shows widgets added to a visible window at its next turn: wait for it."""
     reader = window.library.reader
-    qtbot.waitUntil(lambda: bool(reader.widgets) and all(w.isVisible() for w in reader.widgets))
+    qtbot.waitUntil(
+        lambda: (
+            bool(reader.widgets)
+            and all(
+                w.isVisible() and w.height() >= w.minimumSizeHint().height() for w in reader.widgets
+            )
+        )
+    )  # shown, and laid out at the height its text needs
 
 
 def test_an_empty_archive_shows_the_drop_area_and_a_full_one_the_library(
@@ -148,7 +155,7 @@ def test_search_as_you_type_then_open_at_the_matching_message(
     assert view.results.rowCount() == 1
     row = view.results.index(0, 0)
     assert row.data() == "Baking bread"
-    assert "<b>autolyse</b>" in row.data(DetailRole)
+    assert f"{library.MATCH_START}autolyse{library.MATCH_END}" in row.data(DetailRole)
     screenshot(window, "library-search")
     view.list.setFocus()
     view.list.setCurrentIndex(row)
@@ -159,6 +166,35 @@ def test_search_as_you_type_then_open_at_the_matching_message(
     qtbot.keyClick(view.search, Qt.Key.Key_Escape)
     assert view.search.text() == ""
     qtbot.waitUntil(lambda: view.list.model() is view.list_model)
+
+
+def test_a_hit_on_another_branch_opens_that_branch_at_the_hit(
+    make_window, qtbot: QtBot, rich: App
+) -> None:
+    """The edited question and its answer are off the current branch: choosing the hit
+    shows their branch (the switcher at 2/2), scrolled to the hit, highlighted."""
+    window = make_window()
+    view = window.library
+    with qtbot.waitSignal(view.searched, timeout=WAIT):
+        view.search.setText("rye water")
+        view.run_search()
+    assert [r.node_id for r in view.results.results] == ["a1x"]
+    with qtbot.waitSignal(view.conversationShown, timeout=WAIT):
+        view.list.setCurrentIndex(view.results.index(0, 0))
+    shown_on_screen(window, qtbot)
+    assert [w.message.node_id for w in view.reader.widgets] == ["u1x", "a1x"]
+    assert view.reader.message_widget("a1x").property("match") is True
+    assert view.reader.message_widget("u1x").position.text() == "2/2"
+
+
+def test_a_hit_on_a_hidden_message_shows_hidden_messages(
+    make_window, qtbot: QtBot, rich: App
+) -> None:
+    window = make_window()
+    window.library.open("bread", focus="out")  # the python tool's output: hidden in the app
+    shown_on_screen(window, qtbot)
+    assert window.library.reader.show_hidden.isChecked()
+    assert window.library.reader.message_widget("out").property("match") is True
 
 
 def test_a_short_last_word_matches_titles_only_until_it_grows(rich: App) -> None:
@@ -210,6 +246,7 @@ def test_the_reader_shows_each_kind_of_block(make_window, qtbot: QtBot, rich: Ap
     assert "Replace /(a+)+$/ (every match) with:\nMonday" in texts(edit)  # shown, never run
     assert "hidden in the app" in texts(reader.message_widget("call"))
     assert "0.7" in texts(reader.message_widget("out"))
+    shown_on_screen(window, qtbot)
     screenshot(window, "library-reader")
 
 
@@ -411,19 +448,23 @@ def test_screenshots_of_the_library(
 def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_shown(
     qtbot: QtBot, data_dir: Path, window_as_started, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from desktop_importer import recovery
     from desktop_importer.store import recovery as recovery_sql
     from tests.helpers.archive import load_archive_v6
 
     monkeypatch.setattr(recovery_sql, "CJK_STEP_ROWS", 1)  # a step per message: many steps
+    shown: list[str] = []  # every line the window puts up, from the first step on
+
+    def sentence(stage: str, done: int) -> str:
+        shown.append(recovery.STAGES[stage].format(done=done))
+        return shown[-1]
+
+    monkeypatch.setattr(recovery, "stage_sentence", sentence)
     load_archive_v6(data_dir)
     window = window_as_started()
     assert window.pages.currentWidget() is window.library  # readable while it works
-    shown: list[str] = []
-    assert window.maintenance_job is not None
-    window.maintenance_job.progressed.connect(
-        lambda stage, done: shown.append(window.maintenance.text())
-    )
     qtbot.waitUntil(lambda: window.maintenance_job is None, timeout=WAIT)
+    assert window.maintenance.text() == shown[-1]
     assert shown and shown[0].startswith("Updating the search index so that it finds")
     assert shown[-1].endswith("100%")
     assert any(t.startswith("Updating the archive for this version") for t in shown)

@@ -167,3 +167,53 @@ def test_a_failed_import_marks_nothing(app: App, tmp_path: Path) -> None:
         from sqlalchemy import text
 
         assert session.execute(text("SELECT count(*) FROM run_presence")).scalar() == 0
+
+
+def test_a_command_doing_an_upgrades_data_work_says_so(data_dir: Path) -> None:
+    """Opening an older archive from the command line does the upgrade's data work first
+    (a minute for 1 GB): it says what it is doing, once per kind of work, on stderr."""
+    from tests.integration.test_processes import cli
+
+    load_archive_v6(data_dir)
+    done = cli("status", "--json", data_dir=data_dir)
+    assert done.returncode == 0
+    assert done.stderr.splitlines() == [
+        "Updating the search index so that it finds Chinese, Japanese and Korean words…",
+        "Updating the archive for this version of the app…",
+    ]
+    assert cli("status", data_dir=data_dir).stderr == ""  # once done, nothing to say
+
+
+def test_a_vendor_filter_is_applied_before_the_best_are_chosen(app: App, tmp_path: Path) -> None:
+    """60 ChatGPT conversations outrank 3 Claude ones for 'kefir': filtered to Claude, the
+    three are found (a filter after the best 50 would find none)."""
+    chatgpt = [
+        conversation(f"g{i}", [("user", "kefir kefir kefir"), ("assistant", "ok")])
+        for i in range(60)
+    ]
+    start_import(app, chatgpt_zip(tmp_path / "g.zip", chatgpt))
+    claude = [
+        {"uuid": f"k{i}", "name": f"K{i}", "chat_messages": [{"uuid": f"k{i}m", "sender": "human", "text": "kefir"}]}
+        for i in range(3)
+    ]  # fmt: skip
+    start_import(app, write_zip(tmp_path / "c.zip", {"conversations.json": claude}))
+    assert len(library.search(app, "default", "kefir")) == 50
+    assert sorted(found_for(app, "kefir", "claude")) == ["k0", "k1", "k2"]
+    assert len(found_for(app, "kefir", "chatgpt")) == 50
+
+
+def found_for(app: App, typed: str, vendor: str) -> list[str]:
+    return [r.conversation_id for r in library.search(app, "default", typed, vendor=vendor)]
+
+
+def test_a_claude_message_without_an_id_gets_its_blocks(app: App, tmp_path: Path) -> None:
+    """Node ids made by the reader and looked up for the blocks agree, even after an entry
+    of chat_messages that is not a message."""
+    conv = {
+        "uuid": "odd",
+        "name": "Odd",
+        "chat_messages": [42, {"sender": "human", "text": "first without a uuid"}],
+    }
+    start_import(app, write_zip(tmp_path / "o.zip", {"conversations.json": [conv]}))
+    (message,) = library.read_conversation(app, "default", "odd").messages
+    assert [b.text for b in message.blocks] == ["first without a uuid"]

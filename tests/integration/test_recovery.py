@@ -8,12 +8,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from desktop_importer import recovery
-from desktop_importer.service import App, open_app, start_import
+from desktop_importer.service import App, open_app, profile_status, start_import
 from tests.helpers.exports import chatgpt_zip, conversation, conversations
 from tests.integration.test_processes import ROOT, archive_dump, cli
 
@@ -88,17 +90,22 @@ def test_recovery_leaves_a_live_import_alone(app: App, data_dir: Path, tmp_path:
     """Another process opening the archive while an import runs must not take its rows."""
     from tests.helpers.stubs import ActingProgress
 
-    seen: list[bool] = []
+    staged: list[int] = []
 
     def open_elsewhere() -> None:
+        with app.store.read() as session:  # what the live import has written so far
+            staged.append(session.execute(text("SELECT count(*) FROM conversations")).scalar_one())
         other = open_app(data_dir)  # recovers, as any command does
-        seen.append(recovery.recovery_needed(other))
+        assert not recovery.recovery_needed(other)
         other.close()
 
-    export = chatgpt_zip(tmp_path / "x.zip", conversations(40))
-    report = start_import(app, export, progress=ActingProgress(3, open_elsewhere))
-    assert seen == [False]
-    assert report.added == 40
+    app.settings = replace(app.settings, batch_conversations=5)
+    export = chatgpt_zip(tmp_path / "x.zip", conversations(200))
+    report = start_import(app, export, progress=ActingProgress(20, open_elsewhere))
+    assert staged and staged[0] > 0  # there were staged rows a wrong recovery would take
+    assert report.added == 200
+    assert profile_status(app).conversations == 200  # every one of them was published
+    assert profile_status(app).messages == 400
 
 
 def test_a_cancelled_import_leaves_no_index_behind(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_importer import library
@@ -29,7 +29,17 @@ def _when(seconds: float | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
-class ConversationListModel(QAbstractListModel):
+class _Rows(QAbstractListModel):
+    """A list without headers: the view is a one-column table, and a screen reader would
+    otherwise read a row number before each title."""
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return None
+
+
+class ConversationListModel(_Rows):
     """Rows of the library, newest first, fetched a page at a time (`canFetchMore` /
     `fetchMore`): the view asks for more as it scrolls near the end."""
 
@@ -103,7 +113,7 @@ class ConversationListModel(QAbstractListModel):
         return None
 
 
-class SearchResultsModel(QAbstractListModel):
+class SearchResultsModel(_Rows):
     """The results of one search, best first: a title and a snippet with the matched words
     marked (painted bold by the delegate; text from an export never becomes markup)."""
 
@@ -144,9 +154,12 @@ class RowDelegate(QStyledItemDelegate):
 
     PADDING = 8
 
+    @classmethod
+    def row_height(cls, metrics: QFontMetrics) -> int:
+        return metrics.height() * 2 + cls.PADDING * 2 + 4
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        metrics = option.fontMetrics
-        return QSize(200, metrics.height() * 2 + self.PADDING * 2 + 4)
+        return QSize(200, self.row_height(option.fontMetrics))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         painter.save()

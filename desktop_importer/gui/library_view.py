@@ -8,16 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -55,18 +56,33 @@ class SearchField(QLineEdit):
         super().keyPressEvent(event)
 
 
-class ConversationListView(QTreeView):
-    """The list of conversations: a tree view without branches or header, since QListView
-    lays out every row again whenever a page is appended (a 40 ms stall at 50,000 rows)
-    where a tree view with uniform row heights lays out only what is on screen. Enter opens
-    the current row (arrows move, as in any list)."""
+class ConversationListView(QTableView):
+    """The list of conversations: a one-column table without headers or grid, every row the
+    same height. A table lays out nothing per row: appending a page costs the same at row
+    50,000 as at row 200, where a tree view re-laid out every row (30 ms a page at 53,000
+    rows) and a list view did the same. Enter opens the current row (arrows move, as in any
+    list)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setHeaderHidden(True)
-        self.setRootIsDecorated(False)
-        self.setItemsExpandable(False)
-        self.setUniformRowHeights(True)
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        self.verticalHeader().setDefaultSectionSize(RowDelegate.row_height(self.fontMetrics()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_rows()
+        super().changeEvent(event)
 
     activatedByKey = Signal(QModelIndex)
 

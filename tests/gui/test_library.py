@@ -322,10 +322,18 @@ def test_controls_and_rows_and_text_are_exposed_to_screen_readers(
             name = QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
             assert name, f"{type(widget).__name__} {widget.objectName()} has no accessible name"
     listing = QAccessible.queryAccessibleInterface(window.library.list)
-    titles = [
-        listing.child(i).text(QAccessible.Text.Name) for i in range(min(3, listing.childCount()))
+    model = window.library.list.model()
+    children = [listing.child(i) for i in range(listing.childCount())]
+    cells = [c for c in children if c.role() == QAccessible.Role.Cell]
+    assert [c.text(QAccessible.Text.Name) for c in cells] == [
+        model.index(row, 0).data() for row in range(model.rowCount())
     ]
-    assert "Baking bread" in titles
+    bread = cells[[c.text(QAccessible.Text.Name) for c in cells].index("Baking bread")]
+    assert "ChatGPT" in bread.text(QAccessible.Text.Description)
+    # No row numbers or column names read before the titles: the list has no headers.
+    assert not [
+        c for c in children if c.role() != QAccessible.Role.Cell and c.text(QAccessible.Text.Name)
+    ]
     views = window.library.reader.message_widget("a1b").findChildren(SafeText)
     exposed = [QAccessible.queryAccessibleInterface(v) for v in views]
     names = {e.text(QAccessible.Text.Name) for e in exposed}

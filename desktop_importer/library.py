@@ -305,20 +305,26 @@ def search(
     # A word of one or two CJK characters is a whole word; one or two letters is not yet.
     titles_only = len(words[-1]) < SHORT_PREFIX and not cjk.has_cjk(words[-1])
     title_words = words if any(cjk.has_cjk(w) for w in words) else None
+    # The last word as typed first: FTS5 expands a prefix into every term it starts (`the*`:
+    # 200 ms on a 1 GB archive, where `the` takes 25 ms). A word that is itself common
+    # fills the candidates; its longer words are not needed.
+    exact = fts_query(words, prefix=False)
     with app.store.read() as session:
-        title_hits = sql.title_candidates(
-            session, profile, query, vendor=vendor, title_words=title_words
-        )
+        title_hits: list[sql.Hit] = []
         message_hits: list[sql.Hit] = []
-        if not titles_only:
-            if not title_words:
-                # The last word as typed first: FTS5 expands a prefix into every term it
-                # starts (`the*`: 200 ms on a 1 GB archive, where `the` takes 25 ms). A word
-                # that is itself common fills the candidates; its longer words are not needed.
-                exact = fts_query(words, prefix=False)
-                message_hits = sql.message_candidates(session, profile, exact, vendor=vendor)
-            if len(message_hits) < sql.CANDIDATES // 2:
-                message_hits = sql.message_candidates(session, profile, query, vendor=vendor)
+        if not titles_only and sql.too_common_to_rank(session, "message_fts", exact):
+            title_hits, message_hits = sql.newest_matching(
+                session, profile, exact, vendor=vendor, want=limit, title_words=title_words
+            )
+        else:
+            title_hits = sql.title_candidates(
+                session, profile, query, vendor=vendor, title_words=title_words
+            )
+            if not titles_only:
+                if not title_words:
+                    message_hits = sql.message_candidates(session, profile, exact, vendor=vendor)
+                if len(message_hits) < sql.CANDIDATES // 2:
+                    message_hits = sql.message_candidates(session, profile, query, vendor=vendor)
         best: dict[str, sql.Hit] = {}
         for hit in message_hits:
             known = best.get(hit.conversation_id)

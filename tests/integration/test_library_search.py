@@ -10,9 +10,10 @@ import pytest
 
 from desktop_importer import library, recovery
 from desktop_importer.service import App, open_app, start_import
+from desktop_importer.store import library as library_sql
 from desktop_importer.store import recovery as recovery_sql
 from tests.helpers.archive import load_archive_v6
-from tests.helpers.exports import chatgpt_zip, conversation, write_zip
+from tests.helpers.exports import BASE_TIME, chatgpt_zip, conversation, write_zip
 
 
 def found(app: App, typed: str) -> list[str]:
@@ -217,3 +218,32 @@ def test_a_claude_message_without_an_id_gets_its_blocks(app: App, tmp_path: Path
     start_import(app, write_zip(tmp_path / "o.zip", {"conversations.json": [conv]}))
     (message,) = library.read_conversation(app, "default", "odd").messages
     assert [b.text for b in message.blocks] == ["first without a uuid"]
+
+
+def test_a_word_in_nearly_every_message_lists_the_newest_conversations_first(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bm25 would rank the message that repeats 'the' most; for a word this common that says
+    nothing, so the newest conversations come first, as in a mail client. A rarer word is
+    still ranked by bm25."""
+    monkeypatch.setattr(library_sql, "CANDIDATES", 20)  # 20 candidates, dense within 200 rows
+    answers = {1: "violin violin", 2: "a violin lesson, and more"}
+    convs = [
+        conversation(
+            f"c{day:02d}",
+            [
+                ("user", "the the the the the violin" if day == 1 else f"the note {day}"),
+                ("assistant", answers.get(day, "ok")),
+            ],
+            update_time=BASE_TIME + day * 86_400,
+        )
+        for day in range(1, 31)
+    ]
+    # The file lists the newest first (exports differ): import order must not decide.
+    start_import(app, chatgpt_zip(tmp_path / "many.zip", list(reversed(convs))))
+    assert found(app, "the")[:3] == ["c30", "c29", "c28"]
+    best = library.search(app, "default", "the")[0]
+    assert best.node_id == "c30-n0" and "[the]" in library.plain_marks(best.snippet)
+    assert found(app, "the note")[:2] == ["c30", "c29"]  # each word as common
+    assert found(app, "violin")[0] == "c01"  # a rarer word: ranked, the repeats count
+    assert found(app, "the violin")[0] == "c01"

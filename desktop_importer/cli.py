@@ -256,6 +256,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             app, args.profile, args.id, include_hidden=args.include_hidden
         )
     structure = {m.node_id: [b.to_json() for b in m.blocks] for m in structured.messages}
+    files = {
+        m.node_id: [ref.to_json() for ref in structured.media_of(m)] for m in structured.messages
+    }
     body = {
         "id": view.summary.conversation_id,
         "title": view.summary.title,
@@ -268,6 +271,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "createTime": _when(m.create_time),
                 "hidden": m.hidden,
                 "blocks": structure.get(m.node_id, []),
+                "media": files.get(m.node_id, []),
             }
             for m in view.messages
         ],

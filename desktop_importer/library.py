@@ -9,17 +9,23 @@ as you type. Plain functions over the same App as imports; every call is bounded
 
 from __future__ import annotations
 
+import mimetypes
 import re
+import shutil
+import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from desktop_importer import cjk
+from desktop_importer import cjk, media
 from desktop_importer.blocks import Block, blocks_of, message_objects
-from desktop_importer.errors import UnknownConversation
+from desktop_importer.errors import EnvironmentProblem, UnknownConversation
+from desktop_importer.media_import import media_folder
 from desktop_importer.store import library as sql
+from desktop_importer.store import media as media_sql
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -80,6 +86,39 @@ class ReaderMessage:
 
 
 @dataclass(frozen=True)
+class MediaFile:
+    """A file of the archive a message points at."""
+
+    asset_id: str
+    name: str
+    mime_type: str
+    bytes: int
+    sha256: str
+    width: int | None
+    height: int | None
+    path: Path  # read it, never write it: one copy serves every message that points at it
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """What a message points at: its file, or None where the archive has none (missing)."""
+
+    asset_id: str
+    name: str  # the file's name, or what the message calls it, or the id
+    file: MediaFile | None
+
+    def to_json(self) -> dict[str, Any]:
+        kept = self.file
+        return {
+            "name": self.name,
+            "mimeType": kept.mime_type if kept else None,
+            "bytes": kept.bytes if kept else None,
+            "sha256": kept.sha256 if kept else None,
+            "kept": kept is not None,
+        }
+
+
+@dataclass(frozen=True)
 class ReaderConversation:
     conversation_id: str
     title: str | None
@@ -90,6 +129,26 @@ class ReaderConversation:
     hidden_count: int  # messages of that branch left out (without include_hidden)
     choices: dict[str, str]  # the branch shown: a parent's node id -> the child followed
     include_hidden: bool  # hidden and tool messages are shown
+    media: dict[str, MediaFile] = field(default_factory=dict)  # file id -> the kept file
+
+    def media_of(self, message: ReaderMessage) -> list[MediaRef]:
+        """The files a message points at, in order, kept or missing."""
+        if self.vendor != "chatgpt" or message.source is None:
+            return []
+        named = {media.asset_id(b.pointer): b.name for b in message.blocks if b.pointer and b.name}
+        return [
+            MediaRef(
+                asset,
+                kept.name if (kept := self.media.get(asset)) else named.get(asset) or asset,
+                kept,
+            )
+            for asset in media.message_pointers(message.source)
+        ]
+
+    def file_for(self, pointer: str | None) -> MediaFile | None:
+        """The kept file of a block's pointer, if the archive holds it."""
+        asset = media.asset_id(pointer)
+        return self.media.get(asset) if asset else None
 
 
 def _children(nodes: list[sql.Node]) -> dict[str | None, list[sql.Node]]:
@@ -193,6 +252,12 @@ def read_conversation(
                 source=objects.get(node.node_id),
             )
         )
+    pointed_at = {
+        asset
+        for message in messages
+        if stored.vendor == "chatgpt" and message.source is not None
+        for asset in media.message_pointers(message.source)
+    }
     return ReaderConversation(
         stored.conversation_id,
         stored.title,
@@ -203,7 +268,29 @@ def read_conversation(
         hidden_count,
         chosen,
         include_hidden,
+        _kept_files(app, profile, pointed_at),
     )
+
+
+def _kept_files(app: App, profile: str, asset_ids: set[str]) -> dict[str, MediaFile]:
+    if not asset_ids:
+        return {}
+    with app.store.read() as session:
+        found = media_sql.resolve(session, profile, asset_ids)
+    folder = media_folder(app)
+    return {
+        asset: MediaFile(
+            asset,
+            f.name,
+            f.mime_type,
+            f.bytes,
+            f.sha256,
+            f.width,
+            f.height,
+            folder.path(f.sha256),
+        )
+        for asset, f in found.items()
+    }
 
 
 # -- search -------------------------------------------------------------------------------
@@ -364,3 +451,99 @@ def search(
 
 def plain_marks(marked: str, start: str = "[", end: str = "]") -> str:
     return marked.replace(MATCH_START, start).replace(MATCH_END, end)
+
+
+# -- media files --------------------------------------------------------------------------
+
+SHOWN_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+# Never handed to the system to open (they could run something): saved only.
+RISKY_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "application/javascript",
+        "text/javascript",
+        "application/x-msdownload",
+        "application/x-msdos-program",
+        "application/x-executable",
+        "application/x-sh",
+        "application/x-shellscript",
+        "application/java-archive",
+        "application/octet-stream",
+    }
+)
+RISKY_EXTENSIONS = frozenset(
+    {
+        ".app",
+        ".bat",
+        ".cmd",
+        ".com",
+        ".command",
+        ".cpl",
+        ".desktop",
+        ".exe",
+        ".hta",
+        ".htm",
+        ".html",
+        ".jar",
+        ".js",
+        ".lnk",
+        ".msi",
+        ".pif",
+        ".ps1",
+        ".py",
+        ".reg",
+        ".scr",
+        ".sh",
+        ".svg",
+        ".vbs",
+        ".ws",
+        ".wsf",
+        ".xhtml",
+    }
+)
+_private_folder: Path | None = None
+
+
+def safe_to_open(file: MediaFile) -> bool:
+    """Whether "Open" may hand the file to the system: not HTML, SVG, a script or a program
+    (by its type and by its name), nor bytes of unknown type."""
+    suffix = Path(file.name).suffix.lower()
+    return file.mime_type not in RISKY_TYPES and suffix not in RISKY_EXTENSIONS
+
+
+def safe_file_name(name: str) -> str:
+    """A name to suggest in a save dialog: the file's name without folders or characters
+    Windows forbids (the person still chooses where it goes)."""
+    cleaned = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", name).strip(" .")
+    return cleaned[:200] or "file"
+
+
+def temporary_copy(file: MediaFile) -> Path:
+    """A copy of the file to hand to another application, in a folder only this user can
+    read (0700), named from its hash and its type, never from a name in the export."""
+    global _private_folder
+    try:
+        if _private_folder is None or not _private_folder.is_dir():
+            _private_folder = Path(tempfile.mkdtemp(prefix="desktop-importer-"))  # 0700
+        extension = mimetypes.guess_extension(file.mime_type) or ".bin"
+        copy = _private_folder / f"{file.sha256[:16]}{extension}"
+        if not copy.exists():
+            shutil.copyfile(file.path, copy)
+            copy.chmod(0o600)
+        return copy
+    except OSError as e:
+        raise EnvironmentProblem(
+            f"{file.name} could not be copied for opening ({e.strerror or e})."
+        ) from None
+
+
+def save_copy(file: MediaFile, target: Path) -> None:
+    """Save a copy of the file where the person chose."""
+    try:
+        shutil.copyfile(file.path, target)
+    except OSError as e:
+        raise EnvironmentProblem(
+            f"{file.name} could not be saved to {target} ({e.strerror or e})."
+        ) from None

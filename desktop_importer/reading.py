@@ -55,7 +55,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from desktop_importer import relaunch
+from desktop_importer import media, relaunch
 from desktop_importer.domain import (
     SKIPPED_DETAILS_KEPT,
     ConversationRecord,
@@ -111,6 +111,7 @@ class ReadPart:
     unread_content: Counter[str]
     messages: int  # of the records, counted as the report counts them
     last: bool
+    assets: list[str] = dataclasses.field(default_factory=list)  # file ids pointed at
 
     def records(self) -> list[ConversationRecord]:
         fields = pickle.loads(self.pickled_records)  # from our own child only (see above)
@@ -205,6 +206,7 @@ class ExportReader:
                 unread_content=Counter(header["unread"]),
                 messages=header["messages"],
                 last=kind == "end",
+                assets=header["assets"],
             )
             if kind == "end":
                 return
@@ -323,6 +325,7 @@ class _Reading:
         self.unread: Counter[str] = Counter()
         self.messages = 0
         self.json_bytes = 0
+        self.assets: set[str] = set()
 
     def run(self) -> None:
         for obj in iter_objects(self.export, self._on_bytes):
@@ -363,6 +366,8 @@ class _Reading:
             )
             return
         self.unread.update(conversation.unread_content)
+        if conversation.vendor == "chatgpt" and isinstance(obj, dict):
+            self.assets.update(media.conversation_pointers(obj))
         self.messages += conversation.message_count
         self.records.append(record_fields(conversation))
         self.rows += len(conversation.messages)
@@ -388,6 +393,7 @@ class _Reading:
                 "skipped_details": [(s.conversation_id, s.reason) for s in self.skipped_details],
                 "unread": dict(self.unread),
                 "messages": self.messages,
+                "assets": sorted(self.assets),
             }
         )
         self._new_part()

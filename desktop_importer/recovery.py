@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from desktop_importer import cjk
+from desktop_importer import cjk, media_import
 from desktop_importer.domain import vendor_flags
 from desktop_importer.progress import never_cancelled
+from desktop_importer.store import media as media_sql
 from desktop_importer.store import recovery as sql
 
 if TYPE_CHECKING:
@@ -127,13 +128,20 @@ def recover(
                 sql.mark_index_merge(session)
             else:
                 sql.abandon(session, run.run_id, app.clock.now(), ABANDONED)
+                media_sql.drop_run(session, run.run_id)
             report.versions_removed += removed
             say("removing", report.versions_removed)
             return bool(removed)
 
         if not steps.run(remove, "longest_delete_ms"):
             return report
+        media_import.media_folder(app).clear_staging(run.run_id)
         log.info("Import %d of %s died; its leftovers are removed", run.run_id, run.user_id)
+    if dead:
+        # Its media: contents nothing refers to any more, then files no row records (a
+        # move into place whose transaction never committed).
+        media_import.collect(app)
+        media_import.sweep(app)
     if _merge(app, steps, say):
         _upgrade_tasks(app, steps, say)
     if report.dead_runs or report.merge_steps or report.upgrade_steps:

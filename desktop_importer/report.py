@@ -14,6 +14,7 @@ from desktop_importer.domain import (
     SKIPPED_DETAILS_KEPT,
     UNREAD_KINDS_KEPT,
 )
+from desktop_importer.settings import human_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -33,8 +34,12 @@ class ImportReport:
     skipped_details: list[SkippedConversation] = field(default_factory=list)
     messages: int = 0
     unread_content: Counter[str] = field(default_factory=Counter)
-    media_files: int = 0
+    media_files: int = 0  # media members of the export, and their bytes
     media_bytes: int = 0
+    media_kept: int = 0  # of those, now held by the archive
+    media_missing: int = 0  # file ids pointed at that found no file, here or kept before
+    media_unreferenced: int = 0  # members no message points at (kept too)
+    media_added: int = 0  # file ids that gained a file with this import
     status: str = "complete"
 
     def add_skipped(self, count: int, details: Iterable[SkippedConversation]) -> None:
@@ -72,7 +77,14 @@ class ImportReport:
                 {"id": s.conversation_id, "reason": s.reason} for s in self.skipped_details
             ],
             "unreadContent": dict(sorted(self.unread_content.items())),
-            "media": {"files": self.media_files, "bytes": self.media_bytes, "kept": 0},
+            "media": {
+                "files": self.media_files,
+                "bytes": self.media_bytes,
+                "kept": self.media_kept,
+                "missing": self.media_missing,
+                "unreferenced": self.media_unreferenced,
+                "added": self.media_added,
+            },
         }
 
     def summary(self) -> str:
@@ -100,12 +112,47 @@ class ImportReport:
         if self.unread_content:
             kinds = ", ".join(f"{k} ({n:,})" for k, n in sorted(self.unread_content.items()))
             lines.append(f"Kept without reading (unknown content): {kinds}.")
-        if self.media_files:
-            lines.append(
-                f"{self.media_files:,} media files (uploads, images, documents) were counted "
-                "but not kept; keeping them comes in a later version."
-            )
+        lines += media_lines(self.to_json()["media"])
         return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def media_lines(media: Mapping[str, Any]) -> list[str]:
+    """The report's media in words (the command line and the window say the same)."""
+
+    def number(key: str) -> int:
+        value = media.get(key)
+        return value if isinstance(value, int) else 0
+
+    lines: list[str] = []
+    if number("files"):
+        line = (
+            f"Media: {number('kept'):,} of {number('files'):,} files kept "
+            f"({human_bytes(number('bytes'))})"
+        )
+        if number("added"):
+            line += f", {number('added'):,} new to the archive"
+        lines.append(line + ".")
+        if number("kept") < number("files"):
+            lines.append(
+                "Could not be read from the ZIP (damaged): "
+                f"{_count(number('files') - number('kept'), 'media file')}; the log names each."
+            )
+    if number("missing"):
+        lines.append(
+            "Missing from this export, though messages point at them: "
+            f"{_count(number('missing'), 'file')} (the vendor leaves some out). Those "
+            "messages say so; a later export that holds them fills the gap."
+        )
+    if number("unreferenced"):
+        lines.append(
+            "Kept too, though no message points at them: "
+            f"{_count(number('unreferenced'), 'file')} (your library, say)."
+        )
+    return lines
 
 
 @dataclass(frozen=True)
@@ -127,6 +174,8 @@ class ProfileStatus:
     messages: int
     database: Path
     last_report: dict[str, Any] | None
+    media_files: int = 0  # the whole archive's stored files, and their bytes
+    media_bytes: int = 0
 
     @property
     def processing(self) -> bool:
@@ -160,5 +209,6 @@ class ProfileStatus:
             "lastReport": self.last_report,
             "conversations": self.conversations,
             "messages": self.messages,
+            "media": {"files": self.media_files, "bytes": self.media_bytes},
             "database": str(self.database),
         }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_importer import guard, recovery
+from desktop_importer import guard, media_import, recovery
 from desktop_importer.background import BackgroundWriter
 from desktop_importer.clock import Clock, SystemClock
 from desktop_importer.domain import ConversationRecord
@@ -40,6 +40,7 @@ from desktop_importer.reading import ExportReader, ReadPart
 from desktop_importer.report import ImportReport, ProfileStatus
 from desktop_importer.settings import Settings, human_bytes, resolve
 from desktop_importer.store import Store, archive, open_store, profiles
+from desktop_importer.store import media as media_sql
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -112,7 +113,7 @@ def free_bytes(folder: Path) -> int:
 
 def _check_free_space(app: App, export: ExportFile) -> None:
     folder = app.store.path.parent
-    need = int(export.data_bytes * DISK_PER_JSON_BYTE) + DISK_HEADROOM
+    need = int(export.data_bytes * DISK_PER_JSON_BYTE) + export.media_bytes + DISK_HEADROOM
     free = free_bytes(folder)
     if free < need:
         raise EnvironmentProblem(
@@ -188,6 +189,7 @@ class _ImportJob:
         self.progress = progress
         self.cancel = cancel
         self.report = ImportReport(media_files=export.media_files, media_bytes=export.media_bytes)
+        self.assets: set[str] = set()  # the file ids this export's messages point at
         self.found = 0
         self.bytes_done = 0
         self.batch: list[ReadPart] = []
@@ -203,6 +205,7 @@ class _ImportJob:
         try:
             self._clean_up(keep_run_id=self.claim.run_id)
             self._read_and_stage()
+            self._stage_media()
             self._publish()
         except ImportSuperseded:
             log.warning("Import %d was superseded; its work is discarded", self.claim.run_id)
@@ -236,6 +239,7 @@ class _ImportJob:
                 )
                 archive.forget_presence(session, self.claim.run_id)
             self._clean_up(keep_run_id=None)
+            media_import.drop_run(self.app, self.claim.run_id)
         except ImportSuperseded:
             pass
         except Exception:
@@ -299,6 +303,7 @@ class _ImportJob:
         self.report.add_skipped(part.skipped, part.skipped_details)
         self.report.add_unread(part.unread_content)
         self.report.messages += part.messages
+        self.assets.update(part.assets)
         if not part.conversations:
             return
         self.batch.append(part)
@@ -379,6 +384,35 @@ class _ImportJob:
             self.report.unchanged += 1
         return newer
 
+    # -- media ------------------------------------------------------------------------------
+
+    def _stage_media(self) -> None:
+        """Keep every media member of the export (media_import.py), after the conversations
+        and before the publish, fenced like every other write of the import."""
+        total = self.export.media_bytes
+
+        def beat(session: object, done: int) -> None:
+            snapshot = profiles.Progress("media", done, total, self.found, None)
+            profiles.fence(
+                session,  # type: ignore[arg-type]
+                self.claim.user_id,
+                self.claim.generation,
+                self.app.clock.now(),
+                snapshot,
+            )
+            self._show(snapshot)
+
+        if not self.export.media and not self.assets:
+            return
+        self._show(profiles.Progress("media", 0, total, self.found, None))
+        stage = media_import.MediaStage(
+            self.app, self.export, self.claim.user_id, self.claim.run_id, beat, self.cancel
+        )
+        outcome = stage.run(self.assets)
+        self.report.media_kept = outcome.kept
+        self.report.media_missing = outcome.missing
+        self.report.media_unreferenced = outcome.unreferenced
+
     # -- publishing and cleaning ------------------------------------------------------------
 
     def _publish(self) -> None:
@@ -388,6 +422,9 @@ class _ImportJob:
             now = self.app.clock.now()
             profiles.fence(session, self.claim.user_id, self.claim.generation, now, snapshot)
             archive.publish(session, self.claim.user_id, self.claim.run_id)
+            self.report.media_added = media_sql.publish(
+                session, self.claim.user_id, self.claim.run_id
+            )
             if self.export.exported_at is not None:
                 archive.publish_presence(
                     session, self.claim.user_id, self.claim.run_id, self.export.exported_at
@@ -411,7 +448,13 @@ class _ImportJob:
                 elif not profiles.still_current(session, user_id, generation):
                     return
                 if archive.delete_unreferenced(session, user_id, keep_run_id, CLEANUP_BATCH) == 0:
-                    return
+                    break
+        if keep_run_id is not None:  # what earlier runs of this profile staged and left
+            with self.app.store.write() as session:
+                profiles.fence(session, user_id, generation, self.app.clock.now(), None)
+                left = media_sql.staged_runs(session, user_id, keep_run_id)
+            for run_id in left:
+                media_import.drop_run(self.app, run_id)
 
 
 def profile_status(
@@ -425,6 +468,7 @@ def profile_status(
         row = profiles.get(session, profile)
         conversations, messages = archive.totals(session, profile) if totals else (0, 0)
         report = profiles.last_report(session, profile) if totals else None
+        media_files, media_bytes = media_sql.totals(session) if totals else (0, 0)
     if row is None:
         return ProfileStatus(
             user_id=profile,
@@ -444,6 +488,8 @@ def profile_status(
             messages=messages,
             database=app.store.path,
             last_report=report,
+            media_files=media_files,
+            media_bytes=media_bytes,
         )
     verdict = guard.assess(profiles.guard_state(row), now, app.settings.stale_after, app.probe)
     progress = ProgressUpdate(
@@ -471,4 +517,6 @@ def profile_status(
         messages=messages,
         database=app.store.path,
         last_report=report,
+        media_files=media_files,
+        media_bytes=media_bytes,
     )

@@ -1,12 +1,13 @@
 """The reader: one conversation's branch as the vendor's app shows it. One widget per
 message, built as it scrolls into view; each block of the structured message view gets its
 own widget (Markdown, code with its language, collapsible thoughts and attachments, Canvas
-documents, placeholders for media), and a switcher ("< 2/3 >") where a message has
+documents, images and files: gui/media_view.py), and a switcher ("< 2/3 >") where a message has
 siblings (an edit or a regeneration)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from desktop_importer.blocks import Block, fence, plain_text
 from desktop_importer.gui import text
+from desktop_importer.gui.media_view import media_widget
 from desktop_importer.gui.safe_text import SafeText, monospace
-from desktop_importer.library import ReaderConversation, ReaderMessage
+from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessage
+from desktop_importer.media import asset_id
 from desktop_importer.settings import human_bytes
 
 FIRST = 4  # messages built at once when a conversation opens (the first paint)
@@ -170,8 +173,11 @@ def _markdown_view(markdown: str) -> QWidget:
     return box
 
 
-def block_widget(block: Block, *, user_text: bool) -> QWidget:
-    """The widget of one block of the structured message view."""
+def block_widget(
+    block: Block, *, user_text: bool, file_for: Callable[[str | None], MediaFile | None]
+) -> QWidget:
+    """The widget of one block of the structured message view; `file_for` finds the kept
+    file a media block points at."""
     if block.kind == "text":
         if user_text:
             return _text_view(block.text, markdown=False, name="Message text")
@@ -190,14 +196,8 @@ def block_widget(block: Block, *, user_text: bool) -> QWidget:
         )
         return Collapsible(f"Document: {block.title}", body, expanded=True)
     if block.kind in ("image", "audio", "file"):
-        what = {"image": "Image", "audio": "Voice recording", "file": "File"}[block.kind]
-        name = block.name or block.pointer or "unnamed"
-        label = QLabel(f"{what}: {name} (not kept in the archive yet)")
-        label.setObjectName("Placeholder")
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
-        label.setAccessibleName(f"{what} {name}, not kept in the archive yet")
-        return label
+        name = block.name or asset_id(block.pointer) or "unnamed"
+        return media_widget(block.kind, name, block.text, file_for(block.pointer))
     if block.kind == "citation":
         view = SafeText()
         view.setAccessibleName("Source")
@@ -230,9 +230,15 @@ class MessageWidget(QFrame):
     branchRequested = Signal(str, str)  # parent node id, the sibling to show
     copyRequested = Signal(str)  # the message as plain text
 
-    def __init__(self, message: ReaderMessage, vendor: str) -> None:
+    def __init__(
+        self,
+        message: ReaderMessage,
+        vendor: str,
+        file_for: Callable[[str | None], MediaFile | None] = lambda pointer: None,
+    ) -> None:
         super().__init__()
         self.message = message
+        self.file_for = file_for
         self.setObjectName("Message")
         self.setProperty("role", message.role)
         self.setProperty("match", False)
@@ -311,7 +317,7 @@ class MessageWidget(QFrame):
     def _build(self) -> None:
         user_text = self.message.role == "user"
         for block in self.message.blocks:
-            self.body.addWidget(block_widget(block, user_text=user_text))
+            self.body.addWidget(block_widget(block, user_text=user_text, file_for=self.file_for))
         if not self.message.blocks:
             empty = QLabel("(no content)")
             empty.setObjectName("Secondary")
@@ -438,7 +444,7 @@ class ReaderView(QScrollArea):
         if self.conversation is None:
             return
         for message in self._pending[:count]:
-            widget = MessageWidget(message, self.conversation.vendor)
+            widget = MessageWidget(message, self.conversation.vendor, self.conversation.file_for)
             widget.branchRequested.connect(self.branchRequested)
             widget.copyRequested.connect(self.copyRequested)
             self.messages.addWidget(widget)

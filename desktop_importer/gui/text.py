@@ -6,10 +6,12 @@ import math
 from datetime import datetime
 
 from desktop_importer.progress import ProgressUpdate
+from desktop_importer.report import media_lines
 
 STAGES = {
     "starting": "Starting…",
     "reading": "Reading conversations…",
+    "media": "Keeping photos, voice notes and files…",
     "publishing": "Saving to the archive…",
     "complete": "Done",
 }
@@ -91,8 +93,8 @@ def report_lines(report: dict[str, object]) -> list[str]:
         kinds = ", ".join(f"{k} ({v})" for k, v in sorted(unread.items()))
         lines.append(f"Kept without reading (unknown content): {kinds}.")
     media = report.get("media")
-    if isinstance(media, dict) and media.get("files"):
-        lines.append(f"{media['files']:,} media files were counted but not kept yet.")
+    if isinstance(media, dict):
+        lines += media_lines(media)
     return lines
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 MANIFEST = "export_manifest.json"
+NAMES_FILE = "conversation_asset_file_names.json"  # media.NAMES_FILE
 SINGLE = "conversations.json"
 SPLIT = re.compile(r"conversations-(\d+)\.json")
 MANIFEST_MAX_BYTES = 16 * 1024 * 1024
@@ -40,7 +41,7 @@ class ExportFile:
     size: int  # bytes on disk
     members: tuple[str, ...] | None  # conversation files in the ZIP, in order; None: bare JSON
     data_bytes: int  # uncompressed bytes of conversation data, for progress
-    media_files: int = 0  # uploads, generated images, Canvas documents: counted, not kept yet
+    media_files: int = 0  # uploads, generated images, audio, documents (media.py)
     media_bytes: int = 0
     fingerprint: tuple[int, int, int] = (0, 0, 0)  # size, mtime_ns, inode when opened
     # When the vendor made the export (the conversation file's time in the ZIP, else the
@@ -48,6 +49,8 @@ class ExportFile:
     # account decides what is "no longer in the vendor's export".
     exported_at: float | None = None
     account: str | None = None
+    media: tuple[str, ...] = ()  # the media members, as named in the ZIP
+    media_names: str | None = None  # the 2026 layout's names file (media.NAMES_FILE)
 
     @property
     def name(self) -> str:
@@ -198,16 +201,31 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
     ((folder, files),) = exports.items()
     members = [infos[folder + base] for base in files]
     _check_members(path, members, limits)
-    media = [info for name, info in infos.items() if _is_media(name, info, folder)]
+    media = [
+        info
+        for name, info in infos.items()
+        if _is_media(name, info, folder) and not info.flag_bits & 0x1
+    ]
+    media_bytes = sum(info.file_size for info in media)
+    total = sum(info.file_size for info in members) + media_bytes
+    if total > limits.max_total_bytes:
+        raise _too_large(
+            f"{path.name} would inflate to {human_bytes(total)} with its media, more than",
+            "max_total_bytes",
+            limits.max_total_bytes,
+        )
+    names = infos.get(folder + NAMES_FILE)
     return ExportFile(
         path,
         size,
         tuple(info.filename for info in members),
         sum(info.file_size for info in members),
         len(media),
-        sum(info.file_size for info in media),
+        media_bytes,
         exported_at=_zip_time(members[0]),
         account=account,
+        media=tuple(info.filename for info in media),
+        media_names=names.filename if names is not None else None,
     )
 
 
@@ -282,7 +300,11 @@ def _is_media(name: str, info: zipfile.ZipInfo, folder: str) -> bool:
         return False
     if any(p.startswith(".") for p in parts):
         return False
-    return not name.lower().endswith((".json", ".html"))
+    # The export's own data and viewer (conversations.json, user.json, chat.html, …) sit
+    # beside the uploads; an upload is named file-<id>… or file_<hex>…, whatever its type.
+    top_level = "/" not in name[len(folder) :]
+    own = top_level and name.lower().endswith((".json", ".html"))
+    return not own or parts[-1].startswith(("file-", "file_"))
 
 
 def _placement(name: str, info: zipfile.ZipInfo) -> tuple[str, str | None]:

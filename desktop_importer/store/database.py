@@ -309,6 +309,16 @@ def _upgrade_9_to_10(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def _upgrade_10_to_11(connection: Connection) -> None:
+    """Version 11: media kept by content (media.py). Nothing to backfill: messages already
+    stored point at their files through their original JSON, and the files arrive with the
+    next import of an export that holds them."""
+    from desktop_importer.store.models import MediaAsset, MediaBlob
+
+    MediaBlob.__table__.create(connection)  # type: ignore[attr-defined]
+    MediaAsset.__table__.create(connection)  # type: ignore[attr-defined]
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -320,6 +330,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_7_to_8,
     _upgrade_8_to_9,
     _upgrade_9_to_10,
+    _upgrade_10_to_11,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

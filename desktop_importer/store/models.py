@@ -195,3 +195,38 @@ class ConversationPresence(Base):
     vendor: Mapped[str] = mapped_column(String)
     account: Mapped[str | None] = mapped_column(String)
     seen_at: Mapped[float] = mapped_column(Float)  # the export's date, Unix seconds
+
+
+class MediaBlob(Base):
+    """One stored file per content (schema 11): its bytes are `media/<sha[:2]>/<sha>` beside
+    the database, put there inside the transaction that writes this row."""
+
+    __tablename__ = "media_blobs"
+
+    sha256: Mapped[str] = mapped_column(String, primary_key=True)
+    bytes: Mapped[int] = mapped_column(Integer)
+    mime_type: Mapped[str] = mapped_column(String)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+
+
+class MediaAsset(Base):
+    """A file of a profile's exports (schema 11): the id messages point at (or, for a file
+    no message points at, `member:<its path>`), the content it holds and the name it had.
+    Staged by an import (`published` 0) and made visible by its publish; a failed,
+    cancelled or dead import's staged rows are dropped, and contents nothing refers to any
+    more are deleted (references counted across every profile)."""
+
+    __tablename__ = "media_assets"
+    __table_args__ = (
+        Index("ix_media_assets_run", "run_id", "published"),
+        Index("ix_media_assets_sha", "sha256"),
+    )
+
+    user_id: Mapped[str] = mapped_column(String, primary_key=True)
+    asset_id: Mapped[str] = mapped_column(String, primary_key=True)
+    published: Mapped[bool] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String, ForeignKey("media_blobs.sha256"))
+    name: Mapped[str] = mapped_column(Text)
+    referenced: Mapped[bool] = mapped_column(Integer)

@@ -53,7 +53,7 @@ def test_import_reports_in_json_and_in_words(data_dir: Path, export: Path) -> No
         "skipped": 0,
         "skippedDetails": [],
         "unreadContent": {},
-        "media": {"files": 0, "bytes": 0, "kept": 0},
+        "media": {"files": 0, "bytes": 0, "kept": 0, "missing": 0, "unreferenced": 0, "added": 0},
     }
     again = run("import", str(export), data_dir=data_dir)
     assert again.returncode == 0

@@ -235,7 +235,7 @@ def test_the_reader_shows_each_kind_of_block(make_window, qtbot: QtBot, rich: Ap
     assert not fold.body.isHidden() and "Hydration matters most." in texts(fold.body)
     photo = reader.message_widget("u2")
     assert photo is not None
-    assert "Image: file-service://file-loaf (not kept in the archive yet)" in texts(photo)
+    assert "Image not in the archive: file-loaf. The export did not include it." in texts(photo)
     assert "Here is my loaf. **not bold**" in texts(photo)  # as typed, not Markdown
     canvas = reader.message_widget("cv")
     assert canvas is None  # a tool call: hidden until "Show hidden"

@@ -136,7 +136,9 @@ def chatgpt_zip(
     *,
     exported: tuple[int, int, int] = (2026, 1, 1),
     account: str = "user-1",
+    files: dict[str, Any] | None = None,
     **extra: Any,
 ) -> Path:
-    members = {"conversations.json": convs, "user.json": {"id": account}, **extra}
+    """A ChatGPT export; `files` (and `extra`): more members, name -> content."""
+    members = {"conversations.json": convs, "user.json": {"id": account}, **(files or {}), **extra}
     return write_zip(path, members, exported=exported)

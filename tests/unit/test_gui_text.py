@@ -51,11 +51,23 @@ def test_report_lines_say_what_was_skipped_unread_and_not_kept() -> None:
     report = {
         "conversations": 5, "messages": 40, "added": 3, "updated": 1, "unchanged": 0, "skipped": 1,
         "skippedDetails": [{"id": "c9", "reason": "it has no conversation id"}],
-        "unreadContent": {"hologram": 2}, "media": {"files": 4, "bytes": 10, "kept": 0},
+        "unreadContent": {"hologram": 2},
+        "media": {"files": 4, "bytes": 3 * 2**20, "kept": 3, "missing": 2, "unreferenced": 1,
+                  "added": 1},
     }  # fmt: skip
     assert text.report_lines(report) == [
         "5 conversations, 40 messages: 3 added, 1 updated, 0 unchanged, 1 skipped.",
         "Skipped c9: it has no conversation id.",
         "Kept without reading (unknown content): hologram (2).",
-        "4 media files were counted but not kept yet.",
+        "Media: 3 of 4 files kept (3.0 MB), 1 new to the archive.",
+        "Could not be read from the ZIP (damaged): 1 media file; the log names each.",
+        "Missing from this export, though messages point at them: 2 files (the vendor leaves "
+        "some out). Those messages say so; a later export that holds them fills the gap.",
+        "Kept too, though no message points at them: 1 file (your library, say).",
     ]
+
+
+def test_an_older_report_without_media_keys_says_nothing_of_media() -> None:
+    report = {"conversations": 1, "messages": 2, "added": 1, "updated": 0, "unchanged": 0,
+              "skipped": 0, "media": {"files": 0, "bytes": 0, "kept": 0}}  # fmt: skip
+    assert not [line for line in text.report_lines(report) if "edia" in line]

@@ -1,0 +1,316 @@
+"""Media in the reader: images inline, decoded off the GUI thread at the width shown; other
+files as a row with their name, size and type, "Open" and "Save as…"; a missing file as a
+placeholder that names it.
+
+Decoding is bounded: `QImageReader` reads only PNG, JPEG, GIF and WebP (by content: stored
+files have no extension), is asked for the scaled size (`setScaledSize`), and Qt's
+allocation limit refuses an image whose decoding would need more than ALLOCATION_MB (a
+50,000 x 50,000 PNG declares 10 GB): such an image shows a sentence instead, and opens in
+the system's viewer on request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QObject,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QImageReader,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_importer import library
+from desktop_importer.errors import DesktopImporterError
+from desktop_importer.settings import human_bytes
+
+log = logging.getLogger(__name__)
+
+FORMATS = frozenset({b"png", b"jpeg", b"jpg", b"gif", b"webp"})
+ALLOCATION_MB = 128
+MAX_WIDTH = 480  # images are shown within this box (and never larger than they are)
+MAX_HEIGHT = 400
+CACHE_IMAGES = 64
+KIND_WORDS = {"image": "Image", "audio": "Voice recording", "file": "File"}
+
+
+TOO_LARGE = "This image is too large to show here; Open shows it in your viewer."
+
+
+def too_large(width: int | None, height: int | None) -> bool:
+    return bool(width and height and width * height * 4 > ALLOCATION_MB * 2**20)
+
+
+def decode(path: Path, width: int) -> QImage | str:
+    """The image at `path` scaled to `width` (never enlarged), or why it cannot be shown."""
+    reader = QImageReader(str(path))
+    reader.setAllocationLimit(ALLOCATION_MB)
+    if bytes(reader.format().data()).lower() not in FORMATS:
+        return "This file is not an image the reader shows (PNG, JPEG, GIF or WebP)."
+    size = reader.size()
+    if not size.isValid() or size.isEmpty():
+        return "This image is damaged."
+    if size.width() > width:
+        reader.setScaledSize(size.scaled(width, 10**9, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull():
+        if (
+            reader.error() == QImageReader.ImageReaderError.InvalidDataError
+            and size.width() * size.height() > ALLOCATION_MB * 2**18
+        ):
+            return "This image is too large to show here; Open shows it in your viewer."
+        return f"This image could not be shown ({reader.errorString()})."
+    return image
+
+
+class _Decode(QRunnable):
+    def __init__(self, decoder: ImageDecoder, key: tuple[str, int], path: Path) -> None:
+        super().__init__()
+        self.decoder, self.key, self.path = decoder, key, path
+
+    def run(self) -> None:  # on a pool thread: no widget is touched here
+        result = decode(self.path, self.key[1])
+        self.decoder.done.emit(self.key, result)
+
+
+class ImageDecoder(QObject):
+    """Decodes images on a thread pool (one thread: decoding is CPU work, and the GUI thread
+    needs the other core) and keeps the last CACHE_IMAGES decoded."""
+
+    done = Signal(object, object)  # (sha256, width), QImage | str
+    ready = Signal(object, object)  # the same, delivered on the GUI thread
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pool = QThreadPool()
+        self.pool.setMaxThreadCount(1)
+        self._cache: OrderedDict[tuple[str, int], QImage | str] = OrderedDict()
+        self._asked: set[tuple[str, int]] = set()
+        self.done.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
+
+    def request(self, sha256: str, path: Path, width: int) -> QImage | str | None:
+        """The decoded image if it is ready; otherwise None, and `ready` comes later."""
+        key = (sha256, width)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        if key not in self._asked:
+            self._asked.add(key)
+            self.pool.start(_Decode(self, key, path))
+        return None
+
+    def _arrived(self, key: tuple[str, int], result: QImage | str) -> None:
+        self._asked.discard(key)
+        self._cache[key] = result
+        while len(self._cache) > CACHE_IMAGES:
+            self._cache.popitem(last=False)
+        self.ready.emit(key, result)
+
+    def wait(self) -> None:
+        self.pool.waitForDone()
+
+
+_decoder: ImageDecoder | None = None
+
+
+def decoder() -> ImageDecoder:
+    global _decoder
+    if _decoder is None:
+        _decoder = ImageDecoder()
+    return _decoder
+
+
+class ImageView(QFrame):
+    """An image, scaled to fit, decoded when it is first painted (that is, when it scrolls
+    into view); until then a frame of its size. A click opens it in the system's viewer."""
+
+    def __init__(self, file: library.MediaFile, caption: str) -> None:
+        super().__init__()
+        self.setObjectName("Image")
+        self.file = file
+        self.setAccessibleName(f"Image {file.name}" + (f": {caption}" if caption else ""))
+        self.setToolTip(f"{file.name}, {human_bytes(file.bytes)}. Click to open it full size.")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Fit within MAX_WIDTH x MAX_HEIGHT, never enlarged, as the vendors' apps show them.
+        ratio = (file.height / file.width) if file.width and file.height else 0.75
+        self.width_shown = max(16, int(min(MAX_WIDTH, file.width or MAX_WIDTH, MAX_HEIGHT / ratio)))
+        self.setFixedHeight(max(24, int(self.width_shown * ratio)))
+        self.pixmap: QPixmap | None = None
+        self.problem: str | None = None
+        self._asked = False
+        decoder().ready.connect(self._ready)
+        if too_large(file.width, file.height):  # as its header declares: never decoded
+            self._asked = True
+            self._take(TOO_LARGE)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.width_shown, self.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._asked:  # painted: it is in view, so it is wanted now (after this paint)
+            self._asked = True
+            QTimer.singleShot(0, self._request)
+        painter = QPainter(self)
+        if self.pixmap is not None:
+            painter.drawPixmap(0, 0, self.pixmap)
+        else:
+            painter.setPen(self.palette().color(self.foregroundRole()))
+            painter.drawText(
+                self.rect().adjusted(8, 0, -8, 0),
+                Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
+                f"{self.file.name}: {self.problem}"
+                if self.problem
+                else f"Loading {self.file.name}…",
+            )
+
+    def _request(self) -> None:
+        self._take(decoder().request(self.file.sha256, self.file.path, self.width_shown))
+
+    def _ready(self, key: tuple[str, int], result: QImage | str) -> None:
+        if key == (self.file.sha256, self.width_shown):
+            self._take(result)
+
+    def _take(self, result: QImage | str | None) -> None:
+        if isinstance(result, QImage):
+            self.pixmap = QPixmap.fromImage(result)
+            self.setFixedHeight(self.pixmap.height())
+            self.setFixedWidth(self.pixmap.width())
+        elif isinstance(result, str):
+            self.problem = result
+            self.setAccessibleDescription(result)
+            self.setFixedHeight(self.fontMetrics().height() * 3)
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            open_file(self, self.file)
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            open_file(self, self.file)
+            return
+        super().keyPressEvent(event)
+
+
+def open_file(parent: QWidget, file: library.MediaFile) -> None:
+    """Hand the system's default application a private temporary copy."""
+    try:
+        copy = library.temporary_copy(file)
+    except DesktopImporterError as e:
+        _say(parent, e.message)
+        return
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
+        _say(parent, f"No application on this computer opens {file.mime_type} files.")
+
+
+def save_file(parent: QWidget, file: library.MediaFile) -> None:
+    target, _ = QFileDialog.getSaveFileName(parent, "Save as", library.safe_file_name(file.name))
+    if not target:
+        return
+    try:
+        library.save_copy(file, Path(target))
+    except DesktopImporterError as e:
+        _say(parent, e.message)
+
+
+def _say(parent: QWidget, sentence: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.warning(parent, "Desktop Importer", sentence)
+
+
+class FileRow(QFrame):
+    """A file other than an image: its name, size and type, "Open" (unless it could run
+    something: HTML, SVG, programs) and "Save as…"."""
+
+    def __init__(self, file: library.MediaFile, kind: str) -> None:
+        super().__init__()
+        self.setObjectName("FileRow")
+        self.file = file
+        words = KIND_WORDS.get(kind, "File")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        column = QVBoxLayout()
+        column.setSpacing(0)
+        name = QLabel(file.name)
+        name.setTextFormat(Qt.TextFormat.PlainText)
+        name.setObjectName("Who")
+        details = QLabel(f"{words} · {human_bytes(file.bytes)} · {file.mime_type}")
+        details.setObjectName("Secondary")
+        details.setTextFormat(Qt.TextFormat.PlainText)
+        column.addWidget(name)
+        column.addWidget(details)
+        row.addLayout(column, 1)
+        self.setAccessibleName(f"{words} {file.name}, {human_bytes(file.bytes)}")
+        self.open: QToolButton | None = None
+        if library.safe_to_open(file):
+            self.open = QToolButton()
+            self.open.setText("Open")
+            self.open.setAccessibleName(f"Open {file.name}")
+            self.open.clicked.connect(lambda: open_file(self, file))
+            row.addWidget(self.open)
+        self.save = QToolButton()
+        self.save.setText("Save as…")
+        self.save.setAccessibleName(f"Save {file.name} as")
+        self.save.clicked.connect(lambda: save_file(self, file))
+        row.addWidget(self.save)
+
+
+def missing_view(kind: str, name: str) -> QWidget:
+    words = KIND_WORDS.get(kind, "File")
+    label = QLabel(f"{words} not in the archive: {name}. The export did not include it.")
+    label.setObjectName("Placeholder")
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setAccessibleName(f"{words} {name}, not in the archive")
+    return label
+
+
+def media_widget(kind: str, name: str, caption: str, file: library.MediaFile | None) -> QWidget:
+    """The widget of an image, audio or file block."""
+    if file is None:
+        return missing_view(kind, name)
+    if file.mime_type in library.SHOWN_IMAGES:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(ImageView(file, caption))
+        if caption:
+            label = QLabel(caption)
+            label.setObjectName("Secondary")
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+            column.addWidget(label)
+        return box
+    return FileRow(file, kind)

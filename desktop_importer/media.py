@@ -1,0 +1,316 @@
+"""Media of an export: what messages point at, which ZIP member holds it, what its bytes
+say it is, and the content-addressed folder that keeps one copy of each.
+
+Plain Python (no SQL, no Qt): the importer, recovery, `show` and the reader share it.
+
+- **Pointers** (`asset_id`): `file-service://file-XYZ`, `sediment://file_abc` or a bare id,
+  from image and audio parts (also inside `real_time_user_audio_video_asset_pointer`) and
+  from `metadata.attachments`.
+- **Members** (`MemberIndex`): a file matches an id when its base name starts with the id,
+  followed by `-`, `.`, `_` or nothing, wherever it sits (root, the one top-level folder,
+  `dalle-generations/`, `user-<id>/`, `<conversation>/audio/`, the 2026 `<id>.dat`).
+- **Types** are read from the first bytes (`sniff`); the name's extension only counts when
+  the bytes say nothing (a `.png` that is a JPEG is stored as a JPEG).
+- **The folder** (`MediaFolder`): `media/<2 hex>/<sha256>` beside the database, written by
+  streaming to a private staging file named from the import's run id (never from the
+  member's name), fsynced, and renamed into place inside the transaction that records it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import mimetypes
+import os
+import re
+import struct
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+CHUNK = 1 << 20
+HEAD_BYTES = 1 << 16  # kept from the start of each file: its type and an image's size
+NAMES_FILE = "conversation_asset_file_names.json"  # the 2026 layout's original names
+STAGING = ".staging"
+_SCHEMES = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_AFTER_ID = "-._"
+
+# -- what messages point at ---------------------------------------------------------------
+
+
+def asset_id(pointer: object) -> str | None:
+    """The file id in a pointer (`file-service://file-XYZ` -> `file-XYZ`), or None."""
+    if not isinstance(pointer, str):
+        return None
+    bare = _SCHEMES.sub("", pointer.strip()).strip("/")
+    bare = bare.rsplit("/", 1)[-1]
+    return bare or None
+
+
+def _pointer_parts(content: Mapping[str, Any]) -> Iterator[object]:
+    parts = content.get("parts")
+    for part in parts if isinstance(parts, list) else ():
+        if not isinstance(part, dict):
+            continue
+        kind = part.get("content_type")
+        if kind in ("image_asset_pointer", "audio_asset_pointer"):
+            yield part.get("asset_pointer")
+        elif kind == "real_time_user_audio_video_asset_pointer":
+            for key in ("audio_asset_pointer", "video_container_asset_pointer"):
+                inner = part.get(key)
+                if isinstance(inner, dict):
+                    yield inner.get("asset_pointer")
+
+
+def message_pointers(message: Mapping[str, Any]) -> list[str]:
+    """The file ids one ChatGPT message points at, in order, each once."""
+    found: list[str] = []
+    content = message.get("content")
+    if isinstance(content, dict):
+        found += filter(None, map(asset_id, _pointer_parts(content)))
+    metadata = message.get("metadata")
+    attachments = metadata.get("attachments") if isinstance(metadata, dict) else None
+    for attachment in attachments if isinstance(attachments, list) else ():
+        if isinstance(attachment, dict) and (found_id := asset_id(attachment.get("id"))):
+            found.append(found_id)
+    return list(dict.fromkeys(found))
+
+
+def conversation_pointers(conversation: Mapping[str, Any]) -> set[str]:
+    """Every file id a ChatGPT conversation's messages point at (Claude exports hold no
+    files: their attachments carry their text)."""
+    mapping = conversation.get("mapping")
+    found: set[str] = set()
+    for node in mapping.values() if isinstance(mapping, dict) else ():
+        message = node.get("message") if isinstance(node, dict) else None
+        if isinstance(message, dict):
+            found.update(message_pointers(message))
+    return found
+
+
+# -- what a file is -----------------------------------------------------------------------
+
+
+def sniff(head: bytes) -> str | None:
+    """The MIME type the first bytes say, for the types exports hold; None if unknown."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "audio/wav"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "audio/mpeg"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        return "audio/mp4" if brand in (b"M4A ", b"M4B ") else "video/mp4"
+    if head.startswith(b"OggS"):
+        return "audio/ogg"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "video/webm"
+    text = head[:512].lstrip().lower()
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head[:1024]):
+        return "image/svg+xml"
+    if text.startswith((b"<!doctype html", b"<html")):
+        return "text/html"
+    return None
+
+
+def mime_type(head: bytes, name: str) -> str:
+    """What the bytes say, else what the name says, else a plain stream of bytes."""
+    return sniff(head) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def image_size(head: bytes, mime: str) -> tuple[int, int] | None:
+    """(width, height) from an image's header, for PNG, GIF, WebP and JPEG; None if the
+    header is not in `head` or not understood. Declared sizes: never trusted to decode."""
+    try:
+        if mime == "image/png" and head[12:16] == b"IHDR":
+            w, h = struct.unpack(">II", head[16:24])
+            return int(w), int(h)
+        if mime == "image/gif":
+            w, h = struct.unpack("<HH", head[6:10])
+            return int(w), int(h)
+        if mime == "image/webp":
+            chunk = head[12:16]
+            if chunk == b"VP8X":
+                w = int.from_bytes(head[24:27], "little") + 1
+                h = int.from_bytes(head[27:30], "little") + 1
+                return w, h
+            if chunk == b"VP8L":
+                bits = int.from_bytes(head[21:25], "little")
+                return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+            if chunk == b"VP8 ":
+                w, h = struct.unpack("<HH", head[26:30])
+                return w & 0x3FFF, h & 0x3FFF
+        if mime == "image/jpeg":
+            return _jpeg_size(head)
+    except struct.error:
+        return None
+    return None
+
+
+def _jpeg_size(head: bytes) -> tuple[int, int] | None:
+    at = 2
+    while at + 9 < len(head):
+        if head[at] != 0xFF:
+            return None
+        marker = head[at + 1]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            at += 2
+            continue
+        (length,) = struct.unpack(">H", head[at + 2 : at + 4])
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE):
+            h, w = struct.unpack(">HH", head[at + 5 : at + 9])
+            return w, h
+        at += 2 + length
+    return None
+
+
+# -- where the files sit ------------------------------------------------------------------
+
+
+def base_name(member: str) -> str:
+    return PurePosixPath(member.replace("\\", "/")).name
+
+
+class MemberIndex:
+    """The export's media members by base name, to find the file of an id."""
+
+    def __init__(self, members: Iterable[str]) -> None:
+        self._by_name: dict[str, list[str]] = {}
+        for member in members:
+            self._by_name.setdefault(base_name(member), []).append(member)
+        self._names = sorted(self._by_name)
+
+    def find(self, file_id: str) -> list[str]:
+        """The members whose base name is the id, or starts with it followed by `-`, `.`
+        or `_` (`file-XYZ-photo.jpg`, `file-XYZ.dat`, `file_abc-<uuid>.wav`)."""
+        found: list[str] = []
+        at = bisect.bisect_left(self._names, file_id)
+        while at < len(self._names) and self._names[at].startswith(file_id):
+            name = self._names[at]
+            if len(name) == len(file_id) or name[len(file_id)] in _AFTER_ID:
+                found += self._by_name[name]
+            at += 1
+        return found
+
+
+def original_names(document: object) -> dict[str, str]:
+    """The 2026 layout's `conversation_asset_file_names.json`: stored base name -> original
+    name, read from an object of names or a list of small objects; anything else: none."""
+    names: dict[str, str] = {}
+    if isinstance(document, dict):
+        items: Iterable[Any] = document.items()
+        for key, value in items:
+            if isinstance(key, str) and isinstance(value, str):
+                names[base_name(key)] = value
+            elif isinstance(key, str) and isinstance(value, dict):
+                original = value.get("original_name") or value.get("name")
+                if isinstance(original, str):
+                    names[base_name(key)] = original
+    elif isinstance(document, list):
+        for item in document:
+            if not isinstance(item, dict):
+                continue
+            stored = item.get("stored_name") or item.get("file_name") or item.get("path")
+            original = item.get("original_name") or item.get("name")
+            if isinstance(stored, str) and isinstance(original, str):
+                names[base_name(stored)] = original
+    return names
+
+
+def display_name(member: str, file_id: str | None, names: Mapping[str, str]) -> str:
+    """The name a person gave the file: from the names file, else the base name without
+    the id in front (`file-XYZ-Report 2024.pdf` -> `Report 2024.pdf`)."""
+    base = base_name(member)
+    if base in names:
+        return base_name(names[base].replace("\\", "/")) or base
+    if file_id and base.startswith(file_id + "-") and len(base) > len(file_id) + 1:
+        return base[len(file_id) + 1 :]
+    return base
+
+
+# -- the folder ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    temp: Path
+    sha256: str
+    size: int
+    head: bytes
+
+
+class MediaFolder:
+    """`<root>/<sha256[:2]>/<sha256>`, one file per content, private to the user."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, sha256: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            raise ValueError("not a SHA-256")
+        return self.root / sha256[:2] / sha256
+
+    def _private_dir(self, folder: Path) -> None:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def stage(self, run_id: int, number: int, source: IO[bytes], limit: int) -> StagedFile:
+        """Stream `source` into a staging file named from the run (never from the member's
+        name), hashing as it goes; fsync it. Reads at most `limit` bytes (the member's
+        declared size: zipfile never returns more, and the CRC fails past it)."""
+        staging = self.root / STAGING
+        self._private_dir(staging)
+        temp = staging / f"{run_id}-{number}.part"
+        digest = hashlib.sha256()
+        head = b""
+        size = 0
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            while size <= limit and (chunk := source.read(CHUNK)):
+                if len(head) < HEAD_BYTES:
+                    head += chunk[: HEAD_BYTES - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        return StagedFile(temp, digest.hexdigest(), size, head)
+
+    def place(self, staged: StagedFile) -> None:
+        """Move a staged file to its content's place (call inside the transaction that
+        records it); if that content is already there, drop the copy."""
+        final = self.path(staged.sha256)
+        if final.exists():
+            staged.temp.unlink(missing_ok=True)
+            return
+        self._private_dir(final.parent)
+        os.replace(staged.temp, final)
+
+    def remove(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
+    def clear_staging(self, run_id: int) -> None:
+        """Remove what a run that is over left in the staging folder."""
+        staging = self.root / STAGING
+        if staging.is_dir():
+            for temp in staging.glob(f"{run_id}-*.part"):
+                temp.unlink(missing_ok=True)
+
+    def stored(self) -> Iterator[str]:
+        """The SHA-256 of every file in the folder (the orphan sweep after a crash)."""
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if len(folder.name) == 2 and folder.is_dir():
+                for file in folder.iterdir():
+                    if re.fullmatch(r"[0-9a-f]{64}", file.name):
+                        yield file.name

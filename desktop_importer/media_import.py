@@ -1,0 +1,240 @@
+"""The media stage of an import: after its conversations are staged and before it
+publishes, every media member of the export is streamed into the archive's media folder
+and recorded for the profile, staged with the run (store/media.py).
+
+- A member is read once, whether no message, one or many point at it; each content is
+  stored once (SHA-256), whatever the profile or import that brings it.
+- Files move into place inside the transaction that records them, under the archive's
+  write lock, so a crash leaves either a recorded file or an unrecorded one that the
+  orphan sweep after a crash removes (`sweep`), never a record without its file.
+- References that find no file are counted as missing unless the archive already holds
+  that file from an earlier export (which keeps its copy).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import orjson
+
+from desktop_importer import media
+from desktop_importer.errors import ImportCancelled
+from desktop_importer.store import media as sql
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop_importer.readers.source import ExportFile
+    from desktop_importer.service import App
+
+log = logging.getLogger(__name__)
+
+BATCH_BYTES = 64 * 2**20  # staged files recorded per transaction, at most
+BATCH_FILES = 200
+BATCH_SECONDS = 2.0
+NAMES_MAX_BYTES = 16 * 2**20
+
+
+@dataclass
+class MediaOutcome:
+    files: int = 0  # media members of the export
+    bytes: int = 0
+    kept: int = 0  # of those, now held by the archive
+    missing: int = 0  # ids pointed at that found no file here or in the archive
+    unreferenced: int = 0  # members no message points at (kept too)
+    added: int = 0  # ids that gained a file in this import (set by the publish)
+    unreadable: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    staged: media.StagedFile
+    mime: str
+    assets: list[tuple[str, str, bool]]  # (asset id, name, referenced)
+
+
+def media_folder(app: App) -> media.MediaFolder:
+    return media.MediaFolder(app.store.path.parent / "media")
+
+
+class MediaStage:
+    """One import's media stage. `beat(session)` is the import's fence (heartbeat and
+    generation check), run first in every transaction."""
+
+    def __init__(
+        self,
+        app: App,
+        export: ExportFile,
+        user_id: str,
+        run_id: int,
+        beat: Callable[[object, int], None],
+        cancelled: Callable[[], bool],
+    ) -> None:
+        self.app, self.export, self.user_id, self.run_id = app, export, user_id, run_id
+        self.beat, self.cancelled = beat, cancelled
+        self.folder = media_folder(app)
+        self.outcome = MediaOutcome(files=export.media_files, bytes=export.media_bytes)
+
+    def run(self, pointed_at: set[str]) -> MediaOutcome:
+        members = list(self.export.media)
+        index = media.MemberIndex(members)
+        owners: dict[str, list[str]] = {}  # member -> the ids that point at it
+        unmatched: list[str] = []
+        for asset in sorted(pointed_at):
+            found = index.find(asset)
+            for member in found:
+                owners.setdefault(member, []).append(asset)
+            if not found:
+                unmatched.append(asset)
+        with self.app.store.read() as session:
+            held = sql.published_ids(session, self.user_id, unmatched)
+        self.outcome.missing = len(set(unmatched) - held)
+        self.outcome.unreferenced = sum(1 for m in members if m not in owners)
+        if not members:
+            return self.outcome
+        names = self._original_names()
+        pending: list[_Pending] = []
+        pending_bytes, done, last = 0, 0, time.monotonic()
+        with zipfile.ZipFile(self.export.path) as archive:
+            for number, member in enumerate(members):
+                if self.cancelled():
+                    self._discard(pending)
+                    raise ImportCancelled()
+                item = self._stage_one(archive, number, member, owners.get(member), names)
+                done += archive.getinfo(member).file_size
+                if item is not None:
+                    pending.append(item)
+                    pending_bytes += item.staged.size
+                if (
+                    pending_bytes >= BATCH_BYTES
+                    or len(pending) >= BATCH_FILES
+                    or time.monotonic() - last >= BATCH_SECONDS
+                ):
+                    self._record(pending, done)
+                    pending, pending_bytes, last = [], 0, time.monotonic()
+        self._record(pending, done)
+        return self.outcome
+
+    def _original_names(self) -> dict[str, str]:
+        if self.export.media_names is None:
+            return {}
+        try:
+            with zipfile.ZipFile(self.export.path) as archive:
+                info = archive.getinfo(self.export.media_names)
+                if info.file_size > NAMES_MAX_BYTES:
+                    return {}
+                return media.original_names(orjson.loads(archive.read(info)))
+        except (OSError, KeyError, zipfile.BadZipFile, zlib.error, orjson.JSONDecodeError):
+            log.warning("The export's %s could not be read", media.NAMES_FILE)
+            return {}
+
+    def _stage_one(
+        self,
+        archive: zipfile.ZipFile,
+        number: int,
+        member: str,
+        assets: list[str] | None,
+        names: dict[str, str],
+    ) -> _Pending | None:
+        info = archive.getinfo(member)
+        try:
+            with archive.open(info) as source:
+                staged = self.folder.stage(self.run_id, number, source, info.file_size)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            log.warning("Media member %r could not be read; it was not kept", member)
+            self.outcome.unreadable.append(member)
+            self.folder.clear_staging(self.run_id)
+            return None
+        mime = media.mime_type(staged.head, names.get(media.base_name(member), member))
+        if assets:
+            rows = [(a, media.display_name(member, a, names), True) for a in assets]
+        else:
+            rows = [(sql.UNREFERENCED + member, media.display_name(member, None, names), False)]
+        return _Pending(staged, mime, rows)
+
+    def _record(self, pending: list[_Pending], done: int) -> None:
+        """Record staged files in one fenced transaction, moving each into place inside it
+        (the write lock held), so that no sweep can see a file without knowing whether its
+        row will commit."""
+        if not pending:
+            return
+        with self.app.store.write() as session:
+            self.beat(session, done)
+            present = sql.known(session, [p.staged.sha256 for p in pending])
+            for item in pending:
+                staged = item.staged
+                if staged.sha256 not in present:
+                    self.folder.place(staged)
+                    sql.add_blob(
+                        session,
+                        staged.sha256,
+                        staged.size,
+                        item.mime,
+                        media.image_size(staged.head, item.mime),
+                    )
+                    present.add(staged.sha256)
+                else:
+                    staged.temp.unlink(missing_ok=True)
+                for asset, name, referenced in item.assets:
+                    sql.stage_asset(
+                        session,
+                        self.user_id,
+                        self.run_id,
+                        asset,
+                        staged.sha256,
+                        name,
+                        referenced=referenced,
+                    )
+        self.outcome.kept += len(pending)
+
+    def _discard(self, pending: list[_Pending]) -> None:
+        for item in pending:
+            item.staged.temp.unlink(missing_ok=True)
+
+
+# -- after a run that did not publish, and after a crash ----------------------------------
+
+
+GC_BATCH = 200
+
+
+def drop_run(app: App, run_id: int) -> None:
+    """Forget what a run that is over staged, then delete contents nothing refers to."""
+    with app.store.write() as session:
+        sql.drop_run(session, run_id)
+    media_folder(app).clear_staging(run_id)
+    collect(app)
+
+
+def collect(app: App) -> int:
+    """Delete stored contents no file of any profile refers to: rows first (committed),
+    then files, so that a crash between leaves an orphan file, never a row without one."""
+    folder = media_folder(app)
+    removed = 0
+    while True:
+        with app.store.write() as session:
+            shas = sql.unreferenced(session, GC_BATCH)
+            sql.forget_blobs(session, shas)
+        for sha in shas:
+            folder.remove(sha)
+        removed += len(shas)
+        if len(shas) < GC_BATCH:
+            return removed
+
+
+def sweep(app: App) -> int:
+    """Remove files no row records (a crash between a file's move and its transaction's
+    commit, or between a row's delete and its file's). Holds the write lock while it looks,
+    so that no import is between a move and a commit meanwhile."""
+    folder = media_folder(app)
+    with app.store.write() as session:
+        recorded = sql.all_blobs(session)
+        strays = [sha for sha in folder.stored() if sha not in recorded]
+        for sha in strays:
+            folder.remove(sha)
+    return len(strays)

@@ -1,0 +1,199 @@
+"""Media in the reader: photos and generated images inline, decoded off the GUI thread and
+scaled; a voice message and a PDF as rows with Open and Save as…; HTML saved only; a
+missing file named; an image declaring 50,000 x 50,000 pixels refused without decoding it."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QBuffer, QIODevice, Qt, QUrl
+from PySide6.QtGui import QAccessible, QColor, QDesktopServices, QImage, QLinearGradient, QPainter
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from desktop_importer.gui import media_view
+from desktop_importer.gui.main_window import ImportWindow
+from desktop_importer.gui.media_view import FileRow, ImageView
+from desktop_importer.service import App, start_import
+from tests.gui.conftest import dark_palette, screenshot
+from tests.gui.test_library import shown_on_screen, texts
+from tests.helpers.exports import chatgpt_zip
+from tests.helpers.media import PDF, image_part, png_claiming, sha, voice_part, wav, with_media
+
+WAIT = 30_000
+
+
+def picture(width: int, height: int, fmt: str, hue: int) -> bytes:
+    """A real image in `fmt` (a gradient, so that a screenshot shows it)."""
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    gradient = QLinearGradient(0, 0, width, height)
+    gradient.setColorAt(0, QColor.fromHsv(hue, 160, 230))
+    gradient.setColorAt(1, QColor.fromHsv((hue + 60) % 360, 200, 120))
+    painter.fillRect(image.rect(), gradient)
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    assert image.save(buffer, fmt)  # type: ignore[call-overload]  # the stubs want bytes; Qt, str
+    return bytes(buffer.data().data())
+
+
+PHOTO = picture(1600, 1200, "JPEG", 20)  # wider than the reader: scaled down
+DALLE = picture(300, 300, "WEBP", 200)  # smaller than the box: shown as it is
+BOMB = png_claiming(50_000, 50_000)
+
+
+@pytest.fixture
+def albums(gui_app: App, tmp_path: Path) -> App:
+    conv = with_media(
+        "album",
+        [
+            image_part("file-service://file-PH1"),
+            image_part("file-service://file-DA1", metadata={"dalle": {"prompt": "a red fox"}}),
+            voice_part("sediment://file_vo1"),
+            image_part("file-service://file-GONE"),
+            image_part("file-service://file-BIG"),
+            "My trip, a drawing and a voice note",
+        ],
+        attachments=[
+            {"id": "file-PDF1", "name": "Itinerary.pdf", "mime_type": "application/pdf"},
+            {"id": "file-WEB1", "name": "page.html", "mime_type": "text/html"},
+        ],
+    )
+    files = {
+        "file-PH1-beach.jpg": PHOTO,
+        "dalle-generations/file-DA1-9f8e.webp": DALLE,
+        "album/audio/file_vo1-77aa.wav": wav(0.2),
+        "file-PDF1-Itinerary.pdf": PDF,
+        "file-WEB1-page.html": b"<html><script>alert(1)</script></html>",
+        "file-BIG-huge.png": BOMB,
+    }
+    start_import(gui_app, chatgpt_zip(tmp_path / "m.zip", [conv], files=files))
+    return gui_app
+
+
+def open_album(window: ImportWindow, qtbot: QtBot) -> None:
+    window.resize(1100, 900)
+    window.library.open("album")
+    shown_on_screen(window, qtbot)
+
+
+def images(window: ImportWindow) -> list[ImageView]:
+    return window.library.reader.findChildren(ImageView)
+
+
+def test_images_appear_inline_decoded_off_the_gui_thread_and_scaled(
+    make_window, qtbot: QtBot, albums: App
+) -> None:
+    window = make_window()
+    open_album(window, qtbot)
+    photo, dalle, big = images(window)
+    qtbot.waitUntil(lambda: photo.pixmap is not None and dalle.pixmap is not None, timeout=WAIT)
+    assert photo.pixmap is not None and photo.pixmap.width() == media_view.MAX_WIDTH
+    assert photo.pixmap.height() == media_view.MAX_WIDTH * 1200 // 1600
+    assert dalle.pixmap is not None and dalle.pixmap.width() == 300  # never enlarged
+    assert "a red fox" in texts(window.library.reader)  # the generated image's prompt
+    # 50,000 x 50,000 declared: a sentence, never a 10 GB decode.
+    qtbot.waitUntil(lambda: big.problem is not None, timeout=WAIT)
+    assert big.pixmap is None and "too large to show here" in (big.problem or "")
+    name = QAccessible.queryAccessibleInterface(photo).text(QAccessible.Text.Name)
+    assert name == "Image beach.jpg"
+
+
+def test_files_are_rows_with_open_and_save_and_html_is_saved_only(
+    make_window, qtbot: QtBot, albums: App
+) -> None:
+    window = make_window()
+    open_album(window, qtbot)
+    rows = {row.file.name: row for row in window.library.reader.findChildren(FileRow)}
+    assert set(rows) == {"77aa.wav", "Itinerary.pdf", "page.html"}
+    voice, pdf, page = rows["77aa.wav"], rows["Itinerary.pdf"], rows["page.html"]
+    assert "Voice recording · " in texts(voice) and "audio/wav" in texts(voice)
+    assert "application/pdf" in texts(pdf) and pdf.open is not None
+    assert page.open is None and page.save.text() == "Save as…"  # could run script: save only
+    for row in (voice, pdf, page):
+        interface = QAccessible.queryAccessibleInterface(row.save)
+        assert interface.text(QAccessible.Text.Name).startswith("Save ")
+
+
+def test_open_hands_over_a_private_copy_named_from_its_hash(
+    make_window, qtbot: QtBot, albums: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[QUrl] = []
+
+    def hand_over(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", hand_over)
+    window = make_window()
+    open_album(window, qtbot)
+    pdf = next(
+        r for r in window.library.reader.findChildren(FileRow) if r.file.name.endswith("pdf")
+    )
+    assert pdf.open is not None
+    pdf.open.click()
+    (url,) = opened
+    copy = Path(url.toLocalFile())
+    assert copy.read_bytes() == PDF and copy.name == f"{sha(PDF)[:16]}.pdf"
+    assert stat.S_IMODE(copy.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    photo = images(window)[0]
+    qtbot.mouseClick(photo, Qt.MouseButton.LeftButton)  # a click opens it full size
+    assert Path(opened[1].toLocalFile()).read_bytes() == PHOTO
+
+
+def test_save_as_writes_the_bytes_where_the_person_chose(
+    make_window, qtbot: QtBot, albums: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "saved.wav"
+    suggested: list[str] = []
+
+    def ask(parent: object, caption: str, name: str) -> tuple[str, str]:
+        suggested.append(name)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    window = make_window()
+    open_album(window, qtbot)
+    voice = next(
+        r for r in window.library.reader.findChildren(FileRow) if r.file.name == "77aa.wav"
+    )
+    voice.save.click()
+    assert suggested == ["77aa.wav"] and target.read_bytes() == wav(0.2)
+
+
+def test_a_missing_file_is_a_placeholder_that_names_it(
+    make_window, qtbot: QtBot, albums: App
+) -> None:
+    window = make_window()
+    open_album(window, qtbot)
+    assert "Image not in the archive: file-GONE. The export did not include it." in texts(
+        window.library.reader
+    )
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_screenshots_of_media(make_window, qtbot: QtBot, albums: App, palette: str, qapp) -> None:
+    """Not an assertion of looks: the PNGs a person checks (DESKTOP_IMPORTER_SCREENSHOTS)."""
+    previous = qapp.palette()
+    if palette == "dark":
+        qapp.setPalette(dark_palette())
+    try:
+        window = make_window()
+        open_album(window, qtbot)
+        photo, dalle, _ = images(window)
+        qtbot.waitUntil(lambda: photo.pixmap is not None and dalle.pixmap is not None, timeout=WAIT)
+        screenshot(window, f"media-{palette}")
+        bar = window.library.reader.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        reader = window.library.reader
+        qtbot.waitUntil(  # laid out again at the sizes the images turned out to have
+            lambda: all(w.height() == w.sizeHint().height() for w in reader.widgets),
+            timeout=WAIT,
+        )
+        screenshot(window, f"media-files-{palette}")
+    finally:
+        qapp.setPalette(previous)

@@ -30,7 +30,24 @@ def seconds_since_launch() -> float | None:
     return uptime - ticks / os.sysconf("SC_CLK_TCK")
 
 
-def _sample_export(folder: Path) -> Path:
+def _pictures() -> dict[str, bytes]:
+    """A JPEG and a WebP made by this build's own Qt plugins (the reader decodes them with
+    the same plugins)."""
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    made: dict[str, bytes] = {}
+    for name, fmt in (("file-SMOKEJPG-photo.jpg", "JPEG"), ("file-SMOKEWEBP-drawing.webp", "WEBP")):
+        image = QImage(64, 48, QImage.Format.Format_RGB32)
+        image.fill(QColor(200, 120, 40))
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if image.save(buffer, fmt):  # type: ignore[call-overload]  # the stubs want bytes
+            made[name] = bytes(buffer.data().data())
+    return made
+
+
+def _sample_export(folder: Path, pictures: dict[str, bytes]) -> Path:
     conversations = []
     for n in range(3):
         mapping = {
@@ -47,13 +64,43 @@ def _sample_export(folder: Path) -> Path:
                 },
             },
         }
+        if n == 0:  # the first points at the pictures
+            mapping["q"]["message"]["content"] = {  # type: ignore[index]
+                "content_type": "multimodal_text",
+                "parts": [
+                    {"content_type": "image_asset_pointer", "asset_pointer": f"file-service://{n}"}
+                    for n in ("file-SMOKEJPG", "file-SMOKEWEBP")
+                ]
+                + ["Smoke test 0 ✓ 你好"],
+            }
         conversations.append(
             {"id": f"smoke-{n}", "title": f"Smoke {n}", "current_node": "q", "mapping": mapping}
         )
     path = folder / "smoke export.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("conversations.json", json.dumps(conversations))
+        for name, data in pictures.items():
+            archive.writestr(name, data)
     return path
+
+
+def _shown_pictures(app: object) -> list[str]:
+    """The problems showing the smoke export's pictures from the archive, as the reader
+    decodes them."""
+    from PySide6.QtGui import QImage
+
+    from desktop_importer import library
+    from desktop_importer.gui.media_view import decode
+
+    view = library.read_conversation(app, "default", "smoke-0")  # type: ignore[arg-type]
+    refs = [ref for m in view.messages for ref in view.media_of(m)]
+    problems = [f"{ref.asset_id} was not kept" for ref in refs if ref.file is None]
+    for ref in refs:
+        if ref.file is not None and not isinstance(decode(ref.file.path, 64), QImage):
+            problems.append(f"{ref.file.name} ({ref.file.mime_type}) does not decode")
+    if len(refs) != 2:
+        problems.append(f"the smoke export's two pictures became {len(refs)}")
+    return problems
 
 
 def run() -> int:
@@ -88,13 +135,22 @@ def _run(folder: Path) -> int:
     if not window.isVisible():
         problems.append("the window did not show")
 
-    export = _sample_export(folder)
+    formats = [bytes(f.data()) for f in QImageReader.supportedImageFormats()]
+    for needed in (b"jpeg", b"gif", b"webp"):
+        if needed not in formats:
+            problems.append(f"the {needed.decode().upper()} image format plugin is missing")
+    pictures = _pictures()
+    if len(pictures) != 2:
+        problems.append("this build could not write a JPEG and a WebP")
+    export = _sample_export(folder, pictures)
     outcome = window.wait_for_end(TIMEOUT_MS, lambda: window.start_file(export))
     if outcome != "complete":
         problems.append(
             f"the import did not complete ({outcome or 'timed out'}): "
             f"{window.result_title.text()} {window.result_body.text()}"
         )
+    elif pictures:
+        problems += _shown_pictures(app)
     window.close()
     app.close()
     platform = QGuiApplication.platformName()

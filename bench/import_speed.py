@@ -14,6 +14,13 @@ and the highest peak memory. Linux (the reader's memory is read from /proc).
 Targets (issue #6): wall time at most the yardstick's at 100 and 400 MB; peak RSS under
 100 MB at every size.
 
+--media MB imports an export with MB of media beside a small set of conversations (photos
+of 0.1-5 MB, some audio, one 300 MB video, one image used twice, every file pointed at),
+the same export without its media, and extracts the same members with `zipfile` + `fsync`
+(the yardstick): media throughput is the media's bytes over the difference between the two
+imports, against the yardstick's; archive growth is the difference of the two data
+folders, against the distinct media bytes; peak RSS includes the reading process.
+
 --unreadable N imports, through the service only, a bare JSON file of N MB that holds one
 readable conversation and then nothing but unreadable `{}` (every one skipped and counted):
 what the report keeps of them must not grow with the file either.
@@ -33,6 +40,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +128,10 @@ def child(kind: str, export: Path) -> None:
         watcher = ReaderMemory()
     with tempfile.TemporaryDirectory(dir=OUT) as folder:
         started = time.perf_counter()
-        messages = (yardstick if kind == "yardstick" else service)(export, Path(folder))
+        work = {"yardstick": yardstick, "service": service, "extract": extract}[kind]
+        messages = work(export, Path(folder))
         seconds = time.perf_counter() - started
+        stored = folder_bytes(Path(folder))
     peak = high_water_mb(Path("/proc/self/status"))
     reader = watcher.peak_mb() if watcher else 0.0
     print(
@@ -131,6 +141,7 @@ def child(kind: str, export: Path) -> None:
                 "messages": messages,
                 "peak_mb": peak + reader,
                 "reader_mb": reader,
+                "stored_bytes": stored,
             }
         )
     )
@@ -144,6 +155,98 @@ def unreadable_export(megabytes: int) -> Path:
         empties = (megabytes * 2**20 - len(first)) // 3
         path.write_bytes(b"[" + first + b",{}" * empties + b"]")
     return path
+
+
+def _media_bytes(head: bytes, size: int, seed: int) -> Iterator[bytes]:
+    """A file's bytes, in chunks: its type's first bytes, then noise (incompressible, as
+    photos are)."""
+    rng = random.Random(seed)
+    yield head
+    left = size - len(head)
+    while left > 0:
+        chunk = rng.randbytes(min(left, 2**20))
+        left -= len(chunk)
+        yield chunk
+
+
+def media_export(megabytes: int) -> tuple[Path, Path, int, int]:
+    """(with media, without media, media bytes, distinct media bytes), cached in OUT."""
+    with_media, without = OUT / f"media-{megabytes}mb.zip", OUT / f"media-{megabytes}mb-none.zip"
+    meta = OUT / f"media-{megabytes}mb.json"
+    if with_media.exists() and without.exists() and meta.exists():
+        sizes = json.loads(meta.read_text())
+        return with_media, without, sizes["bytes"], sizes["distinct"]
+    OUT.mkdir(exist_ok=True)
+    rng = random.Random(14)
+    heads = {
+        "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
+        "wav": b"RIFF\x00\x00\x00\x00WAVEfmt ",
+        "mp4": b"\x00\x00\x00\x18ftypmp42",
+    }
+    files: list[tuple[str, str, bytes, int, int]] = []  # (id, member, head, size, seed)
+    left = megabytes * 2**20
+    video = min(300 * 2**20, left // 3)
+    files.append(("file-VIDEO0", "file-VIDEO0-holiday.mp4", heads["mp4"], video, 0))
+    left -= video
+    while left > 0:
+        n = len(files)
+        if n % 10 == 0:
+            size, ext, where = rng.randrange(200_000, 2_000_000), "wav", f"conv-{n}/audio/"
+        else:
+            size, ext, where = rng.randrange(100_000, 5_000_000), "jpg", ""
+        size = min(max(size, 64), left)
+        files.append(
+            (f"file-M{n:05d}", f"{where}file-M{n:05d}-photo {n}.{ext}", heads[ext], size, n)
+        )
+        left -= size
+    _, _, head, size, seed = files[1]
+    files.append(("file-TWICE", "file-TWICE-again.jpg", head, size, seed))  # used twice
+    convs = []
+    for start in range(0, len(files), 5):
+        conv = conversation(rng, start)
+        node = next(n for n in conv["mapping"].values() if n.get("message"))
+        node["message"]["content"] = {
+            "content_type": "multimodal_text",
+            "parts": [
+                {"content_type": "image_asset_pointer", "asset_pointer": f"file-service://{f[0]}"}
+                for f in files[start : start + 5]
+            ]
+            + ["my files"],
+        }
+        convs.append(conv)
+    body = orjson.dumps(convs)
+    for path, with_files in ((with_media, True), (without, False)):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+            archive.writestr("conversations.json", body)
+            for _, member, head, size, seed in files if with_files else []:
+                with archive.open(member, "w", force_zip64=True) as out:
+                    for chunk in _media_bytes(head, size, seed):
+                        out.write(chunk)
+    total = sum(f[3] for f in files)
+    distinct = total - size
+    meta.write_text(json.dumps({"bytes": total, "distinct": distinct}))
+    return with_media, without, total, distinct
+
+
+def extract(export: Path, folder: Path) -> int:
+    """The yardstick for media: every non-JSON member written out and fsynced."""
+    count = 0
+    with zipfile.ZipFile(export) as archive:
+        for info in archive.infolist():
+            if info.filename.endswith(".json"):
+                continue
+            target = folder / f"{count}.bin"
+            with archive.open(info) as member, open(target, "wb") as out:
+                while chunk := member.read(2**20):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            count += 1
+    return count
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def measure(kind: str, export: Path) -> dict[str, Any]:
@@ -172,10 +275,14 @@ def main() -> None:
     parser.add_argument(
         "--unreadable", type=int, metavar="MB", help="only a hostile file of MB (see above)"
     )
+    parser.add_argument("--media", type=int, metavar="MB", help="media throughput (see above)")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "EXPORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]))
+        return
+    if args.media:
+        measure_media(args.media, args.repeat)
         return
     if args.unreadable:
         result = measure("service", unreadable_export(args.unreadable))
@@ -203,6 +310,36 @@ def main() -> None:
                 f"{size:>5}MB {name:<10} {result['seconds']:>8.1f} {rate:>9,.0f} "
                 f"{result['peak_mb']:>12.0f} {reader:>13} {ratio:>6.2f}x"
             )
+
+
+def measure_media(megabytes: int, repeat: int) -> None:
+    with_media, without, total, distinct = media_export(megabytes)
+    runs: dict[str, list[dict[str, Any]]] = {"extract": [], "media": [], "none": []}
+    for _ in range(repeat):  # alternating, so that a slow spell hits each alike
+        runs["extract"].append(measure("extract", with_media))
+        runs["media"].append(measure("service", with_media))
+        runs["none"].append(measure("service", without))
+    extract_run, media_run, none_run = (median_run(runs[k]) for k in ("extract", "media", "none"))
+    media_seconds = media_run["seconds"] - none_run["seconds"]
+    ours, base = total / media_seconds / 2**20, total / extract_run["seconds"] / 2**20
+    growth = media_run["stored_bytes"] - none_run["stored_bytes"]
+    print(
+        f"{total / 2**20:,.0f} MB of media ({distinct / 2**20:,.0f} MB distinct), "
+        f"median of {repeat}"
+    )
+    print(f"zipfile + fsync: {extract_run['seconds']:.1f} s, {base:,.0f} MB/s")
+    print(
+        f"import with media {media_run['seconds']:.1f} s, without {none_run['seconds']:.1f} s: "
+        f"media at {ours:,.0f} MB/s, {ours / base:.0%} of zipfile + fsync"
+    )
+    print(
+        f"peak RSS with media {media_run['peak_mb']:.0f} MB (reader {media_run['reader_mb']:.0f}), "
+        f"without {none_run['peak_mb']:.0f} MB"
+    )
+    print(
+        f"archive growth {growth / 2**20:,.1f} MB for {distinct / 2**20:,.1f} MB distinct: "
+        f"{growth / distinct - 1:+.2%}"
+    )
 
 
 if __name__ == "__main__":

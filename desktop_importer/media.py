@@ -22,8 +22,10 @@ import bisect
 import hashlib
 import mimetypes
 import os
+import queue
 import re
 import struct
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -254,6 +256,7 @@ class MediaFolder:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._made: set[Path] = set()
 
     def path(self, sha256: str) -> Path:
         if not re.fullmatch(r"[0-9a-f]{64}", sha256):
@@ -261,12 +264,15 @@ class MediaFolder:
         return self.root / sha256[:2] / sha256
 
     def _private_dir(self, folder: Path) -> None:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder not in self._made:  # a failed mkdir is a slow syscall, once per file
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._made.add(folder)
 
     def stage(self, run_id: int, number: int, source: IO[bytes], limit: int) -> StagedFile:
         """Stream `source` into a staging file named from the run (never from the member's
-        name), hashing as it goes; fsync it. Reads at most `limit` bytes (the member's
-        declared size: zipfile never returns more, and the CRC fails past it)."""
+        name), hashing as it goes (`make_durable` fsyncs it before it is recorded). Reads
+        at most `limit` bytes (the member's declared size: zipfile never returns more, and
+        the CRC fails past it)."""
         staging = self.root / STAGING
         self._private_dir(staging)
         temp = staging / f"{run_id}-{number}.part"
@@ -274,16 +280,41 @@ class MediaFolder:
         head = b""
         size = 0
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            while size <= limit and (chunk := source.read(CHUNK)):
-                if len(head) < HEAD_BYTES:
-                    head += chunk[: HEAD_BYTES - len(head)]
+        # A thread hashes while this one reads and writes: hashing and the system calls
+        # both release the interpreter's lock, so the hash (1.7 GB/s here) hides behind
+        # the disk instead of adding to it.
+        chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+
+        def hash_all() -> None:
+            while (chunk := chunks.get()) is not None:
                 digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+
+        hasher = threading.Thread(target=hash_all, name="media-hash", daemon=True)
+        hasher.start()
+        try:
+            with os.fdopen(fd, "wb", buffering=0) as out:
+                while size <= limit and (chunk := source.read(CHUNK)):
+                    if len(head) < HEAD_BYTES:
+                        head += chunk[: HEAD_BYTES - len(head)]
+                    chunks.put(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+        finally:
+            chunks.put(None)
+            hasher.join()
         return StagedFile(temp, digest.hexdigest(), size, head)
+
+    @staticmethod
+    def make_durable(staged: list[StagedFile]) -> None:
+        """fsync a batch of staged files before the transaction that records them: the
+        kernel has been writing the first ones back meanwhile, so this costs less than an
+        fsync after each (measured: bench.import_speed --media)."""
+        for item in staged:
+            fd = os.open(item.temp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     def place(self, staged: StagedFile) -> None:
         """Move a staged file to its content's place (call inside the transaction that

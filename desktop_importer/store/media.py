@@ -93,6 +93,20 @@ def published_ids(session: Session, user_id: str, asset_ids: Iterable[str]) -> s
     return {row[0] for row in rows}
 
 
+def published_sizes(session: Session, user_id: str, asset_ids: Iterable[str]) -> dict[str, int]:
+    """The size of the file the profile already holds for each of these ids."""
+    rows = session.execute(
+        text(
+            "SELECT a.asset_id, b.bytes FROM media_assets a "
+            "JOIN media_blobs b ON b.sha256 = a.sha256 "
+            "WHERE a.user_id = :user AND a.published = 1 "
+            "AND a.asset_id IN (SELECT value FROM json_each(:ids))"
+        ),
+        {"user": user_id, "ids": json.dumps(list(asset_ids))},
+    )
+    return {row[0]: int(row[1]) for row in rows}
+
+
 def publish(session: Session, user_id: str, run_id: int) -> int:
     """Make a run's staged files visible (a later file for an id replaces the earlier one);
     returns how many ids gained a file or changed content."""

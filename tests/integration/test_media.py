@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from desktop_importer import library
-from desktop_importer.errors import ImportCancelled, UnknownConversation
-from desktop_importer.service import App, open_app, profile_status, start_import
+from desktop_importer import library, media
+from desktop_importer.errors import ImportCancelled, LimitExceeded, UnknownConversation
+from desktop_importer.service import App, check_export, open_app, profile_status, start_import
+from desktop_importer.settings import Settings
 from tests.helpers.exports import chatgpt_zip, write_zip
 from tests.helpers.media import (
     PDF,
@@ -286,3 +287,31 @@ def test_a_kill_with_files_half_written_leaves_nothing_once_recovered(
     db = sqlite3.connect(data_dir / "archive.sqlite3")
     assert db.execute("SELECT count(*) FROM media_blobs").fetchone() == (1,)
     assert db.execute("SELECT count(*) FROM media_assets").fetchone() == (1,)
+
+
+def test_the_same_export_again_keeps_everything_without_reading_it_again(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = write_zip(tmp_path / "e.zip", every_layout())
+    start_import(app, export)
+    read: list[int] = []
+    original = media.MediaFolder.stage
+
+    def counted(self: media.MediaFolder, *args: Any, **kwargs: Any) -> media.StagedFile:
+        read.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(media.MediaFolder, "stage", counted)
+    again = start_import(app, export).to_json()["media"]
+    assert again["kept"] == again["files"] == 8 and again["added"] == 0
+    assert read == []
+    assert all(m["kept"] for m in media_json(app))
+
+
+def test_media_counts_toward_the_total_size_limit(tmp_path: Path) -> None:
+    conv = with_media("c", [image_part("file-service://file-L1")])
+    export = chatgpt_zip(tmp_path / "e.zip", [conv], files={"file-L1-x.jpg": PHOTO * 400})
+    assert check_export(export, Settings(max_total_bytes=len(PHOTO) * 1000))
+    with pytest.raises(LimitExceeded) as refused:
+        check_export(export, Settings(max_total_bytes=len(PHOTO) * 300))
+    assert "with its media" in refused.value.message and refused.value.limit == "max_total_bytes"

@@ -67,8 +67,9 @@ def too_large(width: int | None, height: int | None) -> bool:
     return bool(width and height and width * height * 4 > ALLOCATION_MB * 2**20)
 
 
-def decode(path: Path, width: int) -> QImage | str:
-    """The image at `path` scaled to `width` (never enlarged), or why it cannot be shown."""
+def decode(path: Path, width: int, height: int | None = None) -> QImage | str:
+    """The image at `path` scaled to `width` (and `height`, when the caller has laid out
+    that box already; never enlarged), or why it cannot be shown."""
     reader = QImageReader(str(path))
     reader.setAllocationLimit(ALLOCATION_MB)
     if bytes(reader.format().data()).lower() not in FORMATS:
@@ -77,7 +78,8 @@ def decode(path: Path, width: int) -> QImage | str:
     if not size.isValid() or size.isEmpty():
         return "This image is damaged."
     if size.width() > width:
-        reader.setScaledSize(size.scaled(width, 10**9, Qt.AspectRatioMode.KeepAspectRatio))
+        box = QSize(width, height) if height else QSize(width, 10**9)
+        reader.setScaledSize(size.scaled(box, Qt.AspectRatioMode.KeepAspectRatio))
     image = reader.read()
     if image.isNull():
         if (
@@ -89,13 +91,16 @@ def decode(path: Path, width: int) -> QImage | str:
     return image
 
 
+Key = tuple[str, tuple[int, int]]  # (sha256, the box it is shown in)
+
+
 class _Decode(QRunnable):
-    def __init__(self, decoder: ImageDecoder, key: tuple[str, int], path: Path) -> None:
+    def __init__(self, decoder: ImageDecoder, key: Key, path: Path) -> None:
         super().__init__()
         self.decoder, self.key, self.path = decoder, key, path
 
     def run(self) -> None:  # on a pool thread: no widget is touched here
-        result = decode(self.path, self.key[1])
+        result = decode(self.path, *self.key[1])
         self.decoder.done.emit(self.key, result)
 
 
@@ -103,20 +108,20 @@ class ImageDecoder(QObject):
     """Decodes images on a thread pool (one thread: decoding is CPU work, and the GUI thread
     needs the other core) and keeps the last CACHE_IMAGES decoded."""
 
-    done = Signal(object, object)  # (sha256, width), QImage | str
+    done = Signal(object, object)  # (sha256, (width, height)), QImage | str
     ready = Signal(object, object)  # the same, delivered on the GUI thread
 
     def __init__(self) -> None:
         super().__init__()
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(1)
-        self._cache: OrderedDict[tuple[str, int], QImage | str] = OrderedDict()
-        self._asked: set[tuple[str, int]] = set()
+        self._cache: OrderedDict[Key, QImage | str] = OrderedDict()
+        self._asked: set[Key] = set()
         self.done.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
 
-    def request(self, sha256: str, path: Path, width: int) -> QImage | str | None:
+    def request(self, sha256: str, path: Path, box: tuple[int, int]) -> QImage | str | None:
         """The decoded image if it is ready; otherwise None, and `ready` comes later."""
-        key = (sha256, width)
+        key = (sha256, box)
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
@@ -125,7 +130,7 @@ class ImageDecoder(QObject):
             self.pool.start(_Decode(self, key, path))
         return None
 
-    def _arrived(self, key: tuple[str, int], result: QImage | str) -> None:
+    def _arrived(self, key: Key, result: QImage | str) -> None:
         self._asked.discard(key)
         self._cache[key] = result
         while len(self._cache) > CACHE_IMAGES:
@@ -162,7 +167,10 @@ class ImageView(QFrame):
         # Fit within MAX_WIDTH x MAX_HEIGHT, never enlarged, as the vendors' apps show them.
         ratio = (file.height / file.width) if file.width and file.height else 0.75
         self.width_shown = max(16, int(min(MAX_WIDTH, file.width or MAX_WIDTH, MAX_HEIGHT / ratio)))
-        self.setFixedHeight(max(24, int(self.width_shown * ratio)))
+        # Laid out once at the size it will have: an image arriving changes no geometry,
+        # so it costs no layout of the whole conversation.
+        self.box = (self.width_shown, max(16, round(self.width_shown * ratio)))
+        self.setFixedSize(*self.box)
         self.pixmap: QPixmap | None = None
         self.problem: str | None = None
         self._asked = False
@@ -172,7 +180,7 @@ class ImageView(QFrame):
             self._take(TOO_LARGE)
 
     def sizeHint(self) -> QSize:
-        return QSize(self.width_shown, self.height())
+        return QSize(self.width(), self.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -193,21 +201,21 @@ class ImageView(QFrame):
             )
 
     def _request(self) -> None:
-        self._take(decoder().request(self.file.sha256, self.file.path, self.width_shown))
+        self._take(decoder().request(self.file.sha256, self.file.path, self.box))
 
-    def _ready(self, key: tuple[str, int], result: QImage | str) -> None:
-        if key == (self.file.sha256, self.width_shown):
+    def _ready(self, key: Key, result: QImage | str) -> None:
+        if key == (self.file.sha256, self.box):
             self._take(result)
 
     def _take(self, result: QImage | str | None) -> None:
         if isinstance(result, QImage):
             self.pixmap = QPixmap.fromImage(result)
-            self.setFixedHeight(self.pixmap.height())
-            self.setFixedWidth(self.pixmap.width())
+            if self.pixmap.size() != self.size():  # an image whose header said otherwise
+                self.setFixedSize(self.pixmap.size())
         elif isinstance(result, str):
             self.problem = result
             self.setAccessibleDescription(result)
-            self.setFixedHeight(self.fontMetrics().height() * 3)
+            self.setFixedSize(MAX_WIDTH, self.fontMetrics().height() * 3)
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QUrl
 from PySide6.QtGui import QAccessible, QColor, QDesktopServices, QImage, QLinearGradient, QPainter
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.gui import media_view
@@ -163,6 +163,24 @@ def test_save_as_writes_the_bytes_where_the_person_chose(
     )
     voice.save.click()
     assert suggested == ["77aa.wav"] and target.read_bytes() == wav(0.2)
+
+
+def test_every_media_control_has_an_accessible_name(make_window, qtbot: QtBot, albums: App) -> None:
+    window = make_window()
+    open_album(window, qtbot)
+    reader = window.library.reader
+    controls = [
+        w
+        for w in reader.findChildren(QWidget)
+        if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+    ]
+    assert len([w for w in controls if isinstance(w, ImageView)]) == 3
+    for widget in controls:
+        name = QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+        assert name, f"{type(widget).__name__} has no accessible name"
+    (pdf,) = [r for r in reader.findChildren(FileRow) if r.file.name == "Itinerary.pdf"]
+    said = QAccessible.queryAccessibleInterface(pdf).text(QAccessible.Text.Name)
+    assert said == "File Itinerary.pdf, 50 bytes"
 
 
 def test_a_missing_file_is_a_placeholder_that_names_it(

@@ -124,6 +124,12 @@ def _multimodal(content: Mapping[str, Any]) -> list[Block]:
             if part:
                 blocks.append(Block("text", text=part))
         elif isinstance(part, dict):
+            video = _dict(part.get("video_container_asset_pointer"))
+            if video.get("asset_pointer"):  # a live video call's recording, beside its audio
+                blocks.append(
+                    Block("file", name=None, pointer=_str(video.get("asset_pointer")),
+                          size=_int(video.get("size_bytes")))
+                )  # fmt: skip
             block = _pointer_block(part)
             if block is None and isinstance(part.get("text"), str):
                 block = Block("text", text=part["text"])

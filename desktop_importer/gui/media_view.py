@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QObject,
+    QRect,
     QRunnable,
     QSize,
     Qt,
@@ -163,14 +164,18 @@ class ImageView(QFrame):
         self.setToolTip(f"{file.name}, {human_bytes(file.bytes)}. Click to open it full size.")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        # Fit within MAX_WIDTH x MAX_HEIGHT, never enlarged, as the vendors' apps show them.
+        # Fit within MAX_WIDTH x MAX_HEIGHT, never enlarged, as the vendors' apps show them;
+        # narrower when the reader is (its height follows its width).
         ratio = (file.height / file.width) if file.width and file.height else 0.75
         self.width_shown = max(16, int(min(MAX_WIDTH, file.width or MAX_WIDTH, MAX_HEIGHT / ratio)))
         # Laid out once at the size it will have: an image arriving changes no geometry,
         # so it costs no layout of the whole conversation.
         self.box = (self.width_shown, max(16, round(self.width_shown * ratio)))
-        self.setFixedSize(*self.box)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMinimumWidth(min(48, self.box[0]))
+        self.setMaximumWidth(self.box[0])
         self.pixmap: QPixmap | None = None
         self.problem: str | None = None
         self._asked = False
@@ -180,7 +185,16 @@ class ImageView(QFrame):
             self._take(TOO_LARGE)
 
     def sizeHint(self) -> QSize:
-        return QSize(self.width(), self.height())
+        return QSize(self.box[0], self.heightForWidth(self.box[0]))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        if self.problem is not None:
+            return self.fontMetrics().height() * 3
+        shown = min(width, self.box[0])
+        return max(16, round(shown * self.box[1] / self.box[0]))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -189,7 +203,13 @@ class ImageView(QFrame):
             QTimer.singleShot(0, self._request)
         painter = QPainter(self)
         if self.pixmap is not None:
-            painter.drawPixmap(0, 0, self.pixmap)
+            if self.width() < self.pixmap.width():  # a narrow reader: scaled to fit it
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                painter.drawPixmap(
+                    QRect(0, 0, self.width(), self.heightForWidth(self.width())), self.pixmap
+                )
+            else:
+                painter.drawPixmap(0, 0, self.pixmap)
         else:
             painter.setPen(self.palette().color(self.foregroundRole()))
             painter.drawText(
@@ -210,12 +230,15 @@ class ImageView(QFrame):
     def _take(self, result: QImage | str | None) -> None:
         if isinstance(result, QImage):
             self.pixmap = QPixmap.fromImage(result)
-            if self.pixmap.size() != self.size():  # an image whose header said otherwise
-                self.setFixedSize(self.pixmap.size())
+            if self.pixmap.width() != self.box[0] or self.pixmap.height() != self.box[1]:
+                self.box = (self.pixmap.width(), self.pixmap.height())  # its header was wrong
+                self.setMaximumWidth(self.box[0])
+                self.updateGeometry()
         elif isinstance(result, str):
             self.problem = result
             self.setAccessibleDescription(result)
-            self.setFixedSize(MAX_WIDTH, self.fontMetrics().height() * 3)
+            self.setMaximumWidth(MAX_WIDTH)
+            self.updateGeometry()
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -266,6 +289,8 @@ class FileRow(QFrame):
         self.setObjectName("FileRow")
         self.file = file
         words = KIND_WORDS.get(kind, "File")
+        if kind == "file" and file.mime_type.startswith(("video/", "audio/")):
+            words = "Video" if file.mime_type.startswith("video/") else "Audio"
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 10, 6)
         column = QVBoxLayout()

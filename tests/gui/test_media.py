@@ -102,6 +102,19 @@ def test_images_appear_inline_decoded_off_the_gui_thread_and_scaled(
     assert name == "Image beach.jpg"
 
 
+def test_in_a_narrow_reader_images_shrink_to_its_width(
+    make_window, qtbot: QtBot, albums: App
+) -> None:
+    window = make_window()
+    open_album(window, qtbot)
+    window.library.setSizes([700, 400])  # the list wide, the reader narrow
+    photo = images(window)[0]
+    qtbot.waitUntil(lambda: photo.width() < media_view.MAX_WIDTH, timeout=WAIT)
+    box = photo.parentWidget()
+    assert box is not None and photo.width() <= box.width()
+    assert abs(photo.height() - photo.width() * 1200 / 1600) <= 1  # its shape kept
+
+
 def test_files_are_rows_with_open_and_save_and_html_is_saved_only(
     make_window, qtbot: QtBot, albums: App
 ) -> None:

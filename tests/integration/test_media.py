@@ -148,6 +148,22 @@ def test_show_json_lists_each_messages_media(data_dir: Path, tmp_path: Path) -> 
     }
 
 
+def test_a_live_video_calls_audio_and_video_are_both_kept_and_shown(
+    app: App, tmp_path: Path
+) -> None:
+    part = voice_part("sediment://file_au1")
+    part["video_container_asset_pointer"] = {"asset_pointer": "sediment://file_vi1"}
+    video = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+    files = {"c/audio/file_au1-1.wav": VOICE, "c/video/file_vi1-2.mp4": video}
+    start_import(app, chatgpt_zip(tmp_path / "e.zip", [with_media("c", [part])], files=files))
+    view = library.read_conversation(app, "default", "c")
+    kinds = [(b.kind, view.file_for(b.pointer)) for b in view.messages[0].blocks]
+    assert [(kind, f.mime_type if f else None) for kind, f in kinds] == [
+        ("file", "video/mp4"),
+        ("audio", "audio/wav"),
+    ]
+
+
 def test_a_name_that_claims_one_type_is_stored_as_its_bytes_say(app: App, tmp_path: Path) -> None:
     conv = with_media("c", [image_part("file-service://file-X1")])
     start_import(

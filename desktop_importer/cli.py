@@ -37,6 +37,7 @@ from desktop_importer.service import (
     profile_status,
     start_import,
 )
+from desktop_importer.settings import human_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -283,6 +284,20 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop_importer.backup import backup
+
+    with _app() as app:
+        result = backup(app, Path(args.path))
+    _emit(
+        args,
+        result.to_json(),
+        f"Backed up the archive to {result.path} ({human_bytes(result.bytes)}, "
+        f"{result.media_files:,} media files).",
+    )
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     with _app() as app:
         hits = browse.search_archive(app, args.query, args.profile, limit=args.limit)
@@ -413,10 +428,23 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=20, help="at most this many results")
     _add_common(search)
     search.set_defaults(handler=cmd_search)
+
+    saver = commands.add_parser(
+        "backup",
+        help="write a consistent copy of the archive into a new folder",
+        description="Write a consistent, private copy of the whole archive (every profile) "
+        "into PATH, a new or empty folder: archive.sqlite3 (the last published state) and "
+        "media/. It works while windows are open and while an import runs. To restore, "
+        "quit the app and put both into the data folder. Exit codes: 0 done, 73 PATH "
+        "cannot be written, 74 environment failure.",
+    )
+    saver.add_argument("path", help="a new or empty folder")
+    saver.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    saver.set_defaults(handler=cmd_backup, profile=DEFAULT_PROFILE)
     return parser
 
 
-COMMANDS = ("import", "status", "conversations", "show", "search")
+COMMANDS = ("import", "status", "conversations", "show", "search", "backup")
 
 
 def _wants_window(argv: Sequence[str]) -> bool:

@@ -11,6 +11,7 @@ EXIT_OK = 0
 EXIT_OTHER = 1
 EXIT_DATAERR = 65  # EX_DATAERR: the file is there but is not a usable export
 EXIT_NOINPUT = 66  # EX_NOINPUT: missing, not a regular file, unreadable
+EXIT_CANTCREAT = 73  # EX_CANTCREAT: an output file or folder cannot be created
 EXIT_IOERR = 74  # EX_IOERR: the environment failed (disk, database)
 EXIT_TEMPFAIL = 75  # EX_TEMPFAIL: another import is processing
 EXIT_CANCELLED = 130
@@ -57,6 +58,12 @@ class EnvironmentProblem(DesktopImporterError):
     exit_code = EXIT_IOERR
 
 
+class CannotWrite(DesktopImporterError):
+    """Where the user asked us to write (a backup, an export) cannot be written."""
+
+    exit_code = EXIT_CANTCREAT
+
+
 class ImportAlreadyRunning(DesktopImporterError):
     """The guard refused the claim: a fresh import of this profile is processing."""
 
@@ -89,6 +96,13 @@ class ImportCancelled(DesktopImporterError):
 
     def __init__(self) -> None:
         super().__init__("Import cancelled; the archive is unchanged.")
+
+
+class Cancelled(DesktopImporterError):
+    """The user asked to stop something other than an import (a backup, an export)."""
+
+    exit_code = EXIT_CANCELLED
+    status = "cancelled"
 
 
 class UnknownConversation(DesktopImporterError):

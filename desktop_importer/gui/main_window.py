@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_importer import __version__, paths, recovery
+from desktop_importer import __version__, backup, paths, recovery
 from desktop_importer.errors import DesktopImporterError, LimitExceeded
 from desktop_importer.gui import text
 from desktop_importer.gui.drop_zone import DropZone, enter_drag, move_drag, verdict_for
@@ -42,6 +42,7 @@ from desktop_importer.gui.resources import resource_path
 from desktop_importer.gui.service_job import ServiceJob
 from desktop_importer.report import ProfileStatus
 from desktop_importer.service import App, check_export, profile_status
+from desktop_importer.settings import human_bytes
 
 BUSY_ELSEWHERE = "An import is running: a new one would be rejected until it finishes."
 BUSY_ELSEWHERE_HINT = "It was started in another window or from the command line."
@@ -60,6 +61,8 @@ class ImportWindow(QMainWindow):
         self.retry_path: Path | None = None
         self.rejection: RejectionDialog | None = None
         self.quit_box: QMessageBox | None = None
+        self.backup_job: ServiceJob | None = None
+        self.backup_box: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
         self._quitting = False
 
@@ -176,6 +179,10 @@ class ImportWindow(QMainWindow):
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self.choose_file)
         file_menu.addAction(open_action)
+        backup_action = QAction("Back &up…", self)
+        backup_action.triggered.connect(self.choose_backup_folder)
+        file_menu.addAction(backup_action)
+        self.backup_action = backup_action
         find_action = QAction("&Find", self)
         find_action.setShortcut(QKeySequence.StandardKey.Find)
         find_action.triggered.connect(self.focus_search)
@@ -228,6 +235,63 @@ class ImportWindow(QMainWindow):
             return
         event.acceptProposedAction()
         self.start_file(verdict.path)
+
+    # -- backup ---------------------------------------------------------------------------
+
+    def choose_backup_folder(self) -> None:
+        parent = QFileDialog.getExistingDirectory(self, "Choose where to put the backup")
+        if parent:
+            stamp = self.app.clock.now().astimezone().strftime("%Y-%m-%d %H%M")
+            self.start_backup(Path(parent) / f"Desktop Importer backup {stamp}")
+
+    def start_backup(self, target: Path) -> None:
+        """Copy the archive into `target` on a thread (backup.py), saying how far it is."""
+        if self.backup_job is not None:
+            return
+        job = ServiceJob(
+            lambda progress, cancel: backup.backup(
+                self.app, target, progress=progress, cancel=cancel
+            ),
+            self,
+        )
+        job.progressed.connect(
+            lambda _stage, done: self.maintenance.setText(f"Backing up the archive… {done}%")
+        )
+        job.succeeded.connect(self._backed_up)
+        job.failed.connect(self._backup_failed)
+        job.finished.connect(self._backup_finished)
+        self.maintenance.setText("Backing up the archive…")
+        self.maintenance.show()
+        self.backup_action.setEnabled(False)
+        self.backup_job = job
+        job.start()
+
+    def _backed_up(self, result: backup.BackupResult) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("Backup complete")
+        box.setText(f"Backed up the archive to {result.path} ({human_bytes(result.bytes)}).")
+        box.setInformativeText(
+            "To restore it, quit Desktop Importer and put its contents into the archive's "
+            "folder (the README says how)."
+        )
+        show = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path))))
+        box.open()
+        self.backup_box = box
+
+    def _backup_failed(self, message: str) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Backup failed")
+        box.setText(message)
+        box.open()
+        self.backup_box = box
+
+    def _backup_finished(self) -> None:
+        self.backup_job = None
+        self.backup_action.setEnabled(True)
+        self.maintenance.hide()
 
     def open_log_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.ensure_private_dir(paths.log_dir()))))
@@ -450,6 +514,8 @@ class ImportWindow(QMainWindow):
         self.watch.stop()
         if self.maintenance_job is not None:
             self.maintenance_job.stop()  # between two short steps; the rest is done next time
+        if self.backup_job is not None:
+            self.backup_job.stop()  # an unfinished backup removes what it wrote
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("librarySplitter", self.library.saveState())
         self.settings.sync()

@@ -67,12 +67,15 @@ def open_fresh(data_dir: str, barrier: Any, results: Any) -> None:
 
 
 class _Hold:
-    """A progress reporter that parks the import, alive and claimed, until released."""
+    """A progress reporter that parks the import, alive and claimed, until released: at
+    its first report, or at the first of `stage` ("publishing": all staged, none visible)."""
 
-    def __init__(self, ready: Any, release: Any) -> None:
-        self.ready, self.release = ready, release
+    def __init__(self, ready: Any, release: Any, stage: str | None = None) -> None:
+        self.ready, self.release, self.stage = ready, release, stage
 
     def update(self, progress: ProgressUpdate) -> None:
+        if self.stage is not None and progress.stage != self.stage:
+            return
         if not self.ready.is_set():
             self.ready.set()
             self.release.wait(120)
@@ -82,12 +85,18 @@ class _Hold:
 
 
 def hold_import(
-    data_dir: str, export: str, minutes_ago: int, ready: Any, release: Any, results: Any
+    data_dir: str,
+    export: str,
+    minutes_ago: int,
+    ready: Any,
+    release: Any,
+    results: Any,
+    stage: str | None = None,
 ) -> None:
     """A real import that started `minutes_ago` minutes ago and is still working."""
     try:
         app = open_app(Path(data_dir), clock=OffsetClock(-timedelta(minutes=minutes_ago)))
-        report = start_import(app, export, progress=_Hold(ready, release))
+        report = start_import(app, export, progress=_Hold(ready, release, stage))
         results.put(f"added {report.added}")
         app.close()
     except Exception:

@@ -439,8 +439,8 @@ def build_parser() -> argparse.ArgumentParser:
         "cannot be written, 74 environment failure.",
     )
     saver.add_argument("path", help="a new or empty folder")
-    saver.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    saver.set_defaults(handler=cmd_backup, profile=DEFAULT_PROFILE)
+    _add_common(saver)  # every command takes --profile; a backup holds every profile
+    saver.set_defaults(handler=cmd_backup)
     return parser
 
 

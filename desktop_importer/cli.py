@@ -284,6 +284,30 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_importer.exporting import export
+
+    with _app() as app:
+        result = export(
+            app,
+            args.profile,
+            Path(args.directory),
+            fmt=args.format,
+            conversation_ids=args.conversation,
+            all_branches=args.all_branches,
+        )
+    words = (
+        f"Exported {result.conversations:,} conversations to {result.directory}: "
+        f"{result.files:,} files written, {result.media:,} media files copied."
+    )
+    if result.skipped_edited:
+        skipped = result.skipped_edited
+        named = ", ".join(skipped[:3]) + (", …" if len(skipped) > 3 else "")
+        words += f" Left alone, as edited since the last export: {len(skipped):,} ({named})."
+    _emit(args, result.to_json(), words)
+    return EXIT_OK
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from desktop_importer.backup import backup
 
@@ -429,6 +453,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(search)
     search.set_defaults(handler=cmd_search)
 
+    exporter = commands.add_parser(
+        "export",
+        help="write conversations as Markdown notes or the vendor's JSON into a folder",
+        description="Write the profile's conversations (or those named with --conversation) "
+        "into DIR: Markdown notes with YAML front matter and their media (for Obsidian or "
+        "any editor), or each conversation's JSON as its latest export wrote it. Exporting "
+        "again into DIR rewrites changed files, leaves unchanged ones alone and never "
+        "overwrites a file edited since (it is skipped and reported). Exit codes: 0 done, "
+        "66 an unknown conversation id, 73 DIR cannot be written, 1 anything else.",
+    )
+    exporter.add_argument("directory", metavar="DIR", help="the folder to write into")
+    exporter.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    exporter.add_argument(
+        "--conversation", action="append", metavar="ID", help="only this one (repeatable)"
+    )
+    exporter.add_argument(
+        "--all-branches", action="store_true", help="add the other branches after the current"
+    )
+    _add_common(exporter)
+    exporter.set_defaults(handler=cmd_export)
+
     saver = commands.add_parser(
         "backup",
         help="write a consistent copy of the archive into a new folder",
@@ -444,7 +489,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("import", "status", "conversations", "show", "search", "backup")
+COMMANDS = ("import", "status", "conversations", "show", "search", "export", "backup")
 
 
 def _wants_window(argv: Sequence[str]) -> bool:

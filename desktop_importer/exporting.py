@@ -1,0 +1,485 @@
+"""`export DIR`: the archive leaves as Markdown notes (for Obsidian or any editor) or as the
+vendor's own JSON, one file per conversation, safely and again and again into one folder.
+
+- **Names**: the title made safe on Windows, macOS and Linux, then 12 hex characters of
+  the conversation's hash: unique, stable from run to run, never a reserved name.
+- **Again into the same folder**: a manifest (`MANIFEST`) records each written file's hash.
+  A file whose content would not change is left alone (same bytes, same time); a file the
+  person edited since (its hash is not the one written) is never overwritten: skipped and
+  reported; everything else is written to a temporary file and renamed over.
+- **Never through a link**: a symbolic link where a file or the media folder would go is
+  left alone and reported, never followed.
+- **Media** is copied once into `DIR/media/`, named from its hash and a safe form of its
+  name, and linked relatively.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from desktop_importer import library
+from desktop_importer.blocks import Block, fence
+from desktop_importer.errors import (
+    EXIT_NOINPUT,
+    CannotWrite,
+    DesktopImporterError,
+    UnknownConversation,
+)
+from desktop_importer.media import asset_id
+from desktop_importer.merge import KEPT_MARKER
+from desktop_importer.progress import never_cancelled
+from desktop_importer.store import library as library_sql
+
+if TYPE_CHECKING:
+    from desktop_importer.service import App
+
+FORMATS = ("markdown", "json")
+MANIFEST = ".desktop-importer-export.json"
+TITLE_BYTES = 180  # of a file name's 255, the rest for the id and the extension
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+ROLE_NAMES = {"user": "You", "system": "Instructions", "tool": "Tool"}
+VENDOR_NAMES = {"chatgpt": "ChatGPT", "claude": "Claude"}
+
+
+class UnknownToExport(DesktopImporterError):
+    """An id given to `export --conversation` that the archive does not hold."""
+
+    exit_code = EXIT_NOINPUT
+
+
+@dataclass
+class ExportResult:
+    directory: Path
+    conversations: int = 0
+    files: int = 0  # written (new or changed) this time
+    media: int = 0  # media files copied this time
+    skipped_edited: list[str] = field(default_factory=list)  # relative paths
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": "complete",
+            "directory": str(self.directory),
+            "conversations": self.conversations,
+            "files": self.files,
+            "media": self.media,
+            "skippedEdited": self.skipped_edited,
+        }
+
+
+# -- names --------------------------------------------------------------------------------
+
+
+def safe_title(title: str | None) -> str:
+    """A title as the start of a file name on every system: no characters Windows forbids,
+    no control characters, no leading or trailing dots and spaces, at most TITLE_BYTES."""
+    words = unicodedata.normalize("NFC", title or "Untitled")
+    words = " ".join(_FORBIDDEN.sub(" ", words).split()).strip(" .")
+    encoded = words.encode()[:TITLE_BYTES]
+    words = encoded.decode(errors="ignore").strip(" .")
+    return words or "Untitled"
+
+
+def short_id(vendor: str, conversation_id: str) -> str:
+    return hashlib.sha256(f"{vendor}:{conversation_id}".encode()).hexdigest()[:12]
+
+
+def file_name(title: str | None, vendor: str, conversation_id: str, extension: str) -> str:
+    """`<safe title> <12 hex>.<ext>`: never a reserved name (CON, NUL…: those are whole
+    stems), unique by the hash even where titles differ only in case."""
+    return f"{safe_title(title)} {short_id(vendor, conversation_id)}.{extension}"
+
+
+# -- Markdown -----------------------------------------------------------------------------
+
+_MARKDOWN_SIGNS = re.compile(r"[\\`*_{}\[\]<>#|~]|^\s*([-+>]|\d+[.)])\s|^\s{4}|^=+$|^-+$", re.M)
+
+
+def _yaml(value: str) -> str:
+    """A YAML scalar for any text: a JSON string is a valid YAML double-quoted scalar."""
+    return orjson.dumps(value).decode()
+
+
+def _when(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def front_matter(view: library.ReaderConversation, model: str | None, url: str | None) -> str:
+    fields = {
+        "id": view.conversation_id,
+        "title": view.title or "Untitled",
+        "vendor": VENDOR_NAMES.get(view.vendor, view.vendor),
+        "created": _when(view.create_time),
+        "updated": _when(view.update_time or view.create_time),
+        "model": model,
+        "url": url,
+    }
+    lines = [f"{key}: {_yaml(value)}" for key, value in fields.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def _as_typed(text: str) -> str:
+    """User text as it was typed: in a fence where Markdown would change how it reads."""
+    if not _MARKDOWN_SIGNS.search(text):
+        return text
+    return fence(text, "text")
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:.*?)\1")
+_URL = r"((?:[^()\s<>]|\([^()\s]*\))*)"  # a URL, with one level of parentheses
+_IMAGE = re.compile(rf"!\[([^\]]*)\]\({_URL}[^)]*\)")
+_LINK = re.compile(rf"\[([^\]]*)\]\(<?{_URL}>?[^)]*\)")
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _inert_prose(line: str) -> str:
+    """Prose outside code: raw HTML shown as text, remote images as links (a note viewer
+    would fetch them: a tracking pixel), links that are not web or mail as their words."""
+    line = line.replace("<", "&lt;")
+    line = _IMAGE.sub(lambda m: f"[{m.group(1) or 'image'}]({m.group(2)})", line)
+    return _LINK.sub(
+        lambda m: m.group(0) if m.group(2).startswith(SAFE_SCHEMES) else m.group(1), line
+    )
+
+
+def inert_markdown(text: str) -> str:
+    """Assistant Markdown as Markdown, with nothing in it that a note viewer would run or
+    fetch; code blocks and code spans untouched."""
+    out: list[str] = []
+    closing: str | None = None
+    for line in text.split("\n"):
+        opened = _FENCE.match(line)
+        if closing is not None:
+            if opened and opened.group(1)[0] == closing[0] and len(opened.group(1)) >= len(closing):
+                closing = None
+            out.append(line)
+        elif opened:
+            closing = opened.group(1)
+            out.append(line)
+        else:
+            pieces, at = [], 0
+            for span in _CODE_SPAN.finditer(line):
+                pieces += [_inert_prose(line[at : span.start()]), span.group(0)]
+                at = span.end()
+            out.append("".join([*pieces, _inert_prose(line[at:])]))
+    return "\n".join(out)
+
+
+def _quoted(text: str) -> str:
+    """A block quote (or a callout's body) of Markdown from the export, made inert."""
+    lines = inert_markdown(text).splitlines() or [""]
+    return "\n".join(f"> {line}" if line else ">" for line in lines)
+
+
+def _link_text(words: str) -> str:
+    return "".join(f"\\{c}" if c in "\\`*_[]()<>#!|" else c for c in words)
+
+
+class _Media:
+    """Copies the files a conversation points at into DIR/media, once each."""
+
+    def __init__(self, writer: _Writer) -> None:
+        self.writer = writer
+
+    def link(self, file: library.MediaFile) -> str:
+        stem, dot, extension = safe_title(file.name).rpartition(".")
+        name = f"{file.sha256[:12]}-{stem or extension}{dot}{extension if stem else ''}"
+        self.writer.copy_media(file, name)
+        return f"media/{name}"
+
+
+def _block_markdown(
+    block: Block, view: library.ReaderConversation, user: bool, files: _Media
+) -> str:
+    kind = block.kind
+    if kind == "text":
+        return _as_typed(block.text) if user else inert_markdown(block.text)
+    if kind == "code":
+        return fence(block.text, block.language)
+    if kind == "reasoning":
+        return f"*{_link_text(block.text)}*"
+    if kind == "thoughts":
+        return "> [!note]- Thoughts\n" + _quoted(block.text)
+    if kind == "attachment":
+        return _quoted(f"**Attachment: {_link_text(block.name or 'attachment')}**\n\n{block.text}")
+    if kind == "canvas":
+        body = (
+            inert_markdown(block.text)
+            if block.language in (None, "document")
+            else fence(block.text, (block.language or "").removeprefix("code/"))
+        )
+        return f"### Document: {_link_text(block.title or 'Untitled')}\n\n{body}"
+    if kind in ("image", "audio", "file"):
+        file = view.file_for(block.pointer)
+        name = block.name or (file.name if file else None) or asset_id(block.pointer) or "unnamed"
+        if file is None:
+            return f"*{kind.capitalize()} not in the archive: {_link_text(name)}*"
+        target = files.link(file)
+        label = _link_text(block.text or file.name)
+        if kind == "image" and file.mime_type in library.SHOWN_IMAGES:
+            return f"![{label}]({target})"
+        return f"[{_link_text(file.name)}]({target})"
+    if kind == "citation":
+        url = block.url or ""
+        if url.startswith(("http://", "https://")):
+            return f"Source: [{_link_text(block.title or url)}](<{url}>)"
+        return f"Source: {_link_text(block.title or url)}"
+    if kind in ("tool_call", "tool_output", "canvas_edit", "instructions", "quote", "webpage"):
+        heading = {
+            "tool_call": f"Tool call{': ' + block.name if block.name else ''}",
+            "tool_output": "Tool output",
+            "canvas_edit": "Edit to the document",
+            "instructions": "Custom instructions",
+            "quote": f"Quoted page{': ' + block.title if block.title else ''}",
+            "webpage": f"Web page{': ' + block.title if block.title else ''}",
+        }[kind]
+        body = block.text + (f"\n{block.url}" if block.url else "")
+        return f"> [!info]- {_link_text(heading)}\n" + _quoted(body)
+    return fence(block.raw or block.text, "json")
+
+
+def _message_markdown(
+    message: library.ReaderMessage, view: library.ReaderConversation, files: _Media
+) -> str:
+    who = ROLE_NAMES.get(message.role) or VENDOR_NAMES.get(view.vendor, "Assistant")
+    when = _when(message.create_time)
+    heading = f"## {who}" + (f" · {when[:16].replace('T', ' ')}" if when else "")
+    parts = [heading]
+    for block in message.blocks:
+        rendered = _block_markdown(block, view, message.role == "user", files)
+        if rendered.strip():
+            parts.append(rendered)
+    return "\n\n".join(parts)
+
+
+def markdown(
+    view: library.ReaderConversation,
+    files: _Media,
+    *,
+    model: str | None,
+    url: str | None,
+    branches: list[tuple[str, list[library.ReaderMessage]]] | None = None,
+) -> str:
+    out = [front_matter(view, model, url), f"# {_link_text(view.title or 'Untitled')}"]
+    out += [_message_markdown(m, view, files) for m in view.messages]
+    for label, messages in branches or []:
+        out.append(f"---\n\n## {label}")
+        out += [_message_markdown(m, view, files).replace("## ", "### ", 1) for m in messages]
+    return "\n\n".join(out) + "\n"
+
+
+# -- the vendor's JSON --------------------------------------------------------------------
+
+
+def vendor_json(original: bytes) -> bytes:
+    """The conversation as its latest export wrote it: the nodes kept from earlier exports
+    (merge.py) taken out again."""
+    data = orjson.loads(original)
+    kept = set(data.pop(KEPT_MARKER, None) or [])
+    if kept:
+        mapping = data.get("mapping")
+        if isinstance(mapping, dict):
+            for node_id in kept:
+                mapping.pop(node_id, None)
+        messages = data.get("chat_messages")
+        if isinstance(messages, list):
+            data["chat_messages"] = [
+                m for m in messages if not (isinstance(m, dict) and m.get("uuid") in kept)
+            ]
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Writer:
+    def __init__(self, directory: Path, result: ExportResult) -> None:
+        self.directory = directory
+        self.result = result
+        manifest = directory / MANIFEST
+        self.manifest: dict[str, str] = {}
+        if manifest.is_file() and not manifest.is_symlink():
+            try:
+                loaded = json.loads(manifest.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict):
+                    self.manifest = {str(k): str(v) for k, v in loaded.items()}
+            except (OSError, ValueError):
+                self.manifest = {}
+        self.copied: set[str] = set()
+
+    def write(self, relative: str, data: bytes) -> None:
+        target = self.directory / relative
+        if target.is_symlink() or target.parent.is_symlink():
+            self.result.skipped_edited.append(relative)  # never written through a link
+            return
+        if target.exists():
+            current = _sha(target.read_bytes())
+            if current == _sha(data):
+                self.manifest[relative] = current  # the same bytes: left alone
+                return
+            if self.manifest.get(relative) != current:
+                self.result.skipped_edited.append(relative)  # edited since: kept as it is
+                return
+        self._atomic(target, data)
+        self.manifest[relative] = _sha(data)
+        self.result.files += 1
+
+    def copy_media(self, file: library.MediaFile, name: str) -> None:
+        relative = f"media/{name}"
+        if relative in self.copied:
+            return
+        self.copied.add(relative)
+        folder = self.directory / "media"
+        if folder.is_symlink():
+            self.result.skipped_edited.append(relative)
+            return
+        folder.mkdir(exist_ok=True)
+        target = folder / name
+        if target.is_symlink():
+            self.result.skipped_edited.append(relative)
+            return
+        if target.exists() and target.stat().st_size == file.bytes:
+            return  # named by its hash: the same content
+        self._atomic(target, file.path.read_bytes())
+        self.result.media += 1
+
+    def _atomic(self, target: Path, data: bytes) -> None:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+    def save_manifest(self) -> None:
+        data = json.dumps(self.manifest, indent=1, sort_keys=True).encode()
+        self._atomic(self.directory / MANIFEST, data)
+
+
+def _prepare(directory: Path) -> None:
+    if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+        raise CannotWrite(f"{directory} is not a folder; choose a folder to export into.")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise CannotWrite(f"{directory} cannot be written ({e.strerror or e}).") from None
+
+
+def _ids(app: App, profile: str) -> list[str]:
+    found: list[str] = []
+    after: tuple[float, int] | None = None
+    while True:
+        page = library.list_page(app, profile, after=after)
+        found += [row.conversation_id for row in page]
+        if len(page) < library.PAGE:
+            return found
+        after = page[-1].cursor
+
+
+def _other_branches(
+    app: App, profile: str, view: library.ReaderConversation
+) -> list[tuple[str, list[library.ReaderMessage]]]:
+    """Every other leaf's branch, from where it leaves the current one, labelled."""
+    with app.store.read() as session:
+        stored = library_sql.conversation(session, profile, view.conversation_id)
+    if stored is None:
+        return []
+    has_children = {n.parent_id for n in stored.nodes}
+    leaves = [n.node_id for n in stored.nodes if n.node_id not in has_children and n.role]
+    shown = {m.node_id for m in view.messages}
+    branches: list[tuple[str, list[library.ReaderMessage]]] = []
+    for leaf in leaves:
+        if leaf in shown:
+            continue
+        other = library.read_conversation(app, profile, view.conversation_id, through=leaf)
+        fresh = [m for m in other.messages if m.node_id not in shown]
+        if fresh:
+            branches.append((f"Branch {len(branches) + 2}", fresh))
+            shown |= {m.node_id for m in fresh}
+    return branches
+
+
+def _details(original: bytes) -> tuple[str | None, str | None]:
+    """(model, url) of a conversation, where the vendor says."""
+    data = orjson.loads(original)
+    model = data.get("default_model_slug") or data.get("model")
+    cid = data.get("conversation_id") or data.get("id")
+    url = f"https://chatgpt.com/c/{cid}" if data.get("mapping") is not None and cid else None
+    if url is None and data.get("uuid"):
+        url = f"https://claude.ai/chat/{data['uuid']}"
+    return (model if isinstance(model, str) else None), url
+
+
+def export(
+    app: App,
+    profile: str,
+    directory: Path,
+    *,
+    fmt: str = "markdown",
+    conversation_ids: list[str] | None = None,
+    all_branches: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+    cancel: Callable[[], bool] = never_cancelled,
+) -> ExportResult:
+    """Write the profile's conversations (or those named) into `directory`."""
+    directory = directory.expanduser().absolute()
+    ids = list(dict.fromkeys(conversation_ids)) if conversation_ids else None
+    if ids:
+        for cid in ids:  # every id checked before anything is written
+            try:
+                library.read_conversation(app, profile, cid)
+            except UnknownConversation:
+                raise UnknownToExport(
+                    f"There is no conversation {cid} in the archive of profile {profile}; "
+                    "nothing was exported."
+                ) from None
+    _prepare(directory)
+    result = ExportResult(directory)
+    writer = _Writer(directory, result)
+    chosen = ids if ids is not None else _ids(app, profile)
+    say = progress or (lambda stage, done: None)
+    try:
+        for done, cid in enumerate(chosen, 1):
+            if cancel():
+                break
+            view = library.read_conversation(app, profile, cid)
+            with app.store.read() as session:
+                stored = library_sql.conversation(session, profile, cid)
+            assert stored is not None
+            if fmt == "json":
+                name = file_name(view.title, view.vendor, cid, "json")
+                writer.write(name, vendor_json(stored.original_json))
+            else:
+                model, url = _details(stored.original_json)
+                branches = _other_branches(app, profile, view) if all_branches else []
+                text = markdown(view, _Media(writer), model=model, url=url, branches=branches)
+                writer.write(file_name(view.title, view.vendor, cid, "md"), text.encode())
+            result.conversations += 1
+            say("exporting", 100 * done // max(1, len(chosen)))
+        writer.save_manifest()
+    except OSError as e:
+        raise CannotWrite(f"The export into {directory} failed ({e.strerror or e}).") from None
+    return result

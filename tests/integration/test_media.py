@@ -15,7 +15,12 @@ from typing import Any
 import pytest
 
 from desktop_importer import library, media
-from desktop_importer.errors import ImportCancelled, LimitExceeded, UnknownConversation
+from desktop_importer.errors import (
+    EnvironmentProblem,
+    ImportCancelled,
+    LimitExceeded,
+    UnknownConversation,
+)
 from desktop_importer.service import App, check_export, open_app, profile_status, start_import
 from desktop_importer.settings import Settings
 from tests.helpers.exports import chatgpt_zip, write_zip
@@ -331,3 +336,21 @@ def test_media_counts_toward_the_total_size_limit(tmp_path: Path) -> None:
     with pytest.raises(LimitExceeded) as refused:
         check_export(export, Settings(max_total_bytes=len(PHOTO) * 300))
     assert "with its media" in refused.value.message and refused.value.limit == "max_total_bytes"
+
+
+def test_the_free_disk_check_counts_the_media(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """64 MB of headroom and a small conversation file fit in 80 MB free; 20 MB of photos
+    more do not, and nothing is imported."""
+    from desktop_importer import service
+
+    monkeypatch.setattr(service, "free_bytes", lambda folder: 80 * 2**20)
+    conv = with_media("c", [image_part("file-service://file-D1")])
+    small = chatgpt_zip(tmp_path / "small.zip", [conv], files={"file-D1-a.png": PHOTO})
+    assert start_import(app, small).added == 1
+    big = chatgpt_zip(
+        tmp_path / "big.zip", [conv], files={"file-D1-a.png": PHOTO + b"\0" * (20 * 2**20)}
+    )
+    with pytest.raises(EnvironmentProblem, match="Not enough free disk space"):
+        start_import(app, big)

@@ -458,13 +458,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="write conversations as Markdown notes or the vendor's JSON into a folder",
         description="Write the profile's conversations (or those named with --conversation) "
         "into DIR: Markdown notes with YAML front matter and their media (for Obsidian or "
-        "any editor), or each conversation's JSON as its latest export wrote it. Exporting "
+        "any editor), self-contained HTML pages with an index.html, or each conversation's "
+        "JSON as its latest export wrote it. Exporting "
         "again into DIR rewrites changed files, leaves unchanged ones alone and never "
         "overwrites a file edited since (it is skipped and reported). Exit codes: 0 done, "
         "66 an unknown conversation id, 73 DIR cannot be written, 1 anything else.",
     )
     exporter.add_argument("directory", metavar="DIR", help="the folder to write into")
-    exporter.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    exporter.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
     exporter.add_argument(
         "--conversation", action="append", metavar="ID", help="only this one (repeatable)"
     )

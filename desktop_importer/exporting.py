@@ -1,5 +1,6 @@
-"""`export DIR`: the archive leaves as Markdown notes (for Obsidian or any editor) or as the
-vendor's own JSON, one file per conversation, safely and again and again into one folder.
+"""`export DIR`: the archive leaves as Markdown notes (for Obsidian or any editor), as
+self-contained HTML pages (light and dark, no script, everything escaped) or as the vendor's
+own JSON, one file per conversation, safely and again and again into one folder.
 
 - **Names**: the title made safe on Windows, macOS and Linux, then 12 hex characters of
   the conversation's hash: unique, stable from run to run, never a reserved name.
@@ -16,6 +17,7 @@ vendor's own JSON, one file per conversation, safely and again and again into on
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import orjson
 
@@ -45,7 +48,7 @@ from desktop_importer.store import library as library_sql
 if TYPE_CHECKING:
     from desktop_importer.service import App
 
-FORMATS = ("markdown", "json")
+FORMATS = ("markdown", "html", "json")
 MANIFEST = ".desktop-importer-export.json"
 TITLE_BYTES = 180  # of a file name's 255, the rest for the id and the extension
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -282,6 +285,137 @@ def markdown(
     return "\n\n".join(out) + "\n"
 
 
+# -- HTML ---------------------------------------------------------------------------------
+
+STYLE = """
+:root { color-scheme: light dark; --fg: #1d1d1f; --bg: #ffffff; --muted: #6e6e73;
+  --box: #f5f5f7; --line: #d2d2d7; --link: #0b57d0; }
+@media (prefers-color-scheme: dark) { :root { --fg: #f2f2f2; --bg: #1c1c1e; --muted: #a1a1a6;
+  --box: #2c2c2e; --line: #48484a; --link: #8ab4f8; } }
+body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg);
+  background: var(--bg); margin: 0; }
+main { max-width: 46rem; margin: 0 auto; padding: 2rem 1rem 4rem; }
+a { color: var(--link); }
+.meta, .when { color: var(--muted); font-size: 0.9em; }
+section.message { border: 1px solid var(--line); border-radius: 10px; padding: 0.2rem 1rem;
+  margin: 1rem 0; }
+section.user { background: var(--box); }
+pre { background: var(--box); border: 1px solid var(--line); border-radius: 6px;
+  padding: 0.7rem; overflow-x: auto; }
+code { font: 0.9em/1.4 ui-monospace, "SF Mono", Menlo, Consolas, monospace; }
+table { border-collapse: collapse; }
+td, th { border: 1px solid var(--line); padding: 0.3rem 0.6rem; }
+img { max-width: 100%; height: auto; border-radius: 6px; }
+details { margin: 0.6rem 0; } summary { cursor: pointer; color: var(--muted); }
+blockquote { border-left: 3px solid var(--line); margin: 0.6rem 0; padding: 0 0.8rem;
+  color: var(--muted); }
+.user-text { white-space: pre-wrap; }
+li.conversation { margin: 0.4rem 0; }
+"""
+
+
+def _markdown_it() -> Any:
+    """CommonMark with tables; raw HTML off (shown as text); markdown-it refuses
+    javascript:, vbscript:, file: and data: links by itself."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def _page(title: str, body: str) -> bytes:
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "img-src 'self'; style-src 'unsafe-inline'\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    ).encode()
+
+
+def _block_html(block: Block, view: library.ReaderConversation, user: bool, files: _Media,
+                md: Any) -> str:  # fmt: skip
+    kind = block.kind
+    if kind == "text":
+        if user:
+            return f'<div class="user-text">{html.escape(block.text)}</div>'
+        return str(md.render(inert_markdown(block.text)))
+    if kind in ("thoughts", "tool_call", "tool_output", "canvas_edit", "instructions",
+                "quote", "webpage", "attachment", "unknown"):  # fmt: skip
+        heading = {"thoughts": "Thoughts", "tool_call": "Tool call", "tool_output": "Tool output",
+                   "canvas_edit": "Edit to the document", "instructions": "Custom instructions",
+                   "quote": "Quoted page", "webpage": "Web page", "attachment": "Attachment",
+                   "unknown": "Content this version cannot show"}[kind]  # fmt: skip
+        if block.name and kind in ("tool_call", "attachment"):
+            heading += f": {block.name}"
+        elif block.title:
+            heading += f": {block.title}"
+        if kind in ("tool_call", "unknown"):
+            inner = md.render(fence(block.raw or block.text, block.language or "json"))
+        elif kind == "thoughts":
+            inner = md.render(inert_markdown(block.text))
+        else:
+            inner = f'<div class="user-text">{html.escape(block.text)}</div>'
+            if block.url and block.url.startswith(("http://", "https://")):
+                inner += f'<p><a href="{html.escape(block.url)}">{html.escape(block.url)}</a></p>'
+        return f"<details><summary>{html.escape(heading)}</summary>{inner}</details>"
+    # Everything else: the Markdown of the note, rendered (code, media, citations, Canvas).
+    return str(md.render(_block_markdown(block, view, user, files)))
+
+
+def page_html(
+    view: library.ReaderConversation,
+    files: _Media,
+    branches: list[tuple[str, list[library.ReaderMessage]]] | None = None,
+) -> bytes:
+    md = _markdown_it()
+    updated = _when(view.update_time or view.create_time)
+    meta = VENDOR_NAMES.get(view.vendor, view.vendor) + (
+        f" · {updated[:16].replace('T', ' ')} UTC" if updated else ""
+    )
+    out = [
+        f"<h1>{html.escape(view.title or 'Untitled')}</h1>",
+        f'<p class="meta">{html.escape(meta)}</p>',
+    ]
+
+    def messages(items: list[library.ReaderMessage]) -> None:
+        for message in items:
+            who = ROLE_NAMES.get(message.role) or VENDOR_NAMES.get(view.vendor, "Assistant")
+            when = _when(message.create_time)
+            role = "user" if message.role == "user" else "other"
+            out.append(f'<section class="message {role}">')
+            out.append(
+                f"<h2>{html.escape(who)}"
+                + (
+                    f' <span class="when">{html.escape(when[:16].replace("T", " "))}</span>'
+                    if when
+                    else ""
+                )
+                + "</h2>"
+            )
+            for block in message.blocks:
+                out.append(_block_html(block, view, message.role == "user", files, md))
+            out.append("</section>")
+
+    messages(view.messages)
+    for label, items in branches or []:
+        out.append(f"<h2>{html.escape(label)}</h2>")
+        messages(items)
+    return _page(view.title or "Untitled", "\n".join(out))
+
+
+def index_html(entries: list[tuple[str, str, str, str | None]]) -> bytes:
+    """(file name, title, vendor, updated) of every conversation exported, newest first."""
+    rows = [
+        f'<li class="conversation"><a href="{html.escape(quote(name))}">{html.escape(title)}</a> '
+        f'<span class="meta">{html.escape(VENDOR_NAMES.get(vendor, vendor))}'
+        f"{' · ' + html.escape(updated[:10]) if updated else ''}</span></li>"
+        for name, title, vendor, updated in entries
+    ]
+    body = f"<h1>Conversations</h1>\n<ul>\n{chr(10).join(rows)}\n</ul>"
+    return _page("Conversations", body)
+
+
 # -- the vendor's JSON --------------------------------------------------------------------
 
 
@@ -460,6 +594,7 @@ def export(
     result = ExportResult(directory)
     writer = _Writer(directory, result)
     chosen = ids if ids is not None else _ids(app, profile)
+    index: list[tuple[str, str, str, str | None]] = []
     say = progress or (lambda stage, done: None)
     try:
         for done, cid in enumerate(chosen, 1):
@@ -472,6 +607,14 @@ def export(
             if fmt == "json":
                 name = file_name(view.title, view.vendor, cid, "json")
                 writer.write(name, vendor_json(stored.original_json))
+            elif fmt == "html":
+                name = file_name(view.title, view.vendor, cid, "html")
+                branches = _other_branches(app, profile, view) if all_branches else []
+                writer.write(name, page_html(view, _Media(writer), branches))
+                index.append(
+                    (name, view.title or "Untitled", view.vendor,
+                     _when(view.update_time or view.create_time))
+                )  # fmt: skip
             else:
                 model, url = _details(stored.original_json)
                 branches = _other_branches(app, profile, view) if all_branches else []
@@ -479,6 +622,8 @@ def export(
                 writer.write(file_name(view.title, view.vendor, cid, "md"), text.encode())
             result.conversations += 1
             say("exporting", 100 * done // max(1, len(chosen)))
+        if fmt == "html":
+            writer.write("index.html", index_html(index))
         writer.save_manifest()
     except OSError as e:
         raise CannotWrite(f"The export into {directory} failed ({e.strerror or e}).") from None

@@ -9,6 +9,7 @@ import json
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import orjson
 import pytest
@@ -178,3 +179,28 @@ def test_nothing_in_a_note_runs_or_fetches(app: App, tmp_path: Path) -> None:
     assert "<img" not in text and "javascript:" not in text and "file:///" not in text
     assert "![tracker]" not in text and "[tracker](http://tracker.example/pixel.png)" in text
     assert "```nested```" in text  # code is left as it is
+
+
+def test_html_pages_are_self_contained_inert_and_listed_in_an_index(
+    app: App, tmp_path: Path
+) -> None:
+    imported(app, tmp_path)
+    out = tmp_path / "site"
+    result = export(app, "default", out, fmt="html")
+    pages = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
+    assert len(pages) == result.conversations + 1 and "index.html" in pages
+    bread_page = pages[file_name("Baking bread", "chatgpt", "bread", "html")]
+    assert "<script" not in "".join(pages.values())  # none of ours, none of theirs
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;" in bread_page
+    assert "javascript:" not in bread_page and "file:///" not in bread_page
+    assert "<img" not in bread_page  # the remote image is a link, fetched by nobody
+    assert "prefers-color-scheme: dark" in bread_page and "Content-Security-Policy" in bread_page
+    assert '<code class="language-python">def hydration' in bread_page
+    assert "<table>" in bread_page and "<details><summary>Thoughts</summary>" in bread_page
+    pic = pages[file_name("Media pic", "chatgpt", "pic", "html")]
+    (src,) = re.findall(r'<img src="([^"]+)"', pic)
+    assert (out / src).read_bytes() == PHOTO
+    index = pages["index.html"]
+    for i, title in enumerate(HOSTILE_TITLES[:3]):
+        assert f'href="{quote(file_name(title, "chatgpt", f"t{i}", "html"))}"' in index
+    assert "&lt;g&gt;" in index and "<g>" not in index  # titles escaped

@@ -297,8 +297,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             all_branches=args.all_branches,
         )
     words = (
-        f"Exported {result.conversations:,} conversations to {result.directory}: "
-        f"{result.files:,} files written, {result.media:,} media files copied."
+        f"Exported {result.conversations:,} conversation"
+        f"{'' if result.conversations == 1 else 's'} to {result.directory}: "
+        f"{result.files:,} written, {result.media:,} media copied."
     )
     if result.skipped_edited:
         skipped = result.skipped_edited

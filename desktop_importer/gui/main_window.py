@@ -34,6 +34,7 @@ from desktop_importer import __version__, backup, paths, recovery
 from desktop_importer.errors import DesktopImporterError, LimitExceeded
 from desktop_importer.gui import text
 from desktop_importer.gui.drop_zone import DropZone, enter_drag, move_drag, verdict_for
+from desktop_importer.gui.export_dialog import ExportDialog
 from desktop_importer.gui.import_process import ImportProcess
 from desktop_importer.gui.library_view import LibraryView
 from desktop_importer.gui.progress_panel import ProgressPanel
@@ -62,6 +63,7 @@ class ImportWindow(QMainWindow):
         self.rejection: RejectionDialog | None = None
         self.quit_box: QMessageBox | None = None
         self.backup_job: ServiceJob | None = None
+        self.export_dialog: ExportDialog | None = None
         self.backup_box: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
         self._quitting = False
@@ -179,6 +181,12 @@ class ImportWindow(QMainWindow):
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self.choose_file)
         file_menu.addAction(open_action)
+        export_action = QAction("&Export…", self)
+        export_action.setShortcut(QKeySequence("Ctrl+E"))
+        export_action.triggered.connect(self.show_export)
+        file_menu.addAction(export_action)
+        self.addAction(export_action)  # the shortcut works wherever the focus is
+        self.export_action = export_action
         backup_action = QAction("Back &up…", self)
         backup_action.triggered.connect(self.choose_backup_folder)
         file_menu.addAction(backup_action)
@@ -236,7 +244,12 @@ class ImportWindow(QMainWindow):
         event.acceptProposedAction()
         self.start_file(verdict.path)
 
-    # -- backup ---------------------------------------------------------------------------
+    # -- export and backup ----------------------------------------------------------------
+
+    def show_export(self) -> None:
+        dialog = ExportDialog(self.app, self.profile, self.library.current, self)
+        dialog.open()
+        self.export_dialog = dialog
 
     def choose_backup_folder(self) -> None:
         parent = QFileDialog.getExistingDirectory(self, "Choose where to put the backup")

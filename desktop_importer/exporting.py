@@ -16,6 +16,7 @@ own JSON, one file per conversation, safely and again and again into one folder.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
@@ -44,6 +45,7 @@ from desktop_importer.media import asset_id
 from desktop_importer.merge import KEPT_MARKER
 from desktop_importer.progress import never_cancelled
 from desktop_importer.store import library as library_sql
+from desktop_importer.store import media as media_sql
 
 if TYPE_CHECKING:
     from desktop_importer.service import App
@@ -444,36 +446,73 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass
+class _Entry:
+    """What the manifest knows of a file it wrote: its hash, its size and time as written
+    (a file whose size and time are unchanged is not read again), and what it was made
+    from (an unchanged source is not rendered again)."""
+
+    sha256: str
+    size: int = -1
+    mtime_ns: int = -1
+    source: str = ""
+
+
 class _Writer:
     def __init__(self, directory: Path, result: ExportResult) -> None:
         self.directory = directory
         self.result = result
         manifest = directory / MANIFEST
-        self.manifest: dict[str, str] = {}
+        self.manifest: dict[str, _Entry] = {}
         if manifest.is_file() and not manifest.is_symlink():
             try:
                 loaded = json.loads(manifest.read_text(encoding="utf-8"))
-                if isinstance(loaded, dict):
-                    self.manifest = {str(k): str(v) for k, v in loaded.items()}
-            except (OSError, ValueError):
+                for key, value in (loaded if isinstance(loaded, dict) else {}).items():
+                    if isinstance(value, dict) and isinstance(value.get("sha256"), str):
+                        self.manifest[str(key)] = _Entry(
+                            value["sha256"],
+                            int(value.get("size", -1)),
+                            int(value.get("mtime_ns", -1)),
+                            str(value.get("source", "")),
+                        )
+            except (OSError, ValueError, TypeError):
                 self.manifest = {}
         self.copied: set[str] = set()
 
-    def write(self, relative: str, data: bytes) -> None:
+    def _as_written(self, relative: str) -> bool:
+        """Whether the file is as this export left it (size and time, else its hash)."""
+        entry = self.manifest.get(relative)
+        target = self.directory / relative
+        if entry is None or target.is_symlink() or not target.is_file():
+            return False
+        info = target.stat()
+        if (info.st_size, info.st_mtime_ns) == (entry.size, entry.mtime_ns):
+            return True
+        return _sha(target.read_bytes()) == entry.sha256
+
+    def unchanged(self, relative: str, source: str) -> bool:
+        """Whether a file made from `source` is there as written: nothing to render."""
+        entry = self.manifest.get(relative)
+        return entry is not None and entry.source == source and self._as_written(relative)
+
+    def write(self, relative: str, data: bytes, source: str = "") -> None:
         target = self.directory / relative
         if target.is_symlink() or target.parent.is_symlink():
             self.result.skipped_edited.append(relative)  # never written through a link
             return
+        digest = _sha(data)
         if target.exists():
-            current = _sha(target.read_bytes())
-            if current == _sha(data):
-                self.manifest[relative] = current  # the same bytes: left alone
-                return
-            if self.manifest.get(relative) != current:
+            same = _sha(target.read_bytes()) == digest
+            if not same and not self._as_written(relative):
                 self.result.skipped_edited.append(relative)  # edited since: kept as it is
                 return
+            if same:  # the same bytes: left alone, and known from now on
+                info = target.stat()
+                self.manifest[relative] = _Entry(digest, info.st_size, info.st_mtime_ns, source)
+                return
         self._atomic(target, data)
-        self.manifest[relative] = _sha(data)
+        info = target.stat()
+        self.manifest[relative] = _Entry(digest, info.st_size, info.st_mtime_ns, source)
         self.result.files += 1
 
     def copy_media(self, file: library.MediaFile, name: str) -> None:
@@ -506,8 +545,8 @@ class _Writer:
             raise
 
     def save_manifest(self) -> None:
-        data = json.dumps(self.manifest, indent=1, sort_keys=True).encode()
-        self._atomic(self.directory / MANIFEST, data)
+        entries = {key: dataclasses.asdict(entry) for key, entry in self.manifest.items()}
+        self._atomic(self.directory / MANIFEST, json.dumps(entries, sort_keys=True).encode())
 
 
 def _prepare(directory: Path) -> None:
@@ -522,15 +561,32 @@ def _prepare(directory: Path) -> None:
         raise CannotWrite(f"{directory} cannot be written ({e.strerror or e}).") from None
 
 
-def _ids(app: App, profile: str) -> list[str]:
-    found: list[str] = []
+def _rows(app: App, profile: str, ids: list[str] | None) -> list[library.ListRow]:
+    """The list's rows (title, vendor, dates, the visible version), newest first; only
+    those of `ids` when given, in that order."""
+    found: list[library.ListRow] = []
     after: tuple[float, int] | None = None
     while True:
         page = library.list_page(app, profile, after=after)
-        found += [row.conversation_id for row in page]
+        found += page
         if len(page) < library.PAGE:
-            return found
+            break
         after = page[-1].cursor
+    if ids is None:
+        return found
+    by_id = {row.conversation_id: row for row in found}
+    return [by_id[cid] for cid in ids if cid in by_id]
+
+
+RENDERER = "2"  # bump when the output for the same conversation changes
+
+
+def _media_state(app: App, profile: str) -> str:
+    """Changes whenever the profile gains a file (a note that named a missing file then
+    links it)."""
+    with app.store.read() as session:
+        files, _ = media_sql.profile_totals(session, profile)
+    return str(files)
 
 
 def _other_branches(
@@ -593,33 +649,39 @@ def export(
     _prepare(directory)
     result = ExportResult(directory)
     writer = _Writer(directory, result)
-    chosen = ids if ids is not None else _ids(app, profile)
+    chosen = _rows(app, profile, ids)
     index: list[tuple[str, str, str, str | None]] = []
     say = progress or (lambda stage, done: None)
+    media_state = _media_state(app, profile)
+    extension = {"markdown": "md", "html": "html", "json": "json"}[fmt]
     try:
-        for done, cid in enumerate(chosen, 1):
+        for done, row in enumerate(chosen, 1):
             if cancel():
                 break
+            cid = row.conversation_id
+            name = file_name(row.title, row.vendor, cid, extension)
+            updated = _when(row.update_time or row.create_time)
+            if fmt == "html":
+                index.append((name, row.title or "Untitled", row.vendor, updated))
+            # What the file is made from: an unchanged source is not read or rendered.
+            source = f"{RENDERER}:{fmt}:{all_branches}:{row.cursor[1]}:{media_state}"
+            if writer.unchanged(name, source):
+                result.conversations += 1
+                continue
             view = library.read_conversation(app, profile, cid)
             with app.store.read() as session:
                 stored = library_sql.conversation(session, profile, cid)
             assert stored is not None
             if fmt == "json":
-                name = file_name(view.title, view.vendor, cid, "json")
-                writer.write(name, vendor_json(stored.original_json))
+                writer.write(name, vendor_json(stored.original_json), source)
             elif fmt == "html":
-                name = file_name(view.title, view.vendor, cid, "html")
                 branches = _other_branches(app, profile, view) if all_branches else []
-                writer.write(name, page_html(view, _Media(writer), branches))
-                index.append(
-                    (name, view.title or "Untitled", view.vendor,
-                     _when(view.update_time or view.create_time))
-                )  # fmt: skip
+                writer.write(name, page_html(view, _Media(writer), branches), source)
             else:
                 model, url = _details(stored.original_json)
                 branches = _other_branches(app, profile, view) if all_branches else []
                 text = markdown(view, _Media(writer), model=model, url=url, branches=branches)
-                writer.write(file_name(view.title, view.vendor, cid, "md"), text.encode())
+                writer.write(name, text.encode(), source)
             result.conversations += 1
             say("exporting", 100 * done // max(1, len(chosen)))
         if fmt == "html":

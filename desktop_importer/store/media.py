@@ -193,6 +193,19 @@ def resolve(session: Session, user_id: str, asset_ids: Iterable[str]) -> dict[st
     return {row[0]: StoredMedia(*row) for row in rows}
 
 
+def profile_totals(session: Session, user_id: str) -> tuple[int, int]:
+    """(files, bytes) a profile's archive holds, published."""
+    row = session.execute(
+        text(
+            "SELECT count(*), coalesce(sum(b.bytes), 0) FROM media_assets a "
+            "JOIN media_blobs b ON b.sha256 = a.sha256 "
+            "WHERE a.user_id = :user AND a.published = 1"
+        ),
+        {"user": user_id},
+    ).one()
+    return int(row[0]), int(row[1])
+
+
 def totals(session: Session) -> tuple[int, int]:
     """(files, bytes) of every content the archive holds."""
     row = session.execute(text("SELECT count(*), coalesce(sum(bytes), 0) FROM media_blobs")).one()

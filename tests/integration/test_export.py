@@ -9,6 +9,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import orjson
@@ -204,3 +205,28 @@ def test_html_pages_are_self_contained_inert_and_listed_in_an_index(
     for i, title in enumerate(HOSTILE_TITLES[:3]):
         assert f'href="{quote(file_name(title, "chatgpt", f"t{i}", "html"))}"' in index
     assert "&lt;g&gt;" in index and "<g>" not in index  # titles escaped
+
+
+def test_a_second_export_renders_only_what_changed(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_importer import exporting
+
+    imported(app, tmp_path)
+    out = tmp_path / "vault"
+    export(app, "default", out)
+    rendered: list[str] = []
+    original = exporting.markdown
+
+    def counted(view: Any, *args: Any, **kwargs: Any) -> str:
+        rendered.append(view.conversation_id)
+        return original(view, *args, **kwargs)
+
+    monkeypatch.setattr(exporting, "markdown", counted)
+    again = export(app, "default", out)
+    assert rendered == [] and again.conversations == 2 + len(HOSTILE_TITLES)
+    newer = conversation("t0", [("user", "a new question")], title=HOSTILE_TITLES[0],
+                         update_time=2_000_000_000)  # fmt: skip
+    start_import(app, chatgpt_zip(tmp_path / "n.zip", [newer]))
+    third = export(app, "default", out)
+    assert rendered == ["t0"] and third.files == 1

@@ -39,8 +39,11 @@ def ours(folder: Path, target: Path) -> dict[str, float]:
     started = time.perf_counter()
     result = export(app, "default", target)
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    export(app, "default", target)  # again, nothing changed
+    again = time.perf_counter() - started
     app.close()
-    return {"seconds": seconds, "conversations": result.conversations}
+    return {"seconds": seconds, "again": again, "conversations": result.conversations}
 
 
 CONVOVIZ = """
@@ -127,12 +130,14 @@ def main() -> None:
     python = convoviz_python()
     times: dict[str, list[float]] = {"desktop-importer": [], "convoviz": []}
     peaks: dict[str, float] = {"desktop-importer": 0.0, "convoviz": 0.0}
+    again: list[float] = []
     for _ in range(args.runs):  # alternating
         with tempfile.TemporaryDirectory(dir=OUT) as scratch:
             result, peak = run(
                 [sys.executable, "-m", "bench.export_speed", "--ours", str(folder), scratch]
             )
             times["desktop-importer"].append(result["seconds"])
+            again.append(result["again"])
             peaks["desktop-importer"] = max(peaks["desktop-importer"], peak)
             written = len(list(Path(scratch).glob("*.md")))
         with tempfile.TemporaryDirectory(dir=OUT) as scratch:
@@ -154,6 +159,11 @@ def main() -> None:
     for name, count in (("desktop-importer", written), ("convoviz", theirs)):
         seconds = statistics.median(times[name])
         print(f"{name:<18}{seconds:>8.1f}{seconds / base:>12.2f}x{peaks[name]:>13.0f}{count:>8,}")
+    first = statistics.median(times["desktop-importer"])
+    print(
+        f"a second export into the same folder, nothing changed: "
+        f"{statistics.median(again):.1f} s, {statistics.median(again) / first:.0%} of the first"
+    )
 
 
 if __name__ == "__main__":

@@ -230,3 +230,25 @@ def test_a_second_export_renders_only_what_changed(
     start_import(app, chatgpt_zip(tmp_path / "n.zip", [newer]))
     third = export(app, "default", out)
     assert rendered == ["t0"] and third.files == 1
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("markdown", ".md"), ("html", ".html"), ("json", ".json")]
+)
+def test_each_format_through_the_command_line_links_media_to_its_bytes(
+    data_dir: Path, tmp_path: Path, fmt: str, suffix: str
+) -> None:
+    conv = with_media("pic", [image_part("file-service://file-E1"), "sunset"])
+    export_zip = chatgpt_zip(tmp_path / "e.zip", [conv], files={"file-E1-sun.png": PHOTO})
+    assert cli("import", str(export_zip), data_dir=data_dir).returncode == 0
+    out = tmp_path / fmt
+    done = cli("export", str(out), "--format", fmt, "--json", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["conversations"] == 1
+    (written,) = [p for p in out.glob(f"*{suffix}") if p.name not in (MANIFEST, "index.html")]
+    text = written.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert orjson.loads(text) == conv
+        return
+    (link,) = re.findall(r'(?:\]\(|src=")(media/[^)"]+)', text)
+    assert (out / link.replace("%20", " ")).read_bytes() == PHOTO

@@ -54,10 +54,9 @@ import convoviz.models._message as message
 import convoviz.models._node as node
 # convoviz 0.1.7 (the newest in this machine's index) leaves `datetime` undefined for
 # pydantic 2.14's deferred annotations: define it, then rebuild its models.
-for module in (conversation, conversation_set, message, node):
-    module.datetime = datetime.datetime
-for model in (message.Message, conversation.Conversation, conversation_set.ConversationSet):
-    model.model_rebuild()
+for model in (message.Message, node.Node, conversation.Conversation,
+              conversation_set.ConversationSet):
+    model.model_rebuild(_types_namespace={"datetime": datetime.datetime})
 from convoviz.models import ConversationSet
 started = time.perf_counter()
 ConversationSet.from_zip(sys.argv[1]).save(sys.argv[2])
@@ -66,9 +65,10 @@ print(json.dumps({"seconds": time.perf_counter() - started}))
 
 
 def readable_by_convoviz(export: Path) -> Path:
-    """The same export with every part that is not a string taken out of its messages:
-    convoviz 0.1.7 refuses the whole file at the first image pointer (a validation error),
-    so it is given less to do than we are."""
+    """The same export with every part that is not a string taken out of its messages, and
+    an empty string for a message with no parts, text or result (thoughts, recaps):
+    convoviz 0.1.7 refuses the whole file at the first image pointer (a validation error)
+    and stops at the first such message, so it is given less to do than we are."""
     target = export.with_name(export.stem + "-convoviz.zip")
     if target.exists():
         return target
@@ -79,6 +79,8 @@ def readable_by_convoviz(export: Path) -> Path:
             content = (node.get("message") or {}).get("content") or {}
             if isinstance(content.get("parts"), list):
                 content["parts"] = [p for p in content["parts"] if isinstance(p, str)]
+            if not (content.get("parts") or content.get("text") or content.get("result")):
+                content["parts"] = [""]  # it stops at a message with none of the three
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         out.writestr("conversations.json", orjson.dumps(conversations))
     return target

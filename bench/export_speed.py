@@ -75,7 +75,17 @@ def readable_by_convoviz(export: Path) -> Path:
     with zipfile.ZipFile(export) as source:
         conversations = orjson.loads(source.read("conversations.json"))
     for conv in conversations:
+        # Fields convoviz requires that some exports (and the generator's long ones) lack.
+        conv.setdefault("moderation_results", [])
+        conv["title"] = conv.get("title") or ""
+        conv["update_time"] = conv.get("update_time") or conv.get("create_time")
         for node in (conv.get("mapping") or {}).values():
+            if node.get("message"):
+                node["message"].setdefault("weight", 1.0)
+                node["message"].setdefault("status", "finished_successfully")
+                node["message"].setdefault("recipient", "all")
+                node["message"].setdefault("metadata", {})
+                node["message"].setdefault("author", {}).setdefault("metadata", {})
             content = (node.get("message") or {}).get("content") or {}
             if isinstance(content.get("parts"), list):
                 content["parts"] = [p for p in content["parts"] if isinstance(p, str)]

@@ -24,7 +24,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +39,6 @@ from desktop_importer.errors import (
     EXIT_NOINPUT,
     CannotWrite,
     DesktopImporterError,
-    UnknownConversation,
 )
 from desktop_importer.media import asset_id
 from desktop_importer.merge import KEPT_MARKER
@@ -421,10 +420,12 @@ def index_html(entries: list[tuple[str, str, str, str | None]]) -> bytes:
 # -- the vendor's JSON --------------------------------------------------------------------
 
 
-def vendor_json(original: bytes) -> bytes:
+def vendor_json(document: Mapping[str, Any]) -> bytes:
     """The conversation as its latest export wrote it: the nodes kept from earlier exports
     (merge.py) taken out again."""
-    data = orjson.loads(original)
+    data = dict(document)
+    if isinstance(data.get("mapping"), dict):
+        data["mapping"] = dict(data["mapping"])
     kept = set(data.pop(KEPT_MARKER, None) or [])
     if kept:
         mapping = data.get("mapping")
@@ -612,9 +613,8 @@ def _other_branches(
     return branches
 
 
-def _details(original: bytes) -> tuple[str | None, str | None]:
+def _details(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """(model, url) of a conversation, where the vendor says."""
-    data = orjson.loads(original)
     model = data.get("default_model_slug") or data.get("model")
     cid = data.get("conversation_id") or data.get("id")
     url = f"https://chatgpt.com/c/{cid}" if data.get("mapping") is not None and cid else None
@@ -637,19 +637,16 @@ def export(
     """Write the profile's conversations (or those named) into `directory`."""
     directory = directory.expanduser().absolute()
     ids = list(dict.fromkeys(conversation_ids)) if conversation_ids else None
-    if ids:
-        for cid in ids:  # every id checked before anything is written
-            try:
-                library.read_conversation(app, profile, cid)
-            except UnknownConversation:
-                raise UnknownToExport(
-                    f"There is no conversation {cid} in the archive of profile {profile}; "
-                    "nothing was exported."
-                ) from None
+    chosen = _rows(app, profile, ids)
+    if ids is not None and len(chosen) < len(ids):  # every id checked before any writing
+        unknown = next(cid for cid in ids if cid not in {r.conversation_id for r in chosen})
+        raise UnknownToExport(
+            f"There is no conversation {unknown} in the archive of profile {profile}; "
+            "nothing was exported."
+        )
     _prepare(directory)
     result = ExportResult(directory)
     writer = _Writer(directory, result)
-    chosen = _rows(app, profile, ids)
     index: list[tuple[str, str, str, str | None]] = []
     say = progress or (lambda stage, done: None)
     media_state = _media_state(app, profile)
@@ -669,16 +666,13 @@ def export(
                 result.conversations += 1
                 continue
             view = library.read_conversation(app, profile, cid)
-            with app.store.read() as session:
-                stored = library_sql.conversation(session, profile, cid)
-            assert stored is not None
             if fmt == "json":
-                writer.write(name, vendor_json(stored.original_json), source)
+                writer.write(name, vendor_json(view.document), source)
             elif fmt == "html":
                 branches = _other_branches(app, profile, view) if all_branches else []
                 writer.write(name, page_html(view, _Media(writer), branches), source)
             else:
-                model, url = _details(stored.original_json)
+                model, url = _details(view.document)
                 branches = _other_branches(app, profile, view) if all_branches else []
                 text = markdown(view, _Media(writer), model=model, url=url, branches=branches)
                 writer.write(name, text.encode(), source)

@@ -130,6 +130,8 @@ class ReaderConversation:
     choices: dict[str, str]  # the branch shown: a parent's node id -> the child followed
     include_hidden: bool  # hidden and tool messages are shown
     media: dict[str, MediaFile] = field(default_factory=dict)  # file id -> the kept file
+    # The stored original JSON, parsed (the export reads its model, URL and JSON from it).
+    document: Mapping[str, Any] = field(default_factory=dict)
 
     def media_of(self, message: ReaderMessage) -> list[MediaRef]:
         """The files a message points at, in order, kept or missing."""
@@ -224,7 +226,8 @@ def read_conversation(
     if through in by_id:
         chosen.update(_choices_through(by_id, through))
         include_hidden = include_hidden or by_id[through].hidden or by_id[through].role == "tool"
-    objects = message_objects(stored.vendor, orjson.loads(stored.original_json))
+    document = orjson.loads(stored.original_json)
+    objects = message_objects(stored.vendor, document)
     children = _children(stored.nodes)
     messages: list[ReaderMessage] = []
     hidden_count = 0
@@ -269,6 +272,7 @@ def read_conversation(
         chosen,
         include_hidden,
         _kept_files(app, profile, pointed_at),
+        document if isinstance(document, dict) else {},
     )
 
 

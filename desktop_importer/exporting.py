@@ -108,7 +108,10 @@ def file_name(title: str | None, vendor: str, conversation_id: str, extension: s
 
 # -- Markdown -----------------------------------------------------------------------------
 
-_MARKDOWN_SIGNS = re.compile(r"[\\`*_{}\[\]<>#|~]|^\s*([-+>]|\d+[.)])\s|^\s{4}|^=+$|^-+$", re.M)
+# What would make Markdown read typed text differently: a sign anywhere (one scan in C,
+# cheap), or a line that starts a list, a quote, a code block or a heading underline.
+_MARKDOWN_CHARS = re.compile(r"[\\`*_{}\[\]<>#|~]")
+_MARKDOWN_LINES = re.compile(r"^(?:\s*(?:[-+>]|\d+[.)])\s|\s{4}|=+$|-+$)", re.M)
 
 
 def _yaml(value: str) -> str:
@@ -119,7 +122,8 @@ def _yaml(value: str) -> str:
 def _when(seconds: float | None) -> str | None:
     if seconds is None:
         return None
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is written in C; strftime cost 2 % of an export.
+    return datetime.fromtimestamp(int(seconds), UTC).isoformat().replace("+00:00", "Z")
 
 
 def front_matter(view: library.ReaderConversation, model: str | None, url: str | None) -> str:
@@ -138,7 +142,7 @@ def front_matter(view: library.ReaderConversation, model: str | None, url: str |
 
 def _as_typed(text: str) -> str:
     """User text as it was typed: in a fence where Markdown would change how it reads."""
-    if not _MARKDOWN_SIGNS.search(text):
+    if not _MARKDOWN_CHARS.search(text) and not _MARKDOWN_LINES.search(text):
         return text
     return fence(text, "text")
 

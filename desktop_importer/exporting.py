@@ -595,8 +595,7 @@ def _media_state(app: App, profile: str) -> str:
     """Changes whenever the profile gains a file (a note that named a missing file then
     links it)."""
     with app.store.read() as session:
-        files, _ = media_sql.profile_totals(session, profile)
-    return str(files)
+        return str(media_sql.profile_files(session, profile))
 
 
 def _other_branches(

@@ -299,6 +299,9 @@ class MediaFolder:
                     chunks.put(chunk)
                     out.write(chunk)
                     size += len(chunk)
+        except BaseException:
+            temp.unlink(missing_ok=True)  # a damaged member leaves nothing half-written
+            raise
         finally:
             chunks.put(None)
             hasher.join()

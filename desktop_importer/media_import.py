@@ -17,7 +17,7 @@ import logging
 import time
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import orjson
@@ -47,8 +47,6 @@ class MediaOutcome:
     kept: int = 0  # of those, now held by the archive
     missing: int = 0  # ids pointed at that found no file here or in the archive
     unreferenced: int = 0  # members no message points at (kept too)
-    added: int = 0  # ids that gained a file in this import (set by the publish)
-    unreadable: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,57 +91,63 @@ class MediaStage:
                 unmatched.append(asset)
         ids_of = {m: owners.get(m) or [sql.UNREFERENCED + m] for m in members}
         with self.app.store.read() as session:
-            held = sql.published_ids(session, self.user_id, unmatched)
-            sizes = sql.published_sizes(
-                session, self.user_id, [a for ids in ids_of.values() for a in ids]
+            held = sql.resolve(
+                session, self.user_id, [*unmatched, *(a for ids in ids_of.values() for a in ids)]
             )
-        self.outcome.missing = len(set(unmatched) - held)
+        self.outcome.missing = sum(1 for asset in unmatched if asset not in held)
         self.outcome.unreferenced = sum(1 for m in members if m not in owners)
-        # A member whose every id already has a file of its size in this profile's archive
-        # (the same export imported again, or the next one holding the same uploads) is
-        # not read again: kept as it is.
         with zipfile.ZipFile(self.export.path) as archive:
+            infos = {m: archive.getinfo(m) for m in members}
+            # A member whose every id already has a file of its size in this profile's
+            # archive (the same export imported again, or the next one holding the same
+            # uploads) is not read again: kept as it is.
             again = {
                 m
                 for m in members
-                if all(sizes.get(a) == archive.getinfo(m).file_size for a in ids_of[m])
+                if all(a in held and held[a].bytes == infos[m].file_size for a in ids_of[m])
             }
-        self.outcome.kept += len(again)
-        members = [m for m in members if m not in again]
-        if not members:
-            return self.outcome
-        names = self._original_names()
-        pending: list[_Pending] = []
-        pending_bytes, done, last = 0, 0, time.monotonic()
-        with zipfile.ZipFile(self.export.path) as archive:
-            for number, member in enumerate(members):
-                if self.cancelled():
-                    self._discard(pending)
-                    raise ImportCancelled()
-                item = self._stage_one(archive, number, member, owners.get(member), names)
-                done += archive.getinfo(member).file_size
-                if item is not None:
-                    pending.append(item)
-                    pending_bytes += item.staged.size
-                if (
-                    pending_bytes >= BATCH_BYTES
-                    or len(pending) >= BATCH_FILES
-                    or time.monotonic() - last >= BATCH_SECONDS
-                ):
-                    self._record(pending, done)
-                    pending, pending_bytes, last = [], 0, time.monotonic()
-        self._record(pending, done)
+            self.outcome.kept += len(again)
+            members = [m for m in members if m not in again]
+            if members:
+                self._stage_all(archive, infos, members, owners)
         return self.outcome
 
-    def _original_names(self) -> dict[str, str]:
+    def _stage_all(
+        self,
+        archive: zipfile.ZipFile,
+        infos: dict[str, zipfile.ZipInfo],
+        members: list[str],
+        owners: dict[str, list[str]],
+    ) -> None:
+        names = self._original_names(archive)
+        pending: list[_Pending] = []
+        pending_bytes, done, last = 0, 0, time.monotonic()
+        for number, member in enumerate(members):
+            if self.cancelled():
+                self._discard(pending)
+                raise ImportCancelled()
+            item = self._stage_one(archive, infos[member], number, owners.get(member), names)
+            done += infos[member].file_size
+            if item is not None:
+                pending.append(item)
+                pending_bytes += item.staged.size
+            if (
+                pending_bytes >= BATCH_BYTES
+                or len(pending) >= BATCH_FILES
+                or time.monotonic() - last >= BATCH_SECONDS
+            ):
+                self._record(pending, done)
+                pending, pending_bytes, last = [], 0, time.monotonic()
+        self._record(pending, done)
+
+    def _original_names(self, archive: zipfile.ZipFile) -> dict[str, str]:
         if self.export.media_names is None:
             return {}
         try:
-            with zipfile.ZipFile(self.export.path) as archive:
-                info = archive.getinfo(self.export.media_names)
-                if info.file_size > NAMES_MAX_BYTES:
-                    return {}
-                return media.original_names(orjson.loads(archive.read(info)))
+            info = archive.getinfo(self.export.media_names)
+            if info.file_size > NAMES_MAX_BYTES:
+                return {}
+            return media.original_names(orjson.loads(archive.read(info)))
         except (OSError, KeyError, zipfile.BadZipFile, zlib.error, orjson.JSONDecodeError):
             log.warning("The export's %s could not be read", media.NAMES_FILE)
             return {}
@@ -151,19 +155,18 @@ class MediaStage:
     def _stage_one(
         self,
         archive: zipfile.ZipFile,
+        info: zipfile.ZipInfo,
         number: int,
-        member: str,
         assets: list[str] | None,
         names: dict[str, str],
     ) -> _Pending | None:
-        info = archive.getinfo(member)
+        member = info.filename
         try:
             with archive.open(info) as source:
                 staged = self.folder.stage(self.run_id, number, source, info.file_size)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            # stage() removed its partial file; the files staged before it stay pending.
             log.warning("Media member %r could not be read; it was not kept", member)
-            self.outcome.unreadable.append(member)
-            self.folder.clear_staging(self.run_id)
             return None
         mime = media.mime_type(staged.head, names.get(media.base_name(member), member))
         if assets:

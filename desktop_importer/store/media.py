@@ -81,32 +81,6 @@ def stage_asset(
     )
 
 
-def published_ids(session: Session, user_id: str, asset_ids: Iterable[str]) -> set[str]:
-    """Which of these ids the profile's archive already holds a file for."""
-    rows = session.execute(
-        text(
-            "SELECT asset_id FROM media_assets WHERE user_id = :user AND published = 1 "
-            "AND asset_id IN (SELECT value FROM json_each(:ids))"
-        ),
-        {"user": user_id, "ids": json.dumps(list(asset_ids))},
-    )
-    return {row[0] for row in rows}
-
-
-def published_sizes(session: Session, user_id: str, asset_ids: Iterable[str]) -> dict[str, int]:
-    """The size of the file the profile already holds for each of these ids."""
-    rows = session.execute(
-        text(
-            "SELECT a.asset_id, b.bytes FROM media_assets a "
-            "JOIN media_blobs b ON b.sha256 = a.sha256 "
-            "WHERE a.user_id = :user AND a.published = 1 "
-            "AND a.asset_id IN (SELECT value FROM json_each(:ids))"
-        ),
-        {"user": user_id, "ids": json.dumps(list(asset_ids))},
-    )
-    return {row[0]: int(row[1]) for row in rows}
-
-
 def publish(session: Session, user_id: str, run_id: int) -> int:
     """Make a run's staged files visible (a later file for an id replaces the earlier one);
     returns how many ids gained a file or changed content."""
@@ -193,17 +167,14 @@ def resolve(session: Session, user_id: str, asset_ids: Iterable[str]) -> dict[st
     return {row[0]: StoredMedia(*row) for row in rows}
 
 
-def profile_totals(session: Session, user_id: str) -> tuple[int, int]:
-    """(files, bytes) a profile's archive holds, published."""
-    row = session.execute(
-        text(
-            "SELECT count(*), coalesce(sum(b.bytes), 0) FROM media_assets a "
-            "JOIN media_blobs b ON b.sha256 = a.sha256 "
-            "WHERE a.user_id = :user AND a.published = 1"
-        ),
-        {"user": user_id},
-    ).one()
-    return int(row[0]), int(row[1])
+def profile_files(session: Session, user_id: str) -> int:
+    """How many files a profile's archive holds, published."""
+    return int(
+        session.execute(
+            text("SELECT count(*) FROM media_assets WHERE user_id = :user AND published = 1"),
+            {"user": user_id},
+        ).scalar_one()
+    )
 
 
 def totals(session: Session) -> tuple[int, int]:

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -354,3 +355,24 @@ def test_the_free_disk_check_counts_the_media(
     )
     with pytest.raises(EnvironmentProblem, match="Not enough free disk space"):
         start_import(app, big)
+
+
+def test_a_damaged_member_is_left_out_and_the_rest_kept(
+    app: App, data_dir: Path, tmp_path: Path
+) -> None:
+    """Its CRC fails half-way: the files staged before it must stay staged, not be swept
+    away with its partial copy."""
+    conv = with_media("c", [image_part(f"file-service://file-Z{i}") for i in range(3)])
+    files = {f"file-Z{i}-x.png": png(seed=60 + i) for i in range(3)}
+    export = chatgpt_zip(tmp_path / "e.zip", [conv], files=files)
+    data = bytearray(export.read_bytes())
+    with zipfile.ZipFile(export) as archive:
+        info = archive.getinfo("file-Z1-x.png")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0xFF
+    export.write_bytes(bytes(data))
+    report = start_import(app, export).to_json()["media"]
+    assert (report["files"], report["kept"]) == (3, 2)
+    kept = [m["kept"] for m in media_json(app, "c")]
+    assert kept == [True, False, True]
+    assert not staging(data_dir)

@@ -365,3 +365,31 @@ def fence(code: str, language: str | None) -> str:
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     marks = "`" * max(3, longest + 1)
     return f"{marks}{language or ''}\n{code}\n{marks}"
+
+
+# What a folded block (the reader's collapsible, a note's callout, a page's <details>) is
+# called.
+FOLDED = {
+    "thoughts": "Thoughts",
+    "tool_call": "Tool call",
+    "tool_output": "Tool output",
+    "attachment": "Attachment",
+    "canvas_edit": "Edit to the document",
+    "instructions": "Custom instructions",
+    "unknown": "Content this version cannot show",
+    "quote": "Quoted page",
+    "webpage": "Web page",
+}
+
+
+def heading(block: Block) -> str:
+    """A folded block's heading, with the tool's or attachment's name or the title."""
+    words = FOLDED.get(block.kind, block.kind)
+    if block.kind in ("attachment", "tool_call") and block.name:
+        return f"{words}: {block.name}"
+    return f"{words}: {block.title}" if block.title else words
+
+
+def escape_markdown(words: str) -> str:
+    """Words that Markdown shows as they are (link text, titles, names)."""
+    return "".join(f"\\{c}" if c in "\\`*_[]()<>#!|" else c for c in words)

@@ -14,12 +14,11 @@ import os
 import signal
 import sys
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_importer import __version__, browse, library, logs, recovery
-from desktop_importer.clock import iso_z
+from desktop_importer.clock import iso_z_from_unix
 from desktop_importer.errors import (
     EXIT_CANCELLED,
     EXIT_OK,
@@ -217,12 +216,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _when(seconds: float | None) -> str | None:
-    if seconds is None:
-        return None
-    return iso_z(datetime.fromtimestamp(seconds, UTC))
-
-
 def cmd_conversations(args: argparse.Namespace) -> int:
     with _app() as app:
         found = browse.list_conversations(app, args.profile)
@@ -232,15 +225,15 @@ def cmd_conversations(args: argparse.Namespace) -> int:
                 "id": c.conversation_id,
                 "title": c.title,
                 "vendor": c.vendor,
-                "createTime": _when(c.create_time),
-                "updateTime": _when(c.update_time),
+                "createTime": iso_z_from_unix(c.create_time),
+                "updateTime": iso_z_from_unix(c.update_time),
                 "messageCount": c.message_count,
             }
             for c in found
         ]
     }
     lines = [
-        f"{(_when(c.update_time) or _when(c.create_time) or '-')[:10]}  {c.vendor:<7}  "
+        f"{(iso_z_from_unix(c.update_time or c.create_time) or '-')[:10]}  {c.vendor:<7}  "
         f"{c.title or '(untitled)'}  ({c.message_count:,} messages)  {c.conversation_id}"
         for c in found
     ] or [f"The archive of profile {args.profile} is empty."]
@@ -269,7 +262,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "role": m.role,
                 "contentType": m.content_type,
                 "text": m.text,
-                "createTime": _when(m.create_time),
+                "createTime": iso_z_from_unix(m.create_time),
                 "hidden": m.hidden,
                 "blocks": structure.get(m.node_id, []),
                 "media": files.get(m.node_id, []),

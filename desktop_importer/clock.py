@@ -37,3 +37,8 @@ def iso_z(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def iso_z_from_unix(seconds: float | None) -> str | None:
+    """Unix seconds (as exports write times) in the form iso_z gives."""
+    return None if seconds is None else iso_z(datetime.fromtimestamp(seconds, UTC))

@@ -183,3 +183,10 @@ class UnreadableConversation(Exception):
         super().__init__(reason)
         self.reason = reason
         self.conversation_id = conversation_id
+
+
+VENDOR_NAMES = {"chatgpt": "ChatGPT", "claude": "Claude"}
+
+
+def vendor_name(vendor: str) -> str:
+    return VENDOR_NAMES.get(vendor, vendor.capitalize())

@@ -17,24 +17,27 @@ own JSON, one file per conversation, safely and again and again into one folder.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import html
 import json
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import orjson
 
 from desktop_importer import library
-from desktop_importer.blocks import Block, fence
+from desktop_importer.blocks import Block, escape_markdown, fence, heading
+from desktop_importer.clock import iso_z_from_unix
+from desktop_importer.domain import vendor_name
 from desktop_importer.errors import (
     EXIT_NOINPUT,
     CannotWrite,
@@ -54,8 +57,6 @@ FORMATS = ("markdown", "html", "json")
 MANIFEST = ".desktop-importer-export.json"
 TITLE_BYTES = 180  # of a file name's 255, the rest for the id and the extension
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-ROLE_NAMES = {"user": "You", "system": "Instructions", "tool": "Tool"}
-VENDOR_NAMES = {"chatgpt": "ChatGPT", "claude": "Claude"}
 
 
 class UnknownToExport(DesktopImporterError):
@@ -119,20 +120,19 @@ def _yaml(value: str) -> str:
     return orjson.dumps(value).decode()
 
 
-def _when(seconds: float | None) -> str | None:
-    if seconds is None:
-        return None
-    # isoformat is written in C; strftime cost 2 % of an export.
-    return datetime.fromtimestamp(int(seconds), UTC).isoformat().replace("+00:00", "Z")
+def _turn(message: library.ReaderMessage, vendor: str) -> tuple[str, str | None]:
+    """Who and when (to the minute, UTC) a message of a note or page says it is."""
+    when = iso_z_from_unix(message.create_time)
+    return library.speaker(message, vendor), when[:16].replace("T", " ") if when else None
 
 
 def front_matter(view: library.ReaderConversation, model: str | None, url: str | None) -> str:
     fields = {
         "id": view.conversation_id,
         "title": view.title or "Untitled",
-        "vendor": VENDOR_NAMES.get(view.vendor, view.vendor),
-        "created": _when(view.create_time),
-        "updated": _when(view.update_time or view.create_time),
+        "vendor": vendor_name(view.vendor),
+        "created": iso_z_from_unix(view.create_time),
+        "updated": iso_z_from_unix(view.update_time or view.create_time),
         "model": model,
         "url": url,
     }
@@ -194,10 +194,6 @@ def _quoted(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in lines)
 
 
-def _link_text(words: str) -> str:
-    return "".join(f"\\{c}" if c in "\\`*_[]()<>#!|" else c for c in words)
-
-
 class _Media:
     """Copies the files a conversation points at into DIR/media, once each."""
 
@@ -220,54 +216,46 @@ def _block_markdown(
     if kind == "code":
         return fence(block.text, block.language)
     if kind == "reasoning":
-        return f"*{_link_text(block.text)}*"
+        return f"*{escape_markdown(block.text)}*"
     if kind == "thoughts":
         return "> [!note]- Thoughts\n" + _quoted(block.text)
     if kind == "attachment":
-        return _quoted(f"**Attachment: {_link_text(block.name or 'attachment')}**\n\n{block.text}")
+        return _quoted(
+            f"**Attachment: {escape_markdown(block.name or 'attachment')}**\n\n{block.text}"
+        )
     if kind == "canvas":
         body = (
             inert_markdown(block.text)
             if block.language in (None, "document")
             else fence(block.text, (block.language or "").removeprefix("code/"))
         )
-        return f"### Document: {_link_text(block.title or 'Untitled')}\n\n{body}"
+        return f"### Document: {escape_markdown(block.title or 'Untitled')}\n\n{body}"
     if kind in ("image", "audio", "file"):
         file = view.file_for(block.pointer)
         name = block.name or (file.name if file else None) or asset_id(block.pointer) or "unnamed"
         if file is None:
-            return f"*{kind.capitalize()} not in the archive: {_link_text(name)}*"
+            return f"*{kind.capitalize()} not in the archive: {escape_markdown(name)}*"
         target = files.link(file)
-        label = _link_text(block.text or file.name)
+        label = escape_markdown(block.text or file.name)
         if kind == "image" and file.mime_type in library.SHOWN_IMAGES:
             return f"![{label}]({target})"
-        return f"[{_link_text(file.name)}]({target})"
+        return f"[{escape_markdown(file.name)}]({target})"
     if kind == "citation":
         url = block.url or ""
         if url.startswith(("http://", "https://")):
-            return f"Source: [{_link_text(block.title or url)}](<{url}>)"
-        return f"Source: {_link_text(block.title or url)}"
+            return f"Source: [{escape_markdown(block.title or url)}](<{url}>)"
+        return f"Source: {escape_markdown(block.title or url)}"
     if kind in ("tool_call", "tool_output", "canvas_edit", "instructions", "quote", "webpage"):
-        heading = {
-            "tool_call": f"Tool call{': ' + block.name if block.name else ''}",
-            "tool_output": "Tool output",
-            "canvas_edit": "Edit to the document",
-            "instructions": "Custom instructions",
-            "quote": f"Quoted page{': ' + block.title if block.title else ''}",
-            "webpage": f"Web page{': ' + block.title if block.title else ''}",
-        }[kind]
         body = block.text + (f"\n{block.url}" if block.url else "")
-        return f"> [!info]- {_link_text(heading)}\n" + _quoted(body)
+        return f"> [!info]- {escape_markdown(heading(block))}\n" + _quoted(body)
     return fence(block.raw or block.text, "json")
 
 
 def _message_markdown(
     message: library.ReaderMessage, view: library.ReaderConversation, files: _Media
 ) -> str:
-    who = ROLE_NAMES.get(message.role) or VENDOR_NAMES.get(view.vendor, "Assistant")
-    when = _when(message.create_time)
-    heading = f"## {who}" + (f" · {when[:16].replace('T', ' ')}" if when else "")
-    parts = [heading]
+    who, when = _turn(message, view.vendor)
+    parts = [f"## {escape_markdown(who)}" + (f" · {when}" if when else "")]
     for block in message.blocks:
         rendered = _block_markdown(block, view, message.role == "user", files)
         if rendered.strip():
@@ -283,7 +271,7 @@ def markdown(
     url: str | None,
     branches: list[tuple[str, list[library.ReaderMessage]]] | None = None,
 ) -> str:
-    out = [front_matter(view, model, url), f"# {_link_text(view.title or 'Untitled')}"]
+    out = [front_matter(view, model, url), f"# {escape_markdown(view.title or 'Untitled')}"]
     out += [_message_markdown(m, view, files) for m in view.messages]
     for label, messages in branches or []:
         out.append(f"---\n\n## {label}")
@@ -320,6 +308,7 @@ li.conversation { margin: 0.4rem 0; }
 """
 
 
+@functools.cache
 def _markdown_it() -> Any:
     """CommonMark with tables; raw HTML off (shown as text); markdown-it refuses
     javascript:, vbscript:, file: and data: links by itself."""
@@ -348,14 +337,6 @@ def _block_html(block: Block, view: library.ReaderConversation, user: bool, file
         return str(md.render(inert_markdown(block.text)))
     if kind in ("thoughts", "tool_call", "tool_output", "canvas_edit", "instructions",
                 "quote", "webpage", "attachment", "unknown"):  # fmt: skip
-        heading = {"thoughts": "Thoughts", "tool_call": "Tool call", "tool_output": "Tool output",
-                   "canvas_edit": "Edit to the document", "instructions": "Custom instructions",
-                   "quote": "Quoted page", "webpage": "Web page", "attachment": "Attachment",
-                   "unknown": "Content this version cannot show"}[kind]  # fmt: skip
-        if block.name and kind in ("tool_call", "attachment"):
-            heading += f": {block.name}"
-        elif block.title:
-            heading += f": {block.title}"
         if kind in ("tool_call", "unknown"):
             inner = md.render(fence(block.raw or block.text, block.language or "json"))
         elif kind == "thoughts":
@@ -364,7 +345,7 @@ def _block_html(block: Block, view: library.ReaderConversation, user: bool, file
             inner = f'<div class="user-text">{html.escape(block.text)}</div>'
             if block.url and block.url.startswith(("http://", "https://")):
                 inner += f'<p><a href="{html.escape(block.url)}">{html.escape(block.url)}</a></p>'
-        return f"<details><summary>{html.escape(heading)}</summary>{inner}</details>"
+        return f"<details><summary>{html.escape(heading(block))}</summary>{inner}</details>"
     # Everything else: the Markdown of the note, rendered (code, media, citations, Canvas).
     return str(md.render(_block_markdown(block, view, user, files)))
 
@@ -375,8 +356,8 @@ def page_html(
     branches: list[tuple[str, list[library.ReaderMessage]]] | None = None,
 ) -> bytes:
     md = _markdown_it()
-    updated = _when(view.update_time or view.create_time)
-    meta = VENDOR_NAMES.get(view.vendor, view.vendor) + (
+    updated = iso_z_from_unix(view.update_time or view.create_time)
+    meta = vendor_name(view.vendor) + (
         f" · {updated[:16].replace('T', ' ')} UTC" if updated else ""
     )
     out = [
@@ -386,19 +367,11 @@ def page_html(
 
     def messages(items: list[library.ReaderMessage]) -> None:
         for message in items:
-            who = ROLE_NAMES.get(message.role) or VENDOR_NAMES.get(view.vendor, "Assistant")
-            when = _when(message.create_time)
+            who, when = _turn(message, view.vendor)
             role = "user" if message.role == "user" else "other"
             out.append(f'<section class="message {role}">')
-            out.append(
-                f"<h2>{html.escape(who)}"
-                + (
-                    f' <span class="when">{html.escape(when[:16].replace("T", " "))}</span>'
-                    if when
-                    else ""
-                )
-                + "</h2>"
-            )
+            stamp = f' <span class="when">{html.escape(when)}</span>' if when else ""
+            out.append(f"<h2>{html.escape(who)}{stamp}</h2>")
             for block in message.blocks:
                 out.append(_block_html(block, view, message.role == "user", files, md))
             out.append("</section>")
@@ -414,7 +387,7 @@ def index_html(entries: list[tuple[str, str, str, str | None]]) -> bytes:
     """(file name, title, vendor, updated) of every conversation exported, newest first."""
     rows = [
         f'<li class="conversation"><a href="{html.escape(quote(name))}">{html.escape(title)}</a> '
-        f'<span class="meta">{html.escape(VENDOR_NAMES.get(vendor, vendor))}'
+        f'<span class="meta">{html.escape(vendor_name(vendor))}'
         f"{' · ' + html.escape(updated[:10]) if updated else ''}</span></li>"
         for name, title, vendor, updated in entries
     ]
@@ -537,14 +510,24 @@ class _Writer:
             return
         if target.exists() and target.stat().st_size == file.bytes:
             return  # named by its hash: the same content
-        self._atomic(target, file.path.read_bytes())
+
+        def copy(out: IO[bytes]) -> None:
+            with file.path.open("rb") as source:
+                shutil.copyfileobj(source, out, 2**20)
+
+        self._atomic(target, copy)
         self.result.media += 1
 
-    def _atomic(self, target: Path, data: bytes) -> None:
+    def _atomic(self, target: Path, data: bytes | Callable[[IO[bytes]], object]) -> None:
+        """Write bytes, or what `data(out)` writes (a 300 MB video is streamed, not held),
+        to a temporary file beside `target`, then rename it over."""
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                if isinstance(data, bytes):
+                    out.write(data)
+                else:
+                    data(out)
             os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
@@ -672,7 +655,7 @@ def export(
                 break
             cid = row.conversation_id
             name = file_name(row.title, row.vendor, cid, extension)
-            updated = _when(row.update_time or row.create_time)
+            updated = iso_z_from_unix(row.update_time or row.create_time)
             if fmt == "html":
                 index.append((name, row.title or "Untitled", row.vendor, updated))
             # What the file is made from: an unchanged source is not read or rendered.

@@ -22,6 +22,7 @@ import orjson
 
 from desktop_importer import cjk, media
 from desktop_importer.blocks import Block, blocks_of, message_objects
+from desktop_importer.domain import vendor_name
 from desktop_importer.errors import EnvironmentProblem, UnknownConversation
 from desktop_importer.media_import import media_folder
 from desktop_importer.store import library as sql
@@ -83,6 +84,18 @@ class ReaderMessage:
     @property
     def sibling_index(self) -> int:
         return self.siblings.index(self.node_id)
+
+
+ROLE_NAMES = {"user": "You", "system": "Instructions", "tool": "Tool"}
+
+
+def speaker(message: ReaderMessage, vendor: str) -> str:
+    """Who a message is from, as the reader and the export name it."""
+    if message.role == "assistant":
+        return vendor_name(vendor)
+    if message.role == "tool" and message.author_name:
+        return f"Tool: {message.author_name}"
+    return ROLE_NAMES.get(message.role, message.role.capitalize())
 
 
 @dataclass(frozen=True)

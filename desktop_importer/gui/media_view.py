@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -137,9 +138,6 @@ class ImageDecoder(QObject):
         while len(self._cache) > CACHE_IMAGES:
             self._cache.popitem(last=False)
         self.ready.emit(key, result)
-
-    def wait(self) -> None:
-        self.pool.waitForDone()
 
 
 _decoder: ImageDecoder | None = None
@@ -275,8 +273,6 @@ def save_file(parent: QWidget, file: library.MediaFile) -> None:
 
 
 def _say(parent: QWidget, sentence: str) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     QMessageBox.warning(parent, "Desktop Importer", sentence)
 
 

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_importer.blocks import Block, fence, plain_text
+from desktop_importer.blocks import Block, escape_markdown, fence, heading, plain_text
 from desktop_importer.gui import text
 from desktop_importer.gui.media_view import media_widget
 from desktop_importer.gui.safe_text import SafeText, monospace
-from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessage
+from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessage, speaker
 from desktop_importer.media import asset_id
 from desktop_importer.settings import human_bytes
 
@@ -37,20 +37,6 @@ AHEAD = 20  # messages kept built ahead of what is on screen
 COLLAPSE_BYTES = 64 * 1024  # a message longer than this starts collapsed behind "Show all"
 PREVIEW_CHARS = 3000  # what a collapsed message shows
 MARKDOWN_LIMIT = 256 * 1024  # longer text is shown as plain text: Markdown of 5 MB took 2.4 s
-ROLE_NAMES = {"user": "You", "system": "Instructions", "tool": "Tool"}
-FOLDED = {  # collapsible blocks and their headings
-    "thoughts": "Thoughts",
-    "tool_call": "Tool call",
-    "tool_output": "Tool output",
-    "attachment": "Attachment",
-    "canvas_edit": "Edit to the document",
-    "instructions": "Custom instructions",
-    "unknown": "Content this version cannot show",
-    "quote": "Quoted page",
-    "webpage": "Web page",
-}
-
-
 FENCE = re.compile(r"^ {0,3}(?P<marks>`{3,}|~{3,})(?P<info>[^`\n]*)$")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
 
@@ -88,14 +74,6 @@ def split_fences(markdown: str) -> list[tuple[str, str, str | None]]:
 def inert_images(markdown: str) -> str:
     """A Markdown image from an export is never loaded: it becomes a link that names it."""
     return IMAGE.sub(lambda m: f"[image: {m.group(1) or 'unnamed'}]({m.group(2)})", markdown)
-
-
-def role_name(message: ReaderMessage, vendor: str) -> str:
-    if message.role == "assistant":
-        return text.vendor_name(vendor)
-    if message.role == "tool" and message.author_name:
-        return f"Tool: {message.author_name}"
-    return ROLE_NAMES.get(message.role, message.role.capitalize())
 
 
 class Collapsible(QWidget):
@@ -201,27 +179,18 @@ def block_widget(
     if block.kind == "citation":
         view = SafeText()
         view.setAccessibleName("Source")
-        view.set_markdown(f"Source: [{_escape_md(block.title or block.url or '')}]({block.url})")
+        words = escape_markdown(block.title or block.url or "")
+        view.set_markdown(f"Source: [{words}]({block.url})")
         return view
-    heading = FOLDED.get(block.kind, block.kind)
-    if block.kind == "attachment" and block.name:
-        heading = f"Attachment: {block.name}"
-    elif block.kind == "tool_call" and block.name:
-        heading = f"Tool call: {block.name}"
-    elif block.title:
-        heading = f"{heading}: {block.title}"
+    title = heading(block)
     if block.kind == "tool_call":
-        folded: QWidget = _code_view(block.text, block.language, heading)
+        folded: QWidget = _code_view(block.text, block.language, title)
     elif block.kind == "unknown":
-        folded = _code_view(block.raw or "", "json", heading)
+        folded = _code_view(block.raw or "", "json", title)
     else:
         content = block.text + (f"\n\n{block.url}" if block.url else "")
-        folded = _text_view(content, markdown=block.kind == "thoughts", name=heading)
-    return Collapsible(heading, folded)
-
-
-def _escape_md(words: str) -> str:
-    return "".join(f"\\{c}" if c in "\\`*_[]()<>#!|" else c for c in words)
+        folded = _text_view(content, markdown=block.kind == "thoughts", name=title)
+    return Collapsible(title, folded)
 
 
 class MessageWidget(QFrame):
@@ -242,7 +211,7 @@ class MessageWidget(QFrame):
         self.setObjectName("Message")
         self.setProperty("role", message.role)
         self.setProperty("match", False)
-        who = role_name(message, vendor)
+        who = speaker(message, vendor)
         when = (
             text.local_date_time(datetime.fromtimestamp(message.create_time, UTC))
             if message.create_time is not None

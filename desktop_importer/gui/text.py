@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from desktop_importer.domain import vendor_name as vendor_name
 from desktop_importer.progress import ProgressUpdate
 from desktop_importer.report import media_lines
 
@@ -21,13 +22,6 @@ IMPORT_ANYWAY_HINT = (
     "If it is a genuine export, import it anyway: it takes longer and needs more disk "
     "space, and the app still checks that the disk has room for it."
 )
-
-
-VENDORS = {"chatgpt": "ChatGPT", "claude": "Claude"}
-
-
-def vendor_name(vendor: str) -> str:
-    return VENDORS.get(vendor, vendor.capitalize())
 
 
 def minutes(number: int) -> str:

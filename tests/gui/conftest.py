@@ -9,14 +9,32 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.service import App, open_app
 from tests.helpers.stubs import FakeClock
+
+
+def focusable_controls(widget: QWidget) -> list[QWidget]:
+    """The visible controls inside `widget` that take focus (what a screen reader lands on)."""
+    return [
+        w
+        for w in widget.findChildren(QWidget)
+        if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+    ]
+
+
+def unnamed_controls(widget: QWidget) -> list[str]:
+    """Those of them without an accessible name, by class and object name."""
+    return [
+        f"{type(w).__name__} {w.objectName()}".strip()
+        for w in focusable_controls(widget)
+        if not QAccessible.queryAccessibleInterface(w).text(QAccessible.Text.Name)
+    ]
 
 
 def screenshot(widget: QWidget, name: str) -> None:

@@ -6,14 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.exporting import file_name
 from desktop_importer.service import App, start_import
-from tests.gui.conftest import screenshot
+from tests.gui.conftest import focusable_controls, screenshot, unnamed_controls
 from tests.helpers.exports import chatgpt_zip, conversations
 from tests.helpers.rich import bread
 
@@ -38,10 +36,7 @@ def test_export_the_conversation_shown_as_html(
     qtbot.waitUntil(lambda: window.export_dialog is not None and window.export_dialog.isVisible())
     dialog = window.export_dialog
     assert dialog is not None and dialog.one.isEnabled()
-    for widget in dialog.findChildren(QWidget):
-        if widget.isVisible() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
-            name = QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
-            assert name, f"{type(widget).__name__} has no accessible name"
+    assert len(focusable_controls(dialog)) >= 7 and unnamed_controls(dialog) == []
     dialog.format.setCurrentIndex(dialog.format.findData("html"))
     dialog.one.setChecked(True)
     dialog._choose()

@@ -31,7 +31,7 @@ from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.gui.reader import Collapsible, MessageWidget, split_fences
 from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.service import App, start_import
-from tests.gui.conftest import dark_palette, screenshot
+from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 from tests.helpers.rich import bread, claude_chat
 
@@ -240,7 +240,8 @@ def test_the_reader_shows_each_kind_of_block(make_window, qtbot: QtBot, rich: Ap
     canvas = reader.message_widget("cv")
     assert canvas is None  # a tool call: hidden until "Show hidden"
     reader.show_hidden.click()
-    qtbot.waitUntil(lambda: reader.message_widget("cv") is not None)
+    # Built a message per turn of the event loop: wait for the later of the two.
+    qtbot.waitUntil(lambda: reader.message_widget("ce") is not None)
     canvas, edit = reader.message_widget("cv"), reader.message_widget("ce")
     assert "Document: Bread plan" in texts(canvas) and "Bake on Sunday." in texts(canvas)
     assert "Replace /(a+)+$/ (every match) with:\nMonday" in texts(edit)  # shown, never run
@@ -317,10 +318,7 @@ def test_controls_and_rows_and_text_are_exposed_to_screen_readers(
 ) -> None:
     window = make_window()
     open_bread(window, qtbot)
-    for widget in window.library.findChildren(QWidget):
-        if widget.isVisible() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
-            name = QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
-            assert name, f"{type(widget).__name__} {widget.objectName()} has no accessible name"
+    assert focusable_controls(window.library) and unnamed_controls(window.library) == []
     listing = QAccessible.queryAccessibleInterface(window.library.list)
     model = window.library.list.model()
     children = [listing.child(i) for i in range(listing.childCount())]

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QBuffer, QIODevice, Qt, QUrl
 from PySide6.QtGui import QAccessible, QColor, QDesktopServices, QImage, QLinearGradient, QPainter
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.gui import media_view
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.gui.media_view import FileRow, ImageView
 from desktop_importer.service import App, start_import
-from tests.gui.conftest import dark_palette, screenshot
+from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
 from tests.gui.test_library import shown_on_screen, texts
 from tests.helpers.exports import chatgpt_zip
 from tests.helpers.media import PDF, image_part, png_claiming, sha, voice_part, wav, with_media
@@ -182,15 +182,9 @@ def test_every_media_control_has_an_accessible_name(make_window, qtbot: QtBot, a
     window = make_window()
     open_album(window, qtbot)
     reader = window.library.reader
-    controls = [
-        w
-        for w in reader.findChildren(QWidget)
-        if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus
-    ]
+    controls = focusable_controls(reader)
     assert len([w for w in controls if isinstance(w, ImageView)]) == 3
-    for widget in controls:
-        name = QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
-        assert name, f"{type(widget).__name__} has no accessible name"
+    assert unnamed_controls(reader) == []
     (pdf,) = [r for r in reader.findChildren(FileRow) if r.file.name == "Itinerary.pdf"]
     said = QAccessible.queryAccessibleInterface(pdf).text(QAccessible.Text.Name)
     assert said == "File Itinerary.pdf, 50 bytes"

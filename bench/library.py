@@ -84,6 +84,36 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+class StallMeter:
+    """How late a TICK_MS timer fires while the event loop runs: each lateness a stall.
+    `take()` hands over what was measured since the last take."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.late: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.late.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def take(self) -> list[float]:
+        taken, self.late = self.late, []
+        return taken
+
+
 def measure_search(folder: Path) -> None:
     from desktop_importer import library
     from desktop_importer.service import open_app
@@ -112,7 +142,7 @@ def rss_mb() -> float:
 
 
 def measure_window(folder: Path) -> None:
-    from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop_importer.gui.app import freeze_startup_objects
@@ -129,17 +159,7 @@ def measure_window(folder: Path) -> None:
     qt.processEvents()
     freeze_startup_objects()  # as gui/app.py does once the window is up
     view = window.library
-    late: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        late.append(max(0.0, (now - last[0]) * 1000 - TICK_MS))
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(TICK_MS)
-    timer.timeout.connect(tick)
+    meter = StallMeter()
 
     def settle() -> None:
         """Run the event loop for 20 ms, deferred deletions included (as exec() would)."""
@@ -149,7 +169,7 @@ def measure_window(folder: Path) -> None:
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     # A keystroke to results painted (the debounce not counted), while the meter runs.
-    timer.start()
+    meter.start()
     keystrokes = []
     for words in ("the", "python", "sourdough star", "kal", "学习", "bicycle mortgage", "violin"):
         for end in range(1, len(words) + 1):
@@ -161,8 +181,7 @@ def measure_window(folder: Path) -> None:
             view.list.viewport().repaint()
             keystrokes.append((time.perf_counter() - started) * 1000)
             settle()
-    typing = list(late)
-    late.clear()
+    typing = meter.take()
     # Scrolling the whole list, a page fetched whenever the end comes near.
     view.search.clear()
     view.run_search()
@@ -175,8 +194,7 @@ def measure_window(folder: Path) -> None:
         if not view.list_model.canFetchMore(view.list.rootIndex()) and bar.value() == bar.maximum():
             break
     scrolled = time.perf_counter() - started
-    scrolling = list(late)
-    late.clear()
+    scrolling = meter.take()
     # Switching conversations, and memory after opening 200.
     rows = view.list_model.rows
     opens = []
@@ -190,8 +208,8 @@ def measure_window(folder: Path) -> None:
         opens.append((time.perf_counter() - started) * 1000)
         settle()
     settle()
-    switching = list(late)
-    timer.stop()
+    switching = meter.take()
+    meter.stop()
     rss = rss_mb()
     # Opening the long ones to first paint.
     firsts = {}

@@ -20,10 +20,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.library import percentile
+from bench.library import StallMeter, percentile
 
 OUT = Path(__file__).parent / "out"
-TICK_MS = 1
 
 
 def photos(count: int) -> dict[str, bytes]:
@@ -92,7 +91,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop_importer.gui.app import freeze_startup_objects
@@ -106,20 +105,7 @@ def main() -> None:
         folder = Path(scratch)
         app = open_app(folder / "data")
         start_import(app, export(folder, args.images))
-        late: list[float] = []
-        last = [time.perf_counter()]
-
-        when: list[float] = []
-
-        def tick() -> None:
-            now = time.perf_counter()
-            late.append(max(0.0, (now - last[0]) * 1000 - TICK_MS))
-            when.append(now)
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(TICK_MS)
-        timer.timeout.connect(tick)
+        meter = StallMeter()
         took: list[float] = []
         opening: list[float] = []
         stalls: list[float] = []  # every run's, while the images load and scroll
@@ -133,15 +119,16 @@ def main() -> None:
             qt.processEvents()
             freeze_startup_objects()  # as gui/app.py does once the window is up
             decoder()._cache.clear()  # every run decodes every image again
-            timer.start()
+            meter.start()
             deadline = time.perf_counter() + 0.1
             while time.perf_counter() < deadline:  # the window settled, the timer running
                 qt.processEvents()
-            late.clear()
+            meter.take()
             started = time.perf_counter()
             window.library.open("album")
             qt.processEvents()
-            opening.append(late.pop() if late else 0.0)  # the open and first paint, alone
+            opened = meter.take()
+            opening.append(opened[-1] if opened else 0.0)  # the open and first paint, alone
             reader = window.library.reader
             bar = reader.verticalScrollBar()
             while True:
@@ -155,7 +142,8 @@ def main() -> None:
                     qt.processEvents()
                     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             took.append(time.perf_counter() - started)
-            timer.stop()
+            meter.stop()
+            late = meter.take()
             worst.append(max(late, default=0.0))
             stalls += late
             window.close()

@@ -274,15 +274,25 @@ def cold_child(folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=int, default=1000)
+    parser.add_argument(
+        "--only",
+        choices=("search", "cold", "window"),
+        action="append",
+        help="measure only this part (repeatable); all three by default",
+    )
     parser.add_argument("--cold-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cold_child:
         cold_child(args.cold_child)
         return
     folder = archive(args.mb)
-    measure_search(folder)
-    cold_start(folder)
-    measure_window(folder)
+    parts = args.only or ["search", "cold", "window"]
+    if "search" in parts:
+        measure_search(folder)
+    if "cold" in parts:
+        cold_start(folder)
+    if "window" in parts:
+        measure_window(folder)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +31,7 @@ from desktop_importer.store import library as sql
 from desktop_importer.store import media as media_sql
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
     from desktop_importer.service import App
 
@@ -351,6 +353,8 @@ def fts_query(words: list[str], *, prefix: bool = True) -> str:
 def _fold(word: str) -> str:
     """A word as the index compares it (unicode61 remove_diacritics 2): case and accents
     folded."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -361,14 +365,28 @@ def _matcher(words: list[str]) -> Callable[[str], bool]:
     return lambda token: (folded := _fold(token)) in whole or folded.startswith(last)
 
 
-def _tokens(text: str, words: list[str]) -> list[re.Match[str]]:
+def _tokens(text: str, words: list[str]) -> Iterator[re.Match[str]]:
     """Words of `text`, with the CJK parts of the query cut out of the runs that hold them
     (a run of CJK is one word to a regular expression)."""
     runs = [run for word in words for run in cjk.RUN.findall(word)]
     if not runs:
-        return list(re.finditer(r"\w+", text))
+        return re.finditer(r"\w+", text)
     pattern = "|".join(re.escape(run) for run in sorted(runs, key=len, reverse=True))
-    return list(re.finditer(rf"{pattern}|\w+?(?={pattern})|\w+", text))
+    return re.finditer(rf"{pattern}|\w+?(?={pattern})|\w+", text)
+
+
+def _around_first(
+    tokens: Iterator[re.Match[str]], matches: Callable[[str], bool], context: int
+) -> list[re.Match[str]]:
+    """`context` tokens around the first that matches (a third of them before it), read no
+    further than they need: an excerpt of a long message costs its first match, not its
+    length."""
+    before: deque[re.Match[str]] = deque(maxlen=context // 3)
+    for token in tokens:
+        if matches(token.group()):
+            return [*before, token, *islice(tokens, context - len(before) - 1)]
+        before.append(token)
+    return []
 
 
 def mark(text: str, words: list[str], *, context: int | None = None) -> str:
@@ -377,16 +395,14 @@ def mark(text: str, words: list[str], *, context: int | None = None) -> str:
     matches = _matcher(words)
     tokens = _tokens(text, words)
     if context is not None:
-        hit = next((i for i, t in enumerate(tokens) if matches(t.group())), None)
-        if hit is None:
+        tokens_in = _around_first(tokens, matches, context)
+        if not tokens_in:
             return " ".join(text[:200].split())
-        first = max(0, hit - context // 3)
-        tokens_in = tokens[first : first + context]
         start, end = tokens_in[0].start(), tokens_in[-1].end()
         prefix = "…" if start > 0 else ""
         suffix = "…" if end < len(text) else ""
     else:
-        tokens_in, start, end, prefix, suffix = tokens, 0, len(text), "", ""
+        tokens_in, start, end, prefix, suffix = list(tokens), 0, len(text), "", ""
     pieces, at = [], start
     for token in tokens_in:
         if matches(token.group()):
@@ -416,19 +432,39 @@ def search(
     with app.store.read() as session:
         title_hits: list[sql.Hit] = []
         message_hits: list[sql.Hit] = []
-        if not titles_only and sql.too_common_to_rank(session, "message_fts", exact):
+        # A query too common to rank lists the newest conversations that hold it instead.
+        walk: tuple[str, list[int]] | None = None
+        cjk_titles = sql.cjk_titles(session, profile) if title_words else None
+        newest = [] if titles_only else sql.newest_matches(session, "message_fts", exact)
+        if sql.too_common_to_rank(newest):
+            walk = (exact, newest)
+        elif not titles_only:
+            asked = None
+            if not title_words:
+                message_hits = sql.message_candidates(session, profile, exact, vendor=vendor)
+                asked = exact
+            few = len({hit.conversation_id for hit in message_hits}) < limit
+            if few and query != asked:  # the prefix's longer words too
+                if query != exact:
+                    newest = sql.newest_matches(session, "message_fts", query)
+                if sql.too_common_to_rank(newest):
+                    walk = (query, newest)
+                else:
+                    message_hits = sql.message_candidates(session, profile, query, vendor=vendor)
+        if walk is not None:
             title_hits, message_hits = sql.newest_matching(
-                session, profile, exact, vendor=vendor, want=limit, title_words=title_words
+                session,
+                profile,
+                walk[0],
+                vendor=vendor,
+                want=limit,
+                title_words=title_words,
+                newest=walk[1],
             )
         else:
             title_hits = sql.title_candidates(
-                session, profile, query, vendor=vendor, title_words=title_words
+                session, profile, query, vendor=vendor, title_words=title_words, titles=cjk_titles
             )
-            if not titles_only:
-                if not title_words:
-                    message_hits = sql.message_candidates(session, profile, exact, vendor=vendor)
-                if len(message_hits) < sql.CANDIDATES // 2:
-                    message_hits = sql.message_candidates(session, profile, query, vendor=vendor)
         best: dict[str, sql.Hit] = {}
         for hit in message_hits:
             known = best.get(hit.conversation_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,8 @@ from sqlalchemy import text
 from desktop_importer.cjk import has_cjk
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from sqlalchemy.orm import Session
 
 # The list's order: newest first by the last update (or creation), then by version id. An
@@ -202,6 +205,10 @@ DENSE = 10
 WALK = 100  # conversations looked at a time, newest first, for such a query
 WALK_MOST = 2000  # and at most this many (a dense query is in most conversations)
 GAP = 2000  # message rows between two conversations' rows read through rather than skipped
+# bm25's walk costs about 40 ns a match (10 ms for 'with', in 238,000 messages; two common
+# words pay it for each). Where the newest CANDIDATES matches suggest more than WEIGH_MOST
+# matches in all, the query is walked newest first too, though it is not dense.
+WEIGH_MOST = 50_000
 
 
 def _visible(version: str, vendor: bool) -> str:
@@ -213,7 +220,8 @@ def _visible(version: str, vendor: bool) -> str:
     return joins
 
 
-def _newest(session: Session, table: str, query: str) -> list[int]:
+def newest_matches(session: Session, table: str, query: str) -> list[int]:
+    """The rowids of the newest CANDIDATES matches of the query, newest first."""
     return list(
         session.execute(
             text(
@@ -221,18 +229,20 @@ def _newest(session: Session, table: str, query: str) -> list[int]:
                 "ORDER BY rowid DESC LIMIT :candidates"
             ),
             {"query": query, "candidates": CANDIDATES},
-        ).scalars()
+        )
+        .scalars()
+        .all()
     )
 
 
-def _dense(rowids: list[int]) -> bool:
-    return len(rowids) == CANDIDATES and rowids[0] - rowids[-1] < CANDIDATES * DENSE
-
-
-def too_common_to_rank(session: Session, table: str, query: str) -> bool:
-    """Whether the newest CANDIDATES matches of the query lie within CANDIDATES * DENSE rows
-    of `table` (then most conversations hold it, and a walk finds the newest quickly)."""
-    return _dense(_newest(session, table, query))
+def too_common_to_rank(newest: list[int]) -> bool:
+    """Whether a query's newest CANDIDATES matches (`newest_matches`) lie within CANDIDATES *
+    DENSE rows (then most conversations hold it, and a walk finds the newest quickly), or
+    suggest more than WEIGH_MOST matches below them (bm25 would walk them all)."""
+    if len(newest) < CANDIDATES:
+        return False
+    span = max(1, newest[0] - newest[-1])
+    return span < CANDIDATES * DENSE or newest[0] * len(newest) > WEIGH_MOST * span
 
 
 _MESSAGE_CANDIDATES = {
@@ -262,7 +272,8 @@ def message_candidates(
 ) -> list[Hit]:
     """The visible, not hidden messages among the newest CANDIDATES matches, by bm25."""
     params = {"user_id": user_id, "query": query, "candidates": CANDIDATES, "vendor": vendor}
-    return [_hit(row) for row in session.execute(_MESSAGE_CANDIDATES[vendor is not None], params)]
+    rows = session.execute(_MESSAGE_CANDIDATES[vendor is not None], params).all()
+    return [_hit(row) for row in rows]
 
 
 def title_candidates(
@@ -272,14 +283,74 @@ def title_candidates(
     *,
     vendor: str | None = None,
     title_words: list[str] | None = None,
+    titles: Titles | None = None,
 ) -> list[Hit]:
     """The visible conversations among the newest CANDIDATES title matches. `title_words`:
-    match titles by substring instead (CJK: titles are not indexed as pairs; a scan of the
-    profile's titles, bounded by its number of conversations)."""
+    match `titles` (`cjk_titles`) by substring instead (CJK: titles are not indexed as
+    pairs)."""
     if title_words is not None:
-        return _titles_containing(session, user_id, title_words, vendor)
+        return _titles_containing(session, user_id, title_words, vendor, titles or Titles.of([]))
     params = {"user_id": user_id, "query": query, "candidates": CANDIDATES, "vendor": vendor}
-    return [_hit(row) for row in session.execute(_TITLE_CANDIDATES[vendor is not None], params)]
+    return [
+        _hit(row) for row in session.execute(_TITLE_CANDIDATES[vendor is not None], params).all()
+    ]
+
+
+@dataclass(frozen=True)
+class Titles:
+    """Titles joined into one string with their version ids: finding a word in 2,500 titles
+    is then one str.find, not 2,500 tests in Python."""
+
+    ids: list[int]
+    starts: list[int]  # where each title begins in `joined`
+    joined: str  # the titles, each followed by NUL (a typed word never holds one)
+
+    @classmethod
+    def of(cls, rows: list[tuple[int, str]]) -> Titles:
+        starts, at = [], 0
+        for _, title in rows:
+            starts.append(at)
+            at += len(title) + 1
+        return cls([r[0] for r in rows], starts, "".join(f"{r[1]}\0" for r in rows))
+
+    def holding(self, word: str) -> Iterator[tuple[int, str]]:
+        """(version id, title) of each title that holds `word` as written."""
+        at = self.joined.find(word)
+        while at != -1:
+            index = bisect_right(self.starts, at) - 1
+            end = self.joined.index("\0", at)
+            yield self.ids[index], self.joined[self.starts[index] : end]
+            at = self.joined.find(word, end + 1)
+
+
+def cjk_titles(session: Session, user_id: str) -> Titles:
+    """The profile's titles that could hold CJK (those with any character beyond ASCII),
+    kept with the connection until anything writes (`PRAGMA data_version` counts other
+    connections' commits, `total_changes()` this one's: reads and writes share a pool):
+    typing a CJK word searches them at every keystroke, and reading them is a scan of every
+    title (10 ms for 53,000; a GLOB of the CJK ranges took 130). SQLite learns of another
+    connection's commit when a read begins, so the read comes first: the version is then
+    the snapshot's, the same the rows are read from."""
+    connection = session.connection()
+    connection.exec_driver_sql("SELECT 1 FROM sqlite_master LIMIT 1").all()
+    version = (
+        connection.exec_driver_sql("PRAGMA data_version").scalar(),
+        connection.exec_driver_sql("SELECT total_changes()").scalar(),
+    )
+    cache: dict[str, tuple[object, Titles]] = connection.info.setdefault("cjk_titles", {})
+    cached = cache.get(user_id)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    rows = session.execute(
+        text(
+            "SELECT id, title FROM conversations INDEXED BY ix_conversations_title "
+            "WHERE user_id = :user_id AND length(CAST(title AS BLOB)) > length(title)"
+        ),
+        {"user_id": user_id},
+    ).all()
+    titles = Titles.of([(int(row[0]), str(row[1])) for row in rows])
+    cache[user_id] = (version, titles)
+    return titles
 
 
 def newest_matching(
@@ -290,6 +361,7 @@ def newest_matching(
     vendor: str | None,
     want: int,
     title_words: list[str] | None = None,
+    newest: list[int],
 ) -> tuple[list[Hit], list[Hit]]:
     """For a query too common to rank: the newest conversations (in the list's order, WALK
     at a time) whose title or messages match, until `want` are found. (title hits, message
@@ -297,17 +369,19 @@ def newest_matching(
 
     Newest by date, not by the order of import: an export that lists its newest
     conversations first gives them the lowest row ids. `title_words`: titles match by
-    substring (CJK, as in `title_candidates`)."""
+    substring (CJK, as in `title_candidates`). `newest`: the query's `newest_matches`,
+    which answer for the rows they cover without asking the index again."""
     titles: list[Hit] = []
     messages: list[Hit] = []
     after: tuple[float, int] | None = None
     found = looked = 0
+    title_holds = _title_test(title_words) if title_words is not None else None
     while found < want and looked < WALK_MOST:
         rows = page(session, user_id, vendor=vendor, after=after, limit=WALK)
         versions = [row.cursor[1] for row in rows]
         ids = json.dumps(versions)
-        if title_words is not None:
-            titled = {row.cursor[1] for row in rows if _title_holds(row.title, title_words)}
+        if title_holds is not None:
+            titled = {row.cursor[1] for row in rows if title_holds(row.title)}
         else:  # a range, read through: looking each id up in the index cost 125 us an id
             titled = set(
                 session.execute(
@@ -322,7 +396,7 @@ def newest_matching(
                     },
                 ).scalars()
             )
-        first = _first_matches(session, query, ids)
+        first = _first_matches(session, query, ids, newest, whole=query.endswith("*"))
         for row in rows:
             version = row.cursor[1]
             rank = -1.0 + found * 1e-6  # below bm25's scores, which are negative, in order
@@ -339,15 +413,41 @@ def newest_matching(
     return titles, messages
 
 
-def _title_holds(title: str | None, words: list[str]) -> bool:
-    folded = (title or "").lower()
-    return all((w in (title or "")) if has_cjk(w) else (w.lower() in folded) for w in words)
+def _title_test(words: list[str]) -> Callable[[str | None], bool]:
+    """Whether a title holds every word: CJK as typed, other words in any case."""
+    exact = [w for w in words if has_cjk(w)]
+    folded = [w.lower() for w in words if not has_cjk(w)]
+
+    def holds(title: str | None) -> bool:
+        title = title or ""
+        if not all(w in title for w in exact):
+            return False
+        lowered = title.lower() if folded else ""
+        return all(w in lowered for w in folded)
+
+    return holds
 
 
-def _first_matches(session: Session, query: str, ids: str) -> dict[int, tuple[str, int]]:
+_FIRST_MATCHES = text(
+    # SQLite takes node_id from the row that gives min(): the first match.
+    "SELECT m.version_id, m.node_id, min(m.rowid) FROM message_fts f "
+    "CROSS JOIN messages m ON m.rowid = f.rowid "
+    "WHERE message_fts MATCH :query AND f.rowid BETWEEN :low AND :high "
+    "AND m.hidden = 0 GROUP BY m.version_id"
+)
+_FIRST_KNOWN = text(
+    "SELECT m.version_id, m.node_id, min(m.rowid) FROM json_each(:rowids) k "
+    "CROSS JOIN messages m ON m.rowid = k.value WHERE m.hidden = 0 GROUP BY m.version_id"
+)
+
+
+def _first_matches(
+    session: Session, query: str, ids: str, newest: list[int], *, whole: bool = False
+) -> dict[int, tuple[str, int]]:
     """version id -> (node id, rowid) of its first matching message that is not hidden, for
     the versions in `ids`. A version's messages are written together, so their rows lie
-    close: the index is read over those spans only."""
+    close: the index is read over those spans only. `whole`: over one span from the first
+    to the last (a prefix query: FTS5 gathers its every word whatever the range asked)."""
     spans = sorted(
         (int(row[0]), int(row[1]))
         for row in session.execute(
@@ -360,23 +460,21 @@ def _first_matches(session: Session, query: str, ids: str) -> dict[int, tuple[st
     )
     merged: list[list[int]] = []
     for low, high in spans:
-        if merged and low <= merged[-1][1] + GAP:
+        if merged and (whole or low <= merged[-1][1] + GAP):
             merged[-1][1] = max(merged[-1][1], high)
         else:
             merged.append([low, high])
     wanted = set(json.loads(ids))
+    # Every match at or above the oldest of the newest CANDIDATES is among them.
+    covered = newest[-1] if len(newest) >= CANDIDATES else 0
     first: dict[int, tuple[str, int]] = {}
     for low, high in merged:
-        rows = session.execute(
-            text(
-                # SQLite takes node_id from the row that gives min(): the first match.
-                "SELECT m.version_id, m.node_id, min(m.rowid) FROM message_fts f "
-                "CROSS JOIN messages m ON m.rowid = f.rowid "
-                "WHERE message_fts MATCH :query AND f.rowid BETWEEN :low AND :high "
-                "AND m.hidden = 0 GROUP BY m.version_id"
-            ),
-            {"query": query, "low": low, "high": high},
-        )
+        if newest and low >= covered:
+            known = [rowid for rowid in newest if low <= rowid <= high]
+            rows = session.execute(_FIRST_KNOWN, {"rowids": json.dumps(known)}).all()
+        else:
+            params = {"query": query, "low": low, "high": high}
+            rows = session.execute(_FIRST_MATCHES, params).all()
         for version, node_id, rowid in rows:
             if version in wanted and version not in first:
                 first[version] = (node_id, rowid)
@@ -384,27 +482,24 @@ def _first_matches(session: Session, query: str, ids: str) -> dict[int, tuple[st
 
 
 def _titles_containing(
-    session: Session, user_id: str, words: list[str], vendor: str | None
+    session: Session,
+    user_id: str,
+    words: list[str],
+    vendor: str | None,
+    titles: Titles,
 ) -> list[Hit]:
-    where = " AND ".join(
-        f"instr(c.title, :w{i}) > 0" if has_cjk(w) else f"instr(lower(c.title), lower(:w{i})) > 0"
-        for i, w in enumerate(words)
-    )
+    holds = _title_test(words)
+    first = max((w for w in words if has_cjk(w)), key=len)
+    ids = [version for version, title in titles.holding(first) if holds(title)]
     rows = session.execute(
         text(
-            "SELECT h.conversation_id, NULL, -1.0, NULL FROM (SELECT c.id FROM conversations c "
-            f"INDEXED BY ix_conversations_title WHERE c.user_id = :user_id AND {where}) found "
-            + _visible("found.id", vendor is not None)
+            "SELECT h.conversation_id, NULL, -1.0, NULL FROM json_each(:ids) found CROSS "
+            + _visible("found.value", vendor is not None)
             + "LIMIT :candidates"
         ),
-        {
-            "user_id": user_id,
-            "candidates": CANDIDATES,
-            "vendor": vendor,
-            **{f"w{i}": w for i, w in enumerate(words)},
-        },
+        {"user_id": user_id, "ids": json.dumps(ids), "candidates": CANDIDATES, "vendor": vendor},
     )
-    return [_hit(row) for row in rows]
+    return [_hit(row) for row in rows.all()]
 
 
 def _hit(row: Any) -> Hit:
@@ -425,7 +520,7 @@ def texts_for_excerpts(session: Session, rowids: list[int]) -> dict[int, str]:
             f"WHERE rowid IN ({', '.join(str(int(r)) for r in rowids)})"
         )
     )
-    return {int(row[0]): row[1] or "" for row in rows}
+    return {int(row[0]): row[1] or "" for row in rows.all()}
 
 
 def titles_of(session: Session, user_id: str, conversation_ids: list[str]) -> dict[str, str | None]:
@@ -439,4 +534,4 @@ def titles_of(session: Session, user_id: str, conversation_ids: list[str]) -> di
         ),
         {"user_id": user_id, "ids": json.dumps(conversation_ids)},
     )
-    return {row[0]: row[1] for row in rows}
+    return {row[0]: row[1] for row in rows.all()}

@@ -247,3 +247,73 @@ def test_a_word_in_nearly_every_message_lists_the_newest_conversations_first(
     assert found(app, "the note")[:2] == ["c30", "c29"]  # each word as common
     assert found(app, "violin")[0] == "c01"  # a rarer word: ranked, the repeats count
     assert found(app, "the violin")[0] == "c01"
+
+
+def common_notes(days: int = 30) -> list[dict[str, object]]:
+    """`days` conversations, one a day, each with a note that starts with 'not' (as do
+    'notebook' and 'nothing' in the first); the file lists the newest first."""
+    convs = [
+        conversation(
+            f"c{day:02d}",
+            [
+                ("user", "notebook nothing" if day == 1 else f"the note {day}"),
+                ("assistant", "a violin lesson" if day == 2 else "ok"),
+            ],
+            update_time=BASE_TIME + day * 86_400,
+        )
+        for day in range(1, days + 1)
+    ]
+    return list(reversed(convs))
+
+
+@pytest.mark.parametrize("order", ["newest first", "oldest first"])
+def test_a_prefix_in_nearly_every_message_lists_the_newest_conversations_first(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: str
+) -> None:
+    """A prefix's every word is gathered before any is ranked, so a common one is listed
+    newest first, whichever order the export wrote the conversations in (the newest
+    matches answer for the rows they cover; older ones ask the index)."""
+    monkeypatch.setattr(library_sql, "CANDIDATES", 20)  # 20 candidates, dense within 200 rows
+    monkeypatch.setattr(library_sql, "WALK", 5)  # several pages of the list
+    convs = common_notes()
+    start_import(
+        app, chatgpt_zip(tmp_path / "n.zip", convs if order == "newest first" else convs[::-1])
+    )
+    results = library.search(app, "default", "not")
+    assert [r.conversation_id for r in results] == [f"c{day:02d}" for day in range(30, 0, -1)]
+    assert library.plain_marks(results[0].snippet) == "the [note] 30"
+    assert library.plain_marks(results[-1].snippet) == "[notebook] [nothing]"
+    assert found(app, "vio") == ["c02"]  # a rare prefix is ranked as before
+
+
+def test_words_whose_weighing_would_walk_too_many_matches_list_the_newest_first(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not dense, but with more matches than bm25 should walk to weigh them: newest first,
+    all of them, though the export lists the newest first."""
+    monkeypatch.setattr(library_sql, "CANDIDATES", 5)
+    monkeypatch.setattr(library_sql, "DENSE", 1)  # nothing is dense
+    monkeypatch.setattr(library_sql, "WEIGH_MOST", 10)
+    start_import(app, chatgpt_zip(tmp_path / "n.zip", common_notes()))
+    assert found(app, "the note") == [f"c{day:02d}" for day in range(30, 1, -1)]
+
+
+def test_a_cjk_title_imported_after_a_search_is_found(
+    app: App, data_dir: Path, tmp_path: Path
+) -> None:
+    """The window keeps its reading connections: the titles kept for CJK searches are read
+    again once another connection has written."""
+    first = [conversation("a", [("user", "机器学习")], title="English title")]
+    start_import(app, chatgpt_zip(tmp_path / "a.zip", first))
+    assert [r.node_id for r in library.search(app, "default", "学习")] == ["a-n0"]
+    later = [*first, conversation("b", [("user", "hello")], title="机器学习笔记")]
+    start_import(app, chatgpt_zip(tmp_path / "b.zip", later))
+    assert sorted(found(app, "学习")) == ["a", "b"]
+    assert found(app, "笔记") == ["b"]
+    other = open_app(data_dir)  # another process, as far as SQLite can tell
+    try:
+        third = [*later, conversation("c", [("user", "hi")], title="学习计划")]
+        start_import(other, chatgpt_zip(tmp_path / "c.zip", third))
+    finally:
+        other.close()
+    assert found(app, "计划") == ["c"]

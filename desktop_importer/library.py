@@ -449,6 +449,12 @@ def search(
                     newest = sql.newest_matches(session, "message_fts", query)
                 if sql.too_common_to_rank(newest):
                     walk = (query, newest)
+                elif query.endswith(
+                    "*"
+                ):  # the words it starts, after the word itself: newest first
+                    message_hits += sql.newest_of(
+                        session, profile, newest, vendor=vendor, want=2 * limit
+                    )
                 else:
                     message_hits = sql.message_candidates(session, profile, query, vendor=vendor)
         if walk is not None:

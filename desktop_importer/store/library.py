@@ -276,6 +276,32 @@ def message_candidates(
     return [_hit(row) for row in rows]
 
 
+_NEWEST_OF = {
+    vendor: text(
+        # SQLite takes node_id from the row that gives min(): the conversation's first match.
+        f"SELECT h.conversation_id, m.node_id, {SORT_KEY} AS sort_key, min(m.rowid) "
+        "FROM json_each(:rowids) found CROSS JOIN messages m ON m.rowid = found.value "
+        + _visible("m.version_id", vendor)
+        + ("" if vendor else "JOIN conversations c ON c.id = m.version_id ")
+        + "WHERE m.hidden = 0 GROUP BY h.conversation_id "
+        "ORDER BY sort_key DESC, c.id DESC LIMIT :want"
+    )
+    for vendor in (False, True)
+}
+
+
+def newest_of(
+    session: Session, user_id: str, rowids: list[int], *, vendor: str | None, want: int
+) -> list[Hit]:
+    """The newest `want` visible conversations among the messages `rowids` (a query's
+    `newest_matches`), one hit each, newest first. bm25 would ask the index for them again:
+    for a prefix, every word it starts (60 ms for 'sourdough star*', 460 for 'sta*')."""
+    params = {"user_id": user_id, "rowids": json.dumps(rowids), "vendor": vendor, "want": want}
+    rows = session.execute(_NEWEST_OF[vendor is not None], params).all()
+    # Ranked below bm25's scores (which are negative), in order, as in `newest_matching`.
+    return [Hit(row[0], row[1], -1.0 + i * 1e-6, row[3]) for i, row in enumerate(rows)]
+
+
 def title_candidates(
     session: Session,
     user_id: str,

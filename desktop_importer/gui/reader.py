@@ -31,8 +31,11 @@ from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessag
 from desktop_importer.media import asset_id
 from desktop_importer.settings import human_bytes
 
-FIRST = 4  # messages built at once when a conversation opens (the first paint)
-STEP = 1  # then one per turn of the event loop: two with images stalled it 21-23 ms
+# Messages built at once when a conversation opens (the first paint); the others follow one
+# per turn of the event loop. Four at once stalled switching conversations for 18-29 ms
+# (p99), one for 16; two a turn with images stalled it 21-23 ms.
+FIRST = 1
+STEP = 1
 AHEAD = 20  # messages kept built ahead of what is on screen
 COLLAPSE_BYTES = 64 * 1024  # a message longer than this starts collapsed behind "Show all"
 PREVIEW_CHARS = 3000  # what a collapsed message shows
@@ -328,6 +331,9 @@ class ReaderView(QScrollArea):
         self.setObjectName("Reader")
         self.setWidgetResizable(True)
         self.setAccessibleName("Conversation")
+        # A scroll bar that came and went as messages were added changed the page's width,
+        # and every message laid its text out again (up to 14 ms a step).
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         page = QWidget()
         page.setObjectName("ReaderPage")
         self.column = QVBoxLayout(page)

@@ -27,12 +27,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
-    QWidget,
 )
 
 from desktop_importer import __version__, backup, paths, recovery
 from desktop_importer.errors import DesktopImporterError, LimitExceeded
-from desktop_importer.gui import text
+from desktop_importer.gui import look, text
 from desktop_importer.gui.drop_zone import DropZone, enter_drag, move_drag, verdict_for
 from desktop_importer.gui.export_dialog import ExportDialog
 from desktop_importer.gui.import_process import ImportProcess
@@ -58,7 +57,6 @@ class ImportWindow(QMainWindow):
         self.app, self.profile, self.settings, self.poll_ms = app, profile, settings, poll_ms
         self.setWindowTitle("Desktop Importer")
         self.setWindowIcon(QIcon(str(resource_path("desktop-importer.svg"))))
-        self.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
         self.retry_path: Path | None = None
         self.rejection: RejectionDialog | None = None
         self.quit_box: QMessageBox | None = None
@@ -68,10 +66,8 @@ class ImportWindow(QMainWindow):
         self.file_dialog: QFileDialog | None = None
         self._quitting = False
 
-        self.archive = QLabel()
-        self.archive.setObjectName("Secondary")
-        self.maintenance = QLabel()
-        self.maintenance.setObjectName("Secondary")
+        self.archive = look.secondary(QLabel())
+        self.maintenance = look.secondary(QLabel())
         self.maintenance.setAccessibleName("Archive maintenance")
         self.maintenance.hide()
         self.maintenance_job: ServiceJob | None = None
@@ -95,7 +91,7 @@ class ImportWindow(QMainWindow):
         result_row.addWidget(self.anyway_button)
         result_row.addWidget(self.retry_button)
 
-        body = QWidget()
+        body = look.DropFrame()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
@@ -110,7 +106,9 @@ class ImportWindow(QMainWindow):
         layout.addLayout(result_row)
         layout.addWidget(self.result_body)
         body.setObjectName("Body")
-        body.setProperty("drop", "none")
+        body.set_drop("none")
+        # The style sheet only where its states are needed: gui/look.py says why.
+        look.styled(self.drop_zone, self.progress, self.result_title)
         self.body = body
         self.setCentralWidget(body)
         self.setAcceptDrops(True)
@@ -217,9 +215,7 @@ class ImportWindow(QMainWindow):
     # -- drop anywhere ------------------------------------------------------------------
 
     def _set_drop(self, state: str) -> None:
-        self.body.setProperty("drop", state)
-        self.body.style().unpolish(self.body)
-        self.body.style().polish(self.body)
+        self.body.set_drop(state)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         verdict = enter_drag(event)

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from desktop_importer import library
 from desktop_importer.errors import DesktopImporterError
+from desktop_importer.gui import look
 from desktop_importer.settings import human_bytes
 
 log = logging.getLogger(__name__)
@@ -276,7 +277,7 @@ def _say(parent: QWidget, sentence: str) -> None:
     QMessageBox.warning(parent, "Desktop Importer", sentence)
 
 
-class FileRow(QFrame):
+class FileRow(look.Card):
     """A file other than an image: its name, size and type, "Open" (unless it could run
     something: HTML, SVG, programs) and "Save as…"."""
 
@@ -293,9 +294,8 @@ class FileRow(QFrame):
         column.setSpacing(0)
         name = QLabel(file.name)
         name.setTextFormat(Qt.TextFormat.PlainText)
-        name.setObjectName("Who")
-        details = QLabel(f"{words} · {human_bytes(file.bytes)} · {file.mime_type}")
-        details.setObjectName("Secondary")
+        look.strong(name)
+        details = look.secondary(QLabel(f"{words} · {human_bytes(file.bytes)} · {file.mime_type}"))
         details.setTextFormat(Qt.TextFormat.PlainText)
         column.addWidget(name)
         column.addWidget(details)
@@ -317,9 +317,13 @@ class FileRow(QFrame):
 
 def missing_view(kind: str, name: str) -> QWidget:
     words = KIND_WORDS.get(kind, "File")
-    label = QLabel(f"{words} not in the archive: {name}. The export did not include it.")
+    label = look.Framed(
+        f"{words} not in the archive: {name}. The export did not include it.",
+        radius=6,
+        margin=10,
+        dashed=True,
+    )
     label.setObjectName("Placeholder")
-    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setAccessibleName(f"{words} {name}, not in the archive")
     return label
@@ -336,8 +340,7 @@ def media_widget(kind: str, name: str, caption: str, file: library.MediaFile | N
         column.setSpacing(2)
         column.addWidget(ImageView(file, caption))
         if caption:
-            label = QLabel(caption)
-            label.setObjectName("Secondary")
+            label = look.secondary(QLabel(caption))
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setWordWrap(True)
             column.addWidget(label)

@@ -8,16 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import (
     QAccessible,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
+    QKeyEvent,
     QTextDocument,
 )
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_importer import library
@@ -309,6 +310,14 @@ def test_the_keyboard_reaches_search_list_and_reader(make_window, qtbot: QtBot, 
     with qtbot.waitSignal(window.library.conversationShown, timeout=WAIT) as shown:
         qtbot.keyClick(window.library.list, Qt.Key.Key_Return)
     assert shown.args == [second]
+    # Arrow presses queued faster than the window turns open only the row they end on.
+    opened: list[str] = []
+    window.library.conversationShown.connect(opened.append)
+    fifth = window.library.list.model().index(4, 0).data(ConversationRole)
+    for _ in range(3):
+        QApplication.sendEvent(window.library.list, press(Qt.Key.Key_Down))
+    qtbot.waitUntil(lambda: opened == [fifth])
+    assert window.library.reader.conversation.conversation_id == fifth
 
 
 def test_controls_and_rows_and_text_are_exposed_to_screen_readers(
@@ -478,3 +487,7 @@ def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_sho
         window.library.run_search()
     assert window.library.results.rowCount() == 1
     assert window.library.results.results[0].node_id == "cjk-ja-n0"
+
+
+def press(key: Qt.Key) -> QKeyEvent:
+    return QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import orjson
 import pytest
 
+from desktop_importer.errors import CannotWrite
 from desktop_importer.exporting import MANIFEST, export, file_name, safe_title
 from desktop_importer.service import App, start_import
 from tests.helpers.exports import chatgpt_zip, conversation, message, node
@@ -138,6 +139,21 @@ def test_a_symbolic_link_in_the_folder_is_never_followed(app: App, tmp_path: Pat
     result = export(app, "default", out, conversation_ids=["bread"])
     assert result.skipped_edited == [note.name]
     assert elsewhere.read_text() == "keep me"
+
+
+def test_a_file_that_cannot_be_written_stops_the_export_with_one_sentence(
+    app: App, tmp_path: Path
+) -> None:
+    """Files are written on a second thread: its failure still reaches the caller, as the
+    sentence of exit code 73, and nothing after it is written."""
+    imported(app, tmp_path)
+    out = tmp_path / "vault"
+    blocked = out / file_name("Baking bread", "chatgpt", "bread", "md")
+    (blocked / "inside").mkdir(parents=True)  # a folder where the note must go
+    with pytest.raises(CannotWrite, match=r"^The export into .* failed \(") as failed:
+        export(app, "default", out)
+    assert failed.value.exit_code == 73
+    assert blocked.is_dir() and not (out / MANIFEST).exists()
 
 
 def test_the_command_line_exit_codes_and_json(data_dir: Path, tmp_path: Path) -> None:

@@ -171,6 +171,8 @@ def main() -> None:
     for name, count in (("desktop-importer", written), ("convoviz", theirs)):
         seconds = statistics.median(times[name])
         print(f"{name:<18}{seconds:>8.1f}{seconds / base:>12.2f}x{peaks[name]:>13.0f}{count:>8,}")
+    for name in ("desktop-importer", "convoviz"):
+        print(f"{name} by run (alternating): " + ", ".join(f"{t:.1f}" for t in times[name]))
     first = statistics.median(times["desktop-importer"])
     print(
         f"a second export into the same folder, nothing changed: "

@@ -651,6 +651,37 @@ def _details(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return (model if isinstance(model, str) else None), url
 
 
+READ_TOGETHER = 100  # conversations read in one transaction (library.read_conversations)
+
+
+def _batched(rows: Iterable[library.ListRow], size: int) -> Iterator[list[library.ListRow]]:
+    batch: list[library.ListRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _render(
+    app: App,
+    profile: str,
+    view: library.ReaderConversation,
+    fmt: str,
+    all_branches: bool,
+    writer: _Writer,
+) -> bytes:
+    if fmt == "json":
+        return vendor_json(view.document)
+    branches = _other_branches(app, profile, view) if all_branches else []
+    if fmt == "html":
+        return page_html(view, _Media(writer), branches)
+    model, url = _details(view.document)
+    return markdown(view, _Media(writer), model=model, url=url, branches=branches).encode()
+
+
 def export(
     app: App,
     profile: str,
@@ -689,32 +720,43 @@ def export(
     behind = _Behind(writer)
     try:
         try:
-            for done, row in enumerate(chosen, 1):
+            done = 0
+            for rows in _batched(chosen, READ_TOGETHER):
+                todo: list[tuple[library.ListRow, str, str]] = []  # to render: name, source
+                there: set[str] = set()  # the files of this batch that are written
+                for row in rows:
+                    name = file_name(row.title, row.vendor, row.conversation_id, extension)
+                    # What the file is made from: an unchanged source is not read again.
+                    source = f"{RENDERER}:{fmt}:{all_branches}:{row.cursor[1]}:{media_state}"
+                    if writer.unchanged(name, source):
+                        result.conversations += 1
+                        there.add(name)
+                    else:
+                        todo.append((row, name, source))
+                views = library.read_conversations(
+                    app, profile, [row.conversation_id for row, _, _ in todo]
+                )
+                shown = {view.conversation_id: view for view in views}
+                for row, name, source in todo:
+                    if cancel():
+                        break
+                    view = shown.get(row.conversation_id)
+                    if view is None:  # gone since the list was read
+                        continue
+                    data = _render(app, profile, view, fmt, all_branches, writer)
+                    behind.write(name, data, source)
+                    result.conversations += 1
+                    there.add(name)
+                if fmt == "html":  # in the list's order, what was written
+                    for row in rows:
+                        name = file_name(row.title, row.vendor, row.conversation_id, extension)
+                        if name in there:
+                            updated = iso_z_from_unix(row.update_time or row.create_time)
+                            index.append((name, row.title or "Untitled", row.vendor, updated))
+                done += len(rows)
+                say("exporting", 100 * done // max(1, total))
                 if cancel():
                     break
-                cid = row.conversation_id
-                name = file_name(row.title, row.vendor, cid, extension)
-                updated = iso_z_from_unix(row.update_time or row.create_time)
-                if fmt == "html":
-                    index.append((name, row.title or "Untitled", row.vendor, updated))
-                # What the file is made from: an unchanged source is not read or rendered.
-                source = f"{RENDERER}:{fmt}:{all_branches}:{row.cursor[1]}:{media_state}"
-                if writer.unchanged(name, source):
-                    result.conversations += 1
-                    continue
-                view = library.read_conversation(app, profile, cid)
-                if fmt == "json":
-                    behind.write(name, vendor_json(view.document), source)
-                elif fmt == "html":
-                    branches = _other_branches(app, profile, view) if all_branches else []
-                    behind.write(name, page_html(view, _Media(writer), branches), source)
-                else:
-                    model, url = _details(view.document)
-                    branches = _other_branches(app, profile, view) if all_branches else []
-                    text = markdown(view, _Media(writer), model=model, url=url, branches=branches)
-                    behind.write(name, text.encode(), source)
-                result.conversations += 1
-                say("exporting", 100 * done // max(1, total))
         finally:
             behind.finish()
         if fmt == "html":

@@ -16,6 +16,7 @@ own JSON, one file per conversation, safely and again and again into one folder.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -543,9 +544,9 @@ class _Writer:
 class _Behind:
     """The conversations' files written on a second thread while the next ones are read
     and rendered: creating a file cost about 0.6 ms on the benchmark machine, a third of the
-    export, and its system calls let go of the GIL. At most QUEUE files wait (a few MB)."""
+    export, and its system calls let go of the GIL. At most QUEUE files wait."""
 
-    QUEUE = 256
+    QUEUE = 64
 
     def __init__(self, writer: _Writer) -> None:
         self.writer = writer
@@ -733,20 +734,17 @@ def export(
                         there.add(name)
                     else:
                         todo.append((row, name, source))
-                views = library.read_conversations(
-                    app, profile, [row.conversation_id for row, _, _ in todo]
-                )
-                shown = {view.conversation_id: view for view in views}
-                for row, name, source in todo:
-                    if cancel():
-                        break
-                    view = shown.get(row.conversation_id)
-                    if view is None:  # gone since the list was read
-                        continue
-                    data = _render(app, profile, view, fmt, all_branches, writer)
-                    behind.write(name, data, source)
-                    result.conversations += 1
-                    there.add(name)
+                ids = [row.conversation_id for row, _, _ in todo]
+                with contextlib.closing(library.read_conversations(app, profile, ids)) as views:
+                    for (_, name, source), (_, view) in zip(todo, views, strict=True):
+                        if cancel():
+                            break
+                        if view is None:  # gone since the list was read
+                            continue
+                        data = _render(app, profile, view, fmt, all_branches, writer)
+                        behind.write(name, data, source)
+                        result.conversations += 1
+                        there.add(name)
                 if fmt == "html":  # in the list's order, what was written
                     for row in rows:
                         name = file_name(row.title, row.vendor, row.conversation_id, extension)

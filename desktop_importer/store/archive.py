@@ -272,11 +272,14 @@ def delete_unreferenced(session: Session, user_id: str, keep_run_id: int | None,
 
 
 def totals(session: Session, user_id: str) -> tuple[int, int]:
-    """(conversations, messages) visible in the profile's archive."""
+    """(conversations, messages) visible in the profile's archive (the counts through their
+    index: reading the rows took four times as long; SQLite's planner prefers the rows)."""
     row = session.execute(
-        select(func.count(), func.coalesce(func.sum(Conversation.message_count), 0))
-        .select_from(ConversationHead)
-        .join(Conversation, Conversation.id == ConversationHead.version_id)
-        .where(ConversationHead.user_id == user_id)
+        text(
+            "SELECT count(*), coalesce(sum(c.message_count), 0) FROM conversation_heads h "
+            "JOIN conversations c INDEXED BY ix_conversations_counts ON c.id = h.version_id "
+            "WHERE h.user_id = :user_id"
+        ),
+        {"user_id": user_id},
     ).one()
     return int(row[0]), int(row[1])

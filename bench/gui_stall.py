@@ -21,35 +21,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bench.library import StallMeter
 from bench.search import build_export
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.service import open_app
 
 TICK_MS = 5
 MESSAGES_PER_MB = 2_275  # what build_export writes, measured
-
-
-class StallMeter:
-    """Records how late each tick of a fast timer fires: the event loop's stalls."""
-
-    def __init__(self) -> None:
-        self.lateness_ms: list[float] = []
-        self._last = time.perf_counter()
-        self._timer = QTimer()
-        self._timer.setInterval(TICK_MS)
-        self._timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.lateness_ms.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
-        self._last = now
 
 
 def fresh_window(folder: Path, name: str) -> ImportWindow:
@@ -71,13 +49,13 @@ def main() -> None:
         export = folder / "export.zip"
         build_export(export, args.mb * MESSAGES_PER_MB)
         window = fresh_window(folder, "full")
-        meter = StallMeter()
+        meter = StallMeter(TICK_MS)
         meter.start()
         started = time.perf_counter()
         outcome = window.wait_for_end(600_000, lambda: window.start_file(export))
         seconds = time.perf_counter() - started
         meter.stop()
-        stalls = meter.lateness_ms
+        stalls = meter.take()
         p99 = statistics.quantiles(stalls, n=100)[98]
 
         cancelling = fresh_window(folder, "cancel")

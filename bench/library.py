@@ -85,21 +85,22 @@ def percentile(values: list[float], share: float) -> float:
 
 
 class StallMeter:
-    """How late a TICK_MS timer fires while the event loop runs: each lateness a stall.
+    """How late a `tick_ms` timer fires while the event loop runs: each lateness a stall.
     `take()` hands over what was measured since the last take."""
 
-    def __init__(self) -> None:
+    def __init__(self, tick_ms: int = TICK_MS) -> None:
         from PySide6.QtCore import QTimer
 
+        self.tick_ms = tick_ms
         self.late: list[float] = []
         self._last = time.perf_counter()
         self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
+        self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self._tick)
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.late.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
+        self.late.append(max(0.0, (now - self._last) * 1000 - self.tick_ms))
         self._last = now
 
     def start(self) -> None:

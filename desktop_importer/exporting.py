@@ -723,20 +723,22 @@ def export(
         try:
             done = 0
             for rows in _batched(chosen, READ_TOGETHER):
-                todo: list[tuple[library.ListRow, str, str]] = []  # to render: name, source
+                names = [
+                    file_name(row.title, row.vendor, row.conversation_id, extension) for row in rows
+                ]
+                todo: list[tuple[str, str, str]] = []  # to render: id, file name, source
                 there: set[str] = set()  # the files of this batch that are written
-                for row in rows:
-                    name = file_name(row.title, row.vendor, row.conversation_id, extension)
+                for row, name in zip(rows, names, strict=True):
                     # What the file is made from: an unchanged source is not read again.
                     source = f"{RENDERER}:{fmt}:{all_branches}:{row.cursor[1]}:{media_state}"
                     if writer.unchanged(name, source):
                         result.conversations += 1
                         there.add(name)
                     else:
-                        todo.append((row, name, source))
-                ids = [row.conversation_id for row, _, _ in todo]
+                        todo.append((row.conversation_id, name, source))
+                ids = [cid for cid, _, _ in todo]
                 with contextlib.closing(library.read_conversations(app, profile, ids)) as views:
-                    for (_, name, source), (_, view) in zip(todo, views, strict=True):
+                    for (_, name, source), view in zip(todo, views, strict=True):
                         if cancel():
                             break
                         if view is None:  # gone since the list was read
@@ -746,11 +748,16 @@ def export(
                         result.conversations += 1
                         there.add(name)
                 if fmt == "html":  # in the list's order, what was written
-                    for row in rows:
-                        name = file_name(row.title, row.vendor, row.conversation_id, extension)
-                        if name in there:
-                            updated = iso_z_from_unix(row.update_time or row.create_time)
-                            index.append((name, row.title or "Untitled", row.vendor, updated))
+                    index += [
+                        (
+                            name,
+                            row.title or "Untitled",
+                            row.vendor,
+                            iso_z_from_unix(row.update_time or row.create_time),
+                        )
+                        for row, name in zip(rows, names, strict=True)
+                        if name in there
+                    ]
                 done += len(rows)
                 say("exporting", 100 * done // max(1, total))
                 if cancel():

@@ -243,8 +243,8 @@ def read_conversation(
 
 def read_conversations(
     app: App, profile: str, conversation_ids: Iterable[str], *, per_read: int = 100
-) -> Generator[tuple[str, ReaderConversation | None], None, None]:
-    """Each conversation named, with its current branch (None: not in the archive), in
+) -> Generator[ReaderConversation | None, None, None]:
+    """The current branch of each conversation named (None: not in the archive), in
     order, `per_read` to a read transaction: one transaction each cost a third of reading
     them (0.85 -> 0.60 ms a conversation), which an export of 53,000 pays in full. One is
     held at a time (a hundred parsed at once raised an export's peak RSS by 25 MB); close
@@ -253,7 +253,7 @@ def read_conversations(
     for start in range(0, len(ids), per_read):
         with app.store.read() as session:
             for cid in ids[start : start + per_read]:
-                yield cid, _read(session, app, profile, cid)
+                yield _read(session, app, profile, cid)
 
 
 def _read(
@@ -463,33 +463,12 @@ def search(
     # fills the candidates; its longer words are not needed.
     exact = fts_query(words, prefix=False)
     with app.store.read() as session:
-        title_hits: list[sql.Hit] = []
         message_hits: list[sql.Hit] = []
-        # A query too common to rank lists the newest conversations that hold it instead.
         walk: tuple[str, list[int]] | None = None
-        cjk_titles = sql.cjk_titles(session, profile) if title_words else None
-        newest = [] if titles_only else sql.newest_matches(session, "message_fts", exact)
-        if sql.too_common_to_rank(newest):
-            walk = (exact, newest)
-        elif not titles_only:
-            asked = None
-            if not title_words:
-                message_hits = sql.message_candidates(session, profile, exact, vendor=vendor)
-                asked = exact
-            few = len({hit.conversation_id for hit in message_hits}) < limit
-            if few and query != asked:  # the prefix's longer words too
-                if query != exact:
-                    newest = sql.newest_matches(session, "message_fts", query)
-                if sql.too_common_to_rank(newest):
-                    walk = (query, newest)
-                elif query.endswith(
-                    "*"
-                ):  # the words it starts, after the word itself: newest first
-                    message_hits += sql.newest_of(
-                        session, profile, newest, vendor=vendor, want=2 * limit
-                    )
-                else:
-                    message_hits = sql.message_candidates(session, profile, query, vendor=vendor)
+        if not titles_only:
+            message_hits, walk = _messages_or_walk(
+                session, profile, exact, query, vendor=vendor, limit=limit, cjk=bool(title_words)
+            )
         if walk is not None:
             title_hits, message_hits = sql.newest_matching(
                 session,
@@ -502,7 +481,7 @@ def search(
             )
         else:
             title_hits = sql.title_candidates(
-                session, profile, query, vendor=vendor, title_words=title_words, titles=cjk_titles
+                session, profile, query, vendor=vendor, title_words=title_words
             )
         best: dict[str, sql.Hit] = {}
         for hit in message_hits:
@@ -539,6 +518,36 @@ def search(
             )
         )
     return results
+
+
+def _messages_or_walk(
+    session: Session,
+    profile: str,
+    exact: str,
+    query: str,
+    *,
+    vendor: str | None,
+    limit: int,
+    cjk: bool,
+) -> tuple[list[sql.Hit], tuple[str, list[int]] | None]:
+    """The message hits for what was typed (`exact`: its last word whole; `query`: as a
+    prefix), or, for a query too common to rank, the query to list newest first instead,
+    with its newest matches."""
+    newest = sql.newest_matches(session, "message_fts", exact)
+    if sql.too_common_to_rank(newest):
+        return [], (exact, newest)
+    # CJK is asked as typed only (a run is complete pairs); Latin first as the word itself.
+    hits = [] if cjk else sql.message_candidates(session, profile, exact, vendor=vendor)
+    enough = len({hit.conversation_id for hit in hits}) >= limit
+    if enough or (query == exact and not cjk):
+        return hits, None
+    if query != exact:
+        newest = sql.newest_matches(session, "message_fts", query)
+    if sql.too_common_to_rank(newest):
+        return [], (query, newest)
+    if query.endswith("*"):  # the words it starts, after the word itself: newest first
+        return hits + sql.newest_of(session, profile, newest, vendor=vendor, want=2 * limit), None
+    return sql.message_candidates(session, profile, query, vendor=vendor), None
 
 
 def plain_marks(marked: str, start: str = "[", end: str = "]") -> str:

@@ -11,6 +11,8 @@ the reader and the body paint themselves here.
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
@@ -21,6 +23,7 @@ ERROR = QColor("#c0392b")
 Role = QPalette.ColorRole
 
 
+@functools.cache
 def style_sheet() -> str:
     return resource_path("style.qss").read_text(encoding="utf-8")
 

@@ -207,11 +207,11 @@ class MessageWidget(look.Card):
         vendor: str,
         file_for: Callable[[str | None], MediaFile | None] = lambda pointer: None,
     ) -> None:
-        super().__init__(radius=8, fill=look.Role.Base)
+        user = message.role == "user"
+        super().__init__(radius=8, fill=look.Role.AlternateBase if user else look.Role.Base)
         self.message = message
         self.file_for = file_for
         self.setObjectName("Message")
-        self.setProperty("role", message.role)
         self.setProperty("match", False)
         who = speaker(message, vendor)
         when = (
@@ -312,12 +312,10 @@ class MessageWidget(look.Card):
         self.update()
 
     def colours(self) -> tuple[QColor | None, QColor, float]:
-        palette = self.palette()
-        user = self.message.role == "user"
-        fill = palette.color(look.Role.AlternateBase if user else look.Role.Base)
+        fill, border, width = super().colours()
         if self.property("match"):
-            return fill, palette.color(look.Role.Highlight), 2.0
-        return fill, palette.color(look.Role.Midlight), 1.0
+            return fill, self.palette().color(look.Role.Highlight), 2.0
+        return fill, border, width
 
 
 class ReaderView(QScrollArea):

@@ -309,13 +309,12 @@ def title_candidates(
     *,
     vendor: str | None = None,
     title_words: list[str] | None = None,
-    titles: Titles | None = None,
 ) -> list[Hit]:
     """The visible conversations among the newest CANDIDATES title matches. `title_words`:
-    match `titles` (`cjk_titles`) by substring instead (CJK: titles are not indexed as
-    pairs)."""
+    match the titles that could hold CJK (`cjk_titles`) by substring instead (CJK: titles
+    are not indexed as pairs)."""
     if title_words is not None:
-        return _titles_containing(session, user_id, title_words, vendor, titles or Titles.of([]))
+        return _titles_containing(session, user_id, title_words, vendor)
     params = {"user_id": user_id, "query": query, "candidates": CANDIDATES, "vendor": vendor}
     return [
         _hit(row) for row in session.execute(_TITLE_CANDIDATES[vendor is not None], params).all()
@@ -508,14 +507,11 @@ def _first_matches(
 
 
 def _titles_containing(
-    session: Session,
-    user_id: str,
-    words: list[str],
-    vendor: str | None,
-    titles: Titles,
+    session: Session, user_id: str, words: list[str], vendor: str | None
 ) -> list[Hit]:
     holds = _title_test(words)
     first = max((w for w in words if has_cjk(w)), key=len)
+    titles = cjk_titles(session, user_id)
     ids = [version for version, title in titles.holding(first) if holds(title)]
     rows = session.execute(
         text(

@@ -82,6 +82,7 @@ class ConversationListView(QTableView):
         self.setWordWrap(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        look.flat_scroll_bar(self.verticalScrollBar())
         self._fit_rows()
 
     def _fit_rows(self) -> None:

@@ -15,6 +15,7 @@ import logging
 from collections import OrderedDict
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import (
     QObject,
     QRect,
@@ -109,36 +110,37 @@ class _Decode(QRunnable):
 
 class ImageDecoder(QObject):
     """Decodes images on a thread pool (one thread: decoding is CPU work, and the GUI thread
-    needs the other core) and keeps the last CACHE_IMAGES decoded."""
+    needs the other core) and keeps the last CACHE_IMAGES decoded. A decoded image goes to
+    the views that asked for it, not to every view on screen (fifty images made fifty calls
+    per image)."""
 
     done = Signal(object, object)  # (sha256, (width, height)), QImage | str
-    ready = Signal(object, object)  # the same, delivered on the GUI thread
 
     def __init__(self) -> None:
         super().__init__()
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(1)
         self._cache: OrderedDict[Key, QImage | str] = OrderedDict()
-        self._asked: set[Key] = set()
+        self._waiting: dict[Key, list[ImageView]] = {}
         self.done.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
 
-    def request(self, sha256: str, path: Path, box: tuple[int, int]) -> QImage | str | None:
-        """The decoded image if it is ready; otherwise None, and `ready` comes later."""
-        key = (sha256, box)
+    def request(self, view: ImageView, path: Path, key: Key) -> QImage | str | None:
+        """The decoded image if it is ready; otherwise None, and `view.take` has it later."""
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        if key not in self._asked:
-            self._asked.add(key)
+        if key not in self._waiting:
             self.pool.start(_Decode(self, key, path))
+        self._waiting.setdefault(key, []).append(view)
         return None
 
     def _arrived(self, key: Key, result: QImage | str) -> None:
-        self._asked.discard(key)
         self._cache[key] = result
         while len(self._cache) > CACHE_IMAGES:
             self._cache.popitem(last=False)
-        self.ready.emit(key, result)
+        for view in self._waiting.pop(key, []):
+            if shiboken6.isValid(view):  # not closed while it was decoded
+                view.take(result)
 
 
 _decoder: ImageDecoder | None = None
@@ -178,10 +180,9 @@ class ImageView(QFrame):
         self.pixmap: QPixmap | None = None
         self.problem: str | None = None
         self._asked = False
-        decoder().ready.connect(self._ready)
         if too_large(file.width, file.height):  # as its header declares: never decoded
             self._asked = True
-            self._take(TOO_LARGE)
+            self.take(TOO_LARGE)
 
     def sizeHint(self) -> QSize:
         return QSize(self.box[0], self.heightForWidth(self.box[0]))
@@ -220,13 +221,10 @@ class ImageView(QFrame):
             )
 
     def _request(self) -> None:
-        self._take(decoder().request(self.file.sha256, self.file.path, self.box))
+        self.take(decoder().request(self, self.file.path, (self.file.sha256, self.box)))
 
-    def _ready(self, key: Key, result: QImage | str) -> None:
-        if key == (self.file.sha256, self.box):
-            self._take(result)
-
-    def _take(self, result: QImage | str | None) -> None:
+    def take(self, result: QImage | str | None) -> None:
+        """Show the decoded image, or the sentence saying why it cannot be shown."""
         if isinstance(result, QImage):
             self.pixmap = QPixmap.fromImage(result)
             if self.pixmap.width() != self.box[0] or self.pixmap.height() != self.box[1]:

@@ -333,6 +333,7 @@ class ReaderView(QScrollArea):
         # A scroll bar that came and went as messages were added changed the page's width,
         # and every message laid its text out again (up to 14 ms a step).
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        look.flat_scroll_bar(self.verticalScrollBar())
         page = QWidget()
         page.setObjectName("ReaderPage")
         page.setAutoFillBackground(True)
@@ -369,7 +370,14 @@ class ReaderView(QScrollArea):
         self.conversation: ReaderConversation | None = None
         self._pending: list[ReaderMessage] = []
         self._wanted = 0
-        self._stepping = False
+        # The next message is built from a zero timer, not a posted call: Qt's glib loop runs a
+        # timer that has just fired only once posted events (paints, layouts, input handed
+        # on) have been sent, so building never holds them up. A chain of posted calls was
+        # sent back to back with them, two builds before the next timer or key press.
+        self._stepper = QTimer(self)
+        self._stepper.setSingleShot(True)
+        self._stepper.setInterval(0)
+        self._stepper.timeout.connect(self._step)
         self.verticalScrollBar().valueChanged.connect(self._maybe_more)
         self.verticalScrollBar().rangeChanged.connect(lambda *_: self._maybe_more())
         self.show_empty()
@@ -442,14 +450,12 @@ class ReaderView(QScrollArea):
         self._pending = self._pending[count:]
 
     def _more_soon(self) -> None:
-        if self._pending and not self._stepping:
-            self._stepping = True
-            QTimer.singleShot(0, self._step)
+        if self._pending and not self._stepper.isActive():
+            self._stepper.start()
 
     def _step(self) -> None:
         """Build a few more messages per turn of the event loop, so that opening a long
         conversation never holds the window for long."""
-        self._stepping = False
         if self._pending and (len(self.widgets) < self._wanted or self._near_end()):
             self._build(STEP)
             self._more_soon()

@@ -102,6 +102,34 @@ def test_images_appear_inline_decoded_off_the_gui_thread_and_scaled(
     assert name == "Image beach.jpg"
 
 
+def test_an_image_shown_twice_appears_in_both_places(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conv = with_media(
+        "twice",
+        [image_part("file-service://file-PH1"), "Before", image_part("file-service://file-PH1")],
+    )
+    start_import(
+        gui_app, chatgpt_zip(tmp_path / "t.zip", [conv], files={"file-PH1-beach.jpg": PHOTO})
+    )
+    monkeypatch.setattr(media_view, "_decoder", None)  # none decoded yet, in this process
+    decoded: list[Path] = []
+    decode = media_view.decode
+
+    def counted(path: Path, *box: int) -> QImage | str:
+        decoded.append(path)
+        return decode(path, *box)
+
+    monkeypatch.setattr(media_view, "decode", counted)
+    window = make_window()
+    window.resize(1100, 900)
+    window.library.open("twice")
+    shown_on_screen(window, qtbot)
+    first, second = images(window)
+    qtbot.waitUntil(lambda: first.pixmap is not None and second.pixmap is not None, timeout=WAIT)
+    assert len(decoded) == 1  # decoded once, for both
+
+
 def test_in_a_narrow_reader_images_shrink_to_its_width(
     make_window, qtbot: QtBot, albums: App
 ) -> None:

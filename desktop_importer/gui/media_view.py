@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -172,29 +173,32 @@ class ImageView(QFrame):
         # Laid out once at the size it will have: an image arriving changes no geometry,
         # so it costs no layout of the whole conversation.
         self.box = (self.width_shown, max(16, round(self.width_shown * ratio)))
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
+        # A fixed height, set again when its width changes, rather than a heightForWidth:
+        # Qt's layouts asked every image's (Python) heightForWidth twice on every layout of
+        # the reader, 1 ms a pass with a hundred images.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(min(48, self.box[0]))
         self.setMaximumWidth(self.box[0])
         self.pixmap: QPixmap | None = None
         self.problem: str | None = None
         self._asked = False
+        self._fit(self.box[0])
         if too_large(file.width, file.height):  # as its header declares: never decoded
             self._asked = True
             self.take(TOO_LARGE)
 
-    def sizeHint(self) -> QSize:
-        return QSize(self.box[0], self.heightForWidth(self.box[0]))
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
+    def _fit(self, width: int) -> None:
+        """Its height for `width`: the image's shape, or three lines for a sentence."""
         if self.problem is not None:
-            return self.fontMetrics().height() * 3
-        shown = min(width, self.box[0])
-        return max(16, round(shown * self.box[1] / self.box[0]))
+            height = self.fontMetrics().height() * 3
+        else:
+            height = max(16, round(min(width, self.box[0]) * self.box[1] / self.box[0]))
+        if self.minimumHeight() != height or self.maximumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit(event.size().width())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -205,9 +209,7 @@ class ImageView(QFrame):
         if self.pixmap is not None:
             if self.width() < self.pixmap.width():  # a narrow reader: scaled to fit it
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-                painter.drawPixmap(
-                    QRect(0, 0, self.width(), self.heightForWidth(self.width())), self.pixmap
-                )
+                painter.drawPixmap(QRect(0, 0, self.width(), self.height()), self.pixmap)
             else:
                 painter.drawPixmap(0, 0, self.pixmap)
         else:
@@ -230,12 +232,12 @@ class ImageView(QFrame):
             if self.pixmap.width() != self.box[0] or self.pixmap.height() != self.box[1]:
                 self.box = (self.pixmap.width(), self.pixmap.height())  # its header was wrong
                 self.setMaximumWidth(self.box[0])
-                self.updateGeometry()
+                self._fit(self.width())
         elif isinstance(result, str):
             self.problem = result
             self.setAccessibleDescription(result)
             self.setMaximumWidth(MAX_WIDTH)
-            self.updateGeometry()
+            self._fit(self.width())
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:

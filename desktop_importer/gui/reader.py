@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -318,6 +318,25 @@ class MessageWidget(look.Card):
         return fill, border, width
 
 
+class PageLayout(QVBoxLayout):
+    """The reader page's column. A message added at the end makes the page's layout run at
+    the page's old height before the scroll area grows the page: a QVBoxLayout then
+    squeezed every message built so far into that height, and the next pass gave them their
+    height back (two resizes of every message per message added: 40 µs each, 4 ms with a
+    hundred built). This one lays its items out at least as tall as they ask for their
+    width; the page catches up a moment later."""
+
+    def setGeometry(self, rect: QRect) -> None:
+        needed = (
+            self.heightForWidth(rect.width())
+            if self.hasHeightForWidth()
+            else self.sizeHint().height()
+        )
+        if needed > rect.height():
+            rect = QRect(rect.x(), rect.y(), rect.width(), needed)
+        super().setGeometry(rect)
+
+
 class ReaderView(QScrollArea):
     """The reader pane: the conversation's title, "Show hidden", and its messages."""
 
@@ -337,8 +356,11 @@ class ReaderView(QScrollArea):
         page = QWidget()
         page.setObjectName("ReaderPage")
         page.setAutoFillBackground(True)
+        # Growing at the bottom as messages are added repaints only what it uncovers, not
+        # every message on screen.
+        page.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         page.setBackgroundRole(look.Role.Base)
-        self.column = QVBoxLayout(page)
+        self.column = PageLayout(page)
         self.column.setContentsMargins(16, 12, 16, 16)
         self.column.setSpacing(10)
         self.title = QLabel()

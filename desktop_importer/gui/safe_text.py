@@ -80,8 +80,12 @@ class SafeText(QTextBrowser):
         if not open_safe_link(url):
             self.linkRefused.emit(url)
 
+    def fitted_height(self) -> int:
+        """The height that shows all of its text at its width."""
+        return int(self.document().size().height()) + 2 * self.frameWidth() + 2
+
     def _fit(self) -> None:
-        height = int(self.document().size().height()) + 2 * self.frameWidth() + 2
+        height = self.fitted_height()
         if self.height() != height:
             self.setFixedHeight(height)
 

@@ -8,18 +8,19 @@ import stat
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QIODevice, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, Qt, QUrl
 from PySide6.QtGui import QAccessible, QColor, QDesktopServices, QImage, QLinearGradient, QPainter
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.gui import media_view
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.gui.media_view import FileRow, ImageView
+from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.service import App, start_import
 from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
 from tests.gui.test_library import shown_on_screen, texts
-from tests.helpers.exports import chatgpt_zip
+from tests.helpers.exports import chatgpt_zip, conversations
 from tests.helpers.media import PDF, image_part, png_claiming, sha, voice_part, wav, with_media
 
 WAIT = 30_000
@@ -228,6 +229,41 @@ def test_a_missing_file_is_a_placeholder_that_names_it(
     )
 
 
+def shown_as_drawn(window: ImportWindow) -> bool:
+    """What the reader has on screen (the window's backing store) is what it draws afresh:
+    nothing stale is left behind."""
+    viewport = window.library.reader.viewport()
+    where = QRect(viewport.mapTo(window, QPoint(0, 0)), viewport.size())
+    shown = window.screen().grabWindow(window.winId()).toImage().copy(where)
+    return shown == viewport.grab().toImage().convertToFormat(shown.format())
+
+
+def test_nothing_stale_stays_on_screen_as_the_reader_scrolls_resizes_and_switches(
+    make_window, qtbot: QtBot, albums: App, tmp_path: Path
+) -> None:
+    # The reader's page repaints only what it uncovers as it grows (WA_StaticContents).
+    start_import(albums, chatgpt_zip(tmp_path / "short.zip", conversations(1, prefix="short")))
+    window = make_window()
+    open_album(window, qtbot)
+    photo, dalle, _ = images(window)
+    qtbot.waitUntil(lambda: photo.pixmap is not None and dalle.pixmap is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: shown_as_drawn(window), timeout=WAIT)
+    bar = window.library.reader.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    qtbot.waitUntil(lambda: shown_as_drawn(window), timeout=WAIT)
+    window.resize(760, 700)
+    qtbot.waitUntil(lambda: shown_as_drawn(window), timeout=WAIT)
+    window.library.open("short-0")
+    qtbot.waitUntil(lambda: "short 0 turn 1" in texts(window.library.reader), timeout=WAIT)
+    qtbot.waitUntil(lambda: shown_as_drawn(window), timeout=WAIT)
+
+
+def wanted_height(widget: QWidget) -> int:
+    if widget.hasHeightForWidth():
+        return widget.heightForWidth(widget.width())
+    return widget.sizeHint().height()
+
+
 @pytest.mark.parametrize("palette", ["light", "dark"])
 def test_screenshots_of_media(make_window, qtbot: QtBot, albums: App, palette: str, qapp) -> None:
     """Not an assertion of looks: the PNGs a person checks (DESKTOP_IMPORTER_SCREENSHOTS)."""
@@ -243,8 +279,11 @@ def test_screenshots_of_media(make_window, qtbot: QtBot, albums: App, palette: s
         bar = window.library.reader.verticalScrollBar()
         bar.setValue(bar.maximum())
         reader = window.library.reader
-        qtbot.waitUntil(  # laid out again at the sizes the images turned out to have
-            lambda: all(w.height() == w.sizeHint().height() for w in reader.widgets),
+        qtbot.waitUntil(  # laid out again at the sizes its texts and images turned out to have
+            lambda: (
+                all(v.height() == v.fitted_height() for v in reader.findChildren(SafeText))
+                and all(w.height() == wanted_height(w) for w in reader.widgets)
+            ),
             timeout=WAIT,
         )
         screenshot(window, f"media-files-{palette}")

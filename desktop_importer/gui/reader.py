@@ -37,6 +37,7 @@ from desktop_importer.settings import human_bytes
 FIRST = 1
 STEP = 1
 AHEAD = 20  # messages kept built ahead of what is on screen
+BEFORE = 1  # messages built above a search hit as it opens; the rest as the reader scrolls up
 COLLAPSE_BYTES = 64 * 1024  # a message longer than this starts collapsed behind "Show all"
 PREVIEW_CHARS = 3000  # what a collapsed message shows
 MARKDOWN_LIMIT = 256 * 1024  # longer text is shown as plain text: Markdown of 5 MB took 2.4 s
@@ -319,12 +320,16 @@ class MessageWidget(look.Card):
 
 
 class PageLayout(QVBoxLayout):
-    """The reader page's column. A message added at the end makes the page's layout run at
-    the page's old height before the scroll area grows the page: a QVBoxLayout then
-    squeezed every message built so far into that height, and the next pass gave them their
-    height back (two resizes of every message per message added: 40 µs each, 4 ms with a
-    hundred built). This one lays its items out at least as tall as they ask for their
-    width; the page catches up a moment later."""
+    """The reader page's column. A message added makes the page's layout run at the page's
+    old height before the scroll area grows the page: a QVBoxLayout then squeezed every
+    message built so far into that height, and the next pass gave them their height back
+    (two resizes of every message per message added: 40 µs each, 4 ms with a hundred
+    built). This one lays its items out as tall as they ask for their width and grows the
+    page at once, so that the scroll range (and a view kept on a message while others are
+    added above it) follows in the same turn, before anything is painted; `arranged` is
+    told each time."""
+
+    arranged: Callable[[], None] | None = None
 
     def setGeometry(self, rect: QRect) -> None:
         needed = (
@@ -332,9 +337,15 @@ class PageLayout(QVBoxLayout):
             if self.hasHeightForWidth()
             else self.sizeHint().height()
         )
-        if needed > rect.height():
-            rect = QRect(rect.x(), rect.y(), rect.width(), needed)
-        super().setGeometry(rect)
+        if needed <= rect.height():
+            super().setGeometry(rect)
+        else:
+            super().setGeometry(QRect(rect.x(), rect.y(), rect.width(), needed))
+            page = self.parentWidget()
+            if page is not None:
+                page.resize(page.width(), page.height() + needed - rect.height())
+        if self.arranged is not None:
+            self.arranged()
 
 
 class ReaderView(QScrollArea):
@@ -390,7 +401,11 @@ class ReaderView(QScrollArea):
         self._reaper.setInterval(0)
         self._reaper.timeout.connect(self._reap)
         self.conversation: ReaderConversation | None = None
-        self._pending: list[ReaderMessage] = []
+        self._pending: list[ReaderMessage] = []  # below the last message built
+        self._earlier: list[ReaderMessage] = []  # above the first message built
+        self._anchor: tuple[MessageWidget, int] | None = None  # (widget, its y) to keep in view
+        self._following = False  # the reader, not the person, is scrolling
+        self.column.arranged = self._follow_anchor
         self._wanted = 0
         # The next message is built from a zero timer, not a posted call: Qt's glib loop runs a
         # timer that has just fired only once posted events (paints, layouts, input handed
@@ -400,8 +415,8 @@ class ReaderView(QScrollArea):
         self._stepper.setSingleShot(True)
         self._stepper.setInterval(0)
         self._stepper.timeout.connect(self._step)
-        self.verticalScrollBar().valueChanged.connect(self._maybe_more)
-        self.verticalScrollBar().rangeChanged.connect(lambda *_: self._maybe_more())
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._range_changed)
         self.show_empty()
 
     def show_empty(self) -> None:
@@ -427,13 +442,17 @@ class ReaderView(QScrollArea):
             parts.append(f"{view.hidden_count:,} hidden")
         self.details.setText(" · ".join(parts))
         self.show_hidden.setEnabled(True)
-        self._pending = list(view.messages)
         target = next((i for i, m in enumerate(view.messages) if m.node_id == focus), None)
-        self._build(FIRST if target is None else target + FIRST)
-        self._wanted = AHEAD if target is None else target + AHEAD
+        # A hit opens with BEFORE messages above it; the earlier ones are built as the
+        # reader scrolls up (building the 1,995 above a hit took 4.7 s in one turn).
+        start = 0 if target is None else max(0, target - BEFORE)
+        self._earlier = list(view.messages[:start])
+        self._pending = list(view.messages[start:])
+        self._build(FIRST if target is None else target - start + FIRST)
+        self._wanted = len(self.widgets) + AHEAD if target is not None else AHEAD
         self._more_soon()
         if target is not None:
-            widget = self.widgets[target]
+            widget = self.widgets[target - start]
             widget.set_match(True)
             QTimer.singleShot(0, lambda: self.ensureWidgetVisible(widget, 0, 40))
         else:
@@ -453,6 +472,8 @@ class ReaderView(QScrollArea):
             self._reaper.start()
         self.widgets = []
         self._pending = []
+        self._earlier = []
+        self._anchor = None
 
     def _reap(self) -> None:
         if self._graveyard:
@@ -471,21 +492,72 @@ class ReaderView(QScrollArea):
             self.widgets.append(widget)
         self._pending = self._pending[count:]
 
+    def _build_earlier(self) -> None:
+        """Build the message above the first one built. What is on screen stays where it
+        is: the first message in view when the reader began building above it is the
+        anchor (until the person scrolls), and the scroll position follows it as the page
+        grows above it."""
+        if self.conversation is None or not self._earlier:
+            return
+        if self._anchor is None:
+            top = self.verticalScrollBar().value()
+            anchor = next((w for w in self.widgets if w.y() + w.height() > top), None)
+            if anchor is not None:
+                self._anchor = (anchor, anchor.y())
+        message = self._earlier.pop()
+        widget = MessageWidget(message, self.conversation.vendor, self.conversation.file_for)
+        widget.branchRequested.connect(self.branchRequested)
+        widget.copyRequested.connect(self.copyRequested)
+        self.messages.insertWidget(0, widget)
+        self.widgets.insert(0, widget)
+
+    def _follow_anchor(self) -> None:
+        """Scroll by as much as the layout moved the anchor (messages built above it)."""
+        if self._anchor is None:
+            return
+        widget, was = self._anchor
+        moved = widget.y() - was
+        bar = self.verticalScrollBar()
+        if moved and bar.value() + moved <= bar.maximum():  # else once the page has grown
+            self._following = True
+            bar.setValue(bar.value() + moved)
+            self._following = False
+            self._anchor = (widget, widget.y())
+
     def _more_soon(self) -> None:
-        if self._pending and not self._stepper.isActive():
+        if (self._pending or self._earlier) and not self._stepper.isActive():
             self._stepper.start()
 
     def _step(self) -> None:
-        """Build a few more messages per turn of the event loop, so that opening a long
-        conversation never holds the window for long."""
+        """Build one more message per turn of the event loop, below or above what is built,
+        so that opening a long conversation never holds the window for long."""
+        self._follow_anchor()
         if self._pending and (len(self.widgets) < self._wanted or self._near_end()):
             self._build(STEP)
+            self._more_soon()
+        elif self._earlier and self._near_top():
+            self._build_earlier()
             self._more_soon()
 
     def _maybe_more(self) -> None:
         if self._pending and self._near_end():
             self._wanted = len(self.widgets) + AHEAD
             self._more_soon()
+        elif self._earlier and self._near_top():
+            self._more_soon()
+
+    def _scrolled(self) -> None:
+        if not self._following:  # the person scrolled: the next anchor is what they see then
+            self._anchor = None
+        self._maybe_more()
+
+    def _range_changed(self) -> None:
+        self._follow_anchor()
+        self._maybe_more()
+
+    def _near_top(self) -> bool:
+        """Within two screens of the first message built."""
+        return self.verticalScrollBar().value() <= 2 * self.viewport().height()
 
     def _near_end(self) -> bool:
         """Within two screens of the last message built."""

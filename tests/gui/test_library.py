@@ -188,6 +188,40 @@ def test_a_hit_on_another_branch_opens_that_branch_at_the_hit(
     assert view.reader.message_widget("u1x").position.text() == "2/2"
 
 
+def test_a_hit_deep_in_a_long_conversation_opens_at_once_and_earlier_messages_follow_upward(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path
+) -> None:
+    start_import(
+        gui_app, chatgpt_zip(tmp_path / "l.zip", conversations(1, prefix="long", turns=300))
+    )
+    window = make_window()
+    window.resize(1100, 800)
+    reader = window.library.reader
+    window.library.open("long-0", focus="long-0-n290")
+    hit = reader.message_widget("long-0-n290")
+    assert hit is not None and hit.property("match") is True
+    assert len(reader.widgets) < 5  # not the 290 messages above it, in one turn
+
+    def first() -> int:
+        return int(reader.widgets[0].message.node_id.rsplit("n", 1)[1])
+
+    def on_screen() -> int:
+        return int(hit.mapTo(reader.viewport(), QPoint(0, 0)).y())
+
+    # In view at once; the messages above it are built as they come near, one per turn,
+    # and the hit stays where it is on screen while they are added above it.
+    qtbot.waitUntil(lambda: not hit.visibleRegion().isEmpty() and first() < 289, timeout=WAIT)
+    where = on_screen()
+    assert 0 <= where < reader.viewport().height()
+    qtbot.waitUntil(lambda: first() <= 280, timeout=WAIT)
+    qtbot.waitUntil(lambda: on_screen() == where, timeout=WAIT)
+    assert "long 0 turn 280" in texts(reader)
+    # Scrolling to the top reaches the conversation's first message.
+    bar = reader.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.setValue(0) is None and first() == 0, timeout=WAIT)
+    assert "long 0 turn 0" in texts(reader.widgets[0])
+
+
 def test_a_hit_on_a_hidden_message_shows_hidden_messages(
     make_window, qtbot: QtBot, rich: App
 ) -> None:

@@ -51,6 +51,12 @@ class SafeText(QTextBrowser):
     """A read-only, selectable text that grows to its content's height."""
 
     linkRefused = Signal(QUrl)
+    # The width the last text was laid out at: a new short text starts at the height it has
+    # at that width (in a conversation, nearly always its own), not at QTextEdit's 192
+    # pixels, so that its message is laid out once rather than twice. A long one waits for
+    # its real width: laying it out at a wrong guess would cost a second full layout.
+    _width_seen = 0
+    FIRST_FIT_CHARS = 20_000
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,9 +73,16 @@ class SafeText(QTextBrowser):
 
     def set_markdown(self, markdown: str) -> None:
         self.document().setMarkdown(markdown, MARKDOWN)
+        self._first_fit()
 
     def set_plain(self, plain: str) -> None:
         self.setPlainText(plain)
+        self._first_fit()
+
+    def _first_fit(self) -> None:
+        if SafeText._width_seen and self.document().characterCount() <= self.FIRST_FIT_CHARS:
+            self.document().setTextWidth(SafeText._width_seen)
+            self._fit()
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
         """Nothing is fetched or read for a document from an export: not a remote image, not
@@ -91,7 +104,8 @@ class SafeText(QTextBrowser):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.document().setTextWidth(self.viewport().width())
+        SafeText._width_seen = self.viewport().width()
+        self.document().setTextWidth(SafeText._width_seen)
         self._fit()
 
 

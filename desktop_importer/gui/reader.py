@@ -481,15 +481,20 @@ class ReaderView(QScrollArea):
         if not self._graveyard:
             self._reaper.stop()
 
+    def _message_widget(self, message: ReaderMessage, at: int) -> None:
+        """Build `message`'s widget and put it at `at` in the column (and in `widgets`)."""
+        assert self.conversation is not None
+        widget = MessageWidget(message, self.conversation.vendor, self.conversation.file_for)
+        widget.branchRequested.connect(self.branchRequested)
+        widget.copyRequested.connect(self.copyRequested)
+        self.messages.insertWidget(at, widget)
+        self.widgets.insert(at, widget)
+
     def _build(self, count: int) -> None:
         if self.conversation is None:
             return
         for message in self._pending[:count]:
-            widget = MessageWidget(message, self.conversation.vendor, self.conversation.file_for)
-            widget.branchRequested.connect(self.branchRequested)
-            widget.copyRequested.connect(self.copyRequested)
-            self.messages.addWidget(widget)
-            self.widgets.append(widget)
+            self._message_widget(message, len(self.widgets))
         self._pending = self._pending[count:]
 
     def _build_earlier(self) -> None:
@@ -504,12 +509,7 @@ class ReaderView(QScrollArea):
             anchor = next((w for w in self.widgets if w.y() + w.height() > top), None)
             if anchor is not None:
                 self._anchor = (anchor, anchor.y())
-        message = self._earlier.pop()
-        widget = MessageWidget(message, self.conversation.vendor, self.conversation.file_for)
-        widget.branchRequested.connect(self.branchRequested)
-        widget.copyRequested.connect(self.copyRequested)
-        self.messages.insertWidget(0, widget)
-        self.widgets.insert(0, widget)
+        self._message_widget(self._earlier.pop(), 0)
 
     def _follow_anchor(self) -> None:
         """Scroll by as much as the layout moved the anchor (messages built above it)."""

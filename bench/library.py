@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -113,6 +114,26 @@ class StallMeter:
     def take(self) -> list[float]:
         taken, self.late = self.late, []
         return taken
+
+
+def every(ms: int, step: Callable[[], bool]) -> None:
+    """Run the event loop (exec, as the app does: Qt's glib loop orders timers and posted
+    events differently under processEvents), calling `step` every `ms` until it returns
+    False."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+
+    def tick() -> None:
+        if not step():
+            loop.quit()
+
+    driver = QTimer()
+    driver.setInterval(ms)
+    driver.timeout.connect(tick)
+    driver.start()
+    loop.exec()
+    driver.stop()
 
 
 def measure_search(folder: Path) -> None:

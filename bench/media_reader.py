@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.library import StallMeter, percentile
+from bench.library import StallMeter, every, percentile
 
 if TYPE_CHECKING:
     from desktop_importer.gui.reader import ReaderView
@@ -91,29 +91,20 @@ def export(folder: Path, count: int) -> Path:
 
 def scroll(reader: ReaderView, images: int) -> None:
     """Scroll half a screen every 30 ms until every image is shown, the window's own event
-    loop running meanwhile (exec, as in the app: Qt's glib loop orders timers and posted
-    events differently when called through processEvents)."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
+    loop running meanwhile."""
     from desktop_importer.gui.media_view import ImageView
 
-    loop = QEventLoop()
     bar = reader.verticalScrollBar()
 
-    def step() -> None:
+    def step() -> bool:
         views = reader.findChildren(ImageView)
         shown = len(views) == images and all(v.pixmap is not None for v in views)
         if shown and bar.value() >= bar.maximum():
-            loop.quit()
-        else:
-            bar.setValue(bar.value() + reader.viewport().height() // 2)
+            return False
+        bar.setValue(bar.value() + reader.viewport().height() // 2)
+        return True
 
-    driver = QTimer()
-    driver.setInterval(30)
-    driver.timeout.connect(step)
-    driver.start()
-    loop.exec()
-    driver.stop()
+    every(30, step)
 
 
 def main() -> None:

@@ -14,11 +14,12 @@ import argparse
 import os
 import statistics
 import time
+from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.generate import LONG_CONVERSATION
-from bench.library import StallMeter, archive, percentile
+from bench.library import StallMeter, archive, every, percentile
 
 DEPTHS = (10, 1000, 1995)
 
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=150)
     args = parser.parse_args()
 
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop_importer import library
@@ -74,23 +75,16 @@ def main() -> None:
         window.library.open(long_id, focus=focus)
         settle()
         meter.take()  # the open itself is measured above
-        loop = QEventLoop()
-        done = [0]
+        steps = iter(range(args.steps))
         sign = -1 if focus else 1
 
-        def step(sign: int = sign, loop: QEventLoop = loop, done: list[int] = done) -> None:
-            done[0] += 1
-            if done[0] > args.steps:
-                loop.quit()
-            else:
-                bar.setValue(bar.value() + sign * (reader.viewport().height() // 2))
+        def step(sign: int = sign, steps: Iterator[int] = steps) -> bool:
+            if next(steps, None) is None:
+                return False
+            bar.setValue(bar.value() + sign * (reader.viewport().height() // 2))
+            return True
 
-        driver = QTimer()
-        driver.setInterval(30)
-        driver.timeout.connect(step)
-        driver.start()
-        loop.exec()
-        driver.stop()
+        every(30, step)
         late = meter.take()
         meter.stop()
         print(

@@ -125,13 +125,15 @@ class ImageDecoder(QObject):
         self._waiting: dict[Key, list[ImageView]] = {}
         self.done.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
 
-    def request(self, view: ImageView, path: Path, key: Key) -> QImage | str | None:
-        """The decoded image if it is ready; otherwise None, and `view.take` has it later."""
+    def request(self, view: ImageView) -> QImage | str | None:
+        """`view`'s image decoded at its box if it is ready; otherwise None, and `view.take`
+        has it later."""
+        key = (view.file.sha256, view.box)
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
         if key not in self._waiting:
-            self.pool.start(_Decode(self, key, path))
+            self.pool.start(_Decode(self, key, view.file.path))
         self._waiting.setdefault(key, []).append(view)
         return None
 
@@ -223,7 +225,7 @@ class ImageView(QFrame):
             )
 
     def _request(self) -> None:
-        self.take(decoder().request(self, self.file.path, (self.file.sha256, self.box)))
+        self.take(decoder().request(self))
 
     def take(self, result: QImage | str | None) -> None:
         """Show the decoded image, or the sentence saying why it cannot be shown."""

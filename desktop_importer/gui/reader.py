@@ -416,7 +416,7 @@ class ReaderView(QScrollArea):
         self._stepper.setInterval(0)
         self._stepper.timeout.connect(self._step)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.verticalScrollBar().rangeChanged.connect(self._range_changed)
+        self.verticalScrollBar().rangeChanged.connect(lambda *_: self._maybe_more())
         self.show_empty()
 
     def show_empty(self) -> None:
@@ -518,7 +518,7 @@ class ReaderView(QScrollArea):
         widget, was = self._anchor
         moved = widget.y() - was
         bar = self.verticalScrollBar()
-        if moved and bar.value() + moved <= bar.maximum():  # else once the page has grown
+        if moved:
             self._following = True
             bar.setValue(bar.value() + moved)
             self._following = False
@@ -531,7 +531,6 @@ class ReaderView(QScrollArea):
     def _step(self) -> None:
         """Build one more message per turn of the event loop, below or above what is built,
         so that opening a long conversation never holds the window for long."""
-        self._follow_anchor()
         if self._pending and (len(self.widgets) < self._wanted or self._near_end()):
             self._build(STEP)
             self._more_soon()
@@ -549,10 +548,6 @@ class ReaderView(QScrollArea):
     def _scrolled(self) -> None:
         if not self._following:  # the person scrolled: the next anchor is what they see then
             self._anchor = None
-        self._maybe_more()
-
-    def _range_changed(self) -> None:
-        self._follow_anchor()
         self._maybe_more()
 
     def _near_top(self) -> bool:

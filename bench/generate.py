@@ -7,9 +7,9 @@ and emoji. Deterministic for a given size; written as a ZIP like the real thing.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -273,15 +273,23 @@ def generate(
     return messages
 
 
-if __name__ == "__main__":
-    flags = {a for a in sys.argv[1:] if a.startswith("--")}
-    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
-    print(
-        generate(
-            int(arguments[0]),
-            Path(arguments[1]),
-            library="--library" in flags,
-            without_cjk="--without-cjk" in flags,
-        ),
-        "messages",
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.generate",
+        description="Write a synthetic ChatGPT export of about MEGABYTES MB of conversations.",
     )
+    parser.add_argument("megabytes", type=int, help="size of conversations.json, in MB")
+    parser.add_argument("path", type=Path, help="the ZIP to write")
+    parser.add_argument(
+        "--library", action="store_true", help="add what the library benchmark needs"
+    )
+    parser.add_argument("--without-cjk", action="store_true", help="Latin-script text only")
+    args = parser.parse_args(argv)
+    written = generate(
+        args.megabytes, args.path, library=args.library, without_cjk=args.without_cjk
+    )
+    print(written, "messages")
+
+
+if __name__ == "__main__":
+    main()

@@ -9,13 +9,22 @@ an `unknown` block that keeps its raw JSON. Pure functions over plain JSON value
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
-from desktop_importer.readers.claude import chat_messages, node_id_of, result_text
+from desktop_importer import media
+from desktop_importer.readers import chatgpt
+from desktop_importer.readers.claude import (
+    chat_messages,
+    claude_files,
+    claude_pointer,
+    node_id_of,
+    result_text,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -232,18 +241,49 @@ _CHATGPT: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
 }
 
 
+def _produced_images(message: Mapping[str, Any]) -> list[Block]:
+    """The images a Code Interpreter run produced, after its output."""
+    return [
+        Block(
+            "image",
+            pointer=_str(image.get("image_url")),
+            width=_int(image.get("width")),
+            height=_int(image.get("height")),
+        )
+        for image in media.execution_images(message)
+    ]
+
+
 def chatgpt_blocks(message: Mapping[str, Any]) -> list[Block]:
     """The blocks of one ChatGPT message object (`mapping[node]["message"]`)."""
     content = _dict(message.get("content"))
     kind = _str(content.get("content_type")) or "(none)"
     recipient = _str(message.get("recipient"))
+    metadata = _dict(message.get("metadata"))
+    role = _str(_dict(message.get("author")).get("role"))
     if kind == "code":
         blocks = [_code(content, recipient)]
     elif kind in _CHATGPT:
         blocks = _CHATGPT[kind](content)
     else:
         blocks = [Block("unknown", text=kind, raw=_raw(content))]
-    metadata = _dict(message.get("metadata"))
+    if role == "system" and not any(b.text for b in blocks):
+        instructions = chatgpt.instructions_of(metadata)
+        blocks = [Block("instructions", text=instructions)] if instructions else blocks
+    if metadata.get("content_references") or metadata.get("citations"):
+        blocks = [
+            dataclasses.replace(b, text=chatgpt.resolve_citations(b.text, metadata))
+            if b.kind == "text"
+            else b
+            for b in blocks
+        ]
+    caption = _str(metadata.get("image_gen_title"))
+    if caption:  # the newer image tool names its picture here, not beside it
+        blocks = [
+            dataclasses.replace(b, text=caption) if b.kind == "image" and not b.text else b
+            for b in blocks
+        ]
+    blocks += _produced_images(message)
     for attachment in _list(metadata.get("attachments")):
         attachment = _dict(attachment)
         mime = _str(attachment.get("mime_type"))
@@ -300,19 +340,23 @@ def claude_blocks(message: Mapping[str, Any]) -> list[Block]:
     blocks = [_claude_block(b) for b in content] or [
         Block("text", text=_str(message.get("text")) or "")
     ]
-    for attachment in _list(message.get("attachments")):
-        attachment = _dict(attachment)
+    attachments, files = claude_files(message)
+    for attachment, name in attachments:
         blocks.append(
             Block(
                 "attachment",
-                name=_str(attachment.get("file_name")) or "attachment",
+                name=name,
                 mime_type=_str(attachment.get("file_type")),
                 size=_int(attachment.get("file_size")),
                 text=_str(attachment.get("extracted_content")) or "",
             )
         )
-    for file in _list(message.get("files")):
-        blocks.append(Block("file", name=_str(_dict(file).get("file_name")) or "file"))
+    for file in files:
+        name = _str(file.get("file_name")) or None
+        is_image = file.get("file_kind") == "image" or media.image_name(name)
+        blocks.append(
+            Block("image" if is_image else "file", name=name, pointer=claude_pointer(file))
+        )
     return [b for b in blocks if b.kind != "text" or b.text]
 
 
@@ -388,8 +432,3 @@ def heading(block: Block) -> str:
     if block.kind in ("attachment", "tool_call") and block.name:
         return f"{words}: {block.name}"
     return f"{words}: {block.title}" if block.title else words
-
-
-def escape_markdown(words: str) -> str:
-    """Words that Markdown shows as they are (link text, titles, names)."""
-    return "".join(f"\\{c}" if c in "\\`*_[]()<>#!|" else c for c in words)

@@ -10,8 +10,6 @@ from desktop_importer.errors import UnknownConversation
 from desktop_importer.service import DEFAULT_PROFILE, App
 from desktop_importer.store import queries
 
-TOOL_ROLES = frozenset({"tool"})
-
 
 @dataclass(frozen=True)
 class ConversationView:
@@ -30,7 +28,7 @@ def show_conversation(
     app: App, conversation_id: str, profile: str = DEFAULT_PROFILE, *, include_hidden: bool = False
 ) -> ConversationView:
     """The conversation's current path as the vendor's UI shows it; `include_hidden` adds
-    hidden and tool messages."""
+    hidden messages (a tool's plumbing, system prompts)."""
     with app.store.read() as session:
         found = queries.current_path(session, profile, conversation_id)
     if found is None:
@@ -39,7 +37,7 @@ def show_conversation(
         )
     summary, messages = found
     if not include_hidden:
-        messages = [m for m in messages if not m.hidden and m.role not in TOOL_ROLES]
+        messages = [m for m in messages if not m.hidden]
     return ConversationView(summary, messages)
 
 

@@ -29,6 +29,7 @@ from desktop_importer.errors import (
     ImportCancelled,
     LimitExceeded,
 )
+from desktop_importer.report import plural
 from desktop_importer.service import (
     DEFAULT_PROFILE,
     App,
@@ -209,9 +210,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     elif state.last_error:
         lines[0] += f": {state.last_error}"
     lines.append(
-        f"Archive: {state.conversations:,} conversations, {state.messages:,} messages "
-        f"in {state.database}"
+        f"Archive: {plural(state.conversations, 'conversation')}, "
+        f"{plural(state.messages, 'message')} in {state.database}"
     )
+    media = f"Media: {plural(state.media_files, 'file')}, {human_bytes(state.media_bytes)}"
+    if state.media_missing:
+        media += f"; {plural(state.media_missing, 'file')} the last export pointed at are missing"
+    lines.append(media + ".")
     _emit(args, state.to_json(), "\n".join(lines))
     return EXIT_OK
 

@@ -38,7 +38,7 @@ from urllib.parse import quote
 import orjson
 
 from desktop_importer import library
-from desktop_importer.blocks import Block, escape_markdown, fence, heading
+from desktop_importer.blocks import Block, fence, heading
 from desktop_importer.clock import iso_z_from_unix
 from desktop_importer.domain import vendor_name
 from desktop_importer.errors import (
@@ -46,6 +46,7 @@ from desktop_importer.errors import (
     CannotWrite,
     DesktopImporterError,
 )
+from desktop_importer.markdown import escape_markdown
 from desktop_importer.media import asset_id
 from desktop_importer.merge import KEPT_MARKER
 from desktop_importer.progress import never_cancelled
@@ -150,7 +151,9 @@ def _as_typed(text: str) -> str:
     return fence(text, "text")
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A fence at any indentation: one inside a list item is indented by the item's width (and
+# text indented four spaces or more is code too, which must stay as it is).
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:.*?)\1")
 _URL = r"((?:[^()\s<>]|\([^()\s]*\))*)"  # a URL, with one level of parentheses
 _IMAGE = re.compile(rf"!\[([^\]]*)\]\({_URL}[^)]*\)")
@@ -207,7 +210,9 @@ class _Media:
         stem, dot, extension = safe_title(file.name).rpartition(".")
         name = f"{file.sha256[:12]}-{stem or extension}{dot}{extension if stem else ''}"
         self.writer.copy_media(file, name)
-        return f"media/{name}"
+        # Percent-encoded (as Obsidian's help says: spaces become %20), so that a name with
+        # spaces, brackets, `#` or `%` is still a link to every CommonMark reader.
+        return f"media/{quote(name, safe='')}"
 
 
 def _block_markdown(
@@ -609,7 +614,7 @@ def _rows(app: App, profile: str, ids: list[str]) -> list[library.ListRow]:
     return [by_id[cid] for cid in ids if cid in by_id]
 
 
-RENDERER = "2"  # bump when the output for the same conversation changes
+RENDERER = "3"  # bump when the output for the same conversation changes
 
 
 def _media_state(app: App, profile: str) -> str:

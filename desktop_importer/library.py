@@ -69,7 +69,7 @@ class ReaderMessage:
     role: str
     author_name: str | None
     create_time: float | None
-    hidden: bool  # hidden by the vendor's app, or a tool's message
+    hidden: bool  # hidden by the vendor's app (a tool's plumbing, injected context)
     in_export: bool  # False: kept from an earlier export, gone from the latest
     siblings: tuple[str, ...]  # this message and its alternatives (edits, regenerations)
     text_bytes: int
@@ -145,7 +145,7 @@ class ReaderConversation:
     messages: list[ReaderMessage]  # the chosen branch, oldest first
     hidden_count: int  # messages of that branch left out (without include_hidden)
     choices: dict[str, str]  # the branch shown: a parent's node id -> the child followed
-    include_hidden: bool  # hidden and tool messages are shown
+    include_hidden: bool  # hidden messages are shown
     media: dict[str, MediaFile] = field(default_factory=dict)  # file id -> the kept file
     # The stored original JSON, parsed (the export reads its model, URL and JSON from it).
     document: Mapping[str, Any] = field(default_factory=dict)
@@ -272,7 +272,7 @@ def _read(
     chosen = dict(choices or {})
     if through in by_id:
         chosen.update(_choices_through(by_id, through))
-        include_hidden = include_hidden or by_id[through].hidden or by_id[through].role == "tool"
+        include_hidden = include_hidden or by_id[through].hidden
     document = orjson.loads(stored.original_json)
     objects = message_objects(stored.vendor, document)
     children = _children(stored.nodes)
@@ -281,7 +281,7 @@ def _read(
     for node in branch(children, chosen):
         if node.role is None:  # the null root and other message-less nodes
             continue
-        hidden = node.hidden or node.role == "tool"
+        hidden = node.hidden  # the reader's rule (readers/chatgpt.is_hidden), stored
         if hidden and not include_hidden:
             hidden_count += 1
             continue
@@ -351,6 +351,7 @@ SHORT_PREFIX = 3  # a last word shorter than this matches titles only, until it 
 TITLE_WEIGHT = 2.0  # a word in the title says more about a conversation than one in a message
 MATCH_START, MATCH_END = "\x02", "\x03"  # around each matched word in snippets and titles
 EXCERPT_WORDS = 14  # words of context in a snippet
+SEARCH_LIMIT = 50  # conversations a search shows at most, best first
 
 
 @dataclass(frozen=True)
@@ -446,7 +447,7 @@ def mark(text: str, words: list[str], *, context: int | None = None) -> str:
 
 
 def search(
-    app: App, profile: str, typed: str, *, vendor: str | None = None, limit: int = 50
+    app: App, profile: str, typed: str, *, vendor: str | None = None, limit: int = SEARCH_LIMIT
 ) -> list[SearchResult]:
     """The best `limit` conversations for what was typed (of one `vendor`, if given), best
     first, one row each with an excerpt of its best message. Bounded: ranks the newest

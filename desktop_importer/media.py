@@ -4,8 +4,8 @@ say it is, and the content-addressed folder that keeps one copy of each.
 Plain Python (no SQL, no Qt): the importer, recovery, `show` and the reader share it.
 
 - **Pointers** (`asset_id`): `file-service://file-XYZ`, `sediment://file_abc` or a bare id,
-  from image and audio parts (also inside `real_time_user_audio_video_asset_pointer`) and
-  from `metadata.attachments`.
+  from image and audio parts (also inside `real_time_user_audio_video_asset_pointer`), from
+  `metadata.attachments` and from the images a Code Interpreter run produced.
 - **Members** (`MemberIndex`): a file matches an id when its base name starts with the id,
   followed by `-`, `.`, `_` or nothing, wherever it sits (root, the one top-level folder,
   `dalle-generations/`, `user-<id>/`, `<conversation>/audio/`, the 2026 `<id>.dat`).
@@ -76,7 +76,24 @@ def message_pointers(message: Mapping[str, Any]) -> list[str]:
     for attachment in attachments if isinstance(attachments, list) else ():
         if isinstance(attachment, dict) and (found_id := asset_id(attachment.get("id"))):
             found.append(found_id)
+    found += filter(None, map(asset_id, (i.get("image_url") for i in execution_images(message))))
     return list(dict.fromkeys(found))
+
+
+def execution_images(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The images a Code Interpreter run produced (a chart, say): the `image` entries of its
+    output's `metadata.aggregate_result.messages`, each with `image_url`, `width`,
+    `height`."""
+    metadata = message.get("metadata")
+    result = metadata.get("aggregate_result") if isinstance(metadata, dict) else None
+    produced = result.get("messages") if isinstance(result, dict) else None
+    return [
+        item
+        for item in (produced if isinstance(produced, list) else ())
+        if isinstance(item, dict)
+        and item.get("message_type") == "image"
+        and isinstance(item.get("image_url"), str)
+    ]
 
 
 def conversation_pointers(conversation: Mapping[str, Any]) -> set[str]:
@@ -92,6 +109,13 @@ def conversation_pointers(conversation: Mapping[str, Any]) -> set[str]:
 
 
 # -- what a file is -----------------------------------------------------------------------
+
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".bmp"})
+
+
+def image_name(name: str | None) -> bool:
+    """Whether a file's name says it is an image (for files whose bytes are not there)."""
+    return bool(name) and PurePosixPath(name or "").suffix.lower() in IMAGE_EXTENSIONS
 
 
 def sniff(head: bytes) -> str | None:

@@ -96,6 +96,8 @@ class MediaStage:
             )
         self.outcome.missing = sum(1 for asset in unmatched if asset not in held)
         self.outcome.unreferenced = sum(1 for m in members if m not in owners)
+        if not members:  # a bare conversations.json, or an export without files
+            return self.outcome
         with zipfile.ZipFile(self.export.path) as archive:
             infos = {m: archive.getinfo(m) for m in members}
             # A member whose every id already has a file of its size in this profile's

@@ -70,7 +70,7 @@ from desktop_importer.errors import (
     LimitExceeded,
     PathProblem,
 )
-from desktop_importer.readers import parse_conversation
+from desktop_importer.readers import claude, parse_conversation
 from desktop_importer.readers.source import ExportFile, iter_objects
 from desktop_importer.settings import SIZE_LIMITS, Settings, human_bytes
 
@@ -368,6 +368,8 @@ class _Reading:
         self.unread.update(conversation.unread_content)
         if conversation.vendor == "chatgpt" and isinstance(obj, dict):
             self.assets.update(media.conversation_pointers(obj))
+        elif conversation.vendor == "claude" and isinstance(obj, dict):
+            self.assets.update(claude.file_pointers(obj))
         self.messages += conversation.message_count
         self.records.append(record_fields(conversation))
         self.rows += len(conversation.messages)

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 import orjson
 
 from desktop_importer import cjk, media_import
-from desktop_importer.domain import vendor_flags
+from desktop_importer.domain import UnreadableConversation, vendor_flags
 from desktop_importer.progress import never_cancelled
+from desktop_importer.readers import parse_conversation
 from desktop_importer.store import media as media_sql
 from desktop_importer.store import recovery as sql
 
@@ -184,6 +185,18 @@ def _flags_of(raw_zlib: bytes) -> int:
     return vendor_flags(orjson.loads(zlib.decompress(raw_zlib)))
 
 
+def _derive(raw_zlib: bytes) -> sql.Derived | None:
+    """A stored conversation's messages as this version's reader reads them."""
+    try:
+        parsed = parse_conversation(orjson.loads(zlib.decompress(raw_zlib)))
+    except (UnreadableConversation, orjson.JSONDecodeError, zlib.error):
+        return None
+    return {
+        m.node_id: (m.parent_id, m.path_index, m.text, m.hidden, m.index_text)
+        for m in parsed.messages
+    }
+
+
 # Upgrades' data work, in the order of their schema versions: (the progress stage, the
 # task's cursor, one step: (position reached, last position)).
 UPGRADE_TASKS: tuple[
@@ -193,6 +206,8 @@ UPGRADE_TASKS: tuple[
     ("indexing", sql.cjk_cursor, lambda s: sql.reindex_cjk_step(s, cjk.index_form)),
     # 8: conversations stored before it get the vendor's archived and starred flags.
     ("upgrading", sql.flags_cursor, lambda s: sql.backfill_flags_step(s, _flags_of)),
+    # 13: messages stored before it read again (what is shown, instructions, citations).
+    ("upgrading", sql.reread_cursor, lambda s: sql.reread_step(s, _derive)),
 )
 
 

@@ -93,7 +93,8 @@ class ImportReport:
         else:
             change = f"{self.added:,} added, {self.updated:,} updated"
         line = (
-            f"Imported {self.conversations:,} conversations ({self.messages:,} messages): "
+            f"Imported {plural(self.conversations, 'conversation')} "
+            f"({plural(self.messages, 'message')}): "
             f"{change}, {self.unchanged:,} unchanged, {self.skipped:,} skipped."
         )
         return line
@@ -116,7 +117,8 @@ class ImportReport:
         return lines
 
 
-def _count(number: int, noun: str) -> str:
+def plural(number: int, noun: str) -> str:
+    """`1 conversation`, `2 conversations`: every count the person reads says it so."""
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
@@ -139,18 +141,18 @@ def media_lines(media: Mapping[str, Any]) -> list[str]:
         if number("kept") < number("files"):
             lines.append(
                 "Could not be read from the ZIP (damaged): "
-                f"{_count(number('files') - number('kept'), 'media file')}; the log names each."
+                f"{plural(number('files') - number('kept'), 'media file')}; the log names each."
             )
     if number("missing"):
         lines.append(
             "Missing from this export, though messages point at them: "
-            f"{_count(number('missing'), 'file')} (the vendor leaves some out). Those "
+            f"{plural(number('missing'), 'file')} (the vendor leaves some out). Those "
             "messages say so; a later export that holds them fills the gap."
         )
     if number("unreferenced"):
         lines.append(
             "Kept too, though no message points at them: "
-            f"{_count(number('unreferenced'), 'file')} (your library, say)."
+            f"{plural(number('unreferenced'), 'file')} (your library, say)."
         )
     return lines
 
@@ -176,6 +178,14 @@ class ProfileStatus:
     last_report: dict[str, Any] | None
     media_files: int = 0  # the whole archive's stored files, and their bytes
     media_bytes: int = 0
+
+    @property
+    def media_missing(self) -> int:
+        """Files the last import's export pointed at and the archive does not hold (exports
+        are cumulative: the latest one's gaps are the archive's)."""
+        media = (self.last_report or {}).get("media")
+        missing = media.get("missing") if isinstance(media, dict) else None
+        return missing if isinstance(missing, int) else 0
 
     @property
     def processing(self) -> bool:
@@ -209,6 +219,10 @@ class ProfileStatus:
             "lastReport": self.last_report,
             "conversations": self.conversations,
             "messages": self.messages,
-            "media": {"files": self.media_files, "bytes": self.media_bytes},
+            "media": {
+                "files": self.media_files,
+                "bytes": self.media_bytes,
+                "missing": self.media_missing,
+            },
             "database": str(self.database),
         }

@@ -43,6 +43,7 @@ from desktop_importer.gui.conversation_list import (
 )
 from desktop_importer.gui.reader import ReaderView
 from desktop_importer.gui.service_job import ServiceJob
+from desktop_importer.report import plural
 from desktop_importer.service import App
 
 DEBOUNCE_MS = 150
@@ -289,11 +290,12 @@ class LibraryView(QSplitter):
         self._shown_query = typed
         self.results.set_results(results)
         self._show_model(self.results)
-        self._say(
-            f"{len(results):,} conversation{'' if len(results) == 1 else 's'} found"
-            if results
-            else f"Nothing matches “{typed}”."
-        )
+        if not results:
+            self._say(f"Nothing matches “{typed}”.")
+        elif len(results) >= library.SEARCH_LIMIT:  # a cap, not a count: say so
+            self._say(f"The {len(results):,} best matches")
+        else:
+            self._say(f"{plural(len(results), 'conversation')} found")
         self.searched.emit(typed)
 
     def _say(self, words: str) -> None:

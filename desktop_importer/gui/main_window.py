@@ -40,7 +40,7 @@ from desktop_importer.gui.progress_panel import ProgressPanel
 from desktop_importer.gui.rejection_dialog import RejectionDialog
 from desktop_importer.gui.resources import resource_path
 from desktop_importer.gui.service_job import ServiceJob
-from desktop_importer.report import ProfileStatus
+from desktop_importer.report import ProfileStatus, plural
 from desktop_importer.service import App, check_export, profile_status
 from desktop_importer.settings import human_bytes
 
@@ -392,7 +392,8 @@ class ImportWindow(QMainWindow):
     def _show_archive(self, state: ProfileStatus) -> None:
         """The archive's totals; the library once it holds something, else the drop area."""
         self.archive.setText(
-            f"Archive: {state.conversations:,} conversations, {state.messages:,} messages"
+            f"Archive: {plural(state.conversations, 'conversation')}, "
+            f"{plural(state.messages, 'message')}"
         )
         has_library = state.conversations > 0
         if has_library and self.pages.currentWidget() is not self.library:

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_importer.blocks import Block, escape_markdown, fence, heading, plain_text
+from desktop_importer.blocks import Block, fence, heading, plain_text
 from desktop_importer.gui import look, text
 from desktop_importer.gui.media_view import media_widget
 from desktop_importer.gui.safe_text import SafeText, monospace
 from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessage, speaker
+from desktop_importer.markdown import escape_markdown
 from desktop_importer.media import asset_id
 from desktop_importer.settings import human_bytes
 

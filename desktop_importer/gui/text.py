@@ -7,7 +7,7 @@ from datetime import datetime
 
 from desktop_importer.domain import vendor_name as vendor_name
 from desktop_importer.progress import ProgressUpdate
-from desktop_importer.report import media_lines
+from desktop_importer.report import media_lines, plural
 
 STAGES = {
     "starting": "Starting…",
@@ -70,7 +70,8 @@ def report_lines(report: dict[str, object]) -> list[str]:
         return value if isinstance(value, int) else 0
 
     lines = [
-        f"{count('conversations'):,} conversations, {count('messages'):,} messages: "
+        f"{plural(count('conversations'), 'conversation')}, "
+        f"{plural(count('messages'), 'message')}: "
         f"{count('added'):,} added, {count('updated'):,} updated, "
         f"{count('unchanged'):,} unchanged, {count('skipped'):,} skipped."
     ]

@@ -3,11 +3,13 @@ readable text of each message and whether the ChatGPT UI hides it."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from desktop_importer import media
 from desktop_importer.cjk import index_form, maybe_in_utf8, no_index_form
 from desktop_importer.domain import (
     ParsedConversation,
@@ -16,6 +18,7 @@ from desktop_importer.domain import (
     original_json,
     vendor_flags,
 )
+from desktop_importer.markdown import escape_markdown
 from desktop_importer.readers.tree import current_path
 
 if TYPE_CHECKING:
@@ -154,16 +157,82 @@ def is_hidden(
     content_type: str | None = None,
 ) -> bool:
     """What the ChatGPT UI does not show: the null root, system messages other than custom
-    instructions, messages marked visually hidden, assistant calls into tools, and
-    browsing-status noise."""
+    instructions, messages marked visually hidden, assistant calls into tools,
+    browsing-status noise, and a tool's messages unless they carry what the app displays.
+
+    The one rule of what is shown: the reader, `show`, the hidden count, search and every
+    export read it from the stored `hidden` flag. A tool's message is judged by its content,
+    never by the tool's name (the newer image tool's author name is an opaque id): an image
+    or a file it returns (DALL-E, image generation, a Code Interpreter chart) is shown."""
     if message is None or content_type in STATUS_NOISE:
         return True
     if metadata.get("is_visually_hidden_from_conversation"):
         return True
-    if role == "system" and not metadata.get("is_user_system_message"):
-        return True
+    if role == "system":
+        return not (metadata.get("is_user_system_message") or instructions_of(metadata))
+    if role == "tool":
+        return not media.message_pointers(message)
     recipient = message.get("recipient")
     return role == "assistant" and isinstance(recipient, str) and recipient != "all"
+
+
+def instructions_of(metadata: Mapping[str, Any]) -> str:
+    """Custom instructions as 2023 exports kept them: in the system message's
+    `metadata.user_context_message_data`, its text parts empty."""
+    data = _dict(metadata.get("user_context_message_data"))
+    return _custom_instructions(
+        {
+            "user_profile": data.get("about_user_message"),
+            "user_instructions": data.get("about_model_message"),
+        }
+    )
+
+
+# A citation marker in an answer's text: `【11:0†source】` (file search, 2023-2024), or the
+# newer private-use form `\ue200cite\ue202turn0search3\ue201`.
+_MARKER = re.compile("【[^】]{1,80}】|\ue200[^\ue200\ue201]{0,200}\ue201")
+
+
+def _source_words(source: Mapping[str, Any]) -> str:
+    """A citation's source as inert Markdown: a web page as a link, a file by its name."""
+    items = [i for i in source.get("items") or () if isinstance(i, dict)]
+    first = items[0] if items else source
+    meta = _dict(first.get("metadata")) or first
+    name = _text(meta.get("title")) or _text(meta.get("name")) or _text(source.get("name"))
+    url = _text(meta.get("url")) or _text(source.get("url"))
+    words = " ".join((name or url or "").split())
+    if not words:
+        return ""
+    escaped = escape_markdown(words)
+    if url and url.startswith(("http://", "https://")) and not any(c in url for c in " <>"):
+        return f" ([{escaped}](<{url}>))"
+    return f" ({escaped})"
+
+
+def resolve_citations(text: str, metadata: Mapping[str, Any]) -> str:
+    """The answer's citation markers replaced by the sources they stand for (a file's name,
+    a page's title and link), as the app shows them as chips; markers nothing maps are
+    dropped when they are the private-use kind (they show as nothing in the app)."""
+    if "【" not in text and "\ue200" not in text:
+        return text
+    sources: dict[str, str] = {}
+    for reference in metadata.get("content_references") or ():
+        if isinstance(reference, dict) and isinstance(reference.get("matched_text"), str):
+            sources.setdefault(reference["matched_text"], _source_words(reference))
+    for citation in metadata.get("citations") or ():
+        if not isinstance(citation, dict):
+            continue
+        start, end = citation.get("start_ix"), citation.get("end_ix")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            sources.setdefault(text[start:end], _source_words(_dict(citation.get("metadata"))))
+
+    def replace(match: re.Match[str]) -> str:
+        found = sources.get(match.group())
+        if found is not None:
+            return found
+        return "" if match.group().startswith("\ue200") else match.group()
+
+    return _MARKER.sub(replace, text)
 
 
 def parse(obj: Mapping[str, Any]) -> ParsedConversation:
@@ -239,6 +308,10 @@ def _message(
     raw_content: str | None = None
     if extractor is not None:
         text = extractor(content)
+        if role == "system" and not text:
+            text = instructions_of(metadata)
+        elif metadata.get("content_references") or metadata.get("citations"):
+            text = resolve_citations(text, metadata)
     else:
         text = unsupported(content_type or "(none)")
         raw_content = orjson.dumps(content).decode()

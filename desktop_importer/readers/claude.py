@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from desktop_importer import media
 from desktop_importer.cjk import index_form, maybe_in_utf8, no_index_form
 from desktop_importer.domain import (
     ParsedConversation,
@@ -91,17 +92,65 @@ def _message_text(message: Mapping[str, Any], unread: Counter[str]) -> tuple[str
             kinds.append(kind)
     if not blocks:
         pieces.append(_text(message.get("text")) or "")
-    for attachment in message.get("attachments") or []:
-        if isinstance(attachment, dict):
-            name = _text(attachment.get("file_name")) or "attachment"
-            extracted = _text(attachment.get("extracted_content")) or ""
-            pieces.append(f"[attachment: {name}]\n{extracted}".rstrip())
-    for file in message.get("files") or []:
-        if isinstance(file, dict):
-            pieces.append(f"[file: {_text(file.get('file_name')) or 'file'}]")
+    attachments, files = claude_files(message)
+    for attachment, name in attachments:
+        extracted = _text(attachment.get("extracted_content")) or ""
+        pieces.append(f"[attachment{': ' + name if name else ''}]\n{extracted}".rstrip())
+    for file in files:
+        name = _text(file.get("file_name"))
+        pieces.append(f"[file{': ' + name if name else ''}]")
     content_type = "+".join(kinds) if kinds and kinds != ["text"] else "text"
     raw = orjson.dumps(kept).decode() if kept else None
     return "\n\n".join(p for p in pieces if p), content_type, raw
+
+
+def claude_files(
+    message: Mapping[str, Any],
+) -> tuple[list[tuple[Mapping[str, Any], str | None]], list[Mapping[str, Any]]]:
+    """A message's attachments (each with its name, None where the export has none) and
+    the files it names that no attachment already shows.
+
+    Claude lists a pasted text twice: as an attachment carrying the text (often without a
+    name) and as a file (`pasted_text_….txt`). A file named like an attachment is that
+    attachment; a nameless attachment is the next file that is not an image. What is left
+    (screenshots, mostly) is a file the export leaves out."""
+    attachments = [a for a in message.get("attachments") or [] if isinstance(a, dict)]
+    files: list[Mapping[str, Any]] = [f for f in message.get("files") or [] if isinstance(f, dict)]
+    names = {_text(a.get("file_name")) for a in attachments} - {None, ""}
+    files = [f for f in files if _text(f.get("file_name")) not in names]
+    named: list[tuple[Mapping[str, Any], str | None]] = []
+    for attachment in attachments:
+        name = _text(attachment.get("file_name")) or None
+        if name is None:
+            paired = next((f for f in files if not _is_image(f)), None)
+            if paired is not None:
+                files.remove(paired)
+                name = _text(paired.get("file_name")) or None
+        named.append((attachment, name))
+    return named, files
+
+
+def _is_image(file: Mapping[str, Any]) -> bool:
+    return file.get("file_kind") == "image" or media.image_name(_text(file.get("file_name")))
+
+
+def claude_pointer(file: Mapping[str, Any]) -> str:
+    """What a Claude message points at for a file its export leaves out (Claude exports
+    hold no file bytes): its uuid, else its name."""
+    return "claude-file:" + (
+        _text(file.get("file_uuid"))
+        or _text(file.get("uuid"))
+        or _text(file.get("file_name"))
+        or "?"
+    )
+
+
+def file_pointers(obj: Mapping[str, Any]) -> set[str]:
+    """Every file a conversation's messages name that the export does not hold (counted as
+    missing in the report)."""
+    return {
+        claude_pointer(file) for message in chat_messages(obj) for file in claude_files(message)[1]
+    }
 
 
 def chat_messages(obj: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -139,6 +188,11 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         by_id[node_id] = message
         previous = node_id
 
+    if branched and len(order) > 1 and not any(p in by_id for p in parents.values()):
+        # Every turn hangs from the root (the links are broken): not one branch per turn,
+        # but one conversation in time order, as exports without links are read.
+        ordered = sorted(order, key=lambda n: (times[n] is None, times[n] or 0.0))
+        parents = dict(zip(ordered, [None, *ordered[:-1]], strict=True))
     current = _text(obj.get("current_leaf_message_uuid"))
     on_path = {n: i for i, n in enumerate(current_path(order, parents, times, current))}
     unread: Counter[str] = Counter()

@@ -331,6 +331,18 @@ def _upgrade_11_to_12(connection: Connection) -> None:
     connection.exec_driver_sql(COUNTS_INDEX)
 
 
+def _upgrade_12_to_13(connection: Connection) -> None:
+    """Version 13: what the reader shows was decided anew (a tool's message that carries an
+    image or a file is shown, custom instructions of 2023 read, citation markers resolved,
+    Claude's pasted texts named, broken parent links read in time order). The messages
+    already stored are read again from their original JSON afterwards, in resumable steps
+    (the `reread` maintenance task: recovery.py)."""
+    connection.exec_driver_sql(
+        "INSERT INTO maintenance (name, state) SELECT 'reread', '0' "
+        "WHERE EXISTS (SELECT 1 FROM conversations)"
+    )
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -344,6 +356,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_9_to_10,
     _upgrade_10_to_11,
     _upgrade_11_to_12,
+    _upgrade_12_to_13,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

@@ -245,6 +245,11 @@ def too_common_to_rank(newest: list[int]) -> bool:
     return span < CANDIDATES * DENSE or newest[0] * len(newest) > WEIGH_MOST * span
 
 
+# What search finds: every message the person wrote or was shown, and what the app keeps
+# behind a fold (the code a tool ran, its output, custom instructions); not the vendor's own
+# hidden system prompts. A hit in a hidden message opens with hidden messages shown.
+SEARCHABLE = "(m.hidden = 0 OR m.role <> 'system')"
+
 _MESSAGE_CANDIDATES = {
     vendor: text(
         "WITH found AS (SELECT rowid, bm25(message_fts) AS rank FROM message_fts "
@@ -252,7 +257,7 @@ _MESSAGE_CANDIDATES = {
         "SELECT h.conversation_id, m.node_id, found.rank, found.rowid FROM found "
         "JOIN messages m ON m.rowid = found.rowid "
         + _visible("m.version_id", vendor)
-        + "WHERE m.hidden = 0"
+        + f"WHERE {SEARCHABLE}"
     )
     for vendor in (False, True)
 }
@@ -270,7 +275,8 @@ _TITLE_CANDIDATES = {
 def message_candidates(
     session: Session, user_id: str, query: str, *, vendor: str | None = None
 ) -> list[Hit]:
-    """The visible, not hidden messages among the newest CANDIDATES matches, by bm25."""
+    """The visible conversations' SEARCHABLE messages among the newest CANDIDATES matches,
+    by bm25."""
     params = {"user_id": user_id, "query": query, "candidates": CANDIDATES, "vendor": vendor}
     rows = session.execute(_MESSAGE_CANDIDATES[vendor is not None], params).all()
     return [_hit(row) for row in rows]
@@ -283,7 +289,7 @@ _NEWEST_OF = {
         "FROM json_each(:rowids) found CROSS JOIN messages m ON m.rowid = found.value "
         + _visible("m.version_id", vendor)
         + ("" if vendor else "JOIN conversations c ON c.id = m.version_id ")
-        + "WHERE m.hidden = 0 GROUP BY h.conversation_id "
+        + f"WHERE {SEARCHABLE} GROUP BY h.conversation_id "
         "ORDER BY sort_key DESC, c.id DESC LIMIT :want"
     )
     for vendor in (False, True)
@@ -458,18 +464,18 @@ _FIRST_MATCHES = text(
     "SELECT m.version_id, m.node_id, min(m.rowid) FROM message_fts f "
     "CROSS JOIN messages m ON m.rowid = f.rowid "
     "WHERE message_fts MATCH :query AND f.rowid BETWEEN :low AND :high "
-    "AND m.hidden = 0 GROUP BY m.version_id"
+    f"AND {SEARCHABLE} GROUP BY m.version_id"
 )
 _FIRST_KNOWN = text(
     "SELECT m.version_id, m.node_id, min(m.rowid) FROM json_each(:rowids) k "
-    "CROSS JOIN messages m ON m.rowid = k.value WHERE m.hidden = 0 GROUP BY m.version_id"
+    f"CROSS JOIN messages m ON m.rowid = k.value WHERE {SEARCHABLE} GROUP BY m.version_id"
 )
 
 
 def _first_matches(
     session: Session, query: str, ids: str, newest: list[int], *, whole: bool = False
 ) -> dict[int, tuple[str, int]]:
-    """version id -> (node id, rowid) of its first matching message that is not hidden, for
+    """version id -> (node id, rowid) of its first matching message, for
     the versions in `ids`. A version's messages are written together, so their rows lie
     close: the index is read over those spans only. `whole`: over one span from the first
     to the last (a prefix query: FTS5 gathers its every word whatever the range asked)."""

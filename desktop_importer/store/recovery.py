@@ -230,3 +230,73 @@ def backfill_flags_step(session: Session, flags_of: Callable[[bytes], int]) -> t
         return last, last
     session.execute(update(Maintenance).where(Maintenance.name == FLAGS).values(state=str(cursor)))
     return cursor, last
+
+
+# -- reading stored conversations again with this version's reader ---------------------
+
+REREAD = "reread"  # a Maintenance row whose state is the last conversation version id done
+REREAD_STEP_VERSIONS = 100
+REREAD_STEP_BYTES = 2**20  # of compressed JSON per transaction: about 5 MB of JSON to parse
+
+# A message as the reader derives it: node id -> (parent, place on the current path, text,
+# hidden, index text).
+Derived = dict[str, tuple[str | None, int | None, str, bool, str | None]]
+
+
+def reread_cursor(session: Session) -> int | None:
+    task = session.get(Maintenance, REREAD)
+    return None if task is None else int(task.state)
+
+
+def reread_step(session: Session, derive: Callable[[bytes], Derived | None]) -> tuple[int, int]:
+    """Derive the next versions' messages again from their original JSON (`derive`: None
+    for one the reader cannot read, left as it is) and write what differs (the update
+    trigger keeps the search index in step). Returns (the last version id done, the largest
+    version id), for progress; removes the task when done."""
+    cursor = reread_cursor(session)
+    if cursor is None:
+        return 0, 0
+    connection = session.connection()
+    rows = connection.exec_driver_sql(
+        "SELECT id, raw_json FROM conversations WHERE id > ? ORDER BY id LIMIT ?",
+        (cursor, REREAD_STEP_VERSIONS),
+    ).all()
+    more = len(rows) == REREAD_STEP_VERSIONS
+    read = 0
+    for count, (version_id, raw) in enumerate(rows, 1):
+        derived = derive(raw)
+        if derived:
+            stored = connection.exec_driver_sql(
+                "SELECT rowid, node_id, parent_id, path_index, text, hidden, index_text "
+                "FROM messages WHERE version_id = ? AND in_export",
+                (version_id,),
+            ).all()
+            for rowid, node_id, *old in stored:
+                new = derived.get(node_id)
+                old[3] = bool(old[3])
+                if new is None or new == tuple(old):
+                    continue
+                if (new[2], new[4]) == (old[2], old[4]):  # no re-indexing needed
+                    connection.exec_driver_sql(
+                        "UPDATE messages SET parent_id = ?, path_index = ?, hidden = ? "
+                        "WHERE rowid = ?",
+                        (new[0], new[1], new[3], rowid),
+                    )
+                else:
+                    connection.exec_driver_sql(
+                        "UPDATE messages SET parent_id = ?, path_index = ?, text = ?, "
+                        "hidden = ?, index_text = ? WHERE rowid = ?",
+                        (*new, rowid),
+                    )
+        cursor, read = version_id, read + len(raw)
+        if read >= REREAD_STEP_BYTES and count < len(rows):
+            more = True
+            break
+    last = int(
+        connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM conversations").scalar_one()
+    )
+    if not more:
+        session.execute(delete(Maintenance).where(Maintenance.name == REREAD))
+        return last, last
+    session.execute(update(Maintenance).where(Maintenance.name == REREAD).values(state=str(cursor)))
+    return cursor, last

@@ -61,7 +61,7 @@ CHATGPT_ALL: dict[str, tuple[str, str, str, bool]] = {
     "think": ("assistant", "thoughts", "Planning the plot\nUse numpy and matplotlib.", False),
     "recap": ("assistant", "reasoning_recap", "Thought for 4 seconds", False),
     "code": ("assistant", "code", "```python\nimport numpy as np\nplt.plot(np.sin(x))\n```", True),
-    "out": ("tool", "execution_output", "[<matplotlib.lines.Line2D>]", False),
+    "out": ("tool", "execution_output", "[<matplotlib.lines.Line2D>]", True),
     "a1": ("assistant", "text", "Here is the plot of sin(x).", False),
     "u2": (
         "user",
@@ -74,15 +74,15 @@ CHATGPT_ALL: dict[str, tuple[str, str, str, bool]] = {
         "tool",
         "tether_quote",
         "> The sine is periodic.\n> Its period is 2π.\n— Sine wave, https://example.org/sine",
-        False,
+        True,
     ),
     "page": (
         "tool",
         "sonic_webpage",
         "Waves\nhttps://example.org/waves\nWaves carry energy.",
-        False,
+        True,
     ),
-    "err": ("tool", "system_error", "tool_error: The request timed out.", False),
+    "err": ("tool", "system_error", "tool_error: The request timed out.", True),
     "future": ("assistant", "hologram_v2", "[unsupported content: hologram_v2]", False),
     "a2": ("assistant", "text", "A sine wave — 正弦波 ✓", False),
 }

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from desktop_importer.cli import build_parser
-from tests.helpers.exports import chatgpt_zip, conversations, write_zip
+from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 
 CLI = str(Path(sys.executable).with_name("desktop-importer"))
 
@@ -77,6 +77,14 @@ def test_status_gives_every_key_of_the_contract(data_dir: Path, export: Path) ->
     human = run("status", data_dir=data_dir).stdout
     assert "Profile default: complete" in human
     assert "3 conversations, 6 messages" in human
+    assert "Media: 0 files, 0 bytes." in human
+
+
+def test_counts_of_one_are_singular(data_dir: Path, tmp_path: Path) -> None:
+    one = chatgpt_zip(tmp_path / "one.zip", [conversation("solo", [("user", "Only me")])])
+    words = run("import", str(one), data_dir=data_dir).stdout
+    assert "Imported 1 conversation (1 message)" in words
+    assert "Archive: 1 conversation, 1 message in" in run("status", data_dir=data_dir).stdout
 
 
 def test_profiles_are_separate_archives(data_dir: Path, export: Path) -> None:

@@ -151,6 +151,7 @@ def test_show_json_lists_each_messages_media(data_dir: Path, tmp_path: Path) -> 
     assert json.loads(status.stdout)["media"] == {
         "files": 8,
         "bytes": sum(len(data) for data in held),
+        "missing": 0,
     }
 
 

@@ -56,7 +56,9 @@ def test_multimodal_parts_keep_text_and_name_their_images() -> None:
         ("user", "all", {"is_visually_hidden_from_conversation": True}, True),
         ("assistant", "python", {}, True),
         ("assistant", "all", {}, False),
-        ("tool", "all", {}, False),
+        ("tool", "all", {}, True),  # a tool's plain output: hidden, as the app does
+        # A tool that returns a file (a chart, a generated image) is shown, whatever its name.
+        ("tool", "all", {"attachments": [{"id": "file-X", "name": "plot.png"}]}, False),
     ],
 )
 def test_what_the_chatgpt_ui_hides_is_kept_and_marked(

@@ -242,7 +242,8 @@ def _block_markdown(
         file = view.file_for(block.pointer)
         name = block.name or (file.name if file else None) or asset_id(block.pointer) or "unnamed"
         if file is None:
-            return f"*{kind.capitalize()} not in the archive: {escape_markdown(name)}*"
+            missing = f"*{kind.capitalize()} not in the archive: {escape_markdown(name)}*"
+            return missing + (f"\\\n{escape_markdown(block.text)}" if block.text else "")
         target = files.link(file)
         label = escape_markdown(block.text or file.name)
         if kind == "image" and file.mime_type in library.SHOWN_IMAGES:

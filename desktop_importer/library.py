@@ -95,7 +95,9 @@ ROLE_NAMES = {"user": "You", "system": "Instructions", "tool": "Tool"}
 
 def speaker(message: ReaderMessage, vendor: str) -> str:
     """Who a message is from, as the reader and the export name it."""
-    if message.role == "assistant":
+    if message.role == "assistant" or (message.role == "tool" and not message.hidden):
+        # A tool's message that the app shows (a generated image, a chart) is part of the
+        # assistant's turn there, not a "Tool: t2uay3k.sj1i4kz" of its own.
         return vendor_name(vendor)
     if message.role == "tool" and message.author_name:
         return f"Tool: {message.author_name}"
@@ -549,6 +551,48 @@ def _messages_or_walk(
     if query.endswith("*"):  # the words it starts, after the word itself: newest first
         return hits + sql.newest_of(session, profile, newest, vendor=vendor, want=2 * limit), None
     return sql.message_candidates(session, profile, query, vendor=vendor), None
+
+
+def match_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text` that the query `words` matches, as search
+    matches them (case and accents folded, the last word as a prefix, CJK inside runs):
+    what the reader marks, never markup put into the text."""
+    if not words:
+        return []
+    matches = _matcher(words)
+    return [(t.start(), t.end()) for t in _tokens(text, words) if matches(t.group())]
+
+
+@dataclass(frozen=True)
+class FoundInConversation:
+    """The messages of the branch shown that hold the words, in reading order, each with
+    how many times."""
+
+    words: list[str]
+    messages: list[tuple[str, int]]  # (node id, matches in its text)
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.messages)
+
+
+def find_in_conversation(
+    app: App, profile: str, conversation_id: str, typed: str, node_ids: list[str]
+) -> FoundInConversation:
+    """Where `typed` occurs in one conversation (the search's tokenizer, CJK included),
+    among `node_ids` (the branch the reader shows, in order), also in messages the reader
+    has not built yet."""
+    words = words_of(typed)
+    if not words:
+        return FoundInConversation([], [])
+    with app.store.read() as session:
+        found = sql.matches_in_version(session, profile, conversation_id, fts_query(words))
+    messages = [
+        (node_id, len(match_spans(found[node_id], words)) or 1)
+        for node_id in node_ids
+        if node_id in found
+    ]
+    return FoundInConversation(words, messages)
 
 
 def plain_marks(marked: str, start: str = "[", end: str = "]") -> str:

@@ -41,6 +41,7 @@ from desktop_importer.gui.conversation_list import (
     RowDelegate,
     SearchResultsModel,
 )
+from desktop_importer.gui.find_bar import FindBar
 from desktop_importer.gui.reader import ReaderView
 from desktop_importer.gui.service_job import ServiceJob
 from desktop_importer.report import plural
@@ -119,7 +120,7 @@ class LibraryView(QSplitter):
         self._shown_query: str | None = None
 
         self.search = SearchField()
-        self.search.setPlaceholderText("Search all conversations (Ctrl+F)")
+        self.search.setPlaceholderText("Search all conversations (Ctrl+K)")
         self.search.setAccessibleName("Search conversations")
         self.search.setClearButtonEnabled(True)
         self.vendor = QComboBox()
@@ -138,6 +139,9 @@ class LibraryView(QSplitter):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.reader = ReaderView()
+        self.find_bar = FindBar()
+        self._found: list[tuple[str, int]] = []  # (node id, its nth match), in reading order
+        self._found_at = 0
 
         side = QWidget()
         column = QVBoxLayout(side)
@@ -150,7 +154,13 @@ class LibraryView(QSplitter):
         column.addWidget(self.status)
         column.addWidget(self.list, 1)
         self.addWidget(side)
-        self.addWidget(self.reader)
+        reading = QWidget()
+        reading_column = QVBoxLayout(reading)
+        reading_column.setContentsMargins(0, 0, 0, 0)
+        reading_column.setSpacing(0)
+        reading_column.addWidget(self.find_bar)
+        reading_column.addWidget(self.reader, 1)
+        self.addWidget(reading)
         self.setStretchFactor(1, 1)
         self.setSizes([300, 600])
         self.setChildrenCollapsible(False)
@@ -168,6 +178,10 @@ class LibraryView(QSplitter):
         self.reader.branchRequested.connect(self._switch_branch)
         self.reader.showHiddenToggled.connect(self._toggle_hidden)
         self.reader.copyRequested.connect(lambda words: QGuiApplication.clipboard().setText(words))
+        self.find_bar.changed.connect(self._find)
+        self.find_bar.nextRequested.connect(lambda: self.find_step(1))
+        self.find_bar.previousRequested.connect(lambda: self.find_step(-1))
+        self.find_bar.closed.connect(self.close_find)
 
     # -- the list -------------------------------------------------------------------------
 
@@ -309,6 +323,15 @@ class LibraryView(QSplitter):
         if conversation_id:
             self.open(conversation_id, focus=index.data(NodeRole))
 
+    def _marks(self) -> list[str]:
+        """The words to mark in the reader: the find bar's while it is open, else the
+        search's while its results are the list (as a mail client marks them)."""
+        if self.find_bar.isVisible() and self.find_bar.field.text().strip():
+            return library.words_of(self.find_bar.field.text())
+        if self.list.model() is self.results and self._shown_query:
+            return library.words_of(self._shown_query)
+        return []
+
     def open(self, conversation_id: str, *, focus: str | None = None) -> None:
         """Show a conversation: its current branch, the branch chosen with the switchers, or,
         for a search hit (`focus`), the branch that holds the hit, scrolled to it."""
@@ -333,8 +356,54 @@ class LibraryView(QSplitter):
             self.reader.show_hidden.blockSignals(True)
             self.reader.show_hidden.setChecked(view.include_hidden)
             self.reader.show_hidden.blockSignals(False)
+        self.reader.marks = self._marks()
         self.reader.show_conversation(view, focus=focus)
+        if self.find_bar.isVisible():
+            self._find(self.find_bar.field.text(), jump=False)
         self.conversationShown.emit(conversation_id)
+
+    # -- find in this conversation --------------------------------------------------------
+
+    def open_find(self) -> bool:
+        """Open the find bar over the conversation shown; False if none is."""
+        if self.reader.conversation is None:
+            return False
+        self.find_bar.open()
+        return True
+
+    def close_find(self) -> None:
+        self.find_bar.hide()
+        self._found = []
+        self.reader.set_marks(self._marks())
+        self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _find(self, typed: str, *, jump: bool = True) -> None:
+        """Where `typed` is in the branch shown (asked of the archive, so that messages not
+        built yet are found too); the reader goes to the first match."""
+        view = self.reader.conversation
+        if view is None:
+            return
+        found = library.find_in_conversation(
+            self.app,
+            self.profile,
+            view.conversation_id,
+            typed,
+            [m.node_id for m in view.messages],
+        )
+        self._found = [(node, k) for node, count in found.messages for k in range(count)]
+        self._found_at = 0
+        self.reader.set_marks(found.words or self._marks())
+        self.find_bar.say(0, len(self._found))
+        if self._found and jump:
+            self.reader.jump_to(*self._found[0])
+
+    def find_step(self, step: int) -> None:
+        """The next (1) or previous (-1) match, round the end as a browser does."""
+        if not self._found:
+            return
+        self._found_at = (self._found_at + step) % len(self._found)
+        self.find_bar.say(self._found_at, len(self._found))
+        self.reader.jump_to(*self._found[self._found_at])
 
     def _switch_branch(self, parent_id: str, child_id: str) -> None:
         if self.current is None:

@@ -189,10 +189,22 @@ class ImportWindow(QMainWindow):
         backup_action.triggered.connect(self.choose_backup_folder)
         file_menu.addAction(backup_action)
         self.backup_action = backup_action
-        find_action = QAction("&Find", self)
+        # Keys as in a browser, a mail client and Obsidian: Ctrl+F finds in what is open
+        # (the conversation in the reader), Ctrl+K or Ctrl+Shift+F searches everything.
+        find_action = QAction("&Find in conversation", self)
         find_action.setShortcut(QKeySequence.StandardKey.Find)
-        find_action.triggered.connect(self.focus_search)
+        find_action.triggered.connect(self.find_in_conversation)
         self.addAction(find_action)
+        search_action = QAction("&Search all conversations", self)
+        search_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+Shift+F")])
+        search_action.triggered.connect(self.focus_search)
+        self.addAction(search_action)
+        for keys, step in ((QKeySequence.StandardKey.FindNext, 1),
+                           (QKeySequence.StandardKey.FindPrevious, -1)):  # fmt: skip
+            action = QAction(self)
+            action.setShortcuts(QKeySequence.keyBindings(keys))
+            action.triggered.connect(lambda _on=False, step=step: self.library.find_step(step))
+            self.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -206,6 +218,11 @@ class ImportWindow(QMainWindow):
         about_action.triggered.connect(self.show_about)
         help_menu.addAction(about_action)
         self.open_action = open_action
+
+    def find_in_conversation(self) -> None:
+        """The find bar over the conversation shown; with none, the archive's search."""
+        if self.pages.currentWidget() is not self.library or not self.library.open_find():
+            self.focus_search()
 
     def focus_search(self) -> None:
         if self.pages.currentWidget() is self.library:

@@ -332,19 +332,23 @@ def missing_view(kind: str, name: str) -> QWidget:
 
 
 def media_widget(kind: str, name: str, caption: str, file: library.MediaFile | None) -> QWidget:
-    """The widget of an image, audio or file block."""
+    """The widget of an image, audio or file block, with its caption (a generated image's
+    prompt or title) below it, kept or missing."""
     if file is None:
-        return missing_view(kind, name)
-    if file.mime_type in library.SHOWN_IMAGES:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(ImageView(file, caption))
-        if caption:
-            label = look.secondary(QLabel(caption))
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setWordWrap(True)
-            column.addWidget(label)
-        return box
-    return FileRow(file, kind)
+        shown: QWidget = missing_view(kind, name)
+    elif file.mime_type in library.SHOWN_IMAGES:
+        shown = ImageView(file, caption)
+    else:
+        return FileRow(file, kind)
+    if not caption:
+        return shown
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(shown)
+    label = look.secondary(QLabel(caption))
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    column.addWidget(label)
+    return box

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_importer.blocks import Block, fence, heading, plain_text
+from desktop_importer.blocks import Block, heading, plain_text
 from desktop_importer.gui import look, text
 from desktop_importer.gui.media_view import media_widget
-from desktop_importer.gui.safe_text import SafeText, monospace
+from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessage, speaker
 from desktop_importer.markdown import escape_markdown
 from desktop_importer.media import asset_id
@@ -129,11 +129,7 @@ def _code_view(code: str, language: str | None, name: str) -> QWidget:
     layout.addWidget(label)
     view = SafeText()
     view.setAccessibleName(f"{name}, {language or 'code'}")
-    view.setFont(monospace())
-    if len(code) <= MARKDOWN_LIMIT:
-        view.set_markdown(fence(code, language))
-    else:
-        view.set_plain(code)
+    view.set_code(code, language)
     layout.addWidget(view)
     return box
 
@@ -300,9 +296,12 @@ class MessageWidget(look.Card):
         more.setAccessibleName("Show the whole message")
 
         def expand() -> None:
+            preview.setParent(None)  # gone now: not among the texts marked below
             preview.deleteLater()
             more.deleteLater()
             self._build()
+            if getattr(self, "_words", None):
+                self.mark(self._words)
 
         more.clicked.connect(expand)
         self.body.addWidget(preview)
@@ -312,6 +311,36 @@ class MessageWidget(look.Card):
     def set_match(self, on: bool) -> None:
         self.setProperty("match", on)
         self.update()
+
+    def mark(self, words: list[str]) -> int:
+        """Mark the words a search or the find bar matched in every text of the message
+        (inert: drawn over the text); returns how many."""
+        self._words = words
+        self._views = self.findChildren(SafeText)
+        self._counts = [view.mark_matches(words) for view in self._views]
+        return sum(self._counts)
+
+    def show_match(self, index: int) -> QRect | None:
+        """Make the `index`th match (the last, if there are fewer) the current one, opening
+        a folded block that holds it; where it is, in this widget's coordinates."""
+        views, counts = getattr(self, "_views", []), getattr(self, "_counts", [])
+        found: QRect | None = None
+        if counts and sum(counts):
+            index = min(index, sum(counts) - 1)
+        for view, count in zip(views, counts, strict=True):
+            if found is None and 0 <= index < count:
+                folded = view.parentWidget()
+                while folded is not None and folded is not self:
+                    if isinstance(folded, Collapsible) and not folded.toggle.isChecked():
+                        folded.toggle.setChecked(True)
+                    folded = folded.parentWidget()
+                rect = view.set_current_match(index)
+                if rect is not None:
+                    found = QRect(view.mapTo(self, rect.topLeft()), rect.size())
+            else:
+                view.set_current_match(-1)
+            index -= count
+        return found
 
     def colours(self) -> tuple[QColor | None, QColor, float]:
         fill, border, width = super().colours()
@@ -408,6 +437,8 @@ class ReaderView(QScrollArea):
         self._following = False  # the reader, not the person, is scrolling
         self.column.arranged = self._follow_anchor
         self._wanted = 0
+        self.marks: list[str] = []  # the words marked in every message (a search, find)
+        self._current_match: MessageWidget | None = None
         # The next message is built from a zero timer, not a posted call: Qt's glib loop runs a
         # timer that has just fired only once posted events (paints, layouts, input handed
         # on) have been sent, so building never holds them up. A chain of posted calls was
@@ -459,6 +490,40 @@ class ReaderView(QScrollArea):
         else:
             QTimer.singleShot(0, lambda: self.verticalScrollBar().setValue(position))
 
+    def set_marks(self, words: list[str]) -> None:
+        """Mark `words` in the messages built and in each built from now on."""
+        self.marks = list(words)
+        self._current_match = None
+        for widget in self.widgets:
+            widget.mark(self.marks)
+
+    def jump_to(self, node_id: str, occurrence: int) -> None:
+        """Show the `occurrence`th match in the message `node_id`, marked as the current
+        one. A message not built yet is opened as a search hit is (a few messages above
+        it, the rest as the reader scrolls), never by building everything before it."""
+        widget = self.message_widget(node_id)
+        if widget is None and self.conversation is not None:
+            self.show_conversation(self.conversation, focus=node_id)
+            widget = self.message_widget(node_id)
+        if widget is None:
+            return
+        if self._current_match is not None and self._current_match is not widget:
+            self._current_match.show_match(-1)
+        self._current_match = widget
+        rect = widget.show_match(occurrence)
+        QTimer.singleShot(0, lambda: self._scroll_to(widget, occurrence, rect))
+
+    def _scroll_to(self, widget: MessageWidget, occurrence: int, rect: QRect | None) -> None:
+        if widget not in self.widgets:
+            return
+        rect = widget.show_match(occurrence) or rect  # laid out by now
+        page = self.widget()
+        if rect is None or page is None:
+            self.ensureWidgetVisible(widget, 0, 40)
+            return
+        spot = widget.mapTo(page, rect.center())
+        self.ensureVisible(spot.x(), spot.y(), 0, max(60, self.viewport().height() // 3))
+
     def message_widget(self, node_id: str) -> MessageWidget | None:
         return next((w for w in self.widgets if w.message.node_id == node_id), None)
 
@@ -475,6 +540,7 @@ class ReaderView(QScrollArea):
         self._pending = []
         self._earlier = []
         self._anchor = None
+        self._current_match = None
 
     def _reap(self) -> None:
         if self._graveyard:
@@ -488,6 +554,8 @@ class ReaderView(QScrollArea):
         widget = MessageWidget(message, self.conversation.vendor, self.conversation.file_for)
         widget.branchRequested.connect(self.branchRequested)
         widget.copyRequested.connect(self.copyRequested)
+        if self.marks:
+            widget.mark(self.marks)
         self.messages.insertWidget(at, widget)
         self.widgets.insert(at, widget)
 

@@ -4,10 +4,10 @@ and a height that follows the text so that a conversation scrolls as one page.""
 
 from __future__ import annotations
 
-import re
+import bisect
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QRect, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -18,10 +18,12 @@ from PySide6.QtGui import (
     QResizeEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
-    QTextFormat,
 )
-from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QTextEdit, QWidget
+
+from desktop_importer.library import match_spans
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 MARKDOWN = (
@@ -69,7 +71,14 @@ class SafeText(QTextBrowser):
         self.viewport().setAutoFillBackground(False)
         self.document().setDocumentMargin(2)
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
-        self.highlighter = CodeHighlighter(self.document())
+        self.highlighter: CodeHighlighter | None = None
+
+    def set_code(self, code: str, language: str | None) -> None:
+        """Code in monospace, coloured by a real lexer for its language."""
+        self.setFont(monospace())
+        if self.highlighter is None:
+            self.highlighter = CodeHighlighter(self.document(), language)
+        self.set_plain(code)
 
     def set_markdown(self, markdown: str) -> None:
         self.document().setMarkdown(markdown, MARKDOWN)
@@ -83,6 +92,49 @@ class SafeText(QTextBrowser):
         if SafeText._width_seen and self.document().characterCount() <= self.FIRST_FIT_CHARS:
             self.document().setTextWidth(SafeText._width_seen)
             self._fit()
+
+    def mark_matches(self, words: list[str]) -> int:
+        """Mark every word the query matches, as a mail client marks a search's words:
+        extra selections drawn over the text, which is never changed (no markup is made of
+        it). Returns how many."""
+        self._matches: list[QTextCursor] = []
+        document = self.document()
+        block = document.begin()
+        while block.isValid() and words:
+            for start, end in match_spans(block.text(), words):
+                cursor = QTextCursor(document)
+                cursor.setPosition(block.position() + start)
+                cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
+                self._matches.append(cursor)
+            block = block.next()
+        self._current = -1
+        self._paint_marks()
+        return len(self._matches)
+
+    def set_current_match(self, index: int) -> QRect | None:
+        """Mark the `index`th match as the current one (-1: none); where it is, in this
+        view's coordinates."""
+        matches = getattr(self, "_matches", [])
+        self._current = index if 0 <= index < len(matches) else -1
+        self._paint_marks()
+        if self._current < 0:
+            return None
+        return self.cursorRect(matches[self._current]).translated(self.viewport().pos())
+
+    def _paint_marks(self) -> None:
+        dark = _is_dark(self.palette())
+        found, current = QTextCharFormat(), QTextCharFormat()
+        found.setBackground(QColor("#6b5a00" if dark else "#ffe36e"))
+        current.setBackground(QColor("#c25e00" if dark else "#ff9e3d"))
+        for fmt in (found, current):
+            fmt.setForeground(QColor("#ffffff" if dark else "#000000"))
+        selections = []
+        for index, cursor in enumerate(getattr(self, "_matches", [])):
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format = current if index == self._current else found
+            selections.append(selection)
+        self.setExtraSelections(selections)
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
         """Nothing is fetched or read for a document from an export: not a remote image, not
@@ -111,62 +163,114 @@ class SafeText(QTextBrowser):
 
 # -- syntax colours ---------------------------------------------------------------------
 
-_KEYWORD_WORDS = (
-    "and as assert async await break case catch class const continue def del elif "
-    "else enum except export extends false final finally fn for from func function "
-    "go if impl import in interface is lambda let loop match mod mut new nil none "
-    "not null or package pass private protected pub public raise return self static "
-    "struct super switch this throw trait true try type typeof use val var void "
-    "where while with yield True False None"
-)
-KEYWORDS = frozenset(_KEYWORD_WORDS.split())
-TOKENS = re.compile(
-    r"(?P<comment>#[^\n]*|//[^\n]*|--[^\n]*)"
-    r"|(?P<string>\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`)"
-    r"|(?P<number>\b\d[\d_.xXa-fA-F]*\b)"
-    r"|(?P<word>\b[A-Za-z_][A-Za-z0-9_]*\b)"
-)
-HIGHLIGHT_LIMIT = 4000  # characters of one line; longer lines stay plain
+HIGHLIGHT_LIMIT = 200_000  # characters of one code block; a longer one stays plain
+# Guessed only among these, and only when one is sure (a shebang, a doctype, `<?php`): a
+# wrong colouring reads worse than none, and asking every lexer Pygments has costs 0.2 s.
+GUESSES = ("python", "bash", "html", "php", "xml", "json")
+_lexers: dict[str, Any] = {}
+
+
+def lexer_for(language: str | None, code: str) -> Any | None:
+    """Pygments' lexer for a fence's language (its aliases included: py, sh, js…), or a
+    confident guess when the fence names none; None: leave it plain."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    if language:
+        key = language.strip().lower()
+        if key not in _lexers:
+            try:
+                _lexers[key] = get_lexer_by_name(key, stripnl=False, ensurenl=False)
+            except ClassNotFound:
+                _lexers[key] = None
+        return _lexers[key]
+    best, score = None, 0.0
+    for name in GUESSES:
+        candidate = lexer_for(name, code)
+        found = float(candidate.analyse_text(code)) if candidate is not None else 0.0
+        if found > score:
+            best, score = candidate, found
+    return best if score >= 0.5 else None
 
 
 def _is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
-class CodeHighlighter(QSyntaxHighlighter):
-    """Colours keywords, strings, numbers and comments in code blocks (those of Markdown and
-    code shown on its own), in two palettes that read on light and dark backgrounds. A
-    token colouring, not a parser: good enough to read by, and linear in the text."""
+# (light, dark) colours of Pygments' token kinds, the most specific kind first.
+COLOURS = (
+    ("Comment", "#6e7781", "#8a94a6"),
+    ("Keyword", "#8250df", "#c792ea"),
+    ("Name.Builtin", "#0550ae", "#82aaff"),
+    ("Name.Function", "#0550ae", "#82aaff"),
+    ("Name.Class", "#953800", "#ffcb6b"),
+    ("Name.Decorator", "#953800", "#ffcb6b"),
+    ("Name.Tag", "#116329", "#f07178"),
+    ("Name.Attribute", "#953800", "#ffcb6b"),
+    ("Literal.String", "#0a7d32", "#c3e88d"),
+    ("Literal.Number", "#b35900", "#f78c6c"),
+    ("Operator.Word", "#8250df", "#c792ea"),
+    ("Generic.Deleted", "#cf222e", "#f07178"),
+    ("Generic.Inserted", "#116329", "#c3e88d"),
+)
 
-    def __init__(self, document: QTextDocument) -> None:
+
+class CodeHighlighter(QSyntaxHighlighter):
+    """Colours a code block with Pygments' lexer for its language, in two palettes that read
+    on light and dark backgrounds. The whole block is lexed in one pass (a string or a
+    comment over several lines is coloured as one), and each line is given its part."""
+
+    def __init__(self, document: QTextDocument, language: str | None) -> None:
         super().__init__(document)
+        self.language = language
         dark = _is_dark(QGuiApplication.palette())
-        colours = {
-            "keyword": "#c792ea" if dark else "#8250df",
-            "string": "#c3e88d" if dark else "#0a7d32",
-            "number": "#f78c6c" if dark else "#b35900",
-            "comment": "#8a94a6" if dark else "#6e7781",
-        }
-        self.formats: dict[str, QTextCharFormat] = {}
-        for name, colour in colours.items():
+        self.formats: list[tuple[tuple[str, ...], QTextCharFormat]] = []
+        for kind, light_colour, dark_colour in COLOURS:
             fmt = QTextCharFormat()
-            fmt.setForeground(QColor(colour))
-            if name == "comment":
+            fmt.setForeground(QColor(dark_colour if dark else light_colour))
+            if kind == "Comment":
                 fmt.setFontItalic(True)
-            self.formats[name] = fmt
+            self.formats.append((tuple(kind.split(".")), fmt))
+        self._lexed: tuple[int, int] = (-1, -1)  # the document's (revision, length) lexed
+        self._spans: list[tuple[int, int, QTextCharFormat]] = []  # (start, end, format)
+        self._starts: list[int] = []
+
+    def _format_of(self, token: Any) -> QTextCharFormat | None:
+        path = tuple(token)  # Token.Literal.String.Doc -> ("Literal", "String", "Doc")
+        for kind, fmt in self.formats:
+            if path[: len(kind)] == kind:
+                return fmt
+        return None
+
+    def _lex(self) -> None:
+        document = self.document()
+        self._lexed = (document.revision(), document.characterCount())
+        self._spans, self._starts = [], []
+        code = document.toPlainText()
+        if len(code) > HIGHLIGHT_LIMIT:
+            return
+        lexer = lexer_for(self.language, code)
+        if lexer is None:
+            return
+        for index, token, value in lexer.get_tokens_unprocessed(code):
+            fmt = self._format_of(token)
+            if fmt is not None and value:
+                self._spans.append((index, index + len(value), fmt))
+        self._starts = [start for start, _, _ in self._spans]
 
     def highlightBlock(self, text: str) -> None:
-        block_format = self.currentBlock().blockFormat()
-        if not block_format.hasProperty(QTextFormat.Property.BlockCodeFence) and not (
-            block_format.nonBreakableLines()
-        ):
+        document = self.document()
+        # setPlainText clears and fills the document within one revision: its length tells.
+        if self._lexed != (document.revision(), document.characterCount()):
+            self._lex()
+        if not self._spans:
             return
-        if len(text) > HIGHLIGHT_LIMIT:
-            return
-        for match in TOKENS.finditer(text):
-            kind = match.lastgroup or ""
-            if kind == "word":
-                if match.group() not in KEYWORDS:
-                    continue
-                kind = "keyword"
-            self.setFormat(match.start(), match.end() - match.start(), self.formats[kind])
+        begin = self.currentBlock().position()
+        end = begin + len(text)
+        at = max(0, bisect.bisect_right(self._starts, begin) - 1)
+        for start, stop, fmt in self._spans[at:]:
+            if start >= end:
+                break
+            if stop > begin:
+                first = max(start, begin)
+                self.setFormat(first - begin, min(stop, end) - first, fmt)

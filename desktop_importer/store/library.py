@@ -563,3 +563,25 @@ def titles_of(session: Session, user_id: str, conversation_ids: list[str]) -> di
         {"user_id": user_id, "ids": json.dumps(conversation_ids)},
     )
     return {row[0]: row[1] for row in rows.all()}
+
+
+def matches_in_version(
+    session: Session, user_id: str, conversation_id: str, query: str
+) -> dict[str, str]:
+    """node id -> text of the visible version's messages that match `query` (FTS5 syntax,
+    as `fts_query` builds it), read over that version's span of rowids only."""
+    rows = session.execute(
+        text(
+            "WITH v AS (SELECT h.version_id AS id FROM conversation_heads h "
+            "WHERE h.user_id = :user_id AND h.conversation_id = :cid), "
+            "span AS (SELECT min(m.rowid) AS low, max(m.rowid) AS high FROM messages m "
+            "WHERE m.version_id = (SELECT id FROM v)) "
+            "SELECT m.node_id, m.text FROM message_fts f "
+            "CROSS JOIN messages m ON m.rowid = f.rowid "
+            "WHERE message_fts MATCH :query "
+            "AND f.rowid BETWEEN (SELECT low FROM span) AND (SELECT high FROM span) "
+            "AND m.version_id = (SELECT id FROM v)"
+        ),
+        {"user_id": user_id, "cid": conversation_id, "query": query},
+    )
+    return {row[0]: row[1] or "" for row in rows}

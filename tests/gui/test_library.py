@@ -332,7 +332,7 @@ def test_copy_message_puts_its_text_on_the_clipboard(make_window, qtbot: QtBot, 
 def test_the_keyboard_reaches_search_list_and_reader(make_window, qtbot: QtBot, rich: App) -> None:
     window = make_window()
     window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.library.search.hasFocus())
     qtbot.keyClick(window.library.search, Qt.Key.Key_Down)
     assert window.library.list.hasFocus()

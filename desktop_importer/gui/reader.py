@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_importer.blocks import Block, heading, plain_text
 from desktop_importer.gui import look, text
 from desktop_importer.gui.media_view import media_widget
-from desktop_importer.gui.safe_text import SafeText
+from desktop_importer.gui.safe_text import SafeText, warm_lexers
 from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessage, speaker
 from desktop_importer.markdown import escape_markdown
 from desktop_importer.media import asset_id
@@ -388,6 +388,7 @@ class ReaderView(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Reader")
+        warm_lexers()
         self.setWidgetResizable(True)
         self.setAccessibleName("Conversation")
         # A scroll bar that came and went as messages were added changed the page's width,

@@ -5,6 +5,8 @@ and a height that follows the text so that a conversation scrolls as one page.""
 from __future__ import annotations
 
 import bisect
+import re
+import threading
 from typing import Any
 
 from PySide6.QtCore import QRect, QUrl, Signal
@@ -164,33 +166,55 @@ class SafeText(QTextBrowser):
 # -- syntax colours ---------------------------------------------------------------------
 
 HIGHLIGHT_LIMIT = 200_000  # characters of one code block; a longer one stays plain
-# Guessed only among these, and only when one is sure (a shebang, a doctype, `<?php`): a
-# wrong colouring reads worse than none, and asking every lexer Pygments has costs 0.2 s.
-GUESSES = ("python", "bash", "html", "php", "xml", "json")
 _lexers: dict[str, Any] = {}
+# A fence without a language is coloured only where its first line says what it is: a
+# wrong colouring reads worse than none, and asking Pygments' lexers to guess imports them
+# all (0.2 s).
+_SURE = (
+    (re.compile(r"#!.*\bpython[\d.]*\b"), "python"),
+    (re.compile(r"#!.*\b(?:ba|z|k|da)?sh\b"), "bash"),
+    (re.compile(r"#!.*\bnode\b"), "javascript"),
+    (re.compile(r"<\?php\b"), "php"),
+    (re.compile(r"<!doctype html|<html\b", re.IGNORECASE), "html"),
+    (re.compile(r"<\?xml\b"), "xml"),
+)
+# Imported off the GUI thread once the reader exists: a lexer's first use imports its module
+# (Python's: 41 ms), a stall in the middle of scrolling (bench.reader_scroll: 108 ms).
+COMMON = ("python", "bash", "javascript", "typescript", "sql", "json", "html", "css", "c",
+          "cpp", "java", "go", "rust", "yaml", "markdown", "diff")  # fmt: skip
+_warming: threading.Thread | None = None
 
 
 def lexer_for(language: str | None, code: str) -> Any | None:
-    """Pygments' lexer for a fence's language (its aliases included: py, sh, js…), or a
-    confident guess when the fence names none; None: leave it plain."""
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
+    """Pygments' lexer for a fence's language (its aliases included: py, sh, js…), or, when
+    the fence names none, the one its first line makes sure of; None: leave it plain."""
+    if not language:
+        first = code.lstrip()[:200].split("\n", 1)[0]
+        language = next((name for sure, name in _SURE if sure.match(first)), None)
+        if language is None:
+            return None
+    key = language.strip().lower()
+    if key not in _lexers:
+        from pygments.lexers import get_lexer_by_name
+        from pygments.util import ClassNotFound
 
-    if language:
-        key = language.strip().lower()
-        if key not in _lexers:
-            try:
-                _lexers[key] = get_lexer_by_name(key, stripnl=False, ensurenl=False)
-            except ClassNotFound:
-                _lexers[key] = None
-        return _lexers[key]
-    best, score = None, 0.0
-    for name in GUESSES:
-        candidate = lexer_for(name, code)
-        found = float(candidate.analyse_text(code)) if candidate is not None else 0.0
-        if found > score:
-            best, score = candidate, found
-    return best if score >= 0.5 else None
+        try:
+            _lexers[key] = get_lexer_by_name(key, stripnl=False, ensurenl=False)
+        except ClassNotFound:
+            _lexers[key] = None
+    return _lexers[key]
+
+
+def warm_lexers() -> None:
+    """Import the lexers of the languages most code is in, on a thread of its own (once)."""
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(
+            target=lambda: [lexer_for(name, "") for name in COMMON],
+            name="warm-lexers",
+            daemon=True,
+        )
+        _warming.start()
 
 
 def _is_dark(palette: QPalette) -> bool:

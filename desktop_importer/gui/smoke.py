@@ -103,6 +103,14 @@ def _shown_pictures(app: object) -> list[str]:
     return problems
 
 
+def _code_lexers() -> list[str]:
+    """The problems colouring code: Pygments finds its lexers by importing them by name,
+    which a frozen bundle breaks unless it ships them."""
+    from desktop_importer.gui.safe_text import COMMON, lexer_for
+
+    return [f"no lexer for {name} code" for name in COMMON if lexer_for(name, "") is None]
+
+
 def run() -> int:
     with tempfile.TemporaryDirectory(prefix="desktop-importer-smoke-") as tmp:
         folder = Path(tmp)
@@ -151,6 +159,7 @@ def _run(folder: Path) -> int:
         )
     elif pictures:
         problems += _shown_pictures(app)
+    problems += _code_lexers()
     window.close()
     app.close()
     platform = QGuiApplication.platformName()

@@ -182,3 +182,17 @@ def test_find_bar_and_marks_in_a_dark_palette(make_window, qtbot: QtBot, long_ap
         screenshot(window, "find-bar-dark")
     finally:
         QApplication.setPalette(QApplication.style().standardPalette())
+
+
+def test_the_search_says_a_count_or_that_it_shows_its_best(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path
+) -> None:
+    many = [conversation(f"w{i}", [("user", f"wombat number {i}")]) for i in range(60)]
+    start_import(gui_app, chatgpt_zip(tmp_path / "w.zip", [*many, long_conversation()]))
+    window = make_window()
+    view = window.library
+    for typed, said in (("wombat", "The 50 best matches"), ("quokka", "1 conversation found")):
+        with qtbot.waitSignal(view.searched, timeout=WAIT):
+            view.search.setText(typed)
+            view.run_search()
+        assert view.status.text() == said

@@ -63,8 +63,8 @@ def main() -> None:
         w.lower() for m in messages for b in m.blocks for w in library.words_of(b.text)
     )
     late = [w.lower() for m in messages[-5:] for b in m.blocks for w in library.words_of(b.text)]
-    rare = sorted({w for w in late if len(w) > 3 and counts[w] <= 8}, key=lambda w: counts[w])
-    common = max((w for w in counts if len(w) > 3 and w.isalpha()), key=lambda w: counts[w])
+    rare = sorted({w for w in late if len(w) > 3 and counts[w] <= 8}, key=counts.__getitem__)
+    common = max((w for w in counts if len(w) > 3 and w.isalpha()), key=counts.__getitem__)
     print(f"{len(messages):,} messages; rare words {rare[:3]}, a common one {common!r}")
     del counts, late, messages
     # The benchmark's own word counts are garbage the app would not have: collected now, a

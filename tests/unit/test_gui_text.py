@@ -68,12 +68,12 @@ def test_report_lines_say_what_was_skipped_unread_and_not_kept() -> None:
 
 
 def test_an_older_report_without_media_keys_says_nothing_of_media() -> None:
-    report = {"conversations": 1, "messages": 2, "added": 1, "updated": 0, "unchanged": 0,
+    report: dict[str, object] = {"conversations": 1, "messages": 2, "added": 1, "updated": 0, "unchanged": 0,
               "skipped": 0, "media": {"files": 0, "bytes": 0, "kept": 0}}  # fmt: skip
     assert not [line for line in text.report_lines(report) if "edia" in line]
 
 
 def test_report_lines_say_one_conversation_and_one_message() -> None:
-    report = {"conversations": 1, "messages": 1, "added": 1, "updated": 0, "unchanged": 0,
+    report: dict[str, object] = {"conversations": 1, "messages": 1, "added": 1, "updated": 0, "unchanged": 0,
               "skipped": 0}  # fmt: skip
     assert text.report_lines(report)[0].startswith("1 conversation, 1 message: 1 added")

@@ -19,13 +19,17 @@ GLOB = f"*[{RANGES.replace(chr(92), '')}]*"
 
 
 # Every character of RANGES is three bytes in UTF-8 with a lead byte from E3 to ED: one
-# scan of a conversation's JSON bytes rules CJK out for all its messages, much faster than
+# look at a conversation's JSON bytes rules CJK out for all its messages, much faster than
 # a regular expression over each message's text (0.34 s of the reader's time per 100 MB).
-_LEAD_BYTES = re.compile(rb"[\xe3-\xed]")
+# Each lead byte is looked for on its own (`in` on bytes is memchr: about 10 GB/s for the
+# eleven on accented Latin text), where a regular expression's character class scanned
+# 0.5 GB/s, 7 % of an import without CJK in a sampling profile (issue #23).
+_LEAD_BYTES = tuple(bytes([lead]) for lead in range(0xE3, 0xEE))
 
 
 def maybe_in_utf8(data: bytes) -> bool:
-    return _LEAD_BYTES.search(data) is not None
+    """Whether UTF-8 `data` may hold CJK (False: it certainly holds none)."""
+    return any(lead in data for lead in _LEAD_BYTES)
 
 
 def has_cjk(text: str) -> bool:

@@ -21,3 +21,12 @@ def test_queries_are_split_as_the_index_is() -> None:
     assert fts_query(words_of("机器学习")) == '"机器 器学 学习"'
     assert fts_query(words_of("学 python")) == '"学"* "python"*'  # one character starts pairs
     assert fts_query(words_of("GPT模型")) == '"GPT" "模型"'
+
+
+def test_the_byte_check_rules_cjk_out_only_when_there_is_none() -> None:
+    from desktop_importer.cjk import RANGES, maybe_in_utf8
+
+    assert not maybe_in_utf8("Le café était très bon — naïve 🎉 Ünïcödé".encode())
+    for first, last in zip(RANGES[::3], RANGES[2::3], strict=True):
+        for character in (first, last):
+            assert maybe_in_utf8(f"word {character} word".encode())

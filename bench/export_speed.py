@@ -1,34 +1,35 @@
 """Markdown export of the archive of a generated export, side by side with convoviz writing
-Markdown from the same export, in the same run (issue #15).
+Markdown from the same export, in the same run (issues #15, #23).
 
-    .venv/bin/python -m bench.export_speed [--mb 1000] [--runs 1]
+    .venv/bin/python -m bench.export_speed [--mb 100] [--runs 3]
 
 It uses bench.library's archive of its library export (generated and imported once, kept
-in bench/out/), and convoviz from its own virtual environment, bench/out/convoviz-venv
-(created with `pip install convoviz` the first time). Each side runs in its own process:
-wall time and peak RSS (VmHWM). convoviz reads the export's ZIP (with every part that is not
-a string taken out: convoviz 0.1.7 cannot read image pointers); ours reads the archive the
-same export was imported into, and renders everything.
+in bench/out/), and convoviz 0.7.6, the current release, unpatched, from its own virtual
+environment, bench/out/convoviz-0.7.6-venv (made the first time with the first Python 3.12
+or later found: it needs one). Each side runs in its own process, alternately: wall time
+and peak RSS (VmHWM). convoviz reads the export's ZIP with its own command line
+(`--outputs markdown`); ours reads the archive the same export was imported into (the
+import's own time is bench.import_speed's), and renders everything.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import glob
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import venv
-import zipfile
 from pathlib import Path
 
-import orjson
-
 OUT = Path(__file__).parent / "out"
-CONVOVIZ_VENV = OUT / "convoviz-venv"
+CONVOVIZ_VERSION = "0.7.6"
+CONVOVIZ_VENV = OUT / f"convoviz-{CONVOVIZ_VERSION}-venv"
 
 
 def ours(folder: Path, target: Path) -> dict[str, float]:
@@ -46,62 +47,28 @@ def ours(folder: Path, target: Path) -> dict[str, float]:
     return {"seconds": seconds, "again": again, "conversations": result.conversations}
 
 
-CONVOVIZ = """
-import datetime, json, sys, time
-import convoviz.models._conversation as conversation
-import convoviz.models._conversation_set as conversation_set
-import convoviz.models._message as message
-import convoviz.models._node as node
-# convoviz 0.1.7 (the newest in this machine's index) leaves `datetime` undefined for
-# pydantic 2.14's deferred annotations: define it, then rebuild its models.
-for model in (message.Message, node.Node, conversation.Conversation,
-              conversation_set.ConversationSet):
-    model.model_rebuild(_types_namespace={"datetime": datetime.datetime})
-from convoviz.models import ConversationSet
-started = time.perf_counter()
-ConversationSet.from_zip(sys.argv[1]).save(sys.argv[2])
-print(json.dumps({"seconds": time.perf_counter() - started}))
-"""
+def python_312() -> str:
+    """A Python 3.12 or later on this machine (PATH, then pyenv's versions)."""
+    candidates = [shutil.which(name) for name in ("python3.13", "python3.12")]
+    candidates += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[2-9]*/bin/python3")))
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.version_info >= (3, 12))"],
+            capture_output=True,
+            text=True,
+        )
+        if probe.stdout.strip() == "True":
+            return candidate
+    raise SystemExit(f"convoviz {CONVOVIZ_VERSION} needs Python 3.12 or later; none was found.")
 
 
-def readable_by_convoviz(export: Path) -> Path:
-    """The same export with every part that is not a string taken out of its messages, and
-    an empty string for a message with no parts, text or result (thoughts, recaps):
-    convoviz 0.1.7 refuses the whole file at the first image pointer (a validation error)
-    and stops at the first such message, so it is given less to do than we are."""
-    target = export.with_name(export.stem + "-convoviz.zip")
-    if target.exists():
-        return target
-    with zipfile.ZipFile(export) as source:
-        conversations = orjson.loads(source.read("conversations.json"))
-    for conv in conversations:
-        # Fields convoviz requires that some exports (and the generator's long ones) lack.
-        conv.setdefault("moderation_results", [])
-        conv["title"] = conv.get("title") or ""
-        conv["update_time"] = conv.get("update_time") or conv.get("create_time")
-        for node in (conv.get("mapping") or {}).values():
-            if node.get("message"):
-                node["message"].setdefault("weight", 1.0)
-                node["message"].setdefault("status", "finished_successfully")
-                node["message"].setdefault("recipient", "all")
-                node["message"].setdefault("metadata", {})
-                node["message"].setdefault("author", {}).setdefault("metadata", {})
-            content = (node.get("message") or {}).get("content") or {}
-            if isinstance(content.get("parts"), list):
-                content["parts"] = [p for p in content["parts"] if isinstance(p, str)]
-            if not (content.get("parts") or content.get("text") or content.get("result")):
-                content["parts"] = [""]  # it stops at a message with none of the three
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-        out.writestr("conversations.json", orjson.dumps(conversations))
-    return target
-
-
-def convoviz_python() -> Path:
-    python = CONVOVIZ_VENV / "bin" / "python"
-    if not python.exists():
-        venv.create(CONVOVIZ_VENV, with_pip=True)
-        subprocess.run([python, "-m", "pip", "install", "-q", "convoviz"], check=True)
-    return python
+def convoviz_command() -> Path:
+    command = CONVOVIZ_VENV / "bin" / "convoviz"
+    if not command.exists():
+        subprocess.run([python_312(), "-m", "venv", str(CONVOVIZ_VENV)], check=True)
+        pip = [str(CONVOVIZ_VENV / "bin" / "python"), "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, f"convoviz=={CONVOVIZ_VERSION}"], check=True)
+    return command
 
 
 def high_water_mb(pid: int) -> float:
@@ -111,25 +78,30 @@ def high_water_mb(pid: int) -> float:
     return 0.0
 
 
-def run(command: list[str], env: dict[str, str] | None = None) -> tuple[dict[str, float], float]:
-    """Run a child; its last line of JSON, and its peak RSS (polled until it ends)."""
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[list[str], float, float]:
+    """Run a child; its output's lines, its wall time and its peak RSS (polled until it
+    ends)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
     peak = 0.0
     while child.poll() is None:
         with contextlib.suppress(OSError, ValueError):  # it ended between the two checks
             peak = max(peak, high_water_mb(child.pid))
         time.sleep(0.05)
+    seconds = time.perf_counter() - started
     assert child.stdout is not None
     lines = child.stdout.read().strip().splitlines()
-    if child.returncode != 0 or not lines:
+    if child.returncode != 0:
         raise SystemExit(f"{command[0]} failed with status {child.returncode}")
-    return json.loads(lines[-1]), peak
+    return lines, seconds, peak
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mb", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--mb", type=int, default=100, help="the library export's size")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each, alternating")
     parser.add_argument("--ours", nargs=2, metavar=("ARCHIVE", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ours:
@@ -138,35 +110,36 @@ def main() -> None:
     from bench.library import archive
 
     folder = archive(args.mb)
-    export_zip = readable_by_convoviz(OUT / f"export-{args.mb}mb-library.zip")
-    python = convoviz_python()
+    export_zip = OUT / f"export-{args.mb}mb-library.zip"
+    convoviz = convoviz_command()
     times: dict[str, list[float]] = {"desktop-importer": [], "convoviz": []}
     peaks: dict[str, float] = {"desktop-importer": 0.0, "convoviz": 0.0}
     again: list[float] = []
     for _ in range(args.runs):  # alternating
         with tempfile.TemporaryDirectory(dir=OUT) as scratch:
-            result, peak = run(
+            lines, _, peak = run(
                 [sys.executable, "-m", "bench.export_speed", "--ours", str(folder), scratch]
             )
+            result = json.loads(lines[-1])
             times["desktop-importer"].append(result["seconds"])
             again.append(result["again"])
             peaks["desktop-importer"] = max(peaks["desktop-importer"], peak)
             written = len(list(Path(scratch).glob("*.md")))
         with tempfile.TemporaryDirectory(dir=OUT) as scratch:
             home = Path(scratch) / "home"
-            (home / "Downloads").mkdir(parents=True)
-            # convoviz looks for a ZIP in ~/Downloads when it is imported.
-            with zipfile.ZipFile(home / "Downloads" / "any.zip", "w"):
-                pass
-            env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
-            result, peak = run(
-                [str(python), "-c", CONVOVIZ, str(export_zip), str(Path(scratch) / "md")], env
-            )
-            times["convoviz"].append(result["seconds"])
+            home.mkdir()
+            env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+            out = Path(scratch) / "out"
+            command = [str(convoviz), "--input", str(export_zip), "--output", str(out)]
+            _, seconds, peak = run([*command, "--outputs", "markdown", "--no-interactive"], env)
+            times["convoviz"].append(seconds)  # the whole process: it reads the ZIP itself
             peaks["convoviz"] = max(peaks["convoviz"], peak)
-            theirs = len(list((Path(scratch) / "md").glob("*.md")))
+            theirs = len(list(out.rglob("*.md")))
     base = statistics.median(times["convoviz"])
-    print(f"Markdown of the {args.mb} MB library export, median of {args.runs}")
+    print(
+        f"Markdown of the {args.mb} MB library export, median of {args.runs}; "
+        f"convoviz {CONVOVIZ_VERSION} from the ZIP, ours from the archive"
+    )
     print(f"{'':<18}{'wall s':>8}{'vs convoviz':>13}{'peak RSS MB':>13}{'notes':>8}")
     for name, count in (("desktop-importer", written), ("convoviz", theirs)):
         seconds = statistics.median(times[name])

@@ -283,7 +283,8 @@ def chatgpt_blocks(message: Mapping[str, Any]) -> list[Block]:
             dataclasses.replace(b, text=caption) if b.kind == "image" and not b.text else b
             for b in blocks
         ]
-    blocks += _produced_images(message)
+    if "aggregate_result" in metadata:
+        blocks += _produced_images(message)
     for attachment in _list(metadata.get("attachments")):
         attachment = _dict(attachment)
         mime = _str(attachment.get("mime_type"))

@@ -76,7 +76,10 @@ def message_pointers(message: Mapping[str, Any]) -> list[str]:
     for attachment in attachments if isinstance(attachments, list) else ():
         if isinstance(attachment, dict) and (found_id := asset_id(attachment.get("id"))):
             found.append(found_id)
-    found += filter(None, map(asset_id, (i.get("image_url") for i in execution_images(message))))
+    if isinstance(metadata, dict) and "aggregate_result" in metadata:  # a code run's output
+        found += filter(
+            None, map(asset_id, (i.get("image_url") for i in execution_images(message)))
+        )
     return list(dict.fromkeys(found))
 
 

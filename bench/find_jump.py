@@ -19,8 +19,7 @@ from collections import Counter
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.generate import LONG_CONVERSATION
-from bench.library import archive, percentile
+from bench.library import long_conversation_window, percentile
 
 
 def main() -> None:
@@ -29,25 +28,10 @@ def main() -> None:
     parser.add_argument("--jumps", type=int, default=40, help="jumps to random matches")
     args = parser.parse_args()
 
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
     from desktop_importer import library
     from desktop_importer.gui.app import freeze_startup_objects
-    from desktop_importer.gui.main_window import ImportWindow
-    from desktop_importer.service import open_app
 
-    folder = archive(args.mb)
-    qt = QApplication.instance() or QApplication([])
-    app = open_app(folder)
-    long_id = f"conv-{LONG_CONVERSATION:08d}"
-    messages = library.read_conversation(app, "default", long_id).messages
-    settings = QSettings(str(folder.parent / "find_jump.ini"), QSettings.Format.IniFormat)
-    window = ImportWindow(app, "default", settings)
-    window.resize(1200, 800)
-    window.show()
-    qt.processEvents()
-    freeze_startup_objects()
+    qt, app, window, long_id, messages = long_conversation_window(args.mb, "find_jump")
     view = window.library
 
     def painted() -> float:

@@ -31,6 +31,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -64,6 +65,32 @@ def archive(megabytes: int) -> Path:
     )
     done.touch()
     return folder
+
+
+def long_conversation_window(megabytes: int, name: str) -> tuple[Any, Any, Any, str, list[Any]]:
+    """The window over the library archive of `megabytes`, shown at 1200 x 800 with the
+    start-up objects frozen as the app does: (Qt application, App, window, the 2,000-message
+    conversation's id, its messages as the reader reads them)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_importer import library
+    from desktop_importer.gui.app import freeze_startup_objects
+    from desktop_importer.gui.main_window import ImportWindow
+    from desktop_importer.service import open_app
+
+    folder = archive(megabytes)
+    qt = QApplication.instance() or QApplication([])
+    app = open_app(folder)
+    long_id = f"conv-{LONG_CONVERSATION:08d}"
+    messages = library.read_conversation(app, "default", long_id).messages
+    settings = QSettings(str(folder.parent / f"{name}.ini"), QSettings.Format.IniFormat)
+    window = ImportWindow(app, "default", settings)
+    window.resize(1200, 800)
+    window.show()
+    qt.processEvents()
+    freeze_startup_objects()
+    return qt, app, window, long_id, messages
 
 
 def queries(rng: random.Random) -> dict[str, list[str]]:

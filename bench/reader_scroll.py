@@ -18,8 +18,7 @@ from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.generate import LONG_CONVERSATION
-from bench.library import StallMeter, archive, every, percentile
+from bench.library import StallMeter, every, long_conversation_window, percentile
 
 DEPTHS = (10, 1000, 1995)
 
@@ -30,25 +29,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=150)
     args = parser.parse_args()
 
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from desktop_importer import library
-    from desktop_importer.gui.app import freeze_startup_objects
-    from desktop_importer.gui.main_window import ImportWindow
-    from desktop_importer.service import open_app
-
-    folder = archive(args.mb)
-    qt = QApplication.instance() or QApplication([])
-    app = open_app(folder)
-    long_id = f"conv-{LONG_CONVERSATION:08d}"
-    messages = library.read_conversation(app, "default", long_id).messages
-    settings = QSettings(str(folder.parent / "reader_scroll.ini"), QSettings.Format.IniFormat)
-    window = ImportWindow(app, "default", settings)
-    window.resize(1200, 800)
-    window.show()
-    qt.processEvents()
-    freeze_startup_objects()
+    qt, app, window, long_id, messages = long_conversation_window(args.mb, "reader_scroll")
     reader = window.library.reader
     bar = reader.verticalScrollBar()
 

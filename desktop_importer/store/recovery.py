@@ -222,13 +222,21 @@ def backfill_flags_step(session: Session, flags_of: Callable[[bytes], int]) -> t
         if read >= FLAGS_STEP_BYTES and count < len(rows):
             more = True  # the rest of these rows are for the next step
             break
+    return _version_task_done(session, FLAGS, cursor, more)
+
+
+def _version_task_done(session: Session, task: str, cursor: int, more: bool) -> tuple[int, int]:
+    """End a step of a task over conversation versions: the cursor moved on, or the task
+    removed when nothing is left; (the version reached, the largest version id)."""
     last = int(
-        connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM conversations").scalar_one()
+        session.connection()
+        .exec_driver_sql("SELECT coalesce(max(id), 0) FROM conversations")
+        .scalar_one()
     )
     if not more:
-        session.execute(delete(Maintenance).where(Maintenance.name == FLAGS))
+        session.execute(delete(Maintenance).where(Maintenance.name == task))
         return last, last
-    session.execute(update(Maintenance).where(Maintenance.name == FLAGS).values(state=str(cursor)))
+    session.execute(update(Maintenance).where(Maintenance.name == task).values(state=str(cursor)))
     return cursor, last
 
 
@@ -292,11 +300,4 @@ def reread_step(session: Session, derive: Callable[[bytes], Derived | None]) -> 
         if read >= REREAD_STEP_BYTES and count < len(rows):
             more = True
             break
-    last = int(
-        connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM conversations").scalar_one()
-    )
-    if not more:
-        session.execute(delete(Maintenance).where(Maintenance.name == REREAD))
-        return last, last
-    session.execute(update(Maintenance).where(Maintenance.name == REREAD).values(state=str(cursor)))
-    return cursor, last
+    return _version_task_done(session, REREAD, cursor, more)

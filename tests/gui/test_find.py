@@ -51,6 +51,20 @@ def marked(window: ImportWindow, node_id: str) -> list[str]:
     ]
 
 
+def open_first_result(window: ImportWindow, qtbot: QtBot, typed: str) -> str:
+    """Search, open the best result; the message it opened at."""
+    view = window.library
+    with qtbot.waitSignal(view.searched, timeout=WAIT):
+        view.search.setText(typed)
+        view.run_search()
+    with qtbot.waitSignal(view.conversationShown, timeout=WAIT):
+        view.list.setCurrentIndex(view.results.index(0, 0))
+    hit = view.results.results[0].node_id
+    assert hit is not None
+    qtbot.waitUntil(lambda: view.reader.message_widget(hit) is not None)
+    return hit
+
+
 def open_long(window: ImportWindow, qtbot: QtBot) -> None:
     with qtbot.waitSignal(window.library.conversationShown, timeout=WAIT):
         window.library.open("long")
@@ -62,14 +76,7 @@ def test_opening_a_search_result_marks_every_matched_word(
 ) -> None:
     window = make_window()
     view = window.library
-    with qtbot.waitSignal(view.searched, timeout=WAIT):
-        view.search.setText("quokka")
-        view.run_search()
-    with qtbot.waitSignal(view.conversationShown, timeout=WAIT):
-        view.list.setCurrentIndex(view.results.index(0, 0))
-    hit = view.results.results[0].node_id
-    assert hit is not None
-    qtbot.waitUntil(lambda: view.reader.message_widget(hit) is not None)
+    hit = open_first_result(window, qtbot, "quokka")
     assert marked(window, hit) == ["quokka", "Quokka"]  # case folded, as search matches
     # The text is untouched: marking draws over it, it never becomes markup.
     widget = view.reader.message_widget(hit)
@@ -82,14 +89,7 @@ def test_a_cjk_search_marks_the_characters_inside_a_run(
     make_window, qtbot: QtBot, long_app: App
 ) -> None:
     window = make_window()
-    view = window.library
-    with qtbot.waitSignal(view.searched, timeout=WAIT):
-        view.search.setText("天気")
-        view.run_search()
-    with qtbot.waitSignal(view.conversationShown, timeout=WAIT):
-        view.list.setCurrentIndex(view.results.index(0, 0))
-    hit = view.results.results[0].node_id
-    qtbot.waitUntil(lambda: view.reader.message_widget(hit) is not None)
+    hit = open_first_result(window, qtbot, "天気")
     assert marked(window, hit) == ["天気"]
 
 

@@ -571,10 +571,6 @@ class FoundInConversation:
     words: list[str]
     messages: list[tuple[str, int]]  # (node id, matches in its text)
 
-    @property
-    def total(self) -> int:
-        return sum(count for _, count in self.messages)
-
 
 def find_in_conversation(
     app: App, profile: str, conversation_id: str, typed: str, node_ids: list[str]

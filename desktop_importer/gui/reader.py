@@ -209,6 +209,9 @@ class MessageWidget(look.Card):
         super().__init__(radius=8, fill=look.Role.AlternateBase if user else look.Role.Base)
         self.message = message
         self.file_for = file_for
+        self._words: list[str] = []  # what `mark` marked, marked again in a text built later
+        self._views: list[SafeText] = []
+        self._counts: list[int] = []  # matches in each of `_views`
         self.setObjectName("Message")
         self.setProperty("match", False)
         who = speaker(message, vendor)
@@ -300,7 +303,7 @@ class MessageWidget(look.Card):
             preview.deleteLater()
             more.deleteLater()
             self._build()
-            if getattr(self, "_words", None):
+            if self._words:
                 self.mark(self._words)
 
         more.clicked.connect(expand)
@@ -323,11 +326,10 @@ class MessageWidget(look.Card):
     def show_match(self, index: int) -> QRect | None:
         """Make the `index`th match (the last, if there are fewer) the current one, opening
         a folded block that holds it; where it is, in this widget's coordinates."""
-        views, counts = getattr(self, "_views", []), getattr(self, "_counts", [])
         found: QRect | None = None
-        if counts and sum(counts):
-            index = min(index, sum(counts) - 1)
-        for view, count in zip(views, counts, strict=True):
+        if sum(self._counts):
+            index = min(index, sum(self._counts) - 1)
+        for view, count in zip(self._views, self._counts, strict=True):
             if found is None and 0 <= index < count:
                 folded = view.parentWidget()
                 while folded is not None and folded is not self:
@@ -511,13 +513,13 @@ class ReaderView(QScrollArea):
         if self._current_match is not None and self._current_match is not widget:
             self._current_match.show_match(-1)
         self._current_match = widget
-        rect = widget.show_match(occurrence)
-        QTimer.singleShot(0, lambda: self._scroll_to(widget, occurrence, rect))
+        widget.show_match(occurrence)  # marked now; scrolled to once it is laid out
+        QTimer.singleShot(0, lambda: self._scroll_to(widget, occurrence))
 
-    def _scroll_to(self, widget: MessageWidget, occurrence: int, rect: QRect | None) -> None:
+    def _scroll_to(self, widget: MessageWidget, occurrence: int) -> None:
         if widget not in self.widgets:
             return
-        rect = widget.show_match(occurrence) or rect  # laid out by now
+        rect = widget.show_match(occurrence)
         page = self.widget()
         if rect is None or page is None:
             self.ensureWidgetVisible(widget, 0, 40)

@@ -74,6 +74,8 @@ class SafeText(QTextBrowser):
         self.document().setDocumentMargin(2)
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self.highlighter: CodeHighlighter | None = None
+        self._matches: list[QTextCursor] = []  # the words marked (mark_matches)
+        self._current = -1  # the one marked as current
 
     def set_code(self, code: str, language: str | None) -> None:
         """Code in monospace, coloured by a real lexer for its language."""
@@ -99,7 +101,7 @@ class SafeText(QTextBrowser):
         """Mark every word the query matches, as a mail client marks a search's words:
         extra selections drawn over the text, which is never changed (no markup is made of
         it). Returns how many."""
-        self._matches: list[QTextCursor] = []
+        self._matches = []
         document = self.document()
         block = document.begin()
         while block.isValid() and words:
@@ -116,12 +118,11 @@ class SafeText(QTextBrowser):
     def set_current_match(self, index: int) -> QRect | None:
         """Mark the `index`th match as the current one (-1: none); where it is, in this
         view's coordinates."""
-        matches = getattr(self, "_matches", [])
-        self._current = index if 0 <= index < len(matches) else -1
+        self._current = index if 0 <= index < len(self._matches) else -1
         self._paint_marks()
         if self._current < 0:
             return None
-        return self.cursorRect(matches[self._current]).translated(self.viewport().pos())
+        return self.cursorRect(self._matches[self._current]).translated(self.viewport().pos())
 
     def _paint_marks(self) -> None:
         dark = _is_dark(self.palette())
@@ -131,7 +132,7 @@ class SafeText(QTextBrowser):
         for fmt in (found, current):
             fmt.setForeground(QColor("#ffffff" if dark else "#000000"))
         selections = []
-        for index, cursor in enumerate(getattr(self, "_matches", [])):
+        for index, cursor in enumerate(self._matches):
             selection = QTextEdit.ExtraSelection()
             selection.cursor = cursor
             selection.format = current if index == self._current else found

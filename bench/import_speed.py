@@ -1,18 +1,29 @@
-"""Import speed and memory against a yardstick measured in the same run.
+"""Import speed, memory and archive size against a yardstick measured in the same run.
 
-    .venv/bin/python -m bench.import_speed                 # 100 MB and 400 MB
-    .venv/bin/python -m bench.import_speed --sizes 100 400 1000 --repeat 1
+    .venv/bin/python -m bench.import_speed                 # 100 MB and 400 MB, both kinds
+    .venv/bin/python -m bench.import_speed --sizes 100 --against aba3579
+    .venv/bin/python -m bench.import_speed --sizes 100 400 1000 --repeat 1 --kinds cjk
     .venv/bin/python -m bench.import_speed --unreadable 100   # memory on a hostile file
 
-For each size it generates a realistic export (bench/generate.py, cached in bench/out/),
-imports it through the service into a fresh data folder, and runs the yardstick: the
-simplest possible importer (orjson over the whole file, executemany of every message
-into SQLite in one transaction). Each runs in its own process, so peak RSS is its own;
-the service's includes the peak of its reading process, added as if both peaked at once.
-Each importer runs --repeat times (3), alternating; the table shows the median wall time
-and the highest peak memory. Linux (the reader's memory is read from /proc).
-Targets (issue #6): wall time at most the yardstick's at 100 and 400 MB; peak RSS under
-100 MB at every size.
+For each size it generates two realistic exports (bench/generate.py, cached in bench/out/):
+`cjk`, the generator's default vocabulary, in which about half of the messages hold a
+Chinese, Japanese or Korean word among Latin, Cyrillic, Greek, Arabic, Hebrew and Hindi
+ones (the share is printed), and `plain`, the same without any CJK. Each is imported
+through the service into a fresh data folder, and the yardstick runs on it: the simplest
+possible importer (orjson over the whole file, executemany of every message into SQLite in
+one transaction, no index). Each runs in its own process, so peak RSS is its own; the
+service's includes the peak of its reading process, added as if both peaked at once. Each
+importer runs --repeat times (3), alternating; the table shows the median wall time, the
+highest peak memory, the archive's size on disk (and as a multiple of the export's JSON)
+and the longest write transaction of the import. Linux (memory is read from /proc).
+
+--against REV also imports with the app as it was at REV (any git revision): its
+`desktop_importer` is extracted into bench/out/rev-<commit>/ and run with this checkout's
+virtual environment, alternating with today's, so that a change's cost is measured
+against its parent on the same machine in the same minutes.
+
+Targets (issue #23): wall time at most 0.8x the yardstick's at 100 MB and 0.6x at 400 MB;
+peak RSS at most 100 MB at every size; the archive at most 1.15x the export's JSON.
 
 --media MB imports an export with MB of media beside a small set of conversations (photos
 of 0.1-5 MB, some audio, one 300 MB video, one image used twice, every file pointed at),
@@ -71,10 +82,29 @@ def yardstick(export: Path, folder: Path) -> int:
     return len(rows)
 
 
+LONGEST_WRITE_MS = [0.0]  # the service's longest write transaction, in its process
+
+
 def service(export: Path, folder: Path) -> int:
+    from sqlalchemy import event
+
     from desktop_importer.service import open_app, start_import  # imported before timing
 
     app = open_app(folder / "data")
+    started: dict[int, float] = {}
+
+    def begin(connection: Any) -> None:
+        if not connection.get_execution_options().get("read_only", False):
+            started[id(connection)] = time.perf_counter()
+
+    def end(connection: Any) -> None:
+        if (began := started.pop(id(connection), None)) is not None:
+            took = (time.perf_counter() - began) * 1000
+            LONGEST_WRITE_MS[0] = max(LONGEST_WRITE_MS[0], took)
+
+    event.listen(app.store.engine, "begin", begin)
+    event.listen(app.store.engine, "commit", end)
+    event.listen(app.store.engine, "rollback", end)
     report = start_import(app, export)
     app.close()
     return report.messages
@@ -142,6 +172,7 @@ def child(kind: str, export: Path) -> None:
                 "peak_mb": peak + reader,
                 "reader_mb": reader,
                 "stored_bytes": stored,
+                "longest_write_ms": LONGEST_WRITE_MS[0],
             }
         )
     )
@@ -249,13 +280,69 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def measure(kind: str, export: Path) -> dict[str, Any]:
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(kind: str, export: Path, app_root: Path = ROOT) -> dict[str, Any]:
+    """One run of `kind` in a process of its own, with the app found in `app_root` (its
+    working folder, which the reading process inherits; this checkout's `bench` follows
+    on the path, since a revision's folder holds its `desktop_importer` only)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "bench.import_speed", "--child", kind, str(export)],
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "bench.import_speed", "--child", kind, str(export.resolve())],
+        capture_output=True, text=True, check=True, cwd=app_root, env=env,
     )  # fmt: skip
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def revision_folder(revision: str) -> tuple[str, Path]:
+    """(short commit, folder holding that commit's `desktop_importer`), extracted once."""
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{revision}^{{commit}}"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    folder = OUT / f"rev-{commit[:10]}"
+    if not (folder / "desktop_importer").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", commit, "desktop_importer"],
+            capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return commit[:10], folder
+
+
+KINDS = ("cjk", "plain")
+
+
+def export_of(size: int, kind: str) -> tuple[Path, dict[str, Any]]:
+    """The export of `size` MB of that kind, and its facts (cached beside it): messages,
+    the share of them holding CJK, the JSON's size."""
+    export = OUT / (f"export-{size}mb.zip" if kind == "cjk" else f"export-{size}mb-{kind}.zip")
+    facts_file = export.with_suffix(".facts.json")
+    if not export.exists():
+        generate(size, export, without_cjk=kind == "plain")
+        facts_file.unlink(missing_ok=True)
+    if not facts_file.exists():
+        facts_file.write_text(json.dumps(export_facts(export)))
+    facts: dict[str, Any] = json.loads(facts_file.read_text())
+    return export, facts
+
+
+def export_facts(export: Path) -> dict[str, Any]:
+    from desktop_importer.cjk import RUN
+
+    with zipfile.ZipFile(export) as archive:
+        body = archive.read("conversations.json")
+    messages = with_cjk = 0
+    for conv in orjson.loads(body):
+        for node in conv["mapping"].values():
+            if node.get("message"):
+                messages += 1
+                content = orjson.dumps(node["message"]["content"]).decode()
+                with_cjk += RUN.search(content) is not None
+    return {"messages": messages, "with_cjk": with_cjk, "json_bytes": len(body)}
 
 
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -276,6 +363,8 @@ def main() -> None:
         "--unreadable", type=int, metavar="MB", help="only a hostile file of MB (see above)"
     )
     parser.add_argument("--media", type=int, metavar="MB", help="media throughput (see above)")
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
+    parser.add_argument("--against", metavar="REV", help="also import with the app at REV")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "EXPORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -291,24 +380,45 @@ def main() -> None:
             f"peak RSS {result['peak_mb']:.0f} MB (of it reader {result['reader_mb']:.0f})"
         )
         return
-    header = ("size", "importer", "wall s", "msgs/s", "peak RSS MB", "of it reader", "ratio")
-    print("{:>7} {:<10} {:>8} {:>9} {:>12} {:>13} {:>7}".format(*header))
+    importers: dict[str, Path | None] = {"yardstick": None, "service": ROOT}
+    if args.against:
+        commit, folder = revision_folder(args.against)
+        importers = {"yardstick": None, f"at {commit}": folder, "service": ROOT}
+    header = ("size", "kind", "importer", "wall s", "ratio", "peak MB", "archive MB", "/JSON")
+    print("{:>7} {:<6} {:<16} {:>7} {:>6} {:>8} {:>11} {:>6}  longest write".format(*header))
     for size in args.sizes:
-        export = OUT / f"export-{size}mb.zip"
-        if not export.exists():
-            generate(size, export)
-        runs: dict[str, list[dict[str, Any]]] = {"yardstick": [], "service": []}
-        for _ in range(args.repeat):  # alternating, so that a slow spell hits both
-            for kind, done in runs.items():
-                done.append(measure(kind, export))
-        base, ours = median_run(runs["yardstick"]), median_run(runs["service"])
-        for name, result in (("yardstick", base), ("service", ours)):
-            rate = result["messages"] / result["seconds"]
-            ratio = result["seconds"] / base["seconds"]
-            reader = f"{result['reader_mb']:.0f}" if result.get("reader_mb") else "-"
+        for kind in args.kinds:
+            export, facts = export_of(size, kind)
+            runs: dict[str, list[dict[str, Any]]] = {name: [] for name in importers}
+            for _ in range(args.repeat):  # alternating, so that a slow spell hits each alike
+                for name, root in importers.items():
+                    runs[name].append(
+                        measure("yardstick", export)
+                        if root is None
+                        else measure("service", export, root)
+                    )
+            base = median_run(runs["yardstick"])
+            for name in importers:
+                result = median_run(runs[name])
+                archive = result["stored_bytes"] / 2**20
+                per_json = result["stored_bytes"] / facts["json_bytes"]
+                longest = f"{result['longest_write_ms']:,.0f} ms" if name != "yardstick" else "-"
+                print(
+                    f"{size:>5}MB {kind:<6} {name:<16} {result['seconds']:>7.2f} "
+                    f"{result['seconds'] / base['seconds']:>5.2f}x {result['peak_mb']:>8.0f} "
+                    f"{archive:>11.1f} {per_json:>5.2f}x  {longest}"
+                )
+            share = facts["with_cjk"] / facts["messages"]
             print(
-                f"{size:>5}MB {name:<10} {result['seconds']:>8.1f} {rate:>9,.0f} "
-                f"{result['peak_mb']:>12.0f} {reader:>13} {ratio:>6.2f}x"
+                f"{'':>7} {kind:<6} {facts['messages']:,} messages, {share:.0%} of them with CJK, "
+                f"{facts['json_bytes'] / 2**20:,.1f} MB of JSON; "
+                + ", ".join(f"{name} {median_run(r)['seconds']:.2f} s" for name, r in runs.items())
+                + f" (median of {args.repeat}: "
+                + "; ".join(
+                    f"{name} " + "/".join(f"{r['seconds']:.2f}" for r in rs)
+                    for name, rs in runs.items()
+                )
+                + ")"
             )
 
 

@@ -51,6 +51,14 @@ def index_form(text: str) -> str | None:
     return RUN.sub(lambda m: " " + " ".join(tokens(m.group())) + " ", text)
 
 
+def indexed(text: str) -> str:
+    """What the full-text index holds for a message: its index form, or the text itself.
+    The archive stores the text only and derives this wherever the index is written
+    (schema 14: an SQL function, `FTS_FUNCTION`, for the triggers that take entries out)."""
+    form = index_form(text)
+    return text if form is None else form
+
+
 def no_index_form(text: str) -> None:
     """index_form for a conversation whose bytes hold no CJK at all."""
     return None

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from desktop_importer import cjk, media_import
+from desktop_importer import media_import
 from desktop_importer.domain import UnreadableConversation, vendor_flags
 from desktop_importer.progress import never_cancelled
 from desktop_importer.readers import parse_conversation
@@ -191,19 +191,17 @@ def _derive(raw_zlib: bytes) -> sql.Derived | None:
         parsed = parse_conversation(orjson.loads(zlib.decompress(raw_zlib)))
     except (UnreadableConversation, orjson.JSONDecodeError, zlib.error):
         return None
-    return {
-        m.node_id: (m.parent_id, m.path_index, m.text, m.hidden, m.index_text)
-        for m in parsed.messages
-    }
+    return {m.node_id: (m.parent_id, m.path_index, m.text, m.hidden) for m in parsed.messages}
 
 
-# Upgrades' data work, in the order of their schema versions: (the progress stage, the
-# task's cursor, one step: (position reached, last position)).
+# Upgrades' data work: (the progress stage, the task's cursor, one step: (position
+# reached, last position)). The index's copies go first: until they are dropped, a
+# message's index entry may not be what the triggers that change its text take out.
 UPGRADE_TASKS: tuple[
     tuple[str, Callable[[Session], int | None], Callable[[Session], tuple[int, int]]], ...
 ] = (
-    # 7: messages stored before it get their CJK index form.
-    ("indexing", sql.cjk_cursor, lambda s: sql.reindex_cjk_step(s, cjk.index_form)),
+    # 14 (and 7): CJK messages indexed as their pairs, with no second copy stored.
+    ("indexing", sql.index_copies_cursor, sql.drop_index_copies_step),
     # 8: conversations stored before it get the vendor's archived and starred flags.
     ("upgrading", sql.flags_cursor, lambda s: sql.backfill_flags_step(s, _flags_of)),
     # 13: messages stored before it read again (what is shown, instructions, citations).

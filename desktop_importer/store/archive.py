@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, text
 
+from desktop_importer.cjk import index_form
 from desktop_importer.domain import ROW_FIELDS, ROW_WIDTH, ConversationRecord, ParsedMessage
 from desktop_importer.store import recovery
 from desktop_importer.store.models import Conversation, ConversationHead, ImportRun, Message
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
+    from sqlalchemy.engine.interfaces import DBAPICursor
     from sqlalchemy.orm import Session
 
 
@@ -65,15 +67,21 @@ _INSERT_VERSION = (
 # prepared, and one per row count held 6 MB. 64 rows of 14 stay under the smallest variable
 # limit SQLite has had (999).
 MESSAGE_ROWS_PER_STATEMENT = 64
-_PADDING = (None,) * ROW_WIDTH
 
 
 def _statement_rows(rows: int) -> int:
-    """The smallest of 8, 16, 32 and 64 that holds `rows`."""
+    """The smallest power of two from 8 up that holds `rows`."""
     size = 8
     while size < rows:
         size *= 2
     return size
+
+
+# Each row's last value, the index form the reader derived (domain.ParsedMessage), is not
+# stored: the writer puts the row's rowid in its place, and the index is fed the form.
+_COLUMNS = (*ROW_FIELDS[:-1], "rowid")
+_INDEX_FORM = ROW_WIDTH - 1
+_TEXT = ROW_FIELDS.index("text")
 
 
 @functools.cache
@@ -81,19 +89,26 @@ def _insert_messages(rows: int) -> str:
     row = "(" + ", ".join("?" * ROW_WIDTH) + ")"
     values = ", ".join(f"column{i}" for i in range(1, ROW_WIDTH + 1))
     return (
-        f"INSERT INTO messages ({', '.join(ROW_FIELDS)}) SELECT {values} FROM (VALUES "
+        f"INSERT INTO messages ({', '.join(_COLUMNS)}) SELECT {values} FROM (VALUES "
         + ", ".join([row] * rows)
         + ") WHERE column1 IS NOT NULL"
     )
 
 
-# The batch's messages are the rows after the largest rowid before it (the write transaction
-# holds the lock): a rowid range reads them in table order, where a range of version ids
-# went through the primary-key index row by row (bench.import_speed: 1.38 s -> 0.69 s).
-_INDEX_MESSAGES = (
-    "INSERT INTO message_fts (rowid, text) "
-    "SELECT rowid, coalesce(index_text, text) FROM messages WHERE rowid > ?"
-)
+# The index is fed each row's rowid and indexed form, in rowid order (FTS5 flushes its
+# pending terms whenever a rowid is not larger than the last), 256 rows per statement.
+INDEX_ROWS_PER_STATEMENT = 256
+
+
+@functools.cache
+def _index_messages(rows: int) -> str:
+    return (
+        "INSERT INTO message_fts (rowid, text) SELECT column1, column2 FROM (VALUES "
+        + ", ".join(["(?, ?)"] * rows)
+        + ") WHERE column1 IS NOT NULL"
+    )
+
+
 _INDEX_TITLES = (
     "INSERT INTO title_fts (rowid, title) SELECT id, title FROM conversations "
     "WHERE id BETWEEN ? AND ?"
@@ -145,19 +160,41 @@ def stage(
         rows[start::ROW_WIDTH] = [version_id] * (len(conv.rows) // ROW_WIDTH)
     cursor = connection.connection.cursor()  # the driver's own: a few thousand statements
     (before,) = cursor.execute("SELECT coalesce(max(rowid), 0) FROM messages").fetchone()
-    step = MESSAGE_ROWS_PER_STATEMENT * ROW_WIDTH
-    for start in range(0, len(rows), step):
-        values = rows[start : start + step]
-        count = len(values) // ROW_WIDTH
-        size = _statement_rows(count)
-        if size > count:
-            values += _PADDING * (size - count)
-        cursor.execute(_insert_messages(size), values)
-    cursor.execute(_INDEX_MESSAGES, (before,))
+    count = len(rows) // ROW_WIDTH
+    rowids = range(before + 1, before + 1 + count)
+    index: list[object] = [None] * (2 * count)
+    index[0::2] = rowids
+    index[1::2] = [
+        text if form is None else form
+        for text, form in zip(rows[_TEXT::ROW_WIDTH], rows[_INDEX_FORM::ROW_WIDTH], strict=True)
+    ]
+    rows[_INDEX_FORM::ROW_WIDTH] = rowids
+    _insert_chunks(cursor, _insert_messages, rows, ROW_WIDTH, MESSAGE_ROWS_PER_STATEMENT)
+    _insert_chunks(cursor, _index_messages, index, 2, INDEX_ROWS_PER_STATEMENT)
     cursor.close()
     last = first + len(conversations) - 1
     connection.exec_driver_sql(_INDEX_TITLES, (first, last))
     return sum(conv.message_count for conv in conversations)
+
+
+def _insert_chunks(
+    cursor: DBAPICursor,
+    statement: Callable[[int], str],
+    values: list[object],
+    width: int,
+    rows_per_statement: int,
+) -> None:
+    """Bind `values`, rows of `width`, as multi-row statements of `rows_per_statement`,
+    the last one padded with NULL rows to a power of two (`_statement_rows`)."""
+    step = rows_per_statement * width
+    padding = (None,) * width
+    for start in range(0, len(values), step):
+        chunk = values[start : start + step]
+        count = len(chunk) // width
+        size = _statement_rows(count)
+        if size > count:
+            chunk += padding * (size - count)
+        cursor.execute(statement(size), chunk)
 
 
 def stored_trees(
@@ -192,7 +229,7 @@ def stored_trees(
                 hidden=row.hidden,
                 raw_content=row.raw_content,
                 in_export=row.in_export,
-                index_text=row.index_text,
+                index_text=index_form(row.text),
             )
         )
     return trees

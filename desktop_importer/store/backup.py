@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from desktop_importer.store.database import register_functions
+
 INTERRUPTED = (
     "An import was running when this backup was made; the backup holds the archive as it "
     "was before that import."
@@ -31,6 +33,7 @@ def tidy(copy: Path) -> list[str]:
     replaced ones), staged presence and files, contents nothing refers to; no profile or
     run `processing`. Returns the SHA-256 of the media the copy refers to."""
     db = sqlite3.connect(copy, isolation_level=None)
+    register_functions(db)  # deleting messages calls the index's triggers
     try:
         db.execute("BEGIN IMMEDIATE")
         unpublished = (

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
-from desktop_importer import paths
+from desktop_importer import cjk, paths
 from desktop_importer.errors import EnvironmentProblem
 from desktop_importer.store.models import Base, Setting
 
@@ -134,6 +134,7 @@ def _build_engine(db_path: Path, *, read_only: bool = False) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        register_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -155,18 +156,31 @@ FTS_TABLES = (
     "CREATE VIRTUAL TABLE title_fts USING fts5(title, content='conversations', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
 )
+# The index holds each message's `cjk.indexed(text)`, which the archive does not store (up
+# to schema 13 a CJK message kept it in `index_text`, its text a second time): FTS5 needs
+# the indexed form to take an entry out, so the triggers derive it with this function,
+# which every connection to the archive registers (`register_functions`).
+FTS_FUNCTION = "di_indexed"
 FTS_MAINTENANCE_TRIGGERS = (
     "CREATE TRIGGER message_fts_delete AFTER DELETE ON messages BEGIN "
     "INSERT INTO message_fts (message_fts, rowid, text) "
-    "VALUES ('delete', old.rowid, coalesce(old.index_text, old.text)); END",
-    "CREATE TRIGGER message_fts_update AFTER UPDATE OF text, index_text ON messages BEGIN "
+    f"VALUES ('delete', old.rowid, coalesce(old.index_text, {FTS_FUNCTION}(old.text))); END",
+    "CREATE TRIGGER message_fts_update AFTER UPDATE OF text ON messages BEGIN "
     "INSERT INTO message_fts (message_fts, rowid, text) "
-    "VALUES ('delete', old.rowid, coalesce(old.index_text, old.text)); "
-    "INSERT INTO message_fts (rowid, text) VALUES (new.rowid, coalesce(new.index_text, new.text)); "
+    f"VALUES ('delete', old.rowid, coalesce(old.index_text, {FTS_FUNCTION}(old.text))); "
+    f"INSERT INTO message_fts (rowid, text) VALUES (new.rowid, {FTS_FUNCTION}(new.text)); "
     "END",
     "CREATE TRIGGER title_fts_delete AFTER DELETE ON conversations BEGIN "
     "INSERT INTO title_fts (title_fts, rowid, title) VALUES ('delete', old.id, old.title); END",
 )
+
+
+def register_functions(dbapi_connection: sqlite3.Connection) -> None:
+    """What the archive's triggers call; every connection that may delete or change a
+    message registers it."""
+    dbapi_connection.create_function(FTS_FUNCTION, 1, cjk.indexed, deterministic=True)
+
+
 # FTS5 writes each transaction's terms as a new segment and, by default, merges segments
 # four at a time as they pile up, rewriting the index again and again during an import (one
 # segment per batch). Merging sixteen at a time cut the writer's CPU time by 8 % on a 100 MB
@@ -179,6 +193,18 @@ FTS_TUNING = ("INSERT INTO message_fts (message_fts, rank) VALUES ('automerge', 
 # upgrade) measured transactions of up to 3,964 ms; with 64, at most 311 ms, and the same
 # 41 s in all. Import batches write the same index.
 FTS_CRISIS = ("INSERT INTO message_fts (message_fts, rank) VALUES ('crisismerge', 64)",)
+_V7_MAINTENANCE_TRIGGERS = (  # versions 7 to 13: a second copy
+    "CREATE TRIGGER message_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO message_fts (message_fts, rowid, text) "
+    "VALUES ('delete', old.rowid, coalesce(old.index_text, old.text)); END",
+    "CREATE TRIGGER message_fts_update AFTER UPDATE OF text, index_text ON messages BEGIN "
+    "INSERT INTO message_fts (message_fts, rowid, text) "
+    "VALUES ('delete', old.rowid, coalesce(old.index_text, old.text)); "
+    "INSERT INTO message_fts (rowid, text) VALUES (new.rowid, coalesce(new.index_text, new.text)); "
+    "END",
+    "CREATE TRIGGER title_fts_delete AFTER DELETE ON conversations BEGIN "
+    "INSERT INTO title_fts (title_fts, rowid, title) VALUES ('delete', old.id, old.title); END",
+)
 # Version 2 also indexed inserted rows through triggers; version 3 drops them.
 _V2_INSERT_TRIGGERS = (
     "CREATE TRIGGER message_fts_insert AFTER INSERT ON messages BEGIN "
@@ -281,7 +307,7 @@ def _upgrade_6_to_7(connection: Connection) -> None:
     connection.exec_driver_sql(TITLE_INDEX)  # 0.7 s for a 1 GB archive
     connection.exec_driver_sql("DROP TRIGGER message_fts_delete")
     connection.exec_driver_sql("DROP TRIGGER message_fts_update")
-    for statement in FTS_MAINTENANCE_TRIGGERS[:2]:
+    for statement in _V7_MAINTENANCE_TRIGGERS[:2]:
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql(
         "INSERT INTO maintenance (name, state) SELECT 'cjk_index', '0' "
@@ -343,6 +369,28 @@ def _upgrade_12_to_13(connection: Connection) -> None:
     )
 
 
+def _upgrade_13_to_14(connection: Connection) -> None:
+    """Version 14: a CJK message's index form is no longer stored beside its text (the
+    triggers derive it: FTS_FUNCTION). The copies already stored are dropped afterwards, in
+    resumable steps, by the `index_copies` maintenance task (recovery.py), which also
+    finishes an older upgrade's re-indexing (`cjk_index`, schema 7) if it was owed.
+    Messages written from now on have no copy to drop."""
+    for name in ("message_fts_delete", "message_fts_update"):
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    for statement in FTS_MAINTENANCE_TRIGGERS[:2]:
+        connection.exec_driver_sql(statement)
+    # "done/last/plain": the rowid reached, the last one written before this version, and
+    # the rowid after which CJK messages may still be indexed as plain text (schema 7's
+    # re-indexing, `cjk_index`, had not got past it; `last` when it was done).
+    connection.exec_driver_sql(
+        "INSERT INTO maintenance (name, state) "
+        "SELECT 'index_copies', '0/' || last || '/' || coalesce("
+        "(SELECT CAST(state AS INTEGER) FROM maintenance WHERE name = 'cjk_index'), last) "
+        "FROM (SELECT max(rowid) AS last FROM messages) WHERE last IS NOT NULL"
+    )
+    connection.exec_driver_sql("DELETE FROM maintenance WHERE name = 'cjk_index'")
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -357,6 +405,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_10_to_11,
     _upgrade_11_to_12,
     _upgrade_12_to_13,
+    _upgrade_13_to_14,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

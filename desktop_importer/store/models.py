@@ -147,8 +147,10 @@ class Message(Base):
     raw_content: Mapped[str | None] = mapped_column(Text)  # content the reader could not read
     # False for a node an earlier export had and the newer one no longer has (kept anyway).
     in_export: Mapped[bool] = mapped_column(default=True, server_default="1")
-    # What the full-text index holds for this row when it is not `text`: CJK runs as
-    # overlapping pairs (cjk.py). NULL for nearly every message.
+    # Schemas 7 to 13 kept here what the full-text index holds for a CJK message (its runs
+    # as overlapping pairs, cjk.py), a second copy of its text. Since 14 it is derived when
+    # the index is written and this is NULL (dropping the column would rewrite the table in
+    # one step; the `index_copies` task empties it in short ones).
     index_text: Mapped[str | None] = mapped_column(Text)
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from desktop_importer.cjk import GLOB
+from desktop_importer.cjk import GLOB, indexed
 from desktop_importer.owner import Owner
 from desktop_importer.store.models import (
     Conversation,
@@ -130,59 +130,73 @@ def finish_index_merge(session: Session) -> None:
     session.execute(delete(Maintenance).where(Maintenance.name == INDEX_MERGE))
 
 
-# -- indexing CJK text again, for archives older than schema 7 -------------------------
+# -- dropping the index's second copies of CJK messages, for archives older than schema 14 --
 
-CJK_INDEX = "cjk_index"  # a Maintenance row whose state is the last rowid done
-CJK_STEP_ROWS = 20_000  # rowids looked at per transaction at most (a GLOB over their text)
-# Re-indexed per transaction at most: FTS5 tokenizes each message twice (out, then in),
-# and 20,000 rowids of a 1 GB archive held up to 6 s of that work.
-CJK_STEP_MESSAGES = 100
-CJK_STEP_CHARACTERS = 1_000_000
-
-
-def cjk_cursor(session: Session) -> int | None:
-    task = session.get(Maintenance, CJK_INDEX)
-    return None if task is None else int(task.state)
+INDEX_COPIES = "index_copies"  # a Maintenance row: "done/last/plain" (database.py, v14)
+COPIES_STEP_ROWS = 20_000  # rowids looked at per transaction at most
+# Indexed again per transaction at most (a message whose index entry is not what the
+# index should hold: only after an interrupted schema-7 re-indexing): FTS5 tokenizes each
+# twice, out and in, and 20,000 rowids of a 1 GB archive held up to 6 s of that work.
+COPIES_STEP_MESSAGES = 100
+COPIES_STEP_CHARACTERS = 1_000_000
 
 
-def last_message_rowid(session: Session) -> int:
-    return int(
-        session.connection()
-        .exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM messages")
-        .scalar_one()
-    )
+def _copies_state(session: Session) -> tuple[int, int, int] | None:
+    task = session.get(Maintenance, INDEX_COPIES)
+    if task is None:
+        return None
+    done, last, plain = (int(part) for part in task.state.split("/"))
+    return done, last, plain
 
 
-def reindex_cjk_step(session: Session, index_form: Callable[[str], str | None]) -> tuple[int, int]:
-    """Index the CJK messages of the next CJK_STEP_ROWS rowids as their index form; returns
-    (rowid reached, the last rowid), for progress. Removes the task once past the last."""
-    cursor = cjk_cursor(session)
-    if cursor is None:
+def index_copies_cursor(session: Session) -> int | None:
+    state = _copies_state(session)
+    return None if state is None else state[0]
+
+
+def drop_index_copies_step(session: Session) -> tuple[int, int]:
+    """For the next COPIES_STEP_ROWS rowids: make each CJK message's index entry what
+    `cjk.indexed` derives from its text, and drop its stored copy. Returns (rowid reached,
+    the last rowid to do), for progress; removes the task once past the last."""
+    state = _copies_state(session)
+    if state is None:
         return 0, 0
+    done, last, plain = state
     connection = session.connection()
-    end = cursor + CJK_STEP_ROWS
+    end = min(done + COPIES_STEP_ROWS, last)
     rows = connection.exec_driver_sql(
-        "SELECT rowid, text FROM messages WHERE rowid > ? AND rowid <= ? "
-        "AND index_text IS NULL AND text GLOB ? ORDER BY rowid LIMIT ?",
-        (cursor, end, GLOB, CJK_STEP_MESSAGES),
+        "SELECT rowid, text, index_text FROM messages WHERE rowid > ? AND rowid <= ? "
+        "AND (index_text IS NOT NULL OR (rowid > ? AND text GLOB ?)) ORDER BY rowid",
+        (done, end, plain, GLOB),
     ).all()
-    characters = 0
-    for count, (rowid, text) in enumerate(rows, 1):
-        form = index_form(text)
-        if form is not None:  # the update trigger takes the old entry out, puts this in
-            connection.exec_driver_sql(
-                "UPDATE messages SET index_text = ? WHERE rowid = ?", (form, rowid)
-            )
-        characters += len(text)
-        if count == CJK_STEP_MESSAGES or characters >= CJK_STEP_CHARACTERS:
+    reindexed = characters = 0
+    for rowid, text, copy in rows:
+        held, wanted = (text if copy is None else copy), indexed(text)
+        if held == wanted:
+            continue
+        connection.exec_driver_sql(
+            "INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', ?, ?)",
+            (rowid, held),
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO message_fts (rowid, text) VALUES (?, ?)", (rowid, wanted)
+        )
+        reindexed, characters = reindexed + 1, characters + len(text)
+        if reindexed == COPIES_STEP_MESSAGES or characters >= COPIES_STEP_CHARACTERS:
             end = rowid  # the rest of the range is for the next step
             break
-    last = last_message_rowid(session)
+    connection.exec_driver_sql(
+        "UPDATE messages SET index_text = NULL "
+        "WHERE rowid > ? AND rowid <= ? AND index_text IS NOT NULL",
+        (done, end),
+    )
     if end >= last:
-        session.execute(delete(Maintenance).where(Maintenance.name == CJK_INDEX))
+        session.execute(delete(Maintenance).where(Maintenance.name == INDEX_COPIES))
     else:
         session.execute(
-            update(Maintenance).where(Maintenance.name == CJK_INDEX).values(state=str(end))
+            update(Maintenance)
+            .where(Maintenance.name == INDEX_COPIES)
+            .values(state=f"{end}/{last}/{plain}")
         )
     return end, last
 
@@ -247,8 +261,8 @@ REREAD_STEP_VERSIONS = 100
 REREAD_STEP_BYTES = 2**20  # of compressed JSON per transaction: about 5 MB of JSON to parse
 
 # A message as the reader derives it: node id -> (parent, place on the current path, text,
-# hidden, index text).
-Derived = dict[str, tuple[str | None, int | None, str, bool, str | None]]
+# hidden).
+Derived = dict[str, tuple[str | None, int | None, str, bool]]
 
 
 def reread_cursor(session: Session) -> int | None:
@@ -275,7 +289,7 @@ def reread_step(session: Session, derive: Callable[[bytes], Derived | None]) -> 
         derived = derive(raw)
         if derived:
             stored = connection.exec_driver_sql(
-                "SELECT rowid, node_id, parent_id, path_index, text, hidden, index_text "
+                "SELECT rowid, node_id, parent_id, path_index, text, hidden "
                 "FROM messages WHERE version_id = ? AND in_export",
                 (version_id,),
             ).all()
@@ -284,7 +298,7 @@ def reread_step(session: Session, derive: Callable[[bytes], Derived | None]) -> 
                 old[3] = bool(old[3])
                 if new is None or new == tuple(old):
                     continue
-                if (new[2], new[4]) == (old[2], old[4]):  # no re-indexing needed
+                if new[2] == old[2]:  # the same text: no re-indexing needed
                     connection.exec_driver_sql(
                         "UPDATE messages SET parent_id = ?, path_index = ?, hidden = ? "
                         "WHERE rowid = ?",
@@ -293,7 +307,7 @@ def reread_step(session: Session, derive: Callable[[bytes], Derived | None]) -> 
                 else:
                     connection.exec_driver_sql(
                         "UPDATE messages SET parent_id = ?, path_index = ?, text = ?, "
-                        "hidden = ?, index_text = ? WHERE rowid = ?",
+                        "hidden = ? WHERE rowid = ?",
                         (*new, rowid),
                     )
         cursor, read = version_id, read + len(raw)

@@ -499,7 +499,7 @@ def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_sho
     from desktop_importer.store import recovery as recovery_sql
     from tests.helpers.archive import load_archive_v6
 
-    monkeypatch.setattr(recovery_sql, "CJK_STEP_ROWS", 1)  # a step per message: many steps
+    monkeypatch.setattr(recovery_sql, "COPIES_STEP_ROWS", 1)  # a step per message: many steps
     shown: list[str] = []  # every line the window puts up, from the first step on
 
     def sentence(stage: str, done: int) -> str:

@@ -29,9 +29,14 @@ def visible(app: App) -> list[tuple[Any, ...]]:
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
-def load_archive_v6(data_dir: Path) -> None:
-    """A real schema 6 archive (tests/fixtures/archive_v6.sql) in `data_dir`."""
+def load_archive(data_dir: Path, version: int) -> None:
+    """A real archive of an older schema (tests/fixtures/archive_v<version>.sql) in
+    `data_dir`."""
     data_dir.mkdir(parents=True)
     with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
-        raw.executescript((FIXTURES / "archive_v6.sql").read_text())
+        raw.executescript((FIXTURES / f"archive_v{version}.sql").read_text())
     raw.close()
+
+
+def load_archive_v6(data_dir: Path) -> None:
+    load_archive(data_dir, 6)

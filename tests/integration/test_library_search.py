@@ -1,5 +1,6 @@
-"""Search over the archive as the library runs it: CJK words inside unbroken text, and the
-schema 7 upgrade that indexes an older archive's CJK again, in resumable steps."""
+"""Search over the archive as the library runs it: CJK words inside unbroken text, found
+without a second copy of any text, and the upgrades that index an older archive's CJK again
+(schema 7) and drop its second copies (schema 14), in resumable steps."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from desktop_importer import library, recovery
 from desktop_importer.service import App, open_app, start_import
 from desktop_importer.store import library as library_sql
 from desktop_importer.store import recovery as recovery_sql
-from tests.helpers.archive import load_archive_v6
+from tests.helpers.archive import load_archive, load_archive_v6
 from tests.helpers.exports import BASE_TIME, chatgpt_zip, conversation, write_zip
 
 
@@ -39,6 +40,44 @@ def test_cjk_words_are_found_inside_unbroken_text(app: App, tmp_path: Path) -> N
     assert library.plain_marks(result.snippet) == "我们讨论了机器[学习]模型"
 
 
+def stored_copies(data_dir: Path) -> int:
+    with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
+        (copies,) = raw.execute("SELECT count(index_text) FROM messages").fetchone()
+        raw.execute("INSERT INTO message_fts (message_fts) VALUES ('integrity-check')")
+    raw.close()
+    return int(copies)
+
+
+def test_cjk_is_found_with_its_text_stored_once_through_replacements_and_merges(
+    app: App, tmp_path: Path
+) -> None:
+    """No message keeps a second copy of its text for the index, and the entries stay
+    right when versions are replaced (their index entries taken out by the triggers) and
+    when a newer export is merged with what is stored."""
+    first = [
+        conversation(
+            "zh",
+            [("user", "我们讨论了机器学习模型"), ("assistant", "好的"), ("user", "量子计算呢")],
+        ),
+        conversation("en", [("user", "machine learning"), ("assistant", "ok")]),
+    ]
+    start_import(app, chatgpt_zip(tmp_path / "a.zip", first, exported=(2026, 1, 1)))
+    newer = [  # the third turn is gone from the newer export: kept from what is stored
+        conversation(
+            "zh",
+            [("user", "我们讨论了机器学习模型"), ("assistant", "好的 深度神经网络")],
+            update_time=BASE_TIME + 500,
+        ),
+        first[1],
+    ]
+    start_import(app, chatgpt_zip(tmp_path / "b.zip", newer, exported=(2026, 2, 1)))
+    assert found(app, "学习") == ["zh"]
+    assert found(app, "神经") == ["zh"]
+    assert [r.node_id for r in library.search(app, "default", "量子")] == ["zh-n2"]
+    assert found(app, "machine") == ["en"]
+    assert stored_copies(app.store.path.parent) == 0
+
+
 def test_a_cjk_title_is_found_too(app: App, tmp_path: Path) -> None:
     start_import(app, chatgpt_zip(tmp_path / "t.zip", [conversation("t", title="机器学习笔记")]))
     assert found(app, "学习") == ["t"]
@@ -52,7 +91,7 @@ def open_v6(data_dir: Path) -> App:
 def test_an_older_archive_indexes_its_cjk_again_in_resumable_steps(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(recovery_sql, "CJK_STEP_ROWS", 2)  # several steps on a small archive
+    monkeypatch.setattr(recovery_sql, "COPIES_STEP_ROWS", 2)  # several steps on a small archive
     app = open_v6(data_dir)
     try:
         before = library.search(app, "default", "学习")
@@ -81,6 +120,64 @@ def test_an_older_archive_indexes_its_cjk_again_in_resumable_steps(
     with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
         raw.execute("INSERT INTO message_fts (message_fts) VALUES ('integrity-check')")
     raw.close()
+
+
+QUERIES = ("学习", "机器学习", "型", "勉強", "頑張", "반갑", "발효", "GPT模型", "日本語",
+           "sourdough", "naive", "kefir", "feed")  # fmt: skip
+
+
+def everything_found(app: App) -> dict[str, list[tuple[str, str | None]]]:
+    return {
+        typed: sorted((r.conversation_id, r.node_id) for r in library.search(app, "default", typed))
+        for typed in QUERIES
+    }
+
+
+def test_an_archive_with_second_copies_drops_them_in_resumable_steps_and_finds_the_same(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schema 13 kept each CJK message's index form beside its text; schema 14 drops
+    those copies, a few rows a step, stoppable, with its progress said, and search finds
+    exactly what it found before."""
+    monkeypatch.setattr(recovery_sql, "COPIES_STEP_ROWS", 2)
+    load_archive(data_dir, 13)
+    assert stored_copies(data_dir) == 8
+    app = open_app(data_dir, recover=False)
+    try:
+        before = everything_found(app)
+        assert before["学习"] == [("zh", "zh-n1")]  # a conversation's best match
+        assert before["日本語"] == [("ja", "ja-n0"), ("mixed", "mixed-n0")]
+        assert before["반갑"] == [("ko", "ko-n0")]
+        assert before["sourdough"] == [("latin", "latin-n0"), ("mixed", "mixed-n0")]
+        assert recovery.recovery_needed(app)
+        seen: list[tuple[str, int]] = []
+        first = recovery.recover(
+            app,
+            progress=lambda stage, done: seen.append((stage, done)),
+            cancel=lambda: len(seen) >= 3,
+        )
+        assert not first.finished and 0 < stored_copies(data_dir) < 8  # stopped half-way
+        assert everything_found(app) == before  # and right meanwhile
+        rest = recovery.recover(app, progress=lambda stage, done: seen.append((stage, done)))
+        assert rest.finished and not recovery.recovery_needed(app)
+        assert [stage for stage, _ in seen] == ["indexing"] * len(seen)
+        assert seen[-1] == ("indexing", 100) and len(seen) >= 5
+        assert everything_found(app) == before
+        assert stored_copies(data_dir) == 0
+        start_import(  # a later export's version replaces the stored one: its entries come out
+            app,
+            chatgpt_zip(
+                data_dir.parent / "again.zip",
+                [conversation("zh", [("user", "全新的内容")], update_time=BASE_TIME + 900)],
+                exported=(2026, 12, 1),
+            ),
+        )
+        assert [r.node_id for r in library.search(app, "default", "学习")] == ["zh-n1"]  # kept
+        assert [r.node_id for r in library.search(app, "default", "内容")] == ["zh-n0"]
+        assert [r.node_id for r in library.search(app, "default", "讨论")] == []  # replaced
+    finally:
+        app.close()
+    assert stored_copies(data_dir) == 0
 
 
 def test_a_command_opening_an_older_archive_finishes_the_upgrade(data_dir: Path) -> None:

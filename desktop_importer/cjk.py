@@ -43,12 +43,30 @@ def tokens(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
 
 
+class _RunForms(dict[str, str]):
+    """Each run's index form, remembered for short runs (words recur: 你好, 学习, 日本語)."""
+
+    def __missing__(self, run: str) -> str:
+        form = " " + " ".join(tokens(run)) + " "
+        if len(run) <= _REMEMBERED_RUN and len(self) < _REMEMBERED_RUNS:
+            self[run] = form
+        return form
+
+
+_REMEMBERED_RUN, _REMEMBERED_RUNS = 16, 200_000  # characters; runs (at most ~20 MB)
+_RUN_FORMS = _RunForms()
+_SPLIT = re.compile(f"([{RANGES}]+)")
+
+
 def index_form(text: str) -> str | None:
     """The text as the index should see it, or None when it has no CJK (then the text
-    itself is indexed: the common case costs one regular-expression search)."""
-    if RUN.search(text) is None:
+    itself is indexed). One split at C speed, then the runs' forms looked up: 40 % less
+    than a substitution calling back into Python for each run (issue #23)."""
+    parts = _SPLIT.split(text)
+    if len(parts) == 1:
         return None
-    return RUN.sub(lambda m: " " + " ".join(tokens(m.group())) + " ", text)
+    parts[1::2] = [_RUN_FORMS[run] for run in parts[1::2]]
+    return "".join(parts)
 
 
 def indexed(text: str) -> str:

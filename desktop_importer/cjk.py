@@ -77,11 +77,6 @@ def indexed(text: str) -> str:
     return text if form is None else form
 
 
-def no_index_form(text: str) -> None:
-    """index_form for a conversation whose bytes hold no CJK at all."""
-    return None
-
-
 def query_terms(word: str) -> list[tuple[str, bool]]:
     """A typed word as FTS5 terms: (term, is_phrase_of_pairs). Latin parts stay words."""
     terms: list[tuple[str, bool]] = []

@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 import orjson
 from isal import isal_zlib
 
+from desktop_importer.cjk import maybe_in_utf8
+
 
 class ParsedMessage(NamedTuple):
     """One node of a conversation's tree (the null root included, with role None).
@@ -32,7 +34,8 @@ class ParsedMessage(NamedTuple):
     hidden: bool
     raw_content: str | None = None  # kept when the reader could not read the content
     in_export: bool = True  # False: an earlier export had this node, the newer one does not
-    index_text: str | None = None  # what the full-text index sees, when not `text` (cjk.py)
+    # The row's last value: its rowid, filled in by the writer (store/archive.stage).
+    index_text: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ def record_fields(conv: ParsedConversation) -> tuple[Any, ...]:
         len(conv.raw_json),
         conv.flags,
         conv.account,
+        maybe_in_utf8(conv.raw_json),
     )
 
 
@@ -128,6 +132,9 @@ class ConversationRecord:
     json_bytes: int  # of the original JSON
     flags: int = 0
     account: str | None = None
+    # False when the original JSON certainly holds no CJK: the writer then indexes each
+    # message's text as it is, without looking for runs to split (cjk.py).
+    may_hold_cjk: bool = True
 
     @classmethod
     def of(cls, conv: ParsedConversation) -> ConversationRecord:

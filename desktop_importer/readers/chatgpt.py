@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from desktop_importer import media
-from desktop_importer.cjk import index_form, maybe_in_utf8, no_index_form
 from desktop_importer.domain import (
     ParsedConversation,
     ParsedMessage,
@@ -265,9 +264,8 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     }
     unread: Counter[str] = Counter()
     raw, content_hash = original_json(obj)
-    index = index_form if maybe_in_utf8(raw) else no_index_form
     messages = [
-        _message(position, key, nodes[key], parents[key], on_path.get(key), unread, index)
+        _message(position, key, nodes[key], parents[key], on_path.get(key), unread)
         for position, key in enumerate(order)
     ]
     return ParsedConversation(
@@ -292,7 +290,6 @@ def _message(
     parent_id: str | None,
     path_index: int | None,
     unread: Counter[str],
-    index: Callable[[str], str | None],
 ) -> ParsedMessage:
     message = node.get("message")
     if not isinstance(message, dict):
@@ -328,6 +325,4 @@ def _message(
         _number(message.get("create_time")),
         is_hidden(message, role, metadata, content_type),
         raw_content,
-        True,
-        index(text),
     )

@@ -14,7 +14,6 @@ from typing import Any
 import orjson
 
 from desktop_importer import media
-from desktop_importer.cjk import index_form, maybe_in_utf8, no_index_form
 from desktop_importer.domain import (
     ParsedConversation,
     ParsedMessage,
@@ -197,7 +196,6 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     on_path = {n: i for i, n in enumerate(current_path(order, parents, times, current))}
     unread: Counter[str] = Counter()
     raw, content_hash = original_json(obj)
-    index_of = index_form if maybe_in_utf8(raw) else no_index_form
     messages: list[ParsedMessage] = []
     for position, node_id in enumerate(order):
         chat_message = by_id[node_id]
@@ -216,7 +214,6 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
                 create_time=times[node_id],
                 hidden=False,
                 raw_content=raw_content,
-                index_text=index_of(text),
             )
         )
     return ParsedConversation(

@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import delete, func, select, text
 
-from desktop_importer.cjk import index_form
+from desktop_importer.cjk import indexed
 from desktop_importer.domain import ROW_FIELDS, ROW_WIDTH, ConversationRecord, ParsedMessage
 from desktop_importer.store import recovery
 from desktop_importer.store.models import Conversation, ConversationHead, ImportRun, Message
@@ -77,10 +77,10 @@ def _statement_rows(rows: int) -> int:
     return size
 
 
-# Each row's last value, the index form the reader derived (domain.ParsedMessage), is not
-# stored: the writer puts the row's rowid in its place, and the index is fed the form.
+# Each row's last value (domain.ParsedMessage.index_text) is its rowid, assigned here, so
+# that the index can be fed each row's indexed form (cjk.indexed) without reading it back.
 _COLUMNS = (*ROW_FIELDS[:-1], "rowid")
-_INDEX_FORM = ROW_WIDTH - 1
+_ROWID = ROW_WIDTH - 1
 _TEXT = ROW_FIELDS.index("text")
 
 
@@ -154,21 +154,20 @@ def stage(
         ],
     )
     rows: list[object] = []
+    texts: list[object] = []  # what the index holds for each row
     for version_id, conv in enumerate(conversations, first):
         start = len(rows)
         rows += conv.rows
-        rows[start::ROW_WIDTH] = [version_id] * (len(conv.rows) // ROW_WIDTH)
+        count = len(conv.rows) // ROW_WIDTH
+        rows[start::ROW_WIDTH] = [version_id] * count
+        own = cast("list[str]", conv.rows[_TEXT::ROW_WIDTH])
+        texts += [indexed(text) for text in own] if conv.may_hold_cjk else own
     cursor = connection.connection.cursor()  # the driver's own: a few thousand statements
     (before,) = cursor.execute("SELECT coalesce(max(rowid), 0) FROM messages").fetchone()
-    count = len(rows) // ROW_WIDTH
-    rowids = range(before + 1, before + 1 + count)
-    index: list[object] = [None] * (2 * count)
-    index[0::2] = rowids
-    index[1::2] = [
-        text if form is None else form
-        for text, form in zip(rows[_TEXT::ROW_WIDTH], rows[_INDEX_FORM::ROW_WIDTH], strict=True)
-    ]
-    rows[_INDEX_FORM::ROW_WIDTH] = rowids
+    rowids = range(before + 1, before + 1 + len(texts))
+    index: list[object] = [None] * (2 * len(texts))
+    index[0::2], index[1::2] = rowids, texts
+    rows[_ROWID::ROW_WIDTH] = rowids
     _insert_chunks(cursor, _insert_messages, rows, ROW_WIDTH, MESSAGE_ROWS_PER_STATEMENT)
     _insert_chunks(cursor, _index_messages, index, 2, INDEX_ROWS_PER_STATEMENT)
     cursor.close()
@@ -229,7 +228,6 @@ def stored_trees(
                 hidden=row.hidden,
                 raw_content=row.raw_content,
                 in_export=row.in_export,
-                index_text=index_form(row.text),
             )
         )
     return trees

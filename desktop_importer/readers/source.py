@@ -16,6 +16,7 @@ import orjson
 import zipfile_deflate64  # noqa: F401  (teaches zipfile Deflate64, which Windows Explorer uses)
 
 from desktop_importer.errors import InvalidExport, LimitExceeded, PathProblem
+from desktop_importer.readers import json_stream
 from desktop_importer.settings import SIZE_LIMITS, Settings, human_bytes
 
 if TYPE_CHECKING:
@@ -369,6 +370,21 @@ def _manifest_list(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[st
     return names
 
 
+class _Counted:
+    """Reports bytes read, except the first `skip` (read already, before ijson took over
+    from the fast path and read the stream again)."""
+
+    def __init__(self, on_bytes: Callable[[int], None], skip: int = 0) -> None:
+        self.on_bytes, self.skip, self.total = on_bytes, skip, 0
+
+    def __call__(self, count: int) -> None:
+        again = min(count, self.skip)
+        self.skip -= again
+        self.total += count
+        if count > again:
+            self.on_bytes(count - again)
+
+
 class _CountingReader:
     """A binary stream that reports every byte it hands out (progress), skips a UTF-8 BOM,
     and keeps the last two chunks so a parse error can be placed at its exact byte."""
@@ -452,16 +468,28 @@ def _opened(export: ExportFile, opener: Callable[[], T]) -> T:
 
 
 def _objects_in(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[Any]:
-    reader = _CountingReader(handle, on_bytes)
+    counted = _Counted(on_bytes)
+    reader = _CountingReader(handle, counted)
     first = reader.first_significant_byte()
+    yielded = 0
     if first == b"[":
         prefix = "item"
+        try:  # the fast path (json_stream.py); ijson takes over where it is not sure
+            for item in json_stream.array_items(reader):
+                yielded += 1
+                yield item
+            return
+        except json_stream.NotClean:
+            handle.seek(0)
+            reader = _CountingReader(handle, _Counted(on_bytes, skip=counted.total))
     elif first == b"{":
         prefix = "conversations.item"  # the wrapped form: {"conversations": [...]}
     else:
         raise InvalidExport(f"{name} does not hold a list of conversations.")
     try:
-        yield from ijson.items(reader, prefix, use_float=True)
+        for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
+            if index >= yielded:  # those before were yielded by the fast path
+                yield item
     except ijson.JSONError as error:
         message = str(error)
         at = reader.locate(message)

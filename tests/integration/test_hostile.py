@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from desktop_importer import service
+from desktop_importer import library, service
 from desktop_importer.errors import (
     DesktopImporterError,
     EnvironmentProblem,
@@ -354,3 +354,19 @@ def test_the_total_limit_holds_on_bytes_actually_read(seeded: App, tmp_path: Pat
         "conversations.json inflated to more than 2.0 KB of conversations, the size limit for "
         "an export's conversations; nothing was imported."
     )
+
+
+def test_json_the_fast_reader_leaves_to_ijson_is_imported_whole_and_counted_once(
+    app: App, tmp_path: Path
+) -> None:
+    """A conversation nested past the fast reader's depth makes ijson read the file again
+    (readers/json_stream.py): every conversation arrives once, the deep one is skipped with
+    its reason, and the bytes read again do not count twice against the size limit."""
+    deep = json.dumps(conversation("deep"))[:-1] + ', "extra": ' + "[" * 3000 + "]" * 3000 + "}"
+    first, last = (json.dumps(conversation(name)) for name in ("first", "last"))
+    body = f"[{first}, {deep}, {last}]".encode()
+    app.settings = replace(app.settings, max_total_bytes=len(body) + 100)
+    report = start_import(app, write(tmp_path / "conversations.json", body))
+    assert (report.added, report.skipped) == (2, 1)
+    assert "nested deeper than 255 levels" in report.skipped_details[0].reason
+    assert {r.conversation_id for r in library.list_page(app, "default")} == {"first", "last"}

@@ -53,7 +53,7 @@ class _RunForms(dict[str, str]):
         return form
 
 
-_REMEMBERED_RUN, _REMEMBERED_RUNS = 16, 200_000  # characters; runs (at most ~20 MB)
+_REMEMBERED_RUN, _REMEMBERED_RUNS = 16, 4096  # characters; runs (well under 1 MB)
 _RUN_FORMS = _RunForms()
 _SPLIT = re.compile(f"([{RANGES}]+)")
 

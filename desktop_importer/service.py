@@ -204,9 +204,10 @@ class _ImportJob:
     def run(self) -> ImportReport:
         try:
             self._clean_up(keep_run_id=self.claim.run_id)
-            self._read_and_stage()
-            self._stage_media()
-            self._publish()
+            with self.app.store.checkpoints_aside():
+                self._read_and_stage()
+                self._stage_media()
+                self._publish()
         except ImportSuperseded:
             log.warning("Import %d was superseded; its work is discarded", self.claim.run_id)
             raise

@@ -16,7 +16,10 @@ import orjson
 import zipfile_deflate64  # noqa: F401  (teaches zipfile Deflate64, which Windows Explorer uses)
 
 from desktop_importer.errors import InvalidExport, LimitExceeded, PathProblem
-from desktop_importer.readers import json_stream
+from desktop_importer.readers import (
+    inflate,  # noqa: F401  (Deflate by ISA-L)
+    json_stream,
+)
 from desktop_importer.settings import SIZE_LIMITS, Settings, human_bytes
 
 if TYPE_CHECKING:

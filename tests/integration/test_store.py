@@ -154,3 +154,31 @@ def test_a_version_1_archive_is_upgraded_with_its_data_searchable(data_dir: Path
             assert message_index_crisismerge(session) == 64
     finally:
         store.close()
+
+
+def test_an_imports_checkpoints_run_beside_its_writer_and_normal_ones_come_back(
+    data_dir: Path,
+) -> None:
+    """While an import writes, its commits leave the write-ahead log to a thread of their
+    own, which copies it into the database; afterwards commits checkpoint as before."""
+    store = open_store(data_dir)
+
+    def autocheckpoint() -> int:
+        with store.write() as session:
+            return int(session.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
+
+    try:
+        assert autocheckpoint() == 1000
+        size_before = store.path.stat().st_size
+        with store.checkpoints_aside() as aside:
+            assert autocheckpoint() == 0
+            with store.write() as session:  # 8 MB: past SQLite's own threshold of 4 MB
+                session.execute(
+                    text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+                    [{"k": f"k{i}", "v": "x" * 8000} for i in range(1000)],
+                )
+            assert aside.wait_for_checkpoint(timeout=60)
+            assert store.path.stat().st_size > size_before + 7_000_000  # copied meanwhile
+        assert autocheckpoint() == 1000
+    finally:
+        store.close()

@@ -81,11 +81,12 @@ class _Buffer:
         self.text, self.at, self.ended = "", 0, False
 
     def more(self) -> bool:
-        """Read at least as much again as is left unparsed (so an item that runs past many
-        buffers is parsed a few times, not once per chunk); False at the end."""
+        """Read as much again as is left unparsed (so an item that runs past many buffers is
+        parsed a few times, not once per chunk, and the buffer holds at most twice the item
+        it is parsing); False at the end."""
         if self.ended:
             return False
-        wanted = max(CHUNK, 2 * (len(self.text) - self.at))
+        wanted = max(CHUNK, len(self.text) - self.at)
         data = self.stream.read(wanted)
         try:
             decoded = self.utf8.decode(data, final=not data)

@@ -471,6 +471,7 @@ class CheckpointsAside:
     def _connection(self) -> Iterator[sqlite3.Connection | None]:
         try:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=0)
+            db.execute("PRAGMA cache_size = 16")  # pages: a checkpoint reads none through it
         except sqlite3.Error:
             log.warning("The import's checkpointer could not open the archive", exc_info=True)
             yield None

@@ -17,10 +17,11 @@ importer runs --repeat times (3), alternating; the table shows the median wall t
 highest peak memory, the archive's size on disk (and as a multiple of the export's JSON)
 and the longest write transaction of the import. Linux (memory is read from /proc).
 
---against REV also imports with the app as it was at REV (any git revision): its
-`desktop_importer` is extracted into bench/out/rev-<commit>/ and run with this checkout's
-virtual environment, alternating with today's, so that a change's cost is measured
-against its parent on the same machine in the same minutes.
+--against REV [REV ...] also imports with the app as it was at each REV (any git
+revision): its `desktop_importer` is extracted into bench/out/rev-<commit>/ and run with
+this checkout's virtual environment, alternating with today's, so that a change's cost is
+measured against its parent on the same machine in the same minutes (and a regression can
+be found commit by commit: `--against A B C --sizes 100 --kinds cjk`).
 
 Targets (issue #23): wall time at most 0.8x the yardstick's at 100 MB and 0.6x at 400 MB;
 peak RSS at most 100 MB at every size; the archive at most 1.15x the export's JSON.
@@ -364,7 +365,9 @@ def main() -> None:
     )
     parser.add_argument("--media", type=int, metavar="MB", help="media throughput (see above)")
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
-    parser.add_argument("--against", metavar="REV", help="also import with the app at REV")
+    parser.add_argument(
+        "--against", nargs="+", metavar="REV", help="also import with the app at each REV"
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "EXPORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -380,10 +383,11 @@ def main() -> None:
             f"peak RSS {result['peak_mb']:.0f} MB (of it reader {result['reader_mb']:.0f})"
         )
         return
-    importers: dict[str, Path | None] = {"yardstick": None, "service": ROOT}
-    if args.against:
-        commit, folder = revision_folder(args.against)
-        importers = {"yardstick": None, f"at {commit}": folder, "service": ROOT}
+    importers: dict[str, Path | None] = {"yardstick": None}
+    for revision in args.against or []:
+        commit, folder = revision_folder(revision)
+        importers[f"at {commit}"] = folder
+    importers["service"] = ROOT
     header = ("size", "kind", "importer", "wall s", "ratio", "peak MB", "archive MB", "/JSON")
     print("{:>7} {:<6} {:<16} {:>7} {:>6} {:>8} {:>11} {:>6}  longest write".format(*header))
     for size in args.sizes:

@@ -1,8 +1,10 @@
-"""A writer on a second thread that stays at most a few batches behind the reader.
+"""A writer on a second thread that stays at most a few items behind the thread feeding it.
 
-Parsing JSON holds the interpreter lock; SQLite and zlib release it. Writing batch N while
-batch N+1 is parsed puts the import on both cores, and the bounded queue keeps memory flat:
-the reader waits when the writer is behind.
+The import writes batch N to SQLite (which releases the interpreter lock) while batch N+1
+is gathered; the export writes each conversation's file (its system calls release it too)
+while the next is rendered. The bounded queue keeps memory flat: the feeding thread waits
+when the writer is behind. A failure in writing is raised on the feeding thread, at its
+next `submit` or at `close`.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ _STOP = object()
 
 
 class BackgroundWriter(Generic[T]):
-    def __init__(self, write: Callable[[T], None], *, depth: int = 2) -> None:
+    def __init__(
+        self, write: Callable[[T], None], *, depth: int = 2, name: str = "import-writer"
+    ) -> None:
         self._write = write
         self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -38,12 +42,12 @@ class BackgroundWriter(Generic[T]):
             raise self._error
 
     def submit(self, item: T) -> None:
-        """Queue a batch (waiting while the writer is `depth` batches behind)."""
+        """Queue an item (waiting while the writer is `depth` items behind)."""
         self.raise_error()
         self._queue.put(item)
 
     def close(self) -> None:
-        """Wait for every submitted batch to be written; re-raise the writer's failure."""
+        """Wait for every submitted item to be written; re-raise the writer's failure."""
         self.stop()
         self.raise_error()
 

@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING
 
 from desktop_importer.errors import Cancelled, CannotWrite, EnvironmentProblem
 from desktop_importer.media import MediaFolder
-from desktop_importer.media_import import media_folder
 from desktop_importer.progress import never_cancelled
 from desktop_importer.store import backup as sql
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from desktop_importer.service import App
+    from desktop_importer.app import App
 
 DATABASE = "archive.sqlite3"
 
@@ -74,7 +73,7 @@ def backup(
         sql.vacuum_into(app.store.path, copy)
         copy.chmod(0o600)
         shas = sql.tidy(copy)
-        live, saved = media_folder(app), MediaFolder(target / "media")
+        live, saved = app.media_folder(), MediaFolder(target / "media")
         if shas:
             saved.root.mkdir(mode=0o700, exist_ok=True)
         for done, sha in enumerate(shas, 1):

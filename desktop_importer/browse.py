@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_importer import library
+from desktop_importer.app import App
 from desktop_importer.errors import UnknownConversation
-from desktop_importer.service import DEFAULT_PROFILE, App
+from desktop_importer.service import DEFAULT_PROFILE
 from desktop_importer.store import queries
 
 

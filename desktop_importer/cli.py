@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_importer import __version__, browse, library, logs, recovery
+from desktop_importer.app import App
 from desktop_importer.clock import iso_z_from_unix
 from desktop_importer.errors import (
     EXIT_CANCELLED,
@@ -30,13 +31,7 @@ from desktop_importer.errors import (
     LimitExceeded,
 )
 from desktop_importer.report import plural
-from desktop_importer.service import (
-    DEFAULT_PROFILE,
-    App,
-    open_app,
-    profile_status,
-    start_import,
-)
+from desktop_importer.service import DEFAULT_PROFILE, open_app, profile_status, start_import
 from desktop_importer.settings import human_bytes
 
 if TYPE_CHECKING:
@@ -81,7 +76,7 @@ def _fail(args: argparse.Namespace, error: DesktopImporterError) -> int:
 
 
 def _minutes(count: int) -> str:
-    return f"{count} minute" + ("" if count == 1 else "s")
+    return plural(count, "minute")
 
 
 class TextBar:
@@ -295,8 +290,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             all_branches=args.all_branches,
         )
     words = (
-        f"Exported {result.conversations:,} conversation"
-        f"{'' if result.conversations == 1 else 's'} to {result.directory}: "
+        f"Exported {plural(result.conversations, 'conversation')} to {result.directory}: "
         f"{result.files:,} written, {result.media:,} media copied."
     )
     if result.skipped_edited:

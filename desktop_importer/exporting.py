@@ -23,11 +23,9 @@ import hashlib
 import html
 import json
 import os
-import queue
 import re
 import shutil
 import tempfile
-import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ from urllib.parse import quote
 import orjson
 
 from desktop_importer import library
+from desktop_importer.background import BackgroundWriter
 from desktop_importer.blocks import Block, fence, heading
 from desktop_importer.clock import iso_z_from_unix
 from desktop_importer.domain import vendor_name
@@ -46,7 +45,7 @@ from desktop_importer.errors import (
     CannotWrite,
     DesktopImporterError,
 )
-from desktop_importer.markdown import escape_markdown
+from desktop_importer.markdown import escape_markdown, is_safe_link
 from desktop_importer.media import asset_id
 from desktop_importer.merge import KEPT_MARKER
 from desktop_importer.progress import never_cancelled
@@ -55,9 +54,8 @@ from desktop_importer.store import library as library_sql
 from desktop_importer.store import media as media_sql
 
 if TYPE_CHECKING:
-    from desktop_importer.service import App
+    from desktop_importer.app import App
 
-FORMATS = ("markdown", "html", "json")
 MANIFEST = ".desktop-importer-export.json"
 TITLE_BYTES = 180  # of a file name's 255, the rest for the id and the extension
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -158,7 +156,6 @@ _CODE_SPAN = re.compile(r"(`+)(?:.*?)\1")
 _URL = r"((?:[^()\s<>]|\([^()\s]*\))*)"  # a URL, with one level of parentheses
 _IMAGE = re.compile(rf"!\[([^\]]*)\]\({_URL}[^)]*\)")
 _LINK = re.compile(rf"\[([^\]]*)\]\(<?{_URL}>?[^)]*\)")
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def _inert_prose(line: str) -> str:
@@ -166,9 +163,7 @@ def _inert_prose(line: str) -> str:
     would fetch them: a tracking pixel), links that are not web or mail as their words."""
     line = line.replace("<", "&lt;")
     line = _IMAGE.sub(lambda m: f"[{m.group(1) or 'image'}]({m.group(2)})", line)
-    return _LINK.sub(
-        lambda m: m.group(0) if m.group(2).startswith(SAFE_SCHEMES) else m.group(1), line
-    )
+    return _LINK.sub(lambda m: m.group(0) if is_safe_link(m.group(2)) else m.group(1), line)
 
 
 def inert_markdown(text: str) -> str:
@@ -547,39 +542,10 @@ class _Writer:
         self._atomic(self.directory / MANIFEST, json.dumps(entries, sort_keys=True).encode())
 
 
-class _Behind:
-    """The conversations' files written on a second thread while the next ones are read
-    and rendered: creating a file cost about 0.6 ms on the benchmark machine, a third of the
-    export, and its system calls let go of the GIL. At most QUEUE files wait."""
-
-    QUEUE = 64
-
-    def __init__(self, writer: _Writer) -> None:
-        self.writer = writer
-        self.waiting: queue.Queue[tuple[str, bytes, str] | None] = queue.Queue(self.QUEUE)
-        self.error: OSError | None = None
-        self.thread = threading.Thread(target=self._run, name="export-writer", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (item := self.waiting.get()) is not None:
-            if self.error is None:
-                try:
-                    self.writer.write(*item)
-                except OSError as e:  # raised on the exporting thread, in `write` or `finish`
-                    self.error = e
-
-    def write(self, relative: str, data: bytes, source: str) -> None:
-        if self.error is not None:
-            raise self.error
-        self.waiting.put((relative, data, source))
-
-    def finish(self) -> None:
-        """Wait for every file handed over; raise the first error in writing one."""
-        self.waiting.put(None)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
+# The conversations' files are written on a second thread while the next ones are read and
+# rendered: creating a file cost about 0.6 ms on the benchmark machine, a third of the
+# export, and its system calls let go of the GIL. At most WRITES_BEHIND files wait.
+WRITES_BEHIND = 64
 
 
 def _prepare(directory: Path) -> None:
@@ -724,7 +690,9 @@ def export(
     say = progress or (lambda stage, done: None)
     media_state = _media_state(app, profile)
     extension = {"markdown": "md", "html": "html", "json": "json"}[fmt]
-    behind = _Behind(writer)
+    behind: BackgroundWriter[tuple[str, bytes, str]] = BackgroundWriter(
+        lambda item: writer.write(*item), depth=WRITES_BEHIND, name="export-writer"
+    )
     try:
         try:
             done = 0
@@ -750,7 +718,7 @@ def export(
                         if view is None:  # gone since the list was read
                             continue
                         data = _render(app, profile, view, fmt, all_branches, writer)
-                        behind.write(name, data, source)
+                        behind.submit((name, data, source))
                         result.conversations += 1
                         there.add(name)
                 if fmt == "html":  # in the list's order, what was written
@@ -769,7 +737,7 @@ def export(
                 if cancel():
                     break
         finally:
-            behind.finish()
+            behind.close()
         if fmt == "html":
             writer.write("index.html", index_html(index))
         writer.save_manifest()

@@ -17,7 +17,6 @@ from desktop_importer.owner import Owner
 log = logging.getLogger(__name__)
 
 PROCESSING = "processing"
-TERMINAL_STATUSES = ("idle", "complete", "failed", "cancelled")
 FUTURE_TOLERANCE = timedelta(minutes=1)
 
 OwnerProbe = Callable[[Owner], bool | None]

@@ -26,7 +26,6 @@ from desktop_importer import cjk, media
 from desktop_importer.blocks import Block, blocks_of, message_objects
 from desktop_importer.domain import vendor_name
 from desktop_importer.errors import EnvironmentProblem, UnknownConversation
-from desktop_importer.media_import import media_folder
 from desktop_importer.store import library as sql
 from desktop_importer.store import media as media_sql
 
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from desktop_importer.service import App
+    from desktop_importer.app import App
 
 PAGE = 200
 ListRow = sql.ListRow
@@ -331,7 +330,7 @@ def _kept_files(
     if not asset_ids:
         return {}
     found = media_sql.resolve(session, profile, asset_ids)
-    folder = media_folder(app)
+    folder = app.media_folder()
     return {
         asset: MediaFile(
             asset,

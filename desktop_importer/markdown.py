@@ -1,6 +1,15 @@
-"""Small Markdown helpers shared by the readers and the views built on them."""
+"""Small Markdown helpers shared by the readers, the window and the export."""
 
 from __future__ import annotations
+
+# The links a view may follow and an export keeps as links; any other (file:, javascript:,
+# an app's own scheme) is shown as its words.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_safe_link(url: str) -> bool:
+    scheme, colon, _ = url.partition(":")
+    return bool(colon) and scheme.lower() in SAFE_SCHEMES
 
 
 def escape_markdown(words: str) -> str:

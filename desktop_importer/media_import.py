@@ -29,8 +29,8 @@ from desktop_importer.store import media as sql
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from desktop_importer.app import App
     from desktop_importer.readers.source import ExportFile
-    from desktop_importer.service import App
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,6 @@ class _Pending:
     assets: list[tuple[str, str, bool]]  # (asset id, name, referenced)
 
 
-def media_folder(app: App) -> media.MediaFolder:
-    return media.MediaFolder(app.store.path.parent / "media")
-
-
 class MediaStage:
     """One import's media stage. `beat(session)` is the import's fence (heartbeat and
     generation check), run first in every transaction."""
@@ -75,7 +71,7 @@ class MediaStage:
     ) -> None:
         self.app, self.export, self.user_id, self.run_id = app, export, user_id, run_id
         self.beat, self.cancelled = beat, cancelled
-        self.folder = media_folder(app)
+        self.folder = app.media_folder()
         self.outcome = MediaOutcome(files=export.media_files, bytes=export.media_bytes)
 
     def run(self, pointed_at: set[str]) -> MediaOutcome:
@@ -228,14 +224,14 @@ def drop_run(app: App, run_id: int) -> None:
     """Forget what a run that is over staged, then delete contents nothing refers to."""
     with app.store.write() as session:
         sql.drop_run(session, run_id)
-    media_folder(app).clear_staging(run_id)
+    app.media_folder().clear_staging(run_id)
     collect(app)
 
 
 def collect(app: App) -> int:
     """Delete stored contents no file of any profile refers to: rows first (committed),
     then files, so that a crash between leaves an orphan file, never a row without one."""
-    folder = media_folder(app)
+    folder = app.media_folder()
     removed = 0
     while True:
         with app.store.write() as session:
@@ -252,7 +248,7 @@ def sweep(app: App) -> int:
     """Remove files no row records (a crash between a file's move and its transaction's
     commit, or between a row's delete and its file's). Holds the write lock while it looks,
     so that no import is between a move and a commit meanwhile."""
-    folder = media_folder(app)
+    folder = app.media_folder()
     with app.store.write() as session:
         recorded = sql.all_blobs(session)
         strays = [sha for sha in folder.stored() if sha not in recorded]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from desktop_importer.service import App
+    from desktop_importer.app import App
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def recover(
 
         if not steps.run(remove, "longest_delete_ms"):
             return report
-        media_import.media_folder(app).clear_staging(run.run_id)
+        app.media_folder().clear_staging(run.run_id)
         log.info("Import %d of %s died; its leftovers are removed", run.run_id, run.user_id)
     if dead:
         # Its media: contents nothing refers to any more, then files no row records (a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from desktop_importer.domain import (
 from desktop_importer.settings import human_bytes
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
     from datetime import datetime
     from pathlib import Path
 
@@ -40,7 +41,6 @@ class ImportReport:
     media_missing: int = 0  # file ids pointed at that found no file, here or kept before
     media_unreferenced: int = 0  # members no message points at (kept too)
     media_added: int = 0  # file ids that gained a file with this import
-    status: str = "complete"
 
     def add_skipped(self, count: int, details: Iterable[SkippedConversation]) -> None:
         self.skipped += count
@@ -66,7 +66,7 @@ class ImportReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "status": self.status,
+            "status": "complete",  # a report is made of a complete import only
             "conversations": self.conversations,
             "messages": self.messages,
             "added": self.added,
@@ -100,21 +100,42 @@ class ImportReport:
         return line
 
     def details(self) -> list[str]:
-        """The lines that follow the summary: what was skipped, unread, or not kept."""
-        lines: list[str] = []
-        for skipped in self.skipped_details[:5]:
-            lines.append(
-                f"Skipped {skipped.conversation_id or 'a conversation'}: {skipped.reason}."
-            )
-        if self.skipped > 5:
-            named = len(self.skipped_details)
-            where = "see --json" if named == self.skipped else f"--json names the first {named:,}"
-            lines.append(f"… and {self.skipped - 5:,} more skipped ({where}).")
-        if self.unread_content:
-            kinds = ", ".join(f"{k} ({n:,})" for k, n in sorted(self.unread_content.items()))
-            lines.append(f"Kept without reading (unknown content): {kinds}.")
-        lines += media_lines(self.to_json()["media"])
-        return lines
+        """The lines that follow the summary on a terminal (`detail_lines`, five named)."""
+        kept = len(self.skipped_details)
+        where = "see --json" if kept == self.skipped else f"--json names the first {kept:,}"
+        return detail_lines(self.to_json(), named=TERMINAL_NAMES, more=f" ({where})")
+
+
+# How many skipped conversations each place names: a terminal has room for five, the
+# window's result panel for three; both then say how many more there are.
+TERMINAL_NAMES, WINDOW_NAMES = 5, 3
+
+
+def detail_lines(report: Mapping[str, Any], *, named: int, more: str = "") -> list[str]:
+    """What was skipped, unread or not kept, from a report as `ImportReport.to_json` makes
+    it (the window has it so, from the importing process): the first `named` skipped
+    conversations by name, then how many more (`more` follows that count)."""
+
+    def count(key: str) -> int:
+        value = report.get(key, 0)
+        return value if isinstance(value, int) else 0
+
+    lines: list[str] = []
+    details = report.get("skippedDetails")
+    shown = details[:named] if isinstance(details, list) else []
+    for item in shown:
+        if isinstance(item, Mapping):
+            lines.append(f"Skipped {item.get('id') or 'a conversation'}: {item.get('reason')}.")
+    if count("skipped") > len(shown):
+        lines.append(f"… and {count('skipped') - len(shown):,} more skipped{more}.")
+    unread = report.get("unreadContent")
+    if isinstance(unread, Mapping) and unread:
+        kinds = ", ".join(f"{k} ({n:,})" for k, n in sorted(unread.items()))
+        lines.append(f"Kept without reading (unknown content): {kinds}.")
+    media = report.get("media")
+    if isinstance(media, Mapping):
+        lines += media_lines(media)
+    return lines
 
 
 def plural(number: int, noun: str) -> str:

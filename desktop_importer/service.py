@@ -12,11 +12,11 @@ import json
 import logging
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_importer import guard, media_import, recovery
+from desktop_importer.app import App
 from desktop_importer.background import BackgroundWriter
 from desktop_importer.clock import Clock, SystemClock
 from desktop_importer.domain import ConversationRecord
@@ -28,7 +28,6 @@ from desktop_importer.errors import (
     InvalidExport,
 )
 from desktop_importer.merge import merge
-from desktop_importer.owner import Owner, current_owner, owner_alive
 from desktop_importer.progress import (
     NullProgress,
     ProgressReporter,
@@ -39,7 +38,7 @@ from desktop_importer.readers.source import ExportFile, check_unchanged, open_ex
 from desktop_importer.reading import ExportReader, ReadPart
 from desktop_importer.report import ImportReport, ProfileStatus
 from desktop_importer.settings import Settings, human_bytes, resolve
-from desktop_importer.store import Store, archive, open_store, profiles
+from desktop_importer.store import archive, open_store, profiles
 from desktop_importer.store import media as media_sql
 
 if TYPE_CHECKING:
@@ -50,20 +49,6 @@ log = logging.getLogger(__name__)
 DEFAULT_PROFILE = "default"
 CLEANUP_BATCH = 100
 UNEXPECTED = "An unexpected error stopped the import; the details are in the log."
-
-
-@dataclass
-class App:
-    """What every service call needs, built once by the entry point (the composition root)."""
-
-    store: Store
-    clock: Clock = field(default_factory=SystemClock)
-    settings: Settings = field(default_factory=Settings)
-    owner: Owner = field(default_factory=current_owner)
-    probe: guard.OwnerProbe = owner_alive
-
-    def close(self) -> None:
-        self.store.close()
 
 
 def open_app(

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from desktop_importer import library
 from desktop_importer.domain import ARCHIVED, STARRED
 from desktop_importer.gui import text
+from desktop_importer.report import plural
 
 ConversationRole = Qt.ItemDataRole.UserRole + 1  # the conversation id
 NodeRole = Qt.ItemDataRole.UserRole + 2  # search: the matching message's node id
@@ -92,7 +93,7 @@ class ConversationListModel(_Rows):
         details = [
             text.vendor_name(row.vendor),
             text.relative_time(updated, self._now()) if updated else "no date",
-            text.count(row.message_count, "message"),
+            plural(row.message_count, "message"),
         ]
         # Markers lead the line, where a narrow list does not cut them off.
         flags = row.flags or 0

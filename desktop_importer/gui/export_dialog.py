@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_importer import exporting
-from desktop_importer.gui import text
+from desktop_importer.app import App
 from desktop_importer.gui.service_job import ServiceJob
-from desktop_importer.service import App
+from desktop_importer.report import plural
 
 FORMATS = (
     ("markdown", "Markdown notes (Obsidian, any editor)"),
@@ -132,9 +132,9 @@ class ExportDialog(QDialog):
     def _done(self, result: exporting.ExportResult) -> None:
         self.outcome = result
         words = (
-            f"Exported {text.count(result.conversations, 'conversation')} into "
-            f"{result.directory}: {text.count(result.files, 'file')} written, "
-            f"{text.count(result.media, 'media file')} copied."
+            f"Exported {plural(result.conversations, 'conversation')} into "
+            f"{result.directory}: {plural(result.files, 'file')} written, "
+            f"{plural(result.media, 'media file')} copied."
         )
         if result.skipped_edited:
             words += f" {len(result.skipped_edited):,} edited since were left alone."

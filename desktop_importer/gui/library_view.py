@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_importer import library
+from desktop_importer.app import App
 from desktop_importer.errors import DesktopImporterError
 from desktop_importer.gui import look, text
 from desktop_importer.gui.conversation_list import (
@@ -45,7 +46,6 @@ from desktop_importer.gui.find_bar import FindBar
 from desktop_importer.gui.reader import ReaderView
 from desktop_importer.gui.service_job import ServiceJob
 from desktop_importer.report import plural
-from desktop_importer.service import App
 
 DEBOUNCE_MS = 150
 ALL_VENDORS = "All"

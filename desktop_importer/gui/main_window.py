@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_importer import __version__, backup, paths, recovery
+from desktop_importer.app import App
 from desktop_importer.errors import DesktopImporterError, LimitExceeded
 from desktop_importer.gui import look, text
 from desktop_importer.gui.drop_zone import DropZone, enter_drag, move_drag, verdict_for
@@ -41,7 +42,7 @@ from desktop_importer.gui.rejection_dialog import RejectionDialog
 from desktop_importer.gui.resources import resource_path
 from desktop_importer.gui.service_job import ServiceJob
 from desktop_importer.report import ProfileStatus, plural
-from desktop_importer.service import App, check_export, profile_status
+from desktop_importer.service import check_export, profile_status
 from desktop_importer.settings import human_bytes
 
 BUSY_ELSEWHERE = "An import is running: a new one would be rejected until it finishes."

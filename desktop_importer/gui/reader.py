@@ -30,6 +30,7 @@ from desktop_importer.gui.safe_text import SafeText, warm_lexers
 from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessage, speaker
 from desktop_importer.markdown import escape_markdown
 from desktop_importer.media import asset_id
+from desktop_importer.report import plural
 from desktop_importer.settings import human_bytes
 
 # Messages built at once when a conversation opens (the first paint); the others follow one
@@ -472,7 +473,7 @@ class ReaderView(QScrollArea):
         parts = [text.vendor_name(view.vendor)]
         if updated is not None:
             parts.append(text.local_date_time(datetime.fromtimestamp(updated, UTC)))
-        parts.append(text.count(len(view.messages), "message"))
+        parts.append(plural(len(view.messages), "message"))
         if view.hidden_count:
             parts.append(f"{view.hidden_count:,} hidden")
         self.details.setText(" · ".join(parts))

@@ -26,8 +26,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QTextEdit, QWidget
 
 from desktop_importer.library import match_spans
+from desktop_importer.markdown import SAFE_SCHEMES
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 MARKDOWN = (
     QTextDocument.MarkdownFeature.MarkdownNoHTML
     | QTextDocument.MarkdownFeature.MarkdownDialectGitHub

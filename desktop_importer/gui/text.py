@@ -7,7 +7,7 @@ from datetime import datetime
 
 from desktop_importer.domain import vendor_name as vendor_name
 from desktop_importer.progress import ProgressUpdate
-from desktop_importer.report import media_lines, plural
+from desktop_importer.report import WINDOW_NAMES, detail_lines, plural
 
 STAGES = {
     "starting": "Starting…",
@@ -25,7 +25,7 @@ IMPORT_ANYWAY_HINT = (
 
 
 def minutes(number: int) -> str:
-    return count(number, "minute")
+    return plural(number, "minute")
 
 
 def stage_line(progress: ProgressUpdate) -> str:
@@ -69,32 +69,13 @@ def report_lines(report: dict[str, object]) -> list[str]:
         value = report.get(key, 0)
         return value if isinstance(value, int) else 0
 
-    lines = [
+    headline = (
         f"{plural(count('conversations'), 'conversation')}, "
         f"{plural(count('messages'), 'message')}: "
         f"{count('added'):,} added, {count('updated'):,} updated, "
         f"{count('unchanged'):,} unchanged, {count('skipped'):,} skipped."
-    ]
-    details = report.get("skippedDetails")
-    if isinstance(details, list):
-        for item in details[:3]:
-            if isinstance(item, dict):
-                lines.append(f"Skipped {item.get('id') or 'a conversation'}: {item.get('reason')}.")
-        named = min(len(details), 3)
-        if count("skipped") > named:
-            lines.append(f"… and {count('skipped') - named:,} more skipped.")
-    unread = report.get("unreadContent")
-    if isinstance(unread, dict) and unread:
-        kinds = ", ".join(f"{k} ({v})" for k, v in sorted(unread.items()))
-        lines.append(f"Kept without reading (unknown content): {kinds}.")
-    media = report.get("media")
-    if isinstance(media, dict):
-        lines += media_lines(media)
-    return lines
-
-
-def count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+    )
+    return [headline, *detail_lines(report, named=WINDOW_NAMES)]
 
 
 def relative_time(moment: datetime, now: datetime) -> str:
@@ -104,7 +85,7 @@ def relative_time(moment: datetime, now: datetime) -> str:
     if seconds < 60:
         return "just now"
     if seconds < 3600:
-        return f"{count(int(seconds // 60), 'minute')} ago"
+        return f"{minutes(int(seconds // 60))} ago"
     local, today = moment.astimezone(), now.astimezone()
     days = (today.date() - local.date()).days
     if days == 0:

@@ -14,8 +14,9 @@ from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_importer.app import App
 from desktop_importer.gui.main_window import ImportWindow
-from desktop_importer.service import App, open_app
+from desktop_importer.service import open_app
 from tests.helpers.stubs import FakeClock
 
 

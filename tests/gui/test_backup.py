@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from desktop_importer.service import App, start_import
+from desktop_importer.app import App
+from desktop_importer.service import start_import
 from tests.helpers.exports import chatgpt_zip, conversations
 
 WAIT = 60_000

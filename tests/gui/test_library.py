@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_importer import library
+from desktop_importer.app import App
 from desktop_importer.blocks import plain_text
 from desktop_importer.gui.conversation_list import (
     ConversationListModel,
@@ -31,7 +32,7 @@ from desktop_importer.gui.conversation_list import (
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.gui.reader import Collapsible, MessageWidget, split_fences
 from desktop_importer.gui.safe_text import SafeText
-from desktop_importer.service import App, start_import
+from desktop_importer.service import start_import
 from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 from tests.helpers.rich import bread, claude_chat

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop_importer.app import App
 from desktop_importer.errors import InvalidExport
 from desktop_importer.gui.main_window import BUSY_ELSEWHERE, ImportWindow
 from desktop_importer.gui.rejection_dialog import TITLE, RejectionDialog, rejection_message
 from desktop_importer.gui.single_instance import InstanceServer, server_name
 from desktop_importer.progress import ProgressUpdate
-from desktop_importer.service import App, profile_status, start_import
+from desktop_importer.service import profile_status, start_import
 from tests.gui.conftest import screenshot
 from tests.helpers.exports import chatgpt_zip, conversations, write_zip
 from tests.helpers.stubs import FakeClock

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from desktop_importer.service import App
+from desktop_importer.app import App
 
 
 def visible(app: App) -> list[tuple[Any, ...]]:

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from desktop_importer.app import App
 from desktop_importer.browse import list_conversations, search_archive, show_conversation
 from desktop_importer.errors import ImportCancelled
 from desktop_importer.merge import KEPT_MARKER
-from desktop_importer.service import App, start_import
+from desktop_importer.service import start_import
 from tests.helpers.exports import chatgpt_zip, conversation, message, node
 
 

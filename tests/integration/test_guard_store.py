@@ -22,7 +22,7 @@ from desktop_importer.store.models import Conversation, UserProfile
 from tests.helpers.exports import conversation
 
 if TYPE_CHECKING:
-    from desktop_importer.service import App
+    from desktop_importer.app import App
     from tests.helpers.stubs import FakeClock
 
 SOURCE = profiles.Source("/exports/chat.zip", "chat.zip", 1234)

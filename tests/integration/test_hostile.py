@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import event
 
 from desktop_importer import library, service
+from desktop_importer.app import App
 from desktop_importer.errors import (
     DesktopImporterError,
     EnvironmentProblem,
@@ -24,7 +25,7 @@ from desktop_importer.errors import (
     LimitExceeded,
     PathProblem,
 )
-from desktop_importer.service import App, open_app, profile_status, start_import
+from desktop_importer.service import open_app, profile_status, start_import
 from desktop_importer.store import open_store
 from tests.helpers.archive import visible
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from desktop_importer import library, recovery
-from desktop_importer.service import App, open_app, start_import
+from desktop_importer.app import App
+from desktop_importer.service import open_app, start_import
 from desktop_importer.store import library as library_sql
 from desktop_importer.store import recovery as recovery_sql
 from tests.helpers.archive import load_archive, load_archive_v6

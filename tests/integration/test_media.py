@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 
 from desktop_importer import library, media
+from desktop_importer.app import App
 from desktop_importer.errors import (
     EnvironmentProblem,
     ImportCancelled,
     LimitExceeded,
     UnknownConversation,
 )
-from desktop_importer.service import App, check_export, open_app, profile_status, start_import
+from desktop_importer.service import check_export, open_app, profile_status, start_import
 from desktop_importer.settings import Settings
 from tests.helpers.exports import chatgpt_zip, write_zip
 from tests.helpers.media import (

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from desktop_importer.app import App
 from desktop_importer.errors import EnvironmentProblem, ImportCancelled
-from desktop_importer.service import App, profile_status, start_import
+from desktop_importer.service import profile_status, start_import
 from tests.helpers.archive import visible
 from tests.helpers.exports import chatgpt_zip, conversation, conversations
 from tests.helpers.processes import exits_within, readers

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import text
 
 from desktop_importer import recovery
-from desktop_importer.service import App, open_app, profile_status, start_import
+from desktop_importer.app import App
+from desktop_importer.service import open_app, profile_status, start_import
 from tests.helpers.exports import chatgpt_zip, conversation, conversations
 from tests.integration.test_processes import ROOT, archive_dump, cli
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import func, select
 
+from desktop_importer.app import App
 from desktop_importer.domain import SKIPPED_DETAILS_KEPT
 from desktop_importer.errors import (
     ImportAlreadyRunning,
@@ -17,7 +18,7 @@ from desktop_importer.errors import (
     PathProblem,
 )
 from desktop_importer.owner import Owner
-from desktop_importer.service import UNEXPECTED, App, profile_status, start_import
+from desktop_importer.service import UNEXPECTED, profile_status, start_import
 from desktop_importer.settings import Settings
 from desktop_importer.store import profiles
 from desktop_importer.store.models import Conversation, Setting

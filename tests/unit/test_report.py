@@ -32,4 +32,4 @@ def test_skipped_conversations_are_counted_past_the_named_ones() -> None:
     report.add_skipped(3, [SkippedConversation(f"c{i}", "broken") for i in range(3)])
     report.add_skipped(2_000, [])
     assert (report.skipped, len(report.skipped_details)) == (2_003, 3)
-    assert report.details()[-1] == "… and 1,998 more skipped (--json names the first 3)."
+    assert report.details()[-1] == "… and 2,000 more skipped (--json names the first 3)."

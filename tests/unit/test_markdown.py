@@ -1,0 +1,24 @@
+"""The one rule for links, shared by the window and the export."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_importer.markdown import is_safe_link
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://example.org/a", True),
+        ("HTTP://example.org", True),
+        ("mailto:me@example.org", True),
+        ("javascript:alert(1)", False),
+        ("file:///etc/passwd", False),
+        ("vbscript:x", False),
+        ("relative/path", False),
+        ("", False),
+    ],
+)
+def test_only_web_and_mail_links_are_followed_or_kept(url: str, safe: bool) -> None:
+    assert is_safe_link(url) is safe

@@ -13,6 +13,8 @@ from desktop_importer.owner import Owner, current_owner, owner_alive
 from desktop_importer.settings import Settings
 from desktop_importer.store import Store
 
+DEFAULT_PROFILE = "default"  # the profile of a person who never chose one
+
 
 @dataclass
 class App:

@@ -18,13 +18,6 @@ class ConversationView:
     messages: list[queries.PathMessage]
 
 
-def list_conversations(
-    app: App, profile: str = DEFAULT_PROFILE
-) -> list[queries.ConversationSummary]:
-    with app.store.read() as session:
-        return queries.list_conversations(session, profile)
-
-
 def show_conversation(
     app: App, conversation_id: str, profile: str = DEFAULT_PROFILE, *, include_hidden: bool = False
 ) -> ConversationView:

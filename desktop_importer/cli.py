@@ -218,7 +218,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_conversations(args: argparse.Namespace) -> int:
     with _app() as app:
-        found = browse.list_conversations(app, args.profile)
+        found = library.list_conversations(app, args.profile)
     body = {
         "conversations": [
             {

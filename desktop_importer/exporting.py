@@ -560,23 +560,13 @@ def _prepare(directory: Path) -> None:
         raise CannotWrite(f"{directory} cannot be written ({e.strerror or e}).") from None
 
 
-def _pages(app: App, profile: str) -> Iterator[library.ListRow]:
-    """The list's rows (title, vendor, dates, the visible version), newest first, read a
-    page at a time: 53,000 rows held at once took 32 MB."""
-    after: tuple[float, int] | None = None
-    while True:
-        page = library.list_page(app, profile, after=after)
-        yield from page
-        if len(page) < library.PAGE:
-            return
-        after = page[-1].cursor
-
-
 def _rows(app: App, profile: str, ids: list[str]) -> list[library.ListRow]:
     """The rows of `ids`, in that order (those the archive holds)."""
     wanted = set(ids)
     by_id = {
-        row.conversation_id: row for row in _pages(app, profile) if row.conversation_id in wanted
+        row.conversation_id: row
+        for row in library.every_conversation(app, profile)
+        if row.conversation_id in wanted
     }
     return [by_id[cid] for cid in ids if cid in by_id]
 
@@ -683,7 +673,7 @@ def export(
         chosen: Iterable[library.ListRow] = named
         total = len(named)
     else:
-        chosen = _pages(app, profile)
+        chosen = library.every_conversation(app, profile)
         with app.store.read() as session:
             total = archive_sql.totals(session, profile)[0]
     index: list[tuple[str, str, str, str | None]] = []

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_importer import guard, media_import, recovery
+from desktop_importer.app import DEFAULT_PROFILE as DEFAULT_PROFILE  # callers' default too
 from desktop_importer.app import App
 from desktop_importer.background import BackgroundWriter
 from desktop_importer.clock import Clock, SystemClock
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PROFILE = "default"
 CLEANUP_BATCH = 100
 UNEXPECTED = "An unexpected error stopped the import; the details are in the log."
 

@@ -66,15 +66,6 @@ def _summary(row: Row[*tuple[Any, ...]]) -> ConversationSummary:
     )
 
 
-def list_conversations(session: Session, user_id: str) -> list[ConversationSummary]:
-    rows = session.execute(
-        select(*_SUMMARY_COLUMNS)
-        .join(ConversationHead, _visible(user_id))
-        .order_by(Conversation.update_time.desc().nulls_last(), Conversation.conversation_id)
-    )
-    return [_summary(row) for row in rows]
-
-
 def current_path(
     session: Session, user_id: str, conversation_id: str
 ) -> tuple[ConversationSummary, list[PathMessage]] | None:

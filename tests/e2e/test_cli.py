@@ -248,3 +248,32 @@ def test_the_log_is_private_and_never_holds_conversation_text(data_dir: Path, ex
     assert "Title of" not in logged
     assert (log_file.stat().st_mode & 0o777) == 0o600
     assert (log_file.parent.stat().st_mode & 0o777) == 0o700
+
+
+def test_the_conversations_command_lists_in_the_windows_order(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """One order for the window and the command line: newest first by the last update,
+    or by the creation when a conversation has no update time (the command line once put
+    those last)."""
+    from desktop_importer import library
+    from desktop_importer.service import open_app
+
+    convs = [
+        conversation("a", update_time=1_700_000_100.0),
+        {**conversation("b", update_time=None), "create_time": 1_700_000_300.0},
+        conversation("c", update_time=1_700_000_200.0),
+    ]
+    assert (
+        run("import", str(chatgpt_zip(tmp_path / "x.zip", convs)), data_dir=data_dir).returncode
+        == 0
+    )
+    code, body = run_json("conversations", data_dir=data_dir)
+    assert code == 0
+    listed = [c["id"] for c in body["conversations"]]
+    app = open_app(data_dir)
+    try:
+        window = [row.conversation_id for row in library.list_page(app, "default")]
+    finally:
+        app.close()
+    assert listed == window == ["b", "c", "a"]

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_importer import __version__, browse, library, logs, recovery
+from desktop_importer import __version__, browse, library, logs, recovery, worker_protocol
 from desktop_importer.app import App
 from desktop_importer.clock import iso_z_from_unix
 from desktop_importer.errors import (
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 def _emit(args: argparse.Namespace, body: dict[str, Any], human: str) -> None:
     if getattr(args, "worker", False):
-        body = {"event": "result", **body}
+        body = worker_protocol.result_body(body)
     if args.json:
         print(json.dumps(body, ensure_ascii=False))
     else:
@@ -67,7 +67,7 @@ def _fail(args: argparse.Namespace, error: DesktopImporterError) -> int:
         body = {"status": error.status, "error": error.message}
         human = error.message
     if getattr(args, "worker", False):
-        body = {"event": "result", **body}
+        body = worker_protocol.result_body(body)
     if args.json:
         print(json.dumps(body, ensure_ascii=False))
     else:
@@ -133,19 +133,7 @@ class JsonLinesProgress:
     """The worker protocol's progress: one JSON object a line on stdout, for the window."""
 
     def update(self, progress: ProgressUpdate) -> None:
-        print(
-            json.dumps(
-                {
-                    "event": "progress",
-                    "stage": progress.stage,
-                    "bytesDone": progress.bytes_done,
-                    "bytesTotal": progress.bytes_total,
-                    "conversationsDone": progress.conversations_done,
-                    "conversationsTotal": progress.conversations_total,
-                }
-            ),
-            flush=True,
-        )
+        print(worker_protocol.progress_line(progress), flush=True)
 
     def finish(self) -> None:
         pass
@@ -157,7 +145,7 @@ def _cancel_on_stdin(requested: threading.Event) -> None:
 
     def watch() -> None:
         for line in sys.stdin:
-            if line.strip() == "cancel":
+            if line.strip() == worker_protocol.CANCEL:
                 break
         requested.set()
 
@@ -397,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
         "free-disk check and the memory cap still apply",
     )
     importer.add_argument(
-        "--worker", action="store_true", help=argparse.SUPPRESS
+        worker_protocol.WORKER_FLAG, action="store_true", help=argparse.SUPPRESS
     )  # the window's child process: JSON-lines progress on stdout, `cancel` on stdin
     _add_common(importer)
     importer.set_defaults(handler=cmd_import)

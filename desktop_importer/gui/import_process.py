@@ -8,14 +8,13 @@ to what a window may stall; a child process leaves the event loop free and isola
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from desktop_importer.progress import ProgressUpdate
+from desktop_importer import worker_protocol
 from desktop_importer.relaunch import NO_CONSOLE_WINDOW, self_command
 
 
@@ -50,13 +49,16 @@ class ImportProcess(QObject):
         self.path = path
         self._buffer, self._result = b"", None
         program, *arguments = self_command()
-        command = [*arguments, "import", str(path), "--profile", self.profile, "--worker"]
+        command = [
+            *arguments, "import", str(path), "--profile", self.profile,
+            worker_protocol.WORKER_FLAG,
+        ]  # fmt: skip
         self._process.start(program, [*command, "--allow-large"] if allow_large else command)
 
     def cancel(self) -> None:
         """Ask the import to stop at its next batch; `cancelled` follows."""
         if self.is_running():
-            self._process.write(b"cancel\n")
+            self._process.write(f"{worker_protocol.CANCEL}\n".encode())
 
     def is_running(self) -> bool:
         return self._process.state() != QProcess.ProcessState.NotRunning
@@ -70,23 +72,12 @@ class ImportProcess(QObject):
         self._buffer += bytes(self._process.readAllStandardOutput().data())
         *lines, self._buffer = self._buffer.split(b"\n")
         for line in lines:
-            try:
-                message = json.loads(line)
-            except ValueError:
+            message = worker_protocol.read_line(line)
+            if message is None:
                 continue
-            if not isinstance(message, dict):
-                continue
-            if message.get("event") == "progress":
-                self.progressed.emit(
-                    ProgressUpdate(
-                        str(message.get("stage", "")),
-                        int(message.get("bytesDone", 0)),
-                        int(message.get("bytesTotal", 0)),
-                        int(message.get("conversationsDone", 0)),
-                        message.get("conversationsTotal"),
-                    )
-                )
-            elif message.get("event") == "result":
+            if worker_protocol.is_progress(message):
+                self.progressed.emit(worker_protocol.progress_of(message))
+            elif worker_protocol.is_result(message):
                 self._result = message
 
     def _finished(self, exit_code: int, exit_status: QProcess.ExitStatus) -> None:

@@ -45,7 +45,7 @@ from desktop_importer.errors import (
     CannotWrite,
     DesktopImporterError,
 )
-from desktop_importer.markdown import escape_markdown, is_safe_link
+from desktop_importer.markdown import escape_markdown, inert_markdown
 from desktop_importer.media import asset_id
 from desktop_importer.merge import KEPT_MARKER
 from desktop_importer.progress import never_cancelled
@@ -147,46 +147,6 @@ def _as_typed(text: str) -> str:
     if not _MARKDOWN_CHARS.search(text) and not _MARKDOWN_LINES.search(text):
         return text
     return fence(text, "text")
-
-
-# A fence at any indentation: one inside a list item is indented by the item's width (and
-# text indented four spaces or more is code too, which must stay as it is).
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:.*?)\1")
-_URL = r"((?:[^()\s<>]|\([^()\s]*\))*)"  # a URL, with one level of parentheses
-_IMAGE = re.compile(rf"!\[([^\]]*)\]\({_URL}[^)]*\)")
-_LINK = re.compile(rf"\[([^\]]*)\]\(<?{_URL}>?[^)]*\)")
-
-
-def _inert_prose(line: str) -> str:
-    """Prose outside code: raw HTML shown as text, remote images as links (a note viewer
-    would fetch them: a tracking pixel), links that are not web or mail as their words."""
-    line = line.replace("<", "&lt;")
-    line = _IMAGE.sub(lambda m: f"[{m.group(1) or 'image'}]({m.group(2)})", line)
-    return _LINK.sub(lambda m: m.group(0) if is_safe_link(m.group(2)) else m.group(1), line)
-
-
-def inert_markdown(text: str) -> str:
-    """Assistant Markdown as Markdown, with nothing in it that a note viewer would run or
-    fetch; code blocks and code spans untouched."""
-    out: list[str] = []
-    closing: str | None = None
-    for line in text.split("\n"):
-        opened = _FENCE.match(line)
-        if closing is not None:
-            if opened and opened.group(1)[0] == closing[0] and len(opened.group(1)) >= len(closing):
-                closing = None
-            out.append(line)
-        elif opened:
-            closing = opened.group(1)
-            out.append(line)
-        else:
-            pieces, at = [], 0
-            for span in _CODE_SPAN.finditer(line):
-                pieces += [_inert_prose(line[at : span.start()]), span.group(0)]
-                at = span.end()
-            out.append("".join([*pieces, _inert_prose(line[at:])]))
-    return "\n".join(out)
 
 
 def _quoted(text: str) -> str:

@@ -6,7 +6,6 @@ siblings (an edit or a regeneration)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -28,7 +27,7 @@ from desktop_importer.gui import look, text
 from desktop_importer.gui.media_view import media_widget
 from desktop_importer.gui.safe_text import SafeText, warm_lexers
 from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessage, speaker
-from desktop_importer.markdown import escape_markdown
+from desktop_importer.markdown import escape_markdown, inert_images, split_fences
 from desktop_importer.media import asset_id
 from desktop_importer.report import plural
 from desktop_importer.settings import human_bytes
@@ -43,43 +42,6 @@ BEFORE = 1  # messages built above a search hit as it opens; the rest as the rea
 COLLAPSE_BYTES = 64 * 1024  # a message longer than this starts collapsed behind "Show all"
 PREVIEW_CHARS = 3000  # what a collapsed message shows
 MARKDOWN_LIMIT = 256 * 1024  # longer text is shown as plain text: Markdown of 5 MB took 2.4 s
-FENCE = re.compile(r"^ {0,3}(?P<marks>`{3,}|~{3,})(?P<info>[^`\n]*)$")
-IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
-
-
-def split_fences(markdown: str) -> list[tuple[str, str, str | None]]:
-    """Markdown cut into ("text", prose, None) and ("code", code, language) pieces, so that
-    each code block gets its own view with its language (CommonMark's fences: three or more
-    backticks or tildes, closed by a fence of the same character at least as long)."""
-    pieces: list[tuple[str, str, str | None]] = []
-    prose: list[str] = []
-    lines = markdown.split("\n")
-    index = 0
-    while index < len(lines):
-        opening = FENCE.match(lines[index])
-        if opening is None:
-            prose.append(lines[index])
-            index += 1
-            continue
-        marks = opening.group("marks")
-        closing = re.compile(rf"^ {{0,3}}{re.escape(marks[0])}{{{len(marks)},}}\s*$")
-        end = next((j for j in range(index + 1, len(lines)) if closing.match(lines[j])), None)
-        if end is None:  # an unclosed fence runs to the end, as CommonMark says
-            end = len(lines)
-        if prose:
-            pieces.append(("text", "\n".join(prose), None))
-            prose = []
-        language = opening.group("info").strip().split(" ")[0] or None
-        pieces.append(("code", "\n".join(lines[index + 1 : end]), language))
-        index = end + 1
-    if prose:
-        pieces.append(("text", "\n".join(prose), None))
-    return [p for p in pieces if p[0] == "code" or p[1].strip()]
-
-
-def inert_images(markdown: str) -> str:
-    """A Markdown image from an export is never loaded: it becomes a link that names it."""
-    return IMAGE.sub(lambda m: f"[image: {m.group(1) or 'unnamed'}]({m.group(2)})", markdown)
 
 
 class Collapsible(QWidget):

@@ -30,8 +30,9 @@ from desktop_importer.gui.conversation_list import (
     DetailRole,
 )
 from desktop_importer.gui.main_window import ImportWindow
-from desktop_importer.gui.reader import Collapsible, MessageWidget, split_fences
+from desktop_importer.gui.reader import Collapsible, MessageWidget
 from desktop_importer.gui.safe_text import SafeText
+from desktop_importer.markdown import split_fences
 from desktop_importer.service import start_import
 from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip

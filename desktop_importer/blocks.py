@@ -18,6 +18,7 @@ import orjson
 
 from desktop_importer import media
 from desktop_importer.readers import chatgpt
+from desktop_importer.readers.chatgpt import custom_instructions
 from desktop_importer.readers.claude import (
     chat_messages,
     claude_files,
@@ -25,6 +26,10 @@ from desktop_importer.readers.claude import (
     node_id_of,
     result_text,
 )
+from desktop_importer.readers.values import as_dict as _dict
+from desktop_importer.readers.values import as_int as _int
+from desktop_importer.readers.values import as_list as _list
+from desktop_importer.readers.values import as_text as _str
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -74,22 +79,6 @@ class Block:
             for key, value in self.__dict__.items()
             if value is not None and value != ""
         } | {"kind": self.kind}
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _dict(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _raw(value: Any) -> str:
@@ -199,12 +188,7 @@ def _thoughts(content: Mapping[str, Any]) -> list[Block]:
 
 
 def _instructions(content: Mapping[str, Any]) -> list[Block]:
-    profile, how = _str(content.get("user_profile")), _str(content.get("user_instructions"))
-    sections = [
-        f"About me:\n{profile}" if profile else "",
-        f"How to respond:\n{how}" if how else "",
-    ]
-    return [Block("instructions", text="\n\n".join(s for s in sections if s))]
+    return [Block("instructions", text=custom_instructions(content))]
 
 
 _CHATGPT: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {

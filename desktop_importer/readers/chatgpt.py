@@ -19,6 +19,8 @@ from desktop_importer.domain import (
 )
 from desktop_importer.markdown import escape_markdown
 from desktop_importer.readers.tree import current_path
+from desktop_importer.readers.values import as_dict as _dict
+from desktop_importer.readers.values import as_text as _text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -36,14 +38,6 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _parts_text(content: Mapping[str, Any]) -> str:
@@ -115,7 +109,8 @@ def _webpage(content: Mapping[str, Any]) -> str:
     )
 
 
-def _custom_instructions(content: Mapping[str, Any]) -> str:
+def custom_instructions(content: Mapping[str, Any]) -> str:
+    """The words of custom instructions (the reader's text, and the view's block)."""
     profile = _text(content.get("user_profile"))
     instructions = _text(content.get("user_instructions"))
     sections = [
@@ -141,7 +136,7 @@ EXTRACTORS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "tether_quote": _quote,
     "tether_browsing_display": lambda c: _join(c.get("summary"), c.get("result")),
     "sonic_webpage": _webpage,
-    "user_editable_context": _custom_instructions,
+    "user_editable_context": custom_instructions,
     "system_error": _system_error,
 }
 
@@ -179,7 +174,7 @@ def instructions_of(metadata: Mapping[str, Any]) -> str:
     """Custom instructions as 2023 exports kept them: in the system message's
     `metadata.user_context_message_data`, its text parts empty."""
     data = _dict(metadata.get("user_context_message_data"))
-    return _custom_instructions(
+    return custom_instructions(
         {
             "user_profile": data.get("about_user_message"),
             "user_instructions": data.get("about_model_message"),

@@ -22,6 +22,7 @@ from desktop_importer.domain import (
 )
 from desktop_importer.readers.chatgpt import unsupported
 from desktop_importer.readers.tree import current_path
+from desktop_importer.readers.values import as_text as _text
 
 VENDOR = "claude"
 ROLES = {"human": "user", "assistant": "assistant"}
@@ -29,10 +30,6 @@ ROLES = {"human": "user", "assistant": "assistant"}
 
 def looks_like(obj: Mapping[str, Any]) -> bool:
     return isinstance(obj.get("chat_messages"), list)
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def timestamp(value: Any) -> float | None:

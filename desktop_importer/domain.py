@@ -35,7 +35,7 @@ class ParsedMessage(NamedTuple):
     raw_content: str | None = None  # kept when the reader could not read the content
     in_export: bool = True  # False: an earlier export had this node, the newer one does not
     # The row's last value: its rowid, filled in by the writer (store/archive.stage).
-    index_text: int | None = None
+    rowid: int | None = None
 
 
 @dataclass(frozen=True)

@@ -77,10 +77,9 @@ def _statement_rows(rows: int) -> int:
     return size
 
 
-# Each row's last value (domain.ParsedMessage.index_text) is its rowid, assigned here, so
-# that the index can be fed each row's indexed form (cjk.indexed) without reading it back.
-_COLUMNS = (*ROW_FIELDS[:-1], "rowid")
-_ROWID = ROW_WIDTH - 1
+# Each row's rowid is assigned here (the write transaction holds the lock), so that the
+# index can be fed each row's indexed form (cjk.indexed) without reading the rows back.
+_ROWID = ROW_FIELDS.index("rowid")
 _TEXT = ROW_FIELDS.index("text")
 
 
@@ -89,7 +88,7 @@ def _insert_messages(rows: int) -> str:
     row = "(" + ", ".join("?" * ROW_WIDTH) + ")"
     values = ", ".join(f"column{i}" for i in range(1, ROW_WIDTH + 1))
     return (
-        f"INSERT INTO messages ({', '.join(_COLUMNS)}) SELECT {values} FROM (VALUES "
+        f"INSERT INTO messages ({', '.join(ROW_FIELDS)}) SELECT {values} FROM (VALUES "
         + ", ".join([row] * rows)
         + ") WHERE column1 IS NOT NULL"
     )

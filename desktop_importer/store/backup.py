@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from desktop_importer.store.database import register_functions
+from desktop_importer.store.migrations import register_functions
 
 INTERRUPTED = (
     "An import was running when this backup was made; the backup holds the archive as it "

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from desktop_importer.store.database import SCHEMA_VERSION
+from desktop_importer.store.migrations import SCHEMA_VERSION
 from tests.helpers.exports import chatgpt_zip, conversations
 
 SPAWN = multiprocessing.get_context("spawn")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop_importer.errors import EnvironmentProblem
 from desktop_importer.store import open_store
-from desktop_importer.store.database import SCHEMA_VERSION
+from desktop_importer.store.migrations import SCHEMA_VERSION
 
 
 def mode(path: Path) -> int:
@@ -109,7 +109,7 @@ def test_an_upgrade_step_runs_once_and_moves_the_version(
 ) -> None:
     from sqlalchemy import Connection
 
-    from desktop_importer.store import database
+    from desktop_importer.store import migrations
 
     open_store(data_dir).close()  # an archive at the current version
     runs: list[int] = []
@@ -118,8 +118,8 @@ def test_an_upgrade_step_runs_once_and_moves_the_version(
         runs.append(1)
         connection.exec_driver_sql("ALTER TABLE settings ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(database, "UPGRADES", [*database.UPGRADES, add_column])
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 1 + len(database.UPGRADES))
+    monkeypatch.setattr(migrations, "UPGRADES", [*migrations.UPGRADES, add_column])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1 + len(migrations.UPGRADES))
     for _ in range(3):
         open_store(data_dir).close()
     assert runs == [1]

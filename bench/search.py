@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from desktop_importer.browse import search_archive
+from desktop_importer.library import search_archive
 from desktop_importer.service import open_app, start_import
 
 WORDS = [

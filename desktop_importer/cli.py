@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_importer import __version__, browse, library, logs, recovery, worker_protocol
+from desktop_importer import __version__, library, logs, recovery, worker_protocol
 from desktop_importer.app import App
 from desktop_importer.clock import iso_z_from_unix
 from desktop_importer.errors import (
@@ -231,19 +231,17 @@ def cmd_conversations(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with _app() as app:
-        view = browse.show_conversation(
+        shown = library.show_conversation(
             app, args.id, args.profile, include_hidden=args.include_hidden
         )
-        structured = library.read_conversation(
-            app, args.profile, args.id, include_hidden=args.include_hidden
-        )
+    structured = shown.view
     structure = {m.node_id: [b.to_json() for b in m.blocks] for m in structured.messages}
     files = {
         m.node_id: [ref.to_json() for ref in structured.media_of(m)] for m in structured.messages
     }
     body = {
-        "id": view.summary.conversation_id,
-        "title": view.summary.title,
+        "id": shown.conversation_id,
+        "title": shown.title,
         "messages": [
             {
                 "id": m.node_id,
@@ -255,11 +253,11 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "blocks": structure.get(m.node_id, []),
                 "media": files.get(m.node_id, []),
             }
-            for m in view.messages
+            for m in shown.messages
         ],
     }
-    blocks = [view.summary.title or "(untitled)"]
-    for m in view.messages:
+    blocks = [shown.title or "(untitled)"]
+    for m in shown.messages:
         blocks.append(f"{m.role}{' (hidden)' if m.hidden else ''}:\n{m.text}")
     _emit(args, body, "\n\n".join(blocks))
     return EXIT_OK
@@ -305,7 +303,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     with _app() as app:
-        hits = browse.search_archive(app, args.query, args.profile, limit=args.limit)
+        hits = library.search_archive(app, args.query, args.profile, limit=args.limit)
     body = {
         "query": args.query,
         "results": [

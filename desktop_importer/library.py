@@ -260,6 +260,49 @@ def read_conversation(
     return view
 
 
+@dataclass(frozen=True)
+class ShownMessage:
+    """A message of `show_conversation`: its stored text, as the command line prints it."""
+
+    node_id: str
+    role: str
+    content_type: str | None
+    text: str
+    create_time: float | None
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class ShownConversation:
+    view: ReaderConversation  # the same branch the window shows
+    messages: list[ShownMessage]
+
+    @property
+    def conversation_id(self) -> str:
+        return self.view.conversation_id
+
+    @property
+    def title(self) -> str | None:
+        return self.view.title
+
+
+def show_conversation(
+    app: App, conversation_id: str, profile: str = DEFAULT_PROFILE, *, include_hidden: bool = False
+) -> ShownConversation:
+    """The conversation's current branch as the window shows it (`read_conversation`), each
+    message with its stored text; `include_hidden` adds hidden messages (a tool's plumbing,
+    system prompts)."""
+    view = read_conversation(app, profile, conversation_id, include_hidden=include_hidden)
+    with app.store.read() as session:
+        texts = sql.stored_texts(session, profile, conversation_id)
+    messages = [
+        ShownMessage(m.node_id, m.role, content_type, text, m.create_time, m.hidden)
+        for m in view.messages
+        for text, content_type in [texts.get(m.node_id, ("", None))]
+    ]
+    return ShownConversation(view, messages)
+
+
 def read_conversations(
     app: App, profile: str, conversation_ids: Iterable[str], *, per_read: int = 100
 ) -> Generator[ReaderConversation | None, None, None]:
@@ -538,6 +581,33 @@ def search(
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result as the command line gives it: the matched words in [brackets]."""
+
+    conversation_id: str
+    title: str | None
+    snippet: str
+    node_id: str | None  # None when only the title matched
+    rank: float
+
+
+def search_archive(
+    app: App, words: str, profile: str = DEFAULT_PROFILE, *, limit: int = 20
+) -> list[SearchHit]:
+    """`search` for the command line: the same results, their marks in brackets."""
+    return [
+        SearchHit(
+            r.conversation_id,
+            r.title,
+            plain_marks(r.snippet or r.marked_title or ""),
+            r.node_id,
+            r.rank,
+        )
+        for r in search(app, profile, words, limit=limit)
+    ]
 
 
 def _messages_or_walk(

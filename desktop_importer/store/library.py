@@ -180,6 +180,22 @@ def conversation(session: Session, user_id: str, conversation_id: str) -> Stored
     )
 
 
+def stored_texts(
+    session: Session, user_id: str, conversation_id: str
+) -> dict[str, tuple[str, str | None]]:
+    """node id -> (text as stored, content type) of the visible version's messages: what
+    the command line's `show` prints beside the blocks the reader builds."""
+    rows = session.execute(
+        text(
+            "SELECT m.node_id, m.text, m.content_type FROM conversation_heads h "
+            "JOIN messages m ON m.version_id = h.version_id "
+            "WHERE h.user_id = :user_id AND h.conversation_id = :cid AND m.role IS NOT NULL"
+        ),
+        {"user_id": user_id, "cid": conversation_id},
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
 # -- search -------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import pytest
 from markdown_it import MarkdownIt
 
-from desktop_importer import browse, library
+from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.exporting import export
 from desktop_importer.recovery import recover
@@ -92,7 +92,7 @@ def test_generated_images_are_shown_and_a_plain_tool_call_stays_hidden(images: A
         ("A fox", True),
         ("Cat astronaut", True),
     ]
-    assert [m.node_id for m in browse.show_conversation(images, "gen").messages] == shown
+    assert [m.node_id for m in library.show_conversation(images, "gen").messages] == shown
     everything = library.read_conversation(images, "default", "gen", include_hidden=True)
     assert len(everything.messages) == 7
 
@@ -118,7 +118,7 @@ def test_the_json_export_is_the_vendors_object_with_the_tool_messages(
 
 
 def test_code_run_by_code_interpreter_is_found_and_opens_with_hidden_shown(images: App) -> None:
-    (hit,) = browse.search_archive(images, "sympy")
+    (hit,) = library.search_archive(images, "sympy")
     assert hit.node_id == "search"
     view = library.read_conversation(images, "default", "gen", through=hit.node_id)
     assert view.include_hidden
@@ -164,7 +164,7 @@ def test_a_bare_conversations_json_whose_messages_name_files_imports(
     report = start_import(app, bare).to_json()
     assert (report["status"], report["added"]) == ("complete", 1)
     assert report["media"]["missing"] == 2
-    assert browse.show_conversation(app, "up").messages[0].text.endswith("What is this?")
+    assert library.show_conversation(app, "up").messages[0].text.endswith("What is this?")
 
 
 def custom_instructions_2023() -> dict[str, Any]:
@@ -179,13 +179,13 @@ def custom_instructions_2023() -> dict[str, Any]:
 
 def test_custom_instructions_of_2023_are_read_shown_and_found(app: App, tmp_path: Path) -> None:
     start_import(app, chatgpt_zip(tmp_path / "c.zip", [custom_instructions_2023()]))
-    first = browse.show_conversation(app, "ci").messages[0]
+    first = library.show_conversation(app, "ci").messages[0]
     assert first.text == (
         "About me:\nI keep bees in Ljubljana.\n\nHow to respond:\nAnswer in short paragraphs."
     )
     view = library.read_conversation(app, "default", "ci")
     assert [b.kind for b in view.messages[0].blocks] == ["instructions"]
-    assert [h.conversation_id for h in browse.search_archive(app, "Ljubljana")] == ["ci"]
+    assert [h.conversation_id for h in library.search_archive(app, "Ljubljana")] == ["ci"]
     export(app, "default", tmp_path / "notes")
     (note,) = (tmp_path / "notes").glob("*.md")
     assert "I keep bees in Ljubljana." in note.read_text(encoding="utf-8")
@@ -210,7 +210,7 @@ def cited() -> dict[str, Any]:
 
 def test_citation_markers_become_their_sources(app: App, tmp_path: Path) -> None:
     start_import(app, chatgpt_zip(tmp_path / "c.zip", [cited()]))
-    text = browse.show_conversation(app, "cite").messages[1].text
+    text = library.show_conversation(app, "cite").messages[1].text
     assert text == (
         "The budget grew 4 % (budget 2024.pdf) and rain fell【12:1†source】"
         " ([Rain report](<https://example.org/rain>))."
@@ -277,7 +277,7 @@ def test_claude_pasted_text_is_one_attachment_and_screenshots_count_missing(
         ("attachment", "pasted_text_4f2a.txt"),
         ("image", "Screenshot 2026-03-01.png"),
     ]
-    shown = browse.show_conversation(app, "paste").messages[0].text
+    shown = library.show_conversation(app, "paste").messages[0].text
     assert "[attachment: pasted_text_4f2a.txt]\nTraceback: KeyError 'bees'" in shown
     assert "[file: Screenshot 2026-03-01.png]" in shown
     assert "[attachment]" not in shown
@@ -298,7 +298,7 @@ def test_claude_turns_that_all_hang_from_the_root_read_in_time_order(
         app, write_zip(tmp_path / "c.zip", {"conversations.json": [claude_conv("r", turns)]})
     )
     expected = ["q1", "a1", "q2", "a2"]
-    assert [m.node_id for m in browse.show_conversation(app, "r").messages] == expected
+    assert [m.node_id for m in library.show_conversation(app, "r").messages] == expected
     view = library.read_conversation(app, "default", "r")
     assert [m.node_id for m in view.messages] == expected
     assert all(len(m.siblings) == 1 for m in view.messages)
@@ -316,19 +316,19 @@ def test_an_older_archive_is_read_again_and_finds_what_it_missed(
         connection.exec_driver_sql("UPDATE messages SET hidden = 0 WHERE role = 'tool'")
         connection.exec_driver_sql("UPDATE messages SET text = '' WHERE node_id = 'ci'")
         connection.exec_driver_sql("INSERT INTO maintenance (name, state) VALUES ('reread', '0')")
-    assert browse.search_archive(images, "Ljubljana") == []
-    assert "out" in [m.node_id for m in browse.show_conversation(images, "gen").messages]
+    assert library.search_archive(images, "Ljubljana") == []
+    assert "out" in [m.node_id for m in library.show_conversation(images, "gen").messages]
 
     report = recover(images)
     assert report.finished
     assert report.upgrade_steps >= 1
-    assert [m.node_id for m in browse.show_conversation(images, "gen").messages] == [
+    assert [m.node_id for m in library.show_conversation(images, "gen").messages] == [
         "u1",
         "dalle",
         "newtool",
         "a1",
     ]
-    assert [h.conversation_id for h in browse.search_archive(images, "Ljubljana")] == ["ci"]
+    assert [h.conversation_id for h in library.search_archive(images, "Ljubljana")] == ["ci"]
     with engine.begin() as connection:
         left = connection.exec_driver_sql("SELECT count(*) FROM maintenance").scalar_one()
         raw = connection.exec_driver_sql("SELECT raw_json FROM conversations LIMIT 1").scalar_one()

@@ -4,6 +4,7 @@ Esc; its field and its count are named for a screen reader. Real widgets, real a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,14 @@ def open_long(window: ImportWindow, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: len(window.library.reader.widgets) > 5)
 
 
+def active_window_on_long(make_window: Callable[[], ImportWindow], qtbot: QtBot) -> ImportWindow:
+    """A window with focus (keys reach it), the long conversation open."""
+    window = make_window()
+    window.activateWindow()
+    open_long(window, qtbot)
+    return window
+
+
 def test_opening_a_search_result_marks_every_matched_word(
     make_window, qtbot: QtBot, long_app: App
 ) -> None:
@@ -97,9 +106,7 @@ def test_a_cjk_search_marks_the_characters_inside_a_run(
 def test_find_reaches_a_word_far_below_what_is_built_and_walks_both_ways(
     make_window, qtbot: QtBot, long_app: App
 ) -> None:
-    window = make_window()
-    window.activateWindow()
-    open_long(window, qtbot)
+    window = active_window_on_long(make_window, qtbot)
     view = window.library
     assert view.reader.message_widget("long-n250") is None  # not built yet
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -143,9 +150,7 @@ def test_find_reaches_a_word_far_below_what_is_built_and_walks_both_ways(
 def test_find_says_when_nothing_matches_and_ctrl_k_still_searches_everything(
     make_window, qtbot: QtBot, long_app: App
 ) -> None:
-    window = make_window()
-    window.activateWindow()
-    open_long(window, qtbot)
+    window = active_window_on_long(make_window, qtbot)
     view = window.library
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(view.find_bar.field, "platypus")

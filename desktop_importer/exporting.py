@@ -37,7 +37,6 @@ import orjson
 
 from desktop_importer import library
 from desktop_importer.background import BackgroundWriter
-from desktop_importer.blocks import Block, fence, heading
 from desktop_importer.clock import iso_z_from_unix
 from desktop_importer.domain import vendor_name
 from desktop_importer.errors import (
@@ -52,6 +51,7 @@ from desktop_importer.progress import never_cancelled
 from desktop_importer.store import archive as archive_sql
 from desktop_importer.store import library as library_sql
 from desktop_importer.store import media as media_sql
+from desktop_importer.vendors.blocks import Block, fence, heading
 
 if TYPE_CHECKING:
     from desktop_importer.app import App

@@ -24,11 +24,12 @@ import orjson
 
 from desktop_importer import cjk, media
 from desktop_importer.app import DEFAULT_PROFILE
-from desktop_importer.blocks import Block, blocks_of, message_objects
 from desktop_importer.domain import vendor_name
 from desktop_importer.errors import EnvironmentProblem, UnknownConversation
 from desktop_importer.store import library as sql
 from desktop_importer.store import media as media_sql
+from desktop_importer.vendors.blocks import Block
+from desktop_importer.vendors.registry import vendor_named
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -99,7 +100,9 @@ class ReaderMessage:
         """The structured view, built when first asked for (as the reader builds each
         message's widget: a 2,000-message conversation opens without building them all)."""
         if self._blocks is None:
-            self._blocks = blocks_of(self.vendor, self.source) if self.source is not None else []
+            self._blocks = (
+                vendor_named(self.vendor).blocks(self.source) if self.source is not None else []
+            )
         return self._blocks
 
     @property
@@ -171,7 +174,7 @@ class ReaderConversation:
 
     def media_of(self, message: ReaderMessage) -> list[MediaRef]:
         """The files a message points at, in order, kept or missing."""
-        if self.vendor != "chatgpt" or message.source is None:
+        if message.source is None:
             return []
         named = {media.asset_id(b.pointer): b.name for b in message.blocks if b.pointer and b.name}
         return [
@@ -180,7 +183,7 @@ class ReaderConversation:
                 kept.name if (kept := self.media.get(asset)) else named.get(asset) or asset,
                 kept,
             )
-            for asset in media.message_pointers(message.source)
+            for asset in vendor_named(self.vendor).message_pointers(message.source)
         ]
 
     def file_for(self, pointer: str | None) -> MediaFile | None:
@@ -336,14 +339,14 @@ def _read(
         chosen.update(_choices_through(by_id, through))
         include_hidden = include_hidden or by_id[through].hidden
     document = orjson.loads(stored.original_json)
-    objects = message_objects(stored.vendor, document)
+    objects = vendor_named(stored.vendor).message_objects(document)
     children = _children(stored.nodes)
     messages: list[ReaderMessage] = []
     hidden_count = 0
     for node in branch(children, chosen):
         if node.role is None:  # the null root and other message-less nodes
             continue
-        hidden = node.hidden  # the reader's rule (readers/chatgpt.is_hidden), stored
+        hidden = node.hidden  # the reader's rule (vendors/chatgpt.is_hidden), stored
         if hidden and not include_hidden:
             hidden_count += 1
             continue
@@ -367,8 +370,8 @@ def _read(
     pointed_at = {
         asset
         for message in messages
-        if stored.vendor == "chatgpt" and message.source is not None
-        for asset in media.message_pointers(message.source)
+        if message.source is not None
+        for asset in vendor_named(stored.vendor).message_pointers(message.source)
     }
     return ReaderConversation(
         stored.conversation_id,

@@ -3,9 +3,8 @@ say it is, and the content-addressed folder that keeps one copy of each.
 
 Plain Python (no SQL, no Qt): the importer, recovery, `show` and the reader share it.
 
-- **Pointers** (`asset_id`): `file-service://file-XYZ`, `sediment://file_abc` or a bare id,
-  from image and audio parts (also inside `real_time_user_audio_video_asset_pointer`), from
-  `metadata.attachments` and from the images a Code Interpreter run produced.
+- **Pointers** (`asset_id`): `file-service://file-XYZ`, `sediment://file_abc` or a bare id;
+  which pointers a message holds is its vendor's module's to say (`message_pointers`).
 - **Members** (`MemberIndex`): a file matches an id when its base name starts with the id,
   followed by `-`, `.`, `_` or nothing, wherever it sits (root, the one top-level folder,
   `dalle-generations/`, `user-<id>/`, `<conversation>/audio/`, the 2026 `<id>.dat`).
@@ -48,67 +47,6 @@ def asset_id(pointer: object) -> str | None:
     bare = _SCHEMES.sub("", pointer.strip()).strip("/")
     bare = bare.rsplit("/", 1)[-1]
     return bare or None
-
-
-def _pointer_parts(content: Mapping[str, Any]) -> Iterator[object]:
-    parts = content.get("parts")
-    for part in parts if isinstance(parts, list) else ():
-        if not isinstance(part, dict):
-            continue
-        kind = part.get("content_type")
-        if kind in ("image_asset_pointer", "audio_asset_pointer"):
-            yield part.get("asset_pointer")
-        elif kind == "real_time_user_audio_video_asset_pointer":
-            for key in ("audio_asset_pointer", "video_container_asset_pointer"):
-                inner = part.get(key)
-                if isinstance(inner, dict):
-                    yield inner.get("asset_pointer")
-
-
-def message_pointers(message: Mapping[str, Any]) -> list[str]:
-    """The file ids one ChatGPT message points at, in order, each once."""
-    found: list[str] = []
-    content = message.get("content")
-    if isinstance(content, dict):
-        found += filter(None, map(asset_id, _pointer_parts(content)))
-    metadata = message.get("metadata")
-    attachments = metadata.get("attachments") if isinstance(metadata, dict) else None
-    for attachment in attachments if isinstance(attachments, list) else ():
-        if isinstance(attachment, dict) and (found_id := asset_id(attachment.get("id"))):
-            found.append(found_id)
-    if isinstance(metadata, dict) and "aggregate_result" in metadata:  # a code run's output
-        found += filter(
-            None, map(asset_id, (i.get("image_url") for i in execution_images(message)))
-        )
-    return list(dict.fromkeys(found))
-
-
-def execution_images(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The images a Code Interpreter run produced (a chart, say): the `image` entries of its
-    output's `metadata.aggregate_result.messages`, each with `image_url`, `width`,
-    `height`."""
-    metadata = message.get("metadata")
-    result = metadata.get("aggregate_result") if isinstance(metadata, dict) else None
-    produced = result.get("messages") if isinstance(result, dict) else None
-    return [
-        item
-        for item in (produced if isinstance(produced, list) else ())
-        if isinstance(item, dict)
-        and item.get("message_type") == "image"
-        and isinstance(item.get("image_url"), str)
-    ]
-
-
-def conversation_pointers(conversation: Mapping[str, Any]) -> set[str]:
-    """Every file id a ChatGPT conversation's messages point at (Claude exports hold no
-    files: their attachments carry their text)."""
-    mapping = conversation.get("mapping")
-    found: set[str] = set()
-    for node in mapping.values() if isinstance(mapping, dict) else ():
-        message = node.get("message") if isinstance(node, dict) else None
-        if isinstance(message, dict):
-            found.update(message_pointers(message))
-    return found
 
 
 # -- what a file is -----------------------------------------------------------------------

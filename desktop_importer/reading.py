@@ -55,7 +55,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from desktop_importer import media, relaunch
+from desktop_importer import relaunch
 from desktop_importer.domain import (
     SKIPPED_DETAILS_KEPT,
     ConversationRecord,
@@ -70,9 +70,9 @@ from desktop_importer.errors import (
     LimitExceeded,
     PathProblem,
 )
-from desktop_importer.readers import claude, parse_conversation
 from desktop_importer.readers.source import ExportFile, iter_objects
 from desktop_importer.settings import SIZE_LIMITS, Settings, human_bytes
+from desktop_importer.vendors.registry import parse_conversation, vendor_named
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -366,10 +366,8 @@ class _Reading:
             )
             return
         self.unread.update(conversation.unread_content)
-        if conversation.vendor == "chatgpt" and isinstance(obj, dict):
-            self.assets.update(media.conversation_pointers(obj))
-        elif conversation.vendor == "claude" and isinstance(obj, dict):
-            self.assets.update(claude.file_pointers(obj))
+        if isinstance(obj, dict):  # it is: it was parsed
+            self.assets.update(vendor_named(conversation.vendor).export_pointers(obj))
         self.messages += conversation.message_count
         self.records.append(record_fields(conversation))
         self.rows += len(conversation.messages)

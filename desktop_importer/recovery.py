@@ -23,9 +23,9 @@ import orjson
 from desktop_importer import media_import
 from desktop_importer.domain import UnreadableConversation, vendor_flags
 from desktop_importer.progress import never_cancelled
-from desktop_importer.readers import parse_conversation
 from desktop_importer.store import media as media_sql
 from desktop_importer.store import recovery as sql
+from desktop_importer.vendors.registry import parse_conversation
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_importer.blocks import Block, heading, plain_text
 from desktop_importer.gui import look, text
 from desktop_importer.gui.media_view import media_widget
 from desktop_importer.gui.safe_text import SafeText, warm_lexers
@@ -31,6 +30,7 @@ from desktop_importer.markdown import escape_markdown, inert_images, split_fence
 from desktop_importer.media import asset_id
 from desktop_importer.report import plural
 from desktop_importer.settings import human_bytes
+from desktop_importer.vendors.blocks import Block, heading, plain_text
 
 # Messages built at once when a conversation opens (the first paint); the others follow one
 # per turn of the event loop. Four at once stalled switching conversations for 18-29 ms

@@ -28,7 +28,8 @@ user:
 Plot sin(x) for me, please.
 
 assistant:
-Planning the plot
+[thoughts]
+**Planning the plot**
 Use numpy and matplotlib.
 
 assistant:
@@ -39,6 +40,7 @@ Here is the plot of sin(x).
 
 user:
 [image: sediment://file_00000000abc]
+
 What is in this picture?
 
 assistant:
@@ -58,18 +60,28 @@ CHATGPT_ALL: dict[str, tuple[str, str, str, bool]] = {
         False,
     ),
     "u1": ("user", "text", "Plot sin(x) for me, please.", False),
-    "think": ("assistant", "thoughts", "Planning the plot\nUse numpy and matplotlib.", False),
+    "think": (
+        "assistant",
+        "thoughts",
+        "[thoughts]\n**Planning the plot**\nUse numpy and matplotlib.",
+        False,
+    ),
     "recap": ("assistant", "reasoning_recap", "Thought for 4 seconds", False),
-    "code": ("assistant", "code", "```python\nimport numpy as np\nplt.plot(np.sin(x))\n```", True),
-    "out": ("tool", "execution_output", "[<matplotlib.lines.Line2D>]", True),
+    "code": (
+        "assistant",
+        "code",
+        "[tool call: python]\n```python\nimport numpy as np\nplt.plot(np.sin(x))\n```",
+        True,
+    ),
+    "out": ("tool", "execution_output", "[tool output]\n[<matplotlib.lines.Line2D>]", True),
     "a1": ("assistant", "text", "Here is the plot of sin(x).", False),
     "u2": (
         "user",
         "multimodal_text",
-        "[image: sediment://file_00000000abc]\nWhat is in this picture?",
+        "[image: sediment://file_00000000abc]\n\nWhat is in this picture?",
         False,
     ),
-    "browse": ("tool", "tether_browsing_display", "Searching the web", True),
+    "browse": ("tool", "tether_browsing_display", "[tool output]\nSearching the web", True),
     "quote": (
         "tool",
         "tether_quote",
@@ -98,15 +110,19 @@ Span: 40 m
 Steel: S355
 
 assistant:
-[thinking]
+[thoughts]
 Check span and steel grade.
 
 Let me compute it.
 
 [tool call: calculator]
-{"expression":"40*355"}
+```json
+{
+  "expression": "40*355"
+}
+```
 
-[tool result]
+[tool output: calculator]
 14200
 
 Roughly 14,200 kN·m — très solide.
@@ -116,7 +132,7 @@ Roughly 14,200 kN·m — très solide.
 user:
 And with snow on it?
 
-[file: snow.png]
+[image: snow.png]
 
 assistant:
 Snow adds about 2 kN/m².

@@ -23,7 +23,6 @@ from pytestqt.qtbot import QtBot
 
 from desktop_importer import library
 from desktop_importer.app import App
-from desktop_importer.blocks import plain_text
 from desktop_importer.gui.conversation_list import (
     ConversationListModel,
     ConversationRole,
@@ -34,6 +33,7 @@ from desktop_importer.gui.reader import Collapsible, MessageWidget
 from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.markdown import split_fences
 from desktop_importer.service import start_import
+from desktop_importer.vendors.blocks import plain_text
 from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 from tests.helpers.rich import bread, claude_chat

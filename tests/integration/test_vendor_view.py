@@ -164,7 +164,8 @@ def test_a_bare_conversations_json_whose_messages_name_files_imports(
     report = start_import(app, bare).to_json()
     assert (report["status"], report["added"]) == ("complete", 1)
     assert report["media"]["missing"] == 2
-    assert library.show_conversation(app, "up").messages[0].text.endswith("What is this?")
+    shown = library.show_conversation(app, "up").messages[0].text
+    assert shown == "[image: file-service://file-GONE]\n\nWhat is this?\n\n[file: Report.pdf]"
 
 
 def custom_instructions_2023() -> dict[str, Any]:
@@ -279,7 +280,7 @@ def test_claude_pasted_text_is_one_attachment_and_screenshots_count_missing(
     ]
     shown = library.show_conversation(app, "paste").messages[0].text
     assert "[attachment: pasted_text_4f2a.txt]\nTraceback: KeyError 'bees'" in shown
-    assert "[file: Screenshot 2026-03-01.png]" in shown
+    assert "[image: Screenshot 2026-03-01.png]" in shown
     assert "[attachment]" not in shown
     assert "pasted_text_4f2a.txt]" not in shown.replace("[attachment: pasted_text_4f2a.txt]", "")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop_importer.domain import UnreadableConversation
-from desktop_importer.readers import parse_conversation
+from desktop_importer.vendors.registry import parse_conversation
 from tests.helpers.exports import conversation, message, node
 
 
@@ -44,7 +44,7 @@ def test_multimodal_parts_keep_text_and_name_their_images() -> None:
     extra = node("img", "c1-n1", message("img", "user", "", t=5.0, content=content))
     parsed = parse_conversation(conversation("c1", extra_nodes=[extra], current_node="img"))
     img = next(m for m in parsed.messages if m.node_id == "img")
-    assert img.text == "[image: file-service://file-abc]\nWhat is in this picture?"
+    assert img.text == "[image: file-service://file-abc]\n\nWhat is in this picture?"
     assert img.path_index == 3
 
 
@@ -69,7 +69,8 @@ def test_what_the_chatgpt_ui_hides_is_kept_and_marked(
     )
     parsed = parse_conversation(conversation("c1", extra_nodes=[extra]))
     kept = next(m for m in parsed.messages if m.node_id == "x")
-    assert kept.text == "body"
+    attached = "\n\n[file: plot.png]" if "attachments" in metadata else ""
+    assert kept.text == "body" + attached  # a file it carries is named, and found by search
     assert kept.hidden is hidden
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from desktop_importer.domain import UnreadableConversation
-from desktop_importer.readers import parse_conversation
-from desktop_importer.readers.claude import timestamp
+from desktop_importer.vendors.claude import timestamp
+from desktop_importer.vendors.registry import parse_conversation
 
 
 def chat(

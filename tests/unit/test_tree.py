@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_importer.readers.tree import current_path
+from desktop_importer.vendors.tree import current_path
 
 #   root ── a ── b1 (t=3)
 #            └── b2 (t=5) ── c2 (t=6)

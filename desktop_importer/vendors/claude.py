@@ -1,4 +1,5 @@
-"""A Claude (claude.ai) conversation object to a ParsedConversation.
+"""Claude (claude.ai): a conversation object read once, into its tree, its current path and
+each message's blocks.
 
 Messages form a tree through `parent_message_uuid` in newer exports; older ones are a plain
 list, read as a single branch in file order.
@@ -11,8 +12,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from desktop_importer import media
 from desktop_importer.domain import (
     ParsedConversation,
@@ -20,11 +19,12 @@ from desktop_importer.domain import (
     UnreadableConversation,
     original_json,
 )
-from desktop_importer.readers.chatgpt import unsupported
-from desktop_importer.readers.tree import current_path
-from desktop_importer.readers.values import as_text as _text
+from desktop_importer.vendors.blocks import Block, plain_text, raw, unread
+from desktop_importer.vendors.tree import current_path
+from desktop_importer.vendors.values import as_int, as_list
+from desktop_importer.vendors.values import as_text as _text
 
-VENDOR = "claude"
+NAME = "claude"
 ROLES = {"human": "user", "assistant": "assistant"}
 
 
@@ -54,50 +54,71 @@ def result_text(content: Any) -> str:
     return ""
 
 
-def _block_text(block: Mapping[str, Any]) -> str | None:
-    """The readable text of one content block, or None for a type we cannot read."""
-    kind = block.get("type")
+def _block(block: Mapping[str, Any]) -> Block:
+    kind = _text(block.get("type")) or "(none)"
     if kind == "text":
-        return _text(block.get("text")) or ""
+        return Block("text", text=_text(block.get("text")) or "")
     if kind == "thinking":
-        return f"[thinking]\n{_text(block.get('thinking')) or ''}"
+        return Block("thoughts", text=_text(block.get("thinking")) or "")
     if kind == "tool_use":
-        arguments = orjson.dumps(block.get("input")).decode() if "input" in block else ""
-        return f"[tool call: {_text(block.get('name')) or 'tool'}]\n{arguments}".rstrip()
+        arguments = raw(block["input"]) if "input" in block else ""
+        return Block(
+            "tool_call", name=_text(block.get("name")) or "tool", text=arguments, language="json"
+        )
     if kind == "tool_result":
-        return f"[tool result]\n{result_text(block.get('content'))}".rstrip()
-    return None
+        return Block(
+            "tool_output", name=_text(block.get("name")), text=result_text(block.get("content"))
+        )
+    return Block("unknown", text=kind, raw=raw(block))
 
 
-def _message_text(message: Mapping[str, Any], unread: Counter[str]) -> tuple[str, str, str | None]:
-    """(text, content type, raw content kept unread) of one chat message."""
-    blocks = [b for b in message.get("content") or [] if isinstance(b, dict)]
-    pieces: list[str] = []
-    kinds: list[str] = []
-    kept: list[Any] = []
-    for block in blocks:
-        kind = _text(block.get("type")) or "(none)"
-        text = _block_text(block)
-        if text is None:
-            unread[kind] += 1
-            kept.append(block)
-            pieces.append(unsupported(kind))
-        elif text:
-            pieces.append(text)
-        if kind not in kinds:
-            kinds.append(kind)
-    if not blocks:
-        pieces.append(_text(message.get("text")) or "")
+def blocks(message: Mapping[str, Any]) -> list[Block]:
+    """The blocks of one Claude chat message (an item of `chat_messages`)."""
+    content = [b for b in as_list(message.get("content")) if isinstance(b, dict)]
+    found = [_block(b) for b in content] or [Block("text", text=_text(message.get("text")) or "")]
     attachments, files = claude_files(message)
     for attachment, name in attachments:
-        extracted = _text(attachment.get("extracted_content")) or ""
-        pieces.append(f"[attachment{': ' + name if name else ''}]\n{extracted}".rstrip())
+        found.append(
+            Block(
+                "attachment",
+                name=name,
+                mime_type=_text(attachment.get("file_type")),
+                size=as_int(attachment.get("file_size")),
+                text=_text(attachment.get("extracted_content")) or "",
+            )
+        )
     for file in files:
-        name = _text(file.get("file_name"))
-        pieces.append(f"[file{': ' + name if name else ''}]")
-    content_type = "+".join(kinds) if kinds and kinds != ["text"] else "text"
-    raw = orjson.dumps(kept).decode() if kept else None
-    return "\n\n".join(p for p in pieces if p), content_type, raw
+        name = _text(file.get("file_name")) or None
+        found.append(
+            Block("image" if _is_image(file) else "file", name=name, pointer=claude_pointer(file))
+        )
+    return [b for b in found if b.kind != "text" or b.text]
+
+
+def _content_type(message: Mapping[str, Any]) -> str:
+    """The kinds of a message's content blocks, in order, joined by `+` ("text" alone)."""
+    kinds: list[str] = []
+    for block in as_list(message.get("content")):
+        if isinstance(block, dict):
+            kind = _text(block.get("type")) or "(none)"
+            if kind not in kinds:
+                kinds.append(kind)
+    return "+".join(kinds) if kinds and kinds != ["text"] else "text"
+
+
+def message_objects(conversation: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Each node id of a stored conversation's JSON to its message object (node ids as
+    `parse` makes them)."""
+    found: dict[str, Mapping[str, Any]] = {}
+    cid = _text(conversation.get("uuid")) or ""
+    for index, message in enumerate(chat_messages(conversation)):
+        found.setdefault(node_id_of(cid, message, index), message)
+    return found
+
+
+def message_pointers(message: Mapping[str, Any]) -> list[str]:
+    """None: a Claude export holds no file bytes (attachments carry their text)."""
+    return []
 
 
 def claude_files(
@@ -141,8 +162,8 @@ def claude_pointer(file: Mapping[str, Any]) -> str:
     )
 
 
-def file_pointers(obj: Mapping[str, Any]) -> set[str]:
-    """Every file a conversation's messages name that the export does not hold (counted as
+def export_pointers(obj: Mapping[str, Any]) -> set[str]:
+    """Every file a conversation's messages name: none of them is in the export (counted as
     missing in the report)."""
     return {
         claude_pointer(file) for message in chat_messages(obj) for file in claude_files(message)[1]
@@ -191,12 +212,14 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         parents = dict(zip(ordered, [None, *ordered[:-1]], strict=True))
     current = _text(obj.get("current_leaf_message_uuid"))
     on_path = {n: i for i, n in enumerate(current_path(order, parents, times, current))}
-    unread: Counter[str] = Counter()
-    raw, content_hash = original_json(obj)
+    unread_kinds: Counter[str] = Counter()
+    raw_json, content_hash = original_json(obj)
     messages: list[ParsedMessage] = []
     for position, node_id in enumerate(order):
         chat_message = by_id[node_id]
-        text, content_type, raw_content = _message_text(chat_message, unread)
+        found = blocks(chat_message)
+        unknown = unread(found)
+        unread_kinds.update(b.text for b in unknown)
         sender = _text(chat_message.get("sender"))
         messages.append(
             ParsedMessage(
@@ -206,24 +229,24 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
                 path_index=on_path.get(node_id),
                 role=ROLES.get(sender or "", sender or "unknown"),
                 author_name=None,
-                content_type=content_type,
-                text=text,
+                content_type=_content_type(chat_message),
+                text=plain_text(found),
                 create_time=times[node_id],
                 hidden=False,
-                raw_content=raw_content,
+                raw_content=f"[{','.join(b.raw or 'null' for b in unknown)}]" if unknown else None,
             )
         )
     return ParsedConversation(
         conversation_id=conversation_id,
-        vendor=VENDOR,
+        vendor=NAME,
         title=_text(obj.get("name")),
         create_time=timestamp(obj.get("created_at")),
         update_time=timestamp(obj.get("updated_at")),
         current_node=current,
         messages=messages,
-        raw_json=raw,
+        raw_json=raw_json,
         content_hash=content_hash,
-        unread_content=unread,
+        unread_content=unread_kinds,
         account=_text((obj.get("account") or {}).get("uuid"))
         if isinstance(obj.get("account"), dict)
         else None,

@@ -1,6 +1,5 @@
 """Typed looks at values of an export's JSON, which may be anything: each gives the value
-when it has the type asked for, else a neutral one. The vendors' readers and blocks.py
-share them."""
+when it has the type asked for, else a neutral one. Every vendor module reads with them."""
 
 from __future__ import annotations
 

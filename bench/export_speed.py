@@ -34,7 +34,7 @@ CONVOVIZ_VENV = OUT / f"convoviz-{CONVOVIZ_VERSION}-venv"
 
 def ours(folder: Path, target: Path) -> dict[str, float]:
     from desktop_importer.exporting import export
-    from desktop_importer.service import open_app
+    from desktop_importer.importing.service import open_app
 
     app = open_app(folder, recover=False)
     started = time.perf_counter()

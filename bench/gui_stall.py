@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 from bench.library import StallMeter
 from bench.search import build_export
 from desktop_importer.gui.main_window import ImportWindow
-from desktop_importer.service import open_app
+from desktop_importer.importing.service import open_app
 
 TICK_MS = 5
 MESSAGES_PER_MB = 2_275  # what build_export writes, measured

@@ -89,7 +89,7 @@ LONGEST_WRITE_MS = [0.0]  # the service's longest write transaction, in its proc
 def service(export: Path, folder: Path) -> int:
     from sqlalchemy import event
 
-    from desktop_importer.service import open_app, start_import  # imported before timing
+    from desktop_importer.importing.service import open_app, start_import  # imported before timing
 
     app = open_app(folder / "data")
     started: dict[int, float] = {}
@@ -112,8 +112,9 @@ def service(export: Path, folder: Path) -> int:
 
 
 class ReaderMemory:
-    """The peak RSS of the service's reading process (desktop_importer/reading.py), which
-    counts too: its kernel high-water mark, VmHWM, read every 20 ms until it ends.
+    """The peak RSS of the service's reading process
+    (desktop_importer/importing/reading_process.py), which counts too: its kernel
+    high-water mark, VmHWM, read every 20 ms until it ends.
 
     (getrusage(RUSAGE_CHILDREN) would be simpler, but Linux counts in it the RSS the child
     had before exec, when it was a copy of this process: 48 MB instead of 35.)
@@ -154,7 +155,7 @@ def high_water_mb(status: Path) -> float:
 def child(kind: str, export: Path) -> None:
     watcher = None
     if kind == "service":
-        import desktop_importer.service  # noqa: F401 - as the yardstick's orjson: not timed
+        import desktop_importer.importing.service  # noqa: F401 - as the yardstick's orjson: not timed
 
         watcher = ReaderMemory()
     with tempfile.TemporaryDirectory(dir=OUT) as folder:
@@ -332,7 +333,7 @@ def export_of(size: int, kind: str) -> tuple[Path, dict[str, Any]]:
 
 
 def export_facts(export: Path) -> dict[str, Any]:
-    from desktop_importer.cjk import RUN
+    from desktop_importer.basics.cjk import RUN
 
     with zipfile.ZipFile(export) as archive:
         body = archive.read("conversations.json")

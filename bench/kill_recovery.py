@@ -90,7 +90,7 @@ def kill_part_way(env: dict[str, str], export: Path, fraction: float) -> int:
 
 
 def recoveries(log_folder: Path) -> list[str]:
-    """The recovery's summary lines (desktop_importer/recovery.py) from the log."""
+    """The recovery's summary lines (desktop_importer/upkeep/recovery.py) from the log."""
     pattern = re.compile(r"Recovery: .*")
     return [
         match.group(0)

@@ -43,7 +43,7 @@ TICK_MS = 1
 
 def archive(megabytes: int) -> Path:
     """The data folder of an imported library export (built once, then reused)."""
-    from desktop_importer.service import open_app, start_import
+    from desktop_importer.importing.service import open_app, start_import
 
     folder = OUT / f"library-{megabytes}"
     done = folder / "imported"
@@ -77,7 +77,7 @@ def long_conversation_window(megabytes: int, name: str) -> tuple[Any, Any, Any, 
     from desktop_importer import library
     from desktop_importer.gui.app import freeze_startup_objects
     from desktop_importer.gui.main_window import ImportWindow
-    from desktop_importer.service import open_app
+    from desktop_importer.importing.service import open_app
 
     folder = archive(megabytes)
     qt = QApplication.instance() or QApplication([])
@@ -165,7 +165,7 @@ def every(ms: int, step: Callable[[], bool]) -> None:
 
 def measure_search(folder: Path) -> None:
     from desktop_importer import library
-    from desktop_importer.service import open_app
+    from desktop_importer.importing.service import open_app
 
     app = open_app(folder)
     print(f"\n{'search (service)':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'found':>8}")
@@ -197,7 +197,7 @@ def measure_window(folder: Path) -> None:
 
     from desktop_importer.gui.app import freeze_startup_objects
     from desktop_importer.gui.main_window import ImportWindow
-    from desktop_importer.service import open_app
+    from desktop_importer.importing.service import open_app
 
     qt = QApplication.instance() or QApplication([])
     app = open_app(folder, recover=False)
@@ -316,7 +316,7 @@ def cold_child(folder: Path) -> None:
     PySide6: see its docstring)."""
     # isort: off
     from desktop_importer.gui.main_window import ImportWindow
-    from desktop_importer.service import open_app
+    from desktop_importer.importing.service import open_app
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 

@@ -24,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench.library import StallMeter, every, percentile
 
 if TYPE_CHECKING:
-    from desktop_importer.gui.reader import ReaderView
+    from desktop_importer.gui.conversation_view import ReaderView
 
 OUT = Path(__file__).parent / "out"
 
@@ -119,7 +119,7 @@ def main() -> None:
     from desktop_importer.gui.app import freeze_startup_objects
     from desktop_importer.gui.main_window import ImportWindow
     from desktop_importer.gui.media_view import decoder
-    from desktop_importer.service import open_app, start_import
+    from desktop_importer.importing.service import open_app, start_import
 
     qt = QApplication.instance() or QApplication([])
     OUT.mkdir(exist_ok=True)

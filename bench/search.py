@@ -16,8 +16,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from desktop_importer.importing.service import open_app, start_import
 from desktop_importer.library import search_archive
-from desktop_importer.service import open_app, start_import
 
 WORDS = [
     "the",

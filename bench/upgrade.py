@@ -42,8 +42,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a data folder an older version wrote")
     args = parser.parse_args()
-    from desktop_importer import recovery
-    from desktop_importer.service import open_app
+    from desktop_importer.importing.service import open_app
+    from desktop_importer.upkeep import recovery
 
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=OUT) as scratch:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop_importer import guard
-from desktop_importer.clock import Clock, SystemClock
-from desktop_importer.media import MediaFolder
-from desktop_importer.owner import Owner, current_owner, owner_alive
-from desktop_importer.settings import Settings
+from desktop_importer.basics.clock import Clock, SystemClock
+from desktop_importer.basics.media import MediaFolder
+from desktop_importer.basics.settings import Settings
+from desktop_importer.importing import guard
+from desktop_importer.importing.owner import Owner, current_owner, owner_alive
 from desktop_importer.store import Store
 
 DEFAULT_PROFILE = "default"  # the profile of a person who never chose one

@@ -17,10 +17,11 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_importer import __version__, library, logs, recovery, worker_protocol
+from desktop_importer import __version__, library
 from desktop_importer.app import App
-from desktop_importer.clock import iso_z_from_unix
-from desktop_importer.errors import (
+from desktop_importer.basics import logs
+from desktop_importer.basics.clock import iso_z_from_unix
+from desktop_importer.basics.errors import (
     EXIT_CANCELLED,
     EXIT_OK,
     EXIT_OTHER,
@@ -30,15 +31,22 @@ from desktop_importer.errors import (
     ImportCancelled,
     LimitExceeded,
 )
-from desktop_importer.report import plural
-from desktop_importer.service import DEFAULT_PROFILE, open_app, profile_status, start_import
-from desktop_importer.settings import human_bytes
+from desktop_importer.basics.settings import human_bytes
+from desktop_importer.importing import worker_protocol
+from desktop_importer.importing.report import plural
+from desktop_importer.importing.service import (
+    DEFAULT_PROFILE,
+    open_app,
+    profile_status,
+    start_import,
+)
+from desktop_importer.upkeep import recovery
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from types import FrameType
 
-    from desktop_importer.progress import ProgressReporter, ProgressUpdate
+    from desktop_importer.basics.progress import ProgressReporter, ProgressUpdate
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +296,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from desktop_importer.backup import backup
+    from desktop_importer.upkeep.backup import backup
 
     with _app() as app:
         result = backup(app, Path(args.path))

@@ -36,22 +36,18 @@ from urllib.parse import quote
 import orjson
 
 from desktop_importer import library
-from desktop_importer.background import BackgroundWriter
-from desktop_importer.clock import iso_z_from_unix
-from desktop_importer.domain import vendor_name
-from desktop_importer.errors import (
-    EXIT_NOINPUT,
-    CannotWrite,
-    DesktopImporterError,
-)
-from desktop_importer.markdown import escape_markdown, inert_markdown
-from desktop_importer.media import asset_id
-from desktop_importer.merge import KEPT_MARKER
-from desktop_importer.progress import never_cancelled
+from desktop_importer.basics.background import BackgroundWriter
+from desktop_importer.basics.clock import iso_z_from_unix
+from desktop_importer.basics.errors import EXIT_NOINPUT, CannotWrite, DesktopImporterError
+from desktop_importer.basics.markdown import escape_markdown, inert_markdown
+from desktop_importer.basics.media import asset_id
+from desktop_importer.basics.progress import never_cancelled
+from desktop_importer.importing.merge import KEPT_MARKER
 from desktop_importer.store import archive as archive_sql
 from desktop_importer.store import library as library_sql
 from desktop_importer.store import media as media_sql
 from desktop_importer.vendors.blocks import Block, fence, heading
+from desktop_importer.vendors.parsed import vendor_name
 
 if TYPE_CHECKING:
     from desktop_importer.app import App

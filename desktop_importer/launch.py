@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import sys
 
-from desktop_importer.relaunch import READ_EXPORT
+from desktop_importer.basics.relaunch import READ_EXPORT
 
 
 def main() -> int:
     if sys.argv[1:2] == [READ_EXPORT]:
-        from desktop_importer.reading import main as read_export
+        from desktop_importer.importing.reading_process import main as read_export
 
         return read_export()
     from desktop_importer.cli import main as cli_main

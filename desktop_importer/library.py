@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from desktop_importer import cjk, media
 from desktop_importer.app import DEFAULT_PROFILE
-from desktop_importer.domain import vendor_name
-from desktop_importer.errors import EnvironmentProblem, UnknownConversation
+from desktop_importer.basics import cjk, media
+from desktop_importer.basics.errors import EnvironmentProblem, UnknownConversation
 from desktop_importer.store import library as sql
 from desktop_importer.store import media as media_sql
 from desktop_importer.vendors.blocks import Block
+from desktop_importer.vendors.parsed import vendor_name
 from desktop_importer.vendors.registry import vendor_named
 
 if TYPE_CHECKING:

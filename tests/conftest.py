@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from typing import TYPE_CHECKING
 
 from desktop_importer.app import App
-from desktop_importer.service import open_app
+from desktop_importer.importing.service import open_app
 from tests.helpers.stubs import FakeClock
 
 if TYPE_CHECKING:

@@ -6,4 +6,6 @@ opts into `__feature__` (napari/napari#8584). Importing SQLAlchemy and the servi
 PySide6 cost the window's start 70 ms for 320 modules.
 """
 
-from desktop_importer import backup, exporting, library, service  # noqa: F401
+from desktop_importer import exporting, library  # noqa: F401
+from desktop_importer.importing import service  # noqa: F401
+from desktop_importer.upkeep import backup  # noqa: F401

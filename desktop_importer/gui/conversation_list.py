@@ -13,9 +13,9 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_importer import library
-from desktop_importer.domain import ARCHIVED, STARRED
 from desktop_importer.gui import text
-from desktop_importer.report import plural
+from desktop_importer.importing.report import plural
+from desktop_importer.vendors.parsed import ARCHIVED, STARRED
 
 ConversationRole = Qt.ItemDataRole.UserRole + 1  # the conversation id
 NodeRole = Qt.ItemDataRole.UserRole + 2  # search: the matching message's node id

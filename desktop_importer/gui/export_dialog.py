@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_importer import exporting
 from desktop_importer.app import App
 from desktop_importer.gui.service_job import ServiceJob
-from desktop_importer.report import plural
+from desktop_importer.importing.report import plural
 
 FORMATS = (
     ("markdown", "Markdown notes (Obsidian, any editor)"),

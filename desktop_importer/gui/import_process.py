@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from desktop_importer import worker_protocol
-from desktop_importer.relaunch import NO_CONSOLE_WINDOW, self_command
+from desktop_importer.basics.relaunch import NO_CONSOLE_WINDOW, self_command
+from desktop_importer.importing import worker_protocol
 
 
 def _without_console_window(arguments: Any) -> None:

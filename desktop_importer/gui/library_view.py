@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_importer import library
 from desktop_importer.app import App
-from desktop_importer.errors import DesktopImporterError
+from desktop_importer.basics.errors import DesktopImporterError
 from desktop_importer.gui import look, text
 from desktop_importer.gui.conversation_list import (
     ConversationListModel,
@@ -42,10 +42,10 @@ from desktop_importer.gui.conversation_list import (
     RowDelegate,
     SearchResultsModel,
 )
+from desktop_importer.gui.conversation_view import ReaderView
 from desktop_importer.gui.find_bar import FindBar
-from desktop_importer.gui.reader import ReaderView
 from desktop_importer.gui.service_job import ServiceJob
-from desktop_importer.report import plural
+from desktop_importer.importing.report import plural
 
 DEBOUNCE_MS = 150
 ALL_VENDORS = "All"

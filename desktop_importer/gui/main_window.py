@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_importer import __version__, backup, paths, recovery
+from desktop_importer import __version__
 from desktop_importer.app import App
-from desktop_importer.errors import DesktopImporterError, LimitExceeded
+from desktop_importer.basics import paths
+from desktop_importer.basics.errors import DesktopImporterError, LimitExceeded
+from desktop_importer.basics.settings import human_bytes
 from desktop_importer.gui import look, text
 from desktop_importer.gui.drop_zone import DropZone, enter_drag, move_drag, verdict_for
 from desktop_importer.gui.export_dialog import ExportDialog
@@ -41,9 +43,9 @@ from desktop_importer.gui.progress_panel import ProgressPanel
 from desktop_importer.gui.rejection_dialog import RejectionDialog
 from desktop_importer.gui.resources import resource_path
 from desktop_importer.gui.service_job import ServiceJob
-from desktop_importer.report import ProfileStatus, plural
-from desktop_importer.service import check_export, profile_status
-from desktop_importer.settings import human_bytes
+from desktop_importer.importing.report import ProfileStatus, plural
+from desktop_importer.importing.service import check_export, profile_status
+from desktop_importer.upkeep import backup, recovery
 
 BUSY_ELSEWHERE = "An import is running: a new one would be rejected until it finishes."
 BUSY_ELSEWHERE_HINT = "It was started in another window or from the command line."

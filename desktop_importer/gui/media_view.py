@@ -51,9 +51,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_importer import library
-from desktop_importer.errors import DesktopImporterError
+from desktop_importer.basics.errors import DesktopImporterError
+from desktop_importer.basics.settings import human_bytes
 from desktop_importer.gui import look
-from desktop_importer.settings import human_bytes
 
 log = logging.getLogger(__name__)
 

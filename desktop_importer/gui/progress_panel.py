@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QElapsedTimer, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from desktop_importer.basics.progress import ProgressUpdate
 from desktop_importer.gui import text
-from desktop_importer.progress import ProgressUpdate
 
 STEPS = 1000
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from desktop_importer.clock import Clock
+from desktop_importer.basics.clock import Clock
 from desktop_importer.gui import text
-from desktop_importer.report import ProfileStatus
+from desktop_importer.importing.report import ProfileStatus
 
 TITLE = "Import already in progress"
 

@@ -25,8 +25,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QTextEdit, QWidget
 
+from desktop_importer.basics.markdown import SAFE_SCHEMES
 from desktop_importer.library import match_spans
-from desktop_importer.markdown import SAFE_SCHEMES
 
 MARKDOWN = (
     QTextDocument.MarkdownFeature.MarkdownNoHTML

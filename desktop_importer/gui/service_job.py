@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_importer.errors import DesktopImporterError
+from desktop_importer.basics.errors import DesktopImporterError
 
 log = logging.getLogger(__name__)
 

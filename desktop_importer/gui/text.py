@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from desktop_importer.domain import vendor_name as vendor_name
-from desktop_importer.progress import ProgressUpdate
-from desktop_importer.report import WINDOW_NAMES, detail_lines, plural
+from desktop_importer.basics.progress import ProgressUpdate
+from desktop_importer.importing.report import WINDOW_NAMES, detail_lines, plural
+from desktop_importer.vendors.parsed import vendor_name as vendor_name
 
 STAGES = {
     "starting": "Starting…",

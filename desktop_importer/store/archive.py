@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import delete, func, select, text
 
-from desktop_importer.cjk import indexed
-from desktop_importer.domain import ROW_FIELDS, ROW_WIDTH, ConversationRecord, ParsedMessage
+from desktop_importer.basics.cjk import indexed
+from desktop_importer.importing.records import ROW_FIELDS, ROW_WIDTH, ConversationRecord
 from desktop_importer.store import recovery
 from desktop_importer.store.models import Conversation, ConversationHead, ImportRun, Message
+from desktop_importer.vendors.parsed import ParsedMessage
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
-from desktop_importer import paths
-from desktop_importer.errors import EnvironmentProblem
+from desktop_importer.basics import paths
+from desktop_importer.basics.errors import EnvironmentProblem
 from desktop_importer.store.checkpoints import AUTOCHECKPOINT_PAGES, CheckpointsAside
 from desktop_importer.store.migrations import prepare_schema, register_functions
 from desktop_importer.store.models import Setting

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from desktop_importer.cjk import has_cjk
+from desktop_importer.basics.cjk import has_cjk
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -9,8 +9,8 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING
 
-from desktop_importer import cjk
-from desktop_importer.errors import EnvironmentProblem
+from desktop_importer.basics import cjk
+from desktop_importer.basics.errors import EnvironmentProblem
 from desktop_importer.store.models import Base
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from desktop_importer import guard
-from desktop_importer.errors import ImportAlreadyRunning, ImportSuperseded
-from desktop_importer.owner import Owner
+from desktop_importer.basics.errors import ImportAlreadyRunning, ImportSuperseded
+from desktop_importer.importing import guard
+from desktop_importer.importing.owner import Owner
 from desktop_importer.store.models import ImportRun, UserProfile
 
 if TYPE_CHECKING:

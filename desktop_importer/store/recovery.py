@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from desktop_importer.cjk import GLOB, indexed
-from desktop_importer.owner import Owner
+from desktop_importer.basics.cjk import GLOB, indexed
+from desktop_importer.importing.owner import Owner
 from desktop_importer.store.models import (
     Conversation,
     ConversationHead,

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from desktop_importer import media
-from desktop_importer.domain import (
+from desktop_importer.basics import media
+from desktop_importer.basics.markdown import escape_markdown
+from desktop_importer.vendors.blocks import Block, plain_text, raw, unread
+from desktop_importer.vendors.parsed import (
     ParsedConversation,
     ParsedMessage,
     UnreadableConversation,
     original_json,
     vendor_flags,
 )
-from desktop_importer.markdown import escape_markdown
-from desktop_importer.vendors.blocks import Block, plain_text, raw, unread
 from desktop_importer.vendors.tree import current_path
 from desktop_importer.vendors.values import as_dict, as_int, as_list, as_text
 

@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from desktop_importer import media
-from desktop_importer.domain import (
+from desktop_importer.basics import media
+from desktop_importer.vendors.blocks import Block, plain_text, raw, unread
+from desktop_importer.vendors.parsed import (
     ParsedConversation,
     ParsedMessage,
     UnreadableConversation,
     original_json,
 )
-from desktop_importer.vendors.blocks import Block, plain_text, raw, unread
 from desktop_importer.vendors.tree import current_path
 from desktop_importer.vendors.values import as_int, as_list
 from desktop_importer.vendors.values import as_text as _text

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
-from desktop_importer.domain import ParsedConversation, UnreadableConversation
-from desktop_importer.settings import human_bytes
+from desktop_importer.basics.settings import human_bytes
 from desktop_importer.vendors import chatgpt, claude
+from desktop_importer.vendors.parsed import ParsedConversation, UnreadableConversation
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

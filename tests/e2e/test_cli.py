@@ -257,7 +257,7 @@ def test_the_conversations_command_lists_in_the_windows_order(
     or by the creation when a conversation has no update time (the command line once put
     those last)."""
     from desktop_importer import library
-    from desktop_importer.service import open_app
+    from desktop_importer.importing.service import open_app
 
     convs = [
         conversation("a", update_time=1_700_000_100.0),

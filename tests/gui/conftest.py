@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
 from desktop_importer.gui.main_window import ImportWindow
-from desktop_importer.service import open_app
+from desktop_importer.importing.service import open_app
 from tests.helpers.stubs import FakeClock
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
-from desktop_importer.service import start_import
+from desktop_importer.importing.service import start_import
 from tests.helpers.exports import chatgpt_zip, conversations
 
 WAIT = 60_000

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
 from desktop_importer.gui.safe_text import SafeText
-from desktop_importer.service import start_import
+from desktop_importer.importing.service import start_import
 from tests.gui.conftest import dark_palette, screenshot
 from tests.helpers.exports import BASE_TIME, chatgpt_zip, message
 from tests.helpers.media import png

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
 from desktop_importer.exporting import file_name
-from desktop_importer.service import start_import
+from desktop_importer.importing.service import start_import
 from tests.gui.conftest import focusable_controls, screenshot, unnamed_controls
 from tests.helpers.exports import chatgpt_zip, conversations
 from tests.helpers.rich import bread

@@ -23,16 +23,16 @@ from pytestqt.qtbot import QtBot
 
 from desktop_importer import library
 from desktop_importer.app import App
+from desktop_importer.basics.markdown import split_fences
 from desktop_importer.gui.conversation_list import (
     ConversationListModel,
     ConversationRole,
     DetailRole,
 )
+from desktop_importer.gui.conversation_view import Collapsible, MessageWidget
 from desktop_importer.gui.main_window import ImportWindow
-from desktop_importer.gui.reader import Collapsible, MessageWidget
 from desktop_importer.gui.safe_text import SafeText
-from desktop_importer.markdown import split_fences
-from desktop_importer.service import start_import
+from desktop_importer.importing.service import start_import
 from desktop_importer.vendors.blocks import plain_text
 from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
@@ -497,8 +497,8 @@ def test_screenshots_of_the_library(
 def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_shown(
     qtbot: QtBot, data_dir: Path, window_as_started, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop_importer import recovery
     from desktop_importer.store import recovery as recovery_sql
+    from desktop_importer.upkeep import recovery
     from tests.helpers.archive import load_archive_v6
 
     monkeypatch.setattr(recovery_sql, "COPIES_STEP_ROWS", 1)  # a step per message: many steps

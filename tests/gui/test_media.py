@@ -18,7 +18,7 @@ from desktop_importer.gui import media_view
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.gui.media_view import FileRow, ImageView
 from desktop_importer.gui.safe_text import SafeText
-from desktop_importer.service import start_import
+from desktop_importer.importing.service import start_import
 from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
 from tests.gui.test_library import shown_on_screen, texts
 from tests.helpers.exports import chatgpt_zip, conversations

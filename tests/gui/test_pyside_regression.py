@@ -9,7 +9,7 @@ import sys
 from PySide6.QtCore import QObject, Signal
 from pytestqt.qtbot import QtBot
 
-from desktop_importer.progress import ProgressUpdate
+from desktop_importer.basics.progress import ProgressUpdate
 
 
 class Emitter(QObject):

@@ -16,12 +16,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
-from desktop_importer.errors import InvalidExport
+from desktop_importer.basics.errors import InvalidExport
+from desktop_importer.basics.progress import ProgressUpdate
 from desktop_importer.gui.main_window import BUSY_ELSEWHERE, ImportWindow
 from desktop_importer.gui.rejection_dialog import TITLE, RejectionDialog, rejection_message
 from desktop_importer.gui.single_instance import InstanceServer, server_name
-from desktop_importer.progress import ProgressUpdate
-from desktop_importer.service import profile_status, start_import
+from desktop_importer.importing.service import profile_status, start_import
 from tests.gui.conftest import screenshot
 from tests.helpers.exports import chatgpt_zip, conversations, write_zip
 from tests.helpers.stubs import FakeClock
@@ -478,8 +478,8 @@ def test_controls_have_accessible_names(make_window: MakeWindow) -> None:
 def test_after_a_crash_the_window_tidies_the_archive_off_its_gui_thread(
     qtbot: QtBot, data_dir: Path, tmp_path: Path, window_as_started
 ) -> None:
-    from desktop_importer import recovery
-    from desktop_importer.service import open_app
+    from desktop_importer.importing.service import open_app
+    from desktop_importer.upkeep import recovery
     from tests.integration.test_recovery import crash, pages_in_use, wordy
 
     first = open_app(data_dir)

@@ -6,7 +6,7 @@ import os
 import select
 from pathlib import Path
 
-from desktop_importer.relaunch import READ_EXPORT
+from desktop_importer.basics.relaunch import READ_EXPORT
 
 
 def readers() -> dict[int, int]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from desktop_importer.progress import ProgressUpdate
+    from desktop_importer.basics.progress import ProgressUpdate
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 

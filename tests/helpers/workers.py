@@ -9,10 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop_importer.clock import OffsetClock
-from desktop_importer.errors import ImportAlreadyRunning
-from desktop_importer.progress import ProgressUpdate
-from desktop_importer.service import open_app, profile_status, start_import
+from desktop_importer.basics.clock import OffsetClock
+from desktop_importer.basics.errors import ImportAlreadyRunning
+from desktop_importer.basics.progress import ProgressUpdate
+from desktop_importer.importing.service import open_app, profile_status, start_import
 from desktop_importer.store import profiles
 from tests.helpers.processes import readers
 

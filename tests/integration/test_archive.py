@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from desktop_importer.app import App
-from desktop_importer.errors import ImportCancelled
+from desktop_importer.basics.errors import ImportCancelled
+from desktop_importer.importing.merge import KEPT_MARKER
+from desktop_importer.importing.service import start_import
 from desktop_importer.library import list_conversations, search_archive, show_conversation
-from desktop_importer.merge import KEPT_MARKER
-from desktop_importer.service import start_import
 from tests.helpers.exports import chatgpt_zip, conversation, message, node
 
 

@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from desktop_importer import library
-from desktop_importer.service import open_app, profile_status, start_import
+from desktop_importer.importing.service import open_app, profile_status, start_import
 from tests.helpers.exports import chatgpt_zip, conversations
 from tests.helpers.media import image_part, png, sha, with_media
 from tests.integration.test_processes import cli

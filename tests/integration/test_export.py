@@ -16,9 +16,9 @@ import orjson
 import pytest
 
 from desktop_importer.app import App
-from desktop_importer.errors import CannotWrite
+from desktop_importer.basics.errors import CannotWrite
 from desktop_importer.exporting import MANIFEST, export, file_name, safe_title
-from desktop_importer.service import start_import
+from desktop_importer.importing.service import start_import
 from tests.helpers.exports import chatgpt_zip, conversation, message, node
 from tests.helpers.media import image_part, png, with_media
 from tests.helpers.rich import bread

@@ -18,8 +18,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop_importer.errors import DesktopImporterError
-from desktop_importer.service import open_app, profile_status, start_import
+from desktop_importer.basics.errors import DesktopImporterError
+from desktop_importer.importing.service import open_app, profile_status, start_import
 from tests.helpers.archive import visible
 from tests.helpers.exports import conversation, conversations
 

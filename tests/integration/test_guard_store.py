@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import func, select
 
-from desktop_importer.domain import ConversationRecord
-from desktop_importer.errors import ALREADY_RUNNING_MESSAGE, ImportAlreadyRunning, ImportSuperseded
-from desktop_importer.owner import Owner, current_owner, owner_alive
+from desktop_importer.basics.errors import (
+    ALREADY_RUNNING_MESSAGE,
+    ImportAlreadyRunning,
+    ImportSuperseded,
+)
+from desktop_importer.importing.owner import Owner, current_owner, owner_alive
+from desktop_importer.importing.records import ConversationRecord
 from desktop_importer.store import archive, profiles
 from desktop_importer.store.models import Conversation, UserProfile
 from desktop_importer.vendors.registry import parse_conversation

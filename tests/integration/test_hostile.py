@@ -16,16 +16,17 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from desktop_importer import library, service
+from desktop_importer import library
 from desktop_importer.app import App
-from desktop_importer.errors import (
+from desktop_importer.basics.errors import (
     DesktopImporterError,
     EnvironmentProblem,
     InvalidExport,
     LimitExceeded,
     PathProblem,
 )
-from desktop_importer.service import open_app, profile_status, start_import
+from desktop_importer.importing import service
+from desktop_importer.importing.service import open_app, profile_status, start_import
 from desktop_importer.store import open_store
 from tests.helpers.archive import visible
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop_importer import library, recovery
+from desktop_importer import library
 from desktop_importer.app import App
-from desktop_importer.service import open_app, start_import
+from desktop_importer.importing.service import open_app, start_import
 from desktop_importer.store import library as library_sql
 from desktop_importer.store import recovery as recovery_sql
+from desktop_importer.upkeep import recovery
 from tests.helpers.archive import load_archive, load_archive_v6
 from tests.helpers.exports import BASE_TIME, chatgpt_zip, conversation, write_zip
 
@@ -247,7 +248,7 @@ def test_a_conversation_absent_from_the_latest_export_is_marked_and_kept(
 
 
 def test_a_failed_import_marks_nothing(app: App, tmp_path: Path) -> None:
-    from desktop_importer.errors import ImportCancelled
+    from desktop_importer.basics.errors import ImportCancelled
     from tests.helpers.stubs import ActingProgress
 
     first = [conversation(f"c{i}") for i in range(30)]

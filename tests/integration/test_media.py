@@ -15,16 +15,17 @@ from typing import Any
 
 import pytest
 
-from desktop_importer import library, media
+from desktop_importer import library
 from desktop_importer.app import App
-from desktop_importer.errors import (
+from desktop_importer.basics import media
+from desktop_importer.basics.errors import (
     EnvironmentProblem,
     ImportCancelled,
     LimitExceeded,
     UnknownConversation,
 )
-from desktop_importer.service import check_export, open_app, profile_status, start_import
-from desktop_importer.settings import Settings
+from desktop_importer.basics.settings import Settings
+from desktop_importer.importing.service import check_export, open_app, profile_status, start_import
 from tests.helpers.exports import chatgpt_zip, write_zip
 from tests.helpers.media import (
     PDF,
@@ -346,7 +347,7 @@ def test_the_free_disk_check_counts_the_media(
 ) -> None:
     """64 MB of headroom and a small conversation file fit in 80 MB free; 20 MB of photos
     more do not, and nothing is imported."""
-    from desktop_importer import service
+    from desktop_importer.importing import service
 
     monkeypatch.setattr(service, "free_bytes", lambda folder: 80 * 2**20)
     conv = with_media("c", [image_part("file-service://file-D1")])

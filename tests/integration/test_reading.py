@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from desktop_importer.app import App
-from desktop_importer.errors import EnvironmentProblem, ImportCancelled
-from desktop_importer.service import profile_status, start_import
+from desktop_importer.basics.errors import EnvironmentProblem, ImportCancelled
+from desktop_importer.importing.service import profile_status, start_import
 from tests.helpers.archive import visible
 from tests.helpers.exports import chatgpt_zip, conversation, conversations
 from tests.helpers.processes import exits_within, readers
@@ -22,7 +22,7 @@ from tests.helpers.processes import exits_within, readers
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from desktop_importer.progress import ProgressUpdate
+    from desktop_importer.basics.progress import ProgressUpdate
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="finds processes through /proc"

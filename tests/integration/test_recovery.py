@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from desktop_importer import recovery
 from desktop_importer.app import App
-from desktop_importer.service import open_app, profile_status, start_import
+from desktop_importer.importing.service import open_app, profile_status, start_import
+from desktop_importer.upkeep import recovery
 from tests.helpers.exports import chatgpt_zip, conversation, conversations
 from tests.integration.test_processes import ROOT, archive_dump, cli
 
@@ -112,7 +112,7 @@ def test_recovery_leaves_a_live_import_alone(app: App, data_dir: Path, tmp_path:
 def test_a_cancelled_import_leaves_no_index_behind(
     app: App, data_dir: Path, tmp_path: Path
 ) -> None:
-    from desktop_importer.errors import ImportCancelled
+    from desktop_importer.basics.errors import ImportCancelled
     from tests.helpers.stubs import ActingProgress
 
     start_import(app, chatgpt_zip(tmp_path / "a.zip", conversations(4)))

@@ -9,17 +9,17 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop_importer.app import App
-from desktop_importer.domain import SKIPPED_DETAILS_KEPT
-from desktop_importer.errors import (
+from desktop_importer.basics.errors import (
     ImportAlreadyRunning,
     ImportCancelled,
     ImportSuperseded,
     InvalidExport,
     PathProblem,
 )
-from desktop_importer.owner import Owner
-from desktop_importer.service import UNEXPECTED, profile_status, start_import
-from desktop_importer.settings import Settings
+from desktop_importer.basics.settings import Settings
+from desktop_importer.importing.owner import Owner
+from desktop_importer.importing.records import SKIPPED_DETAILS_KEPT
+from desktop_importer.importing.service import UNEXPECTED, profile_status, start_import
 from desktop_importer.store import profiles
 from desktop_importer.store.models import Conversation, Setting
 from tests.helpers.archive import visible
@@ -29,7 +29,7 @@ from tests.helpers.stubs import ActingProgress, ExplodingProgress, FakeClock, Re
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from desktop_importer.progress import ProgressUpdate
+    from desktop_importer.basics.progress import ProgressUpdate
 
 
 def versions(app: App) -> int:
@@ -283,7 +283,7 @@ def test_transactions_roll_back_unless_they_complete(app: App) -> None:
 def test_a_cleanup_failure_after_publishing_does_not_fail_the_import(
     app: App, export_a: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop_importer.errors import EnvironmentProblem
+    from desktop_importer.basics.errors import EnvironmentProblem
     from desktop_importer.store import archive
 
     start_import(app, export_a)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from desktop_importer.errors import EnvironmentProblem
+from desktop_importer.basics.errors import EnvironmentProblem
 from desktop_importer.store import open_store
 from desktop_importer.store.migrations import SCHEMA_VERSION
 
@@ -54,7 +54,7 @@ def message_index_crisismerge(session: Session) -> int:
 
 
 def test_the_data_dir_override_is_honoured(data_dir: Path) -> None:
-    from desktop_importer.service import open_app
+    from desktop_importer.importing.service import open_app
 
     app = open_app()
     try:

@@ -17,8 +17,8 @@ from markdown_it import MarkdownIt
 from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.exporting import export
-from desktop_importer.recovery import recover
-from desktop_importer.service import profile_status, start_import
+from desktop_importer.importing.service import profile_status, start_import
+from desktop_importer.upkeep.recovery import recover
 from tests.helpers.exports import BASE_TIME, chatgpt_zip, linked, message, node, write_zip
 from tests.helpers.media import PDF, image_part, png, sha, webp_header, with_media
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_importer.domain import UnreadableConversation
+from desktop_importer.vendors.parsed import UnreadableConversation
 from desktop_importer.vendors.registry import parse_conversation
 from tests.helpers.exports import conversation, message, node
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_importer import cjk
+from desktop_importer.basics import cjk
 from desktop_importer.library import fts_query, words_of
 
 
@@ -24,7 +24,7 @@ def test_queries_are_split_as_the_index_is() -> None:
 
 
 def test_the_byte_check_rules_cjk_out_only_when_there_is_none() -> None:
-    from desktop_importer.cjk import RANGES, maybe_in_utf8
+    from desktop_importer.basics.cjk import RANGES, maybe_in_utf8
 
     assert not maybe_in_utf8("Le café était très bon — naïve 🎉 Ünïcödé".encode())
     for first, last in zip(RANGES[::3], RANGES[2::3], strict=True):

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from desktop_importer.domain import UnreadableConversation
 from desktop_importer.vendors.claude import timestamp
+from desktop_importer.vendors.parsed import UnreadableConversation
 from desktop_importer.vendors.registry import parse_conversation
 
 

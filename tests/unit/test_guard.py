@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from desktop_importer.guard import GuardState, assess
-from desktop_importer.owner import Owner
+from desktop_importer.importing.guard import GuardState, assess
+from desktop_importer.importing.owner import Owner
 from tests.helpers.stubs import T0
 
 STALE = timedelta(minutes=15)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from desktop_importer.basics.progress import ProgressUpdate
 from desktop_importer.gui import text
-from desktop_importer.progress import ProgressUpdate
 
 
 def test_minutes_are_singular_for_one() -> None:

@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 
-from desktop_importer.readers import inflate
+from desktop_importer.importing import inflate
 
 
 def test_deflate_members_come_out_whole_through_isal() -> None:

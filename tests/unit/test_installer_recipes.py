@@ -14,7 +14,8 @@ from types import ModuleType
 
 from ruamel.yaml import YAML
 
-from desktop_importer import __version__, relaunch
+from desktop_importer import __version__
+from desktop_importer.basics import relaunch
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"

@@ -10,8 +10,8 @@ import json
 import ijson
 import pytest
 
-from desktop_importer.readers import json_stream
-from desktop_importer.readers.json_stream import NotClean, array_items
+from desktop_importer.importing import json_stream
+from desktop_importer.importing.json_stream import NotClean, array_items
 
 
 def ijson_reads(data: bytes) -> list[object]:

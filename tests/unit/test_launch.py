@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import desktop_importer
-from desktop_importer import relaunch
+from desktop_importer.basics import relaunch
 
 
 def test_a_checkout_runs_the_package_with_this_python() -> None:

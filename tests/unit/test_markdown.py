@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_importer.markdown import is_safe_link
+from desktop_importer.basics.markdown import is_safe_link
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ def test_only_web_and_mail_links_are_followed_or_kept(url: str, safe: bool) -> N
 
 
 def test_an_image_is_a_link_that_names_it_in_the_window_and_in_the_export() -> None:
-    from desktop_importer.markdown import inert_images, inert_markdown
+    from desktop_importer.basics.markdown import inert_images, inert_markdown
 
     text = "See ![a chart](https://example.org/w/File_(1).png) here"
     assert inert_images(text) == "See [image: a chart](https://example.org/w/File_(1).png) here"

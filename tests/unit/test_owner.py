@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from desktop_importer.owner import Owner, current_owner, owner_alive
+from desktop_importer.importing.owner import Owner, current_owner, owner_alive
 
 linux_only = pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc (Linux)")
 

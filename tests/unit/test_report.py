@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from desktop_importer.domain import (
+from desktop_importer.importing.records import (
     KIND_CHARS_KEPT,
     OTHER_KINDS,
     UNREAD_KINDS_KEPT,
     SkippedConversation,
 )
-from desktop_importer.report import ImportReport
+from desktop_importer.importing.report import ImportReport
 
 
 def test_unknown_content_types_beyond_the_first_hundred_are_counted_together() -> None:

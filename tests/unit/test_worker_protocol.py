@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from desktop_importer import worker_protocol as protocol
-from desktop_importer.progress import ProgressUpdate
+from desktop_importer.basics.progress import ProgressUpdate
+from desktop_importer.importing import worker_protocol as protocol
 
 
 def test_progress_goes_through_whole() -> None:

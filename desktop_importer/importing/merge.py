@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from desktop_importer.domain import ParsedConversation, ParsedMessage
+from desktop_importer.vendors.parsed import ParsedConversation, ParsedMessage
 
 KEPT_MARKER = "desktop_importer_kept_nodes"
 

@@ -8,22 +8,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from desktop_importer.clock import iso_z
-from desktop_importer.domain import (
+from desktop_importer.basics.clock import iso_z
+from desktop_importer.basics.settings import human_bytes
+from desktop_importer.importing.records import (
     KIND_CHARS_KEPT,
     OTHER_KINDS,
     SKIPPED_DETAILS_KEPT,
     UNREAD_KINDS_KEPT,
 )
-from desktop_importer.settings import human_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
     from pathlib import Path
 
-    from desktop_importer.domain import SkippedConversation
-    from desktop_importer.progress import ProgressUpdate
+    from desktop_importer.basics.progress import ProgressUpdate
+    from desktop_importer.importing.records import SkippedConversation
 
 
 @dataclass

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from desktop_importer import media_import
-from desktop_importer.domain import UnreadableConversation, vendor_flags
-from desktop_importer.progress import never_cancelled
+from desktop_importer.basics.progress import never_cancelled
+from desktop_importer.importing import media_stage
 from desktop_importer.store import media as media_sql
 from desktop_importer.store import recovery as sql
+from desktop_importer.vendors.parsed import UnreadableConversation, vendor_flags
 from desktop_importer.vendors.registry import parse_conversation
 
 if TYPE_CHECKING:
@@ -141,8 +141,8 @@ def recover(
     if dead:
         # Its media: contents nothing refers to any more, then files no row records (a
         # move into place whose transaction never committed).
-        media_import.collect(app)
-        media_import.sweep(app)
+        media_stage.collect(app)
+        media_stage.sweep(app)
     if _merge(app, steps, say):
         _upgrade_tasks(app, steps, say)
     if report.dead_runs or report.merge_steps or report.upgrade_steps:

@@ -15,32 +15,33 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_importer import guard, media_import, recovery
 from desktop_importer.app import DEFAULT_PROFILE as DEFAULT_PROFILE  # callers' default too
 from desktop_importer.app import App
-from desktop_importer.background import BackgroundWriter
-from desktop_importer.clock import Clock, SystemClock
-from desktop_importer.domain import ConversationRecord
-from desktop_importer.errors import (
+from desktop_importer.basics.background import BackgroundWriter
+from desktop_importer.basics.clock import Clock, SystemClock
+from desktop_importer.basics.errors import (
     DesktopImporterError,
     EnvironmentProblem,
     ImportCancelled,
     ImportSuperseded,
     InvalidExport,
 )
-from desktop_importer.merge import merge
-from desktop_importer.progress import (
+from desktop_importer.basics.progress import (
     NullProgress,
     ProgressReporter,
     ProgressUpdate,
     never_cancelled,
 )
-from desktop_importer.readers.source import ExportFile, check_unchanged, open_export
-from desktop_importer.reading import ExportReader, ReadPart
-from desktop_importer.report import ImportReport, ProfileStatus
-from desktop_importer.settings import Settings, human_bytes, resolve
+from desktop_importer.basics.settings import Settings, human_bytes, resolve
+from desktop_importer.importing import guard, media_stage
+from desktop_importer.importing.merge import merge
+from desktop_importer.importing.reading_process import ExportReader, ReadPart
+from desktop_importer.importing.records import ConversationRecord
+from desktop_importer.importing.report import ImportReport, ProfileStatus
+from desktop_importer.importing.source import ExportFile, check_unchanged, open_export
 from desktop_importer.store import archive, open_store, profiles
 from desktop_importer.store import media as media_sql
+from desktop_importer.upkeep import recovery
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -225,7 +226,7 @@ class _ImportJob:
                 )
                 archive.forget_presence(session, self.claim.run_id)
             self._clean_up(keep_run_id=None)
-            media_import.drop_run(self.app, self.claim.run_id)
+            media_stage.drop_run(self.app, self.claim.run_id)
         except ImportSuperseded:
             pass
         except Exception:
@@ -373,7 +374,7 @@ class _ImportJob:
     # -- media ------------------------------------------------------------------------------
 
     def _stage_media(self) -> None:
-        """Keep every media member of the export (media_import.py), after the conversations
+        """Keep every media member of the export (media_stage.py), after the conversations
         and before the publish, fenced like every other write of the import."""
         total = self.export.media_bytes
 
@@ -391,7 +392,7 @@ class _ImportJob:
         if not self.export.media and not self.assets:
             return
         self._show(profiles.Progress("media", 0, total, self.found, None))
-        stage = media_import.MediaStage(
+        stage = media_stage.MediaStage(
             self.app, self.export, self.claim.user_id, self.claim.run_id, beat, self.cancel
         )
         outcome = stage.run(self.assets)
@@ -440,7 +441,7 @@ class _ImportJob:
                 profiles.fence(session, user_id, generation, self.app.clock.now(), None)
                 left = media_sql.staged_runs(session, user_id, keep_run_id)
             for run_id in left:
-                media_import.drop_run(self.app, run_id)
+                media_stage.drop_run(self.app, run_id)
 
 
 def profile_status(

@@ -15,12 +15,12 @@ import ijson
 import orjson
 import zipfile_deflate64  # noqa: F401  (teaches zipfile Deflate64, which Windows Explorer uses)
 
-from desktop_importer.errors import InvalidExport, LimitExceeded, PathProblem
-from desktop_importer.readers import (
+from desktop_importer.basics.errors import InvalidExport, LimitExceeded, PathProblem
+from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
+from desktop_importer.importing import (
     inflate,  # noqa: F401  (Deflate by ISA-L)
     json_stream,
 )
-from desktop_importer.settings import SIZE_LIMITS, Settings, human_bytes
 
 if TYPE_CHECKING:
     import os

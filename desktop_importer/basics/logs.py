@@ -9,7 +9,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from desktop_importer import paths
+from desktop_importer.basics import paths
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from desktop_importer import media
-from desktop_importer.errors import ImportCancelled
+from desktop_importer.basics import media
+from desktop_importer.basics.errors import ImportCancelled
 from desktop_importer.store import media as sql
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from desktop_importer.app import App
-    from desktop_importer.readers.source import ExportFile
+    from desktop_importer.importing.source import ExportFile
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from desktop_importer.errors import EnvironmentProblem
+from desktop_importer.basics.errors import EnvironmentProblem
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

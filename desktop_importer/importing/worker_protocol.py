@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop_importer.progress import ProgressUpdate
+from desktop_importer.basics.progress import ProgressUpdate
 
 WORKER_FLAG = "--worker"
 CANCEL = "cancel"  # a line on the child's stdin

@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_importer.basics.markdown import escape_markdown, inert_images, split_fences
+from desktop_importer.basics.media import asset_id
+from desktop_importer.basics.settings import human_bytes
 from desktop_importer.gui import look, text
 from desktop_importer.gui.media_view import media_widget
 from desktop_importer.gui.safe_text import SafeText, warm_lexers
+from desktop_importer.importing.report import plural
 from desktop_importer.library import MediaFile, ReaderConversation, ReaderMessage, speaker
-from desktop_importer.markdown import escape_markdown, inert_images, split_fences
-from desktop_importer.media import asset_id
-from desktop_importer.report import plural
-from desktop_importer.settings import human_bytes
 from desktop_importer.vendors.blocks import Block, heading, plain_text
 
 # Messages built at once when a conversation opens (the first paint); the others follow one

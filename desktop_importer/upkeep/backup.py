@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_importer.errors import Cancelled, CannotWrite, EnvironmentProblem
-from desktop_importer.media import MediaFolder
-from desktop_importer.progress import never_cancelled
+from desktop_importer.basics.errors import Cancelled, CannotWrite, EnvironmentProblem
+from desktop_importer.basics.media import MediaFolder
+from desktop_importer.basics.progress import never_cancelled
 from desktop_importer.store import backup as sql
 
 if TYPE_CHECKING:

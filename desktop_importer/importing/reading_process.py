@@ -55,23 +55,23 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from desktop_importer import relaunch
-from desktop_importer.domain import (
-    SKIPPED_DETAILS_KEPT,
-    ConversationRecord,
-    SkippedConversation,
-    UnreadableConversation,
-    record_fields,
-)
-from desktop_importer.errors import (
+from desktop_importer.basics import relaunch
+from desktop_importer.basics.errors import (
     DesktopImporterError,
     EnvironmentProblem,
     InvalidExport,
     LimitExceeded,
     PathProblem,
 )
-from desktop_importer.readers.source import ExportFile, iter_objects
-from desktop_importer.settings import SIZE_LIMITS, Settings, human_bytes
+from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
+from desktop_importer.importing.records import (
+    SKIPPED_DETAILS_KEPT,
+    ConversationRecord,
+    SkippedConversation,
+    record_fields,
+)
+from desktop_importer.importing.source import ExportFile, iter_objects
+from desktop_importer.vendors.parsed import UnreadableConversation
 from desktop_importer.vendors.registry import parse_conversation, vendor_named
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
     request = orjson.loads(requests.read())
     settings = Settings(**request["settings"])
     if request["log"]:
-        from desktop_importer import logs
+        from desktop_importer.basics import logs
 
         logs.configure()
     cap_memory(settings.max_memory_mb)

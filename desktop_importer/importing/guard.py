@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from desktop_importer.clock import whole_minutes
-from desktop_importer.owner import Owner
+from desktop_importer.basics.clock import whole_minutes
+from desktop_importer.importing.owner import Owner
 
 log = logging.getLogger(__name__)
 

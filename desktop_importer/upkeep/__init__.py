@@ -1,0 +1,2 @@
+"""Keeping an archive well: recovery after a dead import and upgrades' data work in short
+steps (recovery), consistent backups (backup)."""

@@ -1,0 +1,53 @@
+"""The conversation list: a page at a time, newest first, as the window and the command
+line list it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from desktop_importer.app import DEFAULT_PROFILE
+from desktop_importer.store import library as sql
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from desktop_importer.app import App
+
+
+PAGE = 200
+ListRow = sql.ListRow
+
+
+def list_page(
+    app: App,
+    profile: str,
+    *,
+    vendor: str | None = None,
+    after: tuple[float, int] | None = None,
+    limit: int = PAGE,
+) -> list[ListRow]:
+    """Up to `limit` conversations, newest first, after `after` (the last row's cursor)."""
+    with app.store.read() as session:
+        return sql.page(session, profile, vendor=vendor, after=after, limit=limit)
+
+
+def every_conversation(app: App, profile: str) -> Iterator[ListRow]:
+    """Every row of the list, in its order (newest first: the window's list, the command
+    line's `conversations` and the export all read this one order), a page at a time:
+    53,000 rows held at once took 32 MB."""
+    after: tuple[float, int] | None = None
+    while True:
+        page = list_page(app, profile, after=after)
+        yield from page
+        if len(page) < PAGE:
+            return
+        after = page[-1].cursor
+
+
+def list_conversations(app: App, profile: str = DEFAULT_PROFILE) -> list[ListRow]:
+    return list(every_conversation(app, profile))
+
+
+def vendors(app: App, profile: str) -> list[str]:
+    with app.store.read() as session:
+        return sql.vendors(session, profile)

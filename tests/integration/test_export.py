@@ -227,19 +227,19 @@ def test_html_pages_are_self_contained_inert_and_listed_in_an_index(
 def test_a_second_export_renders_only_what_changed(
     app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop_importer import exporting
+    from desktop_importer.exporting import notes, writing
 
     imported(app, tmp_path)
     out = tmp_path / "vault"
     export(app, "default", out)
     rendered: list[str] = []
-    original = exporting.markdown
+    original = notes.markdown
 
     def counted(view: Any, *args: Any, **kwargs: Any) -> str:
         rendered.append(view.conversation_id)
         return original(view, *args, **kwargs)
 
-    monkeypatch.setattr(exporting, "markdown", counted)
+    monkeypatch.setattr(writing, "markdown", counted)
     again = export(app, "default", out)
     assert rendered == [] and again.conversations == 2 + len(HOSTILE_TITLES)
     newer = conversation("t0", [("user", "a new question")], title=HOSTILE_TITLES[0],

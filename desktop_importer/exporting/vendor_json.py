@@ -1,0 +1,35 @@
+"""A conversation as the vendor exported it (its stored original JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from desktop_importer.importing.merge import KEPT_MARKER
+
+if TYPE_CHECKING:
+    pass
+
+# -- the vendor's JSON --------------------------------------------------------------------
+
+
+def vendor_json(document: Mapping[str, Any]) -> bytes:
+    """The conversation as its latest export wrote it: the nodes kept from earlier exports
+    (merge.py) taken out again."""
+    data = dict(document)
+    if isinstance(data.get("mapping"), dict):
+        data["mapping"] = dict(data["mapping"])
+    kept = set(data.pop(KEPT_MARKER, None) or [])
+    if kept:
+        mapping = data.get("mapping")
+        if isinstance(mapping, dict):
+            for node_id in kept:
+                mapping.pop(node_id, None)
+        messages = data.get("chat_messages")
+        if isinstance(messages, list):
+            data["chat_messages"] = [
+                m for m in messages if not (isinstance(m, dict) and m.get("uuid") in kept)
+            ]
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"

@@ -38,7 +38,7 @@ from desktop_importer.exporting.notes import markdown
 from desktop_importer.exporting.pages import index_html, page_html
 from desktop_importer.exporting.vendor_json import vendor_json
 from desktop_importer.store import archive as archive_sql
-from desktop_importer.store import library as library_sql
+from desktop_importer.store import listing as library_sql
 from desktop_importer.store import media as media_sql
 
 if TYPE_CHECKING:

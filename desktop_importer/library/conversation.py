@@ -12,7 +12,7 @@ from desktop_importer.app import DEFAULT_PROFILE
 from desktop_importer.basics import media
 from desktop_importer.basics.errors import UnknownConversation
 from desktop_importer.library.files import MediaFile, MediaRef
-from desktop_importer.store import library as sql
+from desktop_importer.store import listing as sql
 from desktop_importer.store import media as media_sql
 from desktop_importer.vendors.blocks import Block
 from desktop_importer.vendors.parsed import vendor_name

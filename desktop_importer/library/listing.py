@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from desktop_importer.app import DEFAULT_PROFILE
-from desktop_importer.store import library as sql
+from desktop_importer.store import listing as sql
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from desktop_importer.app import DEFAULT_PROFILE
 from desktop_importer.basics import cjk
-from desktop_importer.store import library as sql
+from desktop_importer.store import search as sql
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

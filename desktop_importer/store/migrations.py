@@ -90,7 +90,7 @@ _V2_INSERT_TRIGGERS = (
 )
 
 
-# The library's list, newest first, a page at a time (store/library.py): the index holds the
+# The library's list, newest first, a page at a time (store/listing.py): the index holds the
 # list's exact order, so a page is a walk of it, for all vendors or for one.
 LIST_INDEXES = (
     "CREATE INDEX ix_conversations_recent ON conversations "

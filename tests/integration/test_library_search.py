@@ -12,8 +12,8 @@ import pytest
 from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.importing.service import open_app, start_import
-from desktop_importer.store import library as library_sql
 from desktop_importer.store import recovery as recovery_sql
+from desktop_importer.store import search as search_sql
 from desktop_importer.upkeep import recovery
 from tests.helpers.archive import load_archive, load_archive_v6
 from tests.helpers.exports import BASE_TIME, chatgpt_zip, conversation, write_zip
@@ -325,7 +325,7 @@ def test_a_word_in_nearly_every_message_lists_the_newest_conversations_first(
     """bm25 would rank the message that repeats 'the' most; for a word this common that says
     nothing, so the newest conversations come first, as in a mail client. A rarer word is
     still ranked by bm25."""
-    monkeypatch.setattr(library_sql, "CANDIDATES", 20)  # 20 candidates, dense within 200 rows
+    monkeypatch.setattr(search_sql, "CANDIDATES", 20)  # 20 candidates, dense within 200 rows
     answers = {1: "violin violin", 2: "a violin lesson, and more"}
     convs = [
         conversation(
@@ -372,8 +372,8 @@ def test_a_prefix_in_nearly_every_message_lists_the_newest_conversations_first(
     """A prefix's every word is gathered before any is ranked, so a common one is listed
     newest first, whichever order the export wrote the conversations in (the newest
     matches answer for the rows they cover; older ones ask the index)."""
-    monkeypatch.setattr(library_sql, "CANDIDATES", 20)  # 20 candidates, dense within 200 rows
-    monkeypatch.setattr(library_sql, "WALK", 5)  # several pages of the list
+    monkeypatch.setattr(search_sql, "CANDIDATES", 20)  # 20 candidates, dense within 200 rows
+    monkeypatch.setattr(search_sql, "WALK", 5)  # several pages of the list
     convs = common_notes()
     start_import(
         app, chatgpt_zip(tmp_path / "n.zip", convs if order == "newest first" else convs[::-1])
@@ -390,9 +390,9 @@ def test_words_whose_weighing_would_walk_too_many_matches_list_the_newest_first(
 ) -> None:
     """Not dense, but with more matches than bm25 should walk to weigh them: newest first,
     all of them, though the export lists the newest first."""
-    monkeypatch.setattr(library_sql, "CANDIDATES", 5)
-    monkeypatch.setattr(library_sql, "DENSE", 1)  # nothing is dense
-    monkeypatch.setattr(library_sql, "WEIGH_MOST", 10)
+    monkeypatch.setattr(search_sql, "CANDIDATES", 5)
+    monkeypatch.setattr(search_sql, "DENSE", 1)  # nothing is dense
+    monkeypatch.setattr(search_sql, "WEIGH_MOST", 10)
     start_import(app, chatgpt_zip(tmp_path / "n.zip", common_notes()))
     assert found(app, "the note") == [f"c{day:02d}" for day in range(30, 1, -1)]
 

@@ -1,183 +1,25 @@
-"""ChatGPT: a conversation object of `conversations.json` read once, into its tree, its
-current path, each message's blocks (../shared/EXPORT_FORMATS.md), whether the app hides
-the message, and the files it points at."""
+"""A ChatGPT message's blocks: each content type (../shared/EXPORT_FORMATS.md), the files
+it carries, the citations its text refers to."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from desktop_importer.basics import media
 from desktop_importer.basics.markdown import escape_markdown
-from desktop_importer.vendors.blocks import Block, plain_text, raw, unread
-from desktop_importer.vendors.parsed import (
-    ParsedConversation,
-    ParsedMessage,
-    UnreadableConversation,
-    original_json,
-    vendor_flags,
-)
-from desktop_importer.vendors.tree import current_path
+from desktop_importer.vendors.blocks import Block, raw
+from desktop_importer.vendors.chatgpt.pointers import execution_images
 from desktop_importer.vendors.values import as_dict, as_int, as_list, as_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
-
-NAME = "chatgpt"
-
-
-def looks_like(obj: Mapping[str, Any]) -> bool:
-    return "mapping" in obj
-
-
-def _number(value: Any) -> float | None:
-    if type(value) is float:  # nearly always; the checks below are for the rest
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-# -- a conversation -----------------------------------------------------------------------
-
-
-def parse(obj: Mapping[str, Any]) -> ParsedConversation:
-    conversation_id = as_text(obj.get("id")) or as_text(obj.get("conversation_id"))
-    if not conversation_id:
-        raise UnreadableConversation("it has no conversation id")
-    mapping = obj.get("mapping")
-    if not isinstance(mapping, dict):
-        raise UnreadableConversation("its message tree (mapping) is missing", conversation_id)
-
-    order: list[str] = []
-    parents: dict[str, str | None] = {}
-    times: dict[str, float | None] = {}
-    nodes: dict[str, Mapping[str, Any]] = {}
-    for key, node in mapping.items():
-        if not isinstance(node, dict) or key in parents:
-            continue
-        order.append(key)
-        parent = node.get("parent")
-        parents[key] = parent if isinstance(parent, str) and parent != key else None
-        message = node.get("message")
-        times[key] = _number(message.get("create_time")) if isinstance(message, dict) else None
-        nodes[key] = node
-    if not order:
-        raise UnreadableConversation("its message tree is empty", conversation_id)
-
-    current_node = as_text(obj.get("current_node"))
-    on_path = {
-        node: index for index, node in enumerate(current_path(order, parents, times, current_node))
-    }
-    unread_kinds: Counter[str] = Counter()
-    raw_json, content_hash = original_json(obj)
-    messages = [
-        _message(position, key, nodes[key], parents[key], on_path.get(key), unread_kinds)
-        for position, key in enumerate(order)
-    ]
-    return ParsedConversation(
-        conversation_id=conversation_id,
-        vendor=NAME,
-        title=as_text(obj.get("title")),
-        create_time=_number(obj.get("create_time")),
-        update_time=_number(obj.get("update_time")),
-        current_node=current_node,
-        messages=messages,
-        raw_json=raw_json,
-        content_hash=content_hash,
-        unread_content=unread_kinds,
-        flags=vendor_flags(obj),
-    )
-
+    from collections.abc import Callable, Mapping
 
 # Metadata that adds blocks to a message or changes them (see `blocks`).
-_ADDS_BLOCKS = frozenset(
+ADDS_BLOCKS = frozenset(
     ("content_references", "citations", "attachments", "aggregate_result", "image_gen_title")
 )
-
-
-def _message(
-    position: int,
-    node_id: str,
-    node: Mapping[str, Any],
-    parent_id: str | None,
-    path_index: int | None,
-    unread_kinds: Counter[str],
-) -> ParsedMessage:
-    message = node.get("message")
-    if not isinstance(message, dict):
-        return ParsedMessage(
-            node_id, parent_id, position, path_index, None, None, None, "", None, True
-        )
-    author = as_dict(message.get("author"))
-    metadata = as_dict(message.get("metadata"))
-    content = as_dict(message.get("content"))
-    role = as_text(author.get("role"))
-    content_type = as_text(content.get("content_type"))
-    raw_content: str | None = None
-    if content_type == "text" and role != "system" and _ADDS_BLOCKS.isdisjoint(metadata):
-        text = _parts_text(content)  # most messages: `blocks` would give one text block
-    else:
-        found = _blocks(message, content, content_type or "(none)", metadata, role)
-        text = plain_text(found)
-        if unknown := unread(found):
-            unread_kinds.update(b.text for b in unknown)
-            raw_content = orjson.dumps(content).decode()
-    return ParsedMessage(  # positionally: one of these per message
-        node_id,
-        parent_id,
-        position,
-        path_index,
-        role,
-        as_text(author.get("name")),
-        content_type,
-        text,
-        _number(message.get("create_time")),
-        is_hidden(message, role, metadata, content_type),
-        raw_content,
-    )
-
-
-def message_objects(conversation: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    """Each node id of a stored conversation's JSON to its message object."""
-    return {
-        key: node["message"]
-        for key, node in as_dict(conversation.get("mapping")).items()
-        if isinstance(node, dict) and isinstance(node.get("message"), dict)
-    }
-
-
-# Browsing-status messages the ChatGPT UI shows only as a passing "Searching…" line.
-STATUS_NOISE = frozenset({"tether_browsing_display"})
-
-
-def is_hidden(
-    message: Mapping[str, Any] | None,
-    role: str | None,
-    metadata: Mapping[str, Any],
-    content_type: str | None = None,
-) -> bool:
-    """What the ChatGPT UI does not show: the null root, system messages other than custom
-    instructions, messages marked visually hidden, assistant calls into tools,
-    browsing-status noise, and a tool's messages unless they carry what the app displays.
-
-    The one rule of what is shown: the reader, `show`, the hidden count, search and every
-    export read it from the stored `hidden` flag. A tool's message is judged by its content,
-    never by the tool's name (the newer image tool's author name is an opaque id): an image
-    or a file it returns (DALL-E, image generation, a Code Interpreter chart) is shown."""
-    if message is None or content_type in STATUS_NOISE:
-        return True
-    if metadata.get("is_visually_hidden_from_conversation"):
-        return True
-    if role == "system":
-        return not (metadata.get("is_user_system_message") or instructions_of(metadata))
-    if role == "tool":
-        return not message_pointers(message)
-    recipient = message.get("recipient")
-    return role == "assistant" and isinstance(recipient, str) and recipient != "all"
 
 
 # -- a message's blocks -------------------------------------------------------------------
@@ -186,7 +28,7 @@ def is_hidden(
 def blocks(message: Mapping[str, Any]) -> list[Block]:
     """The blocks of one ChatGPT message object (`mapping[node]["message"]`)."""
     content = as_dict(message.get("content"))
-    return _blocks(
+    return message_blocks(
         message,
         content,
         as_text(content.get("content_type")) or "(none)",
@@ -195,7 +37,7 @@ def blocks(message: Mapping[str, Any]) -> list[Block]:
     )
 
 
-def _blocks(
+def message_blocks(
     message: Mapping[str, Any],
     content: Mapping[str, Any],
     kind: str,
@@ -208,7 +50,7 @@ def _blocks(
         found = _CONTENT[kind](content)
     else:
         found = [Block("unknown", text=kind, raw=raw(content))]
-    if role != "system" and _ADDS_BLOCKS.isdisjoint(metadata):
+    if role != "system" and ADDS_BLOCKS.isdisjoint(metadata):
         return [b for b in found if b.kind != "text" or b.text]
     if role == "system" and not any(b.text for b in found):
         instructions = instructions_of(metadata)
@@ -232,7 +74,7 @@ def _blocks(
     return [b for b in found if b.kind != "text" or b.text]
 
 
-def _parts_text(content: Mapping[str, Any]) -> str:
+def parts_text(content: Mapping[str, Any]) -> str:
     parts = content.get("parts")
     if not isinstance(parts, list):
         return ""
@@ -364,7 +206,7 @@ def instructions_of(metadata: Mapping[str, Any]) -> str:
 
 # Each content type's blocks (../shared/EXPORT_FORMATS.md); `code` depends on the recipient.
 _CONTENT: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
-    "text": lambda c: [Block("text", text=_parts_text(c))],
+    "text": lambda c: [Block("text", text=parts_text(c))],
     "multimodal_text": _multimodal,
     "execution_output": lambda c: [Block("tool_output", text=as_text(c.get("text")) or "")],
     "thoughts": _thoughts,
@@ -479,65 +321,3 @@ def resolve_citations(text: str, metadata: Mapping[str, Any]) -> str:
         return "" if match.group().startswith("\ue200") else match.group()
 
     return _MARKER.sub(replace, text)
-
-
-# -- the files messages point at ----------------------------------------------------------
-
-
-def _pointer_parts(content: Mapping[str, Any]) -> Iterator[object]:
-    parts = content.get("parts")
-    for part in parts if isinstance(parts, list) else ():
-        if not isinstance(part, dict):
-            continue
-        kind = part.get("content_type")
-        if kind in ("image_asset_pointer", "audio_asset_pointer"):
-            yield part.get("asset_pointer")
-        elif kind == "real_time_user_audio_video_asset_pointer":
-            for key in ("audio_asset_pointer", "video_container_asset_pointer"):
-                inner = part.get(key)
-                if isinstance(inner, dict):
-                    yield inner.get("asset_pointer")
-
-
-def message_pointers(message: Mapping[str, Any]) -> list[str]:
-    """The file ids one message points at, in order, each once: image and audio parts (also
-    inside a live call's part), `metadata.attachments`, the images a code run produced."""
-    found: list[str] = []
-    content = message.get("content")
-    if isinstance(content, dict):
-        found += filter(None, map(media.asset_id, _pointer_parts(content)))
-    metadata = message.get("metadata")
-    attachments = metadata.get("attachments") if isinstance(metadata, dict) else None
-    for attachment in attachments if isinstance(attachments, list) else ():
-        if isinstance(attachment, dict) and (found_id := media.asset_id(attachment.get("id"))):
-            found.append(found_id)
-    if isinstance(metadata, dict) and "aggregate_result" in metadata:  # a code run's output
-        found += filter(
-            None, map(media.asset_id, (i.get("image_url") for i in execution_images(message)))
-        )
-    return list(dict.fromkeys(found))
-
-
-def execution_images(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The images a Code Interpreter run produced (a chart, say): the `image` entries of its
-    output's `metadata.aggregate_result.messages`, each with `image_url`, `width`,
-    `height`."""
-    metadata = message.get("metadata")
-    result = metadata.get("aggregate_result") if isinstance(metadata, dict) else None
-    produced = result.get("messages") if isinstance(result, dict) else None
-    return [
-        item
-        for item in (produced if isinstance(produced, list) else ())
-        if isinstance(item, dict)
-        and item.get("message_type") == "image"
-        and isinstance(item.get("image_url"), str)
-    ]
-
-
-def export_pointers(conversation: Mapping[str, Any]) -> set[str]:
-    """Every file id the conversation's messages point at: what the import looks for in the
-    export's files."""
-    found: set[str] = set()
-    for message in message_objects(conversation).values():
-        found.update(message_pointers(message))
-    return found

@@ -1,5 +1,5 @@
 """What every call of the service layer needs: the opened archive, the clock, the settings,
-who this process is, and how to tell whether another one is alive. `service.open_app`
+who this process is, and how to tell whether another one is alive. `wiring.open_app`
 builds it (the composition root); everything else takes it as its first argument."""
 
 from __future__ import annotations

@@ -29,10 +29,10 @@ from desktop_importer.cli.terminal import (
 )
 from desktop_importer.importing.report import plural
 from desktop_importer.importing.service import (
-    open_app,
     profile_status,
     start_import,
 )
+from desktop_importer.wiring import open_app
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -12,13 +12,14 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_importer import __version__
+from desktop_importer.app import DEFAULT_PROFILE
 from desktop_importer.basics import logs, paths
 from desktop_importer.basics.errors import DesktopImporterError
 from desktop_importer.gui.file_open import FileOpenEvents
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.gui.resources import resource_path
 from desktop_importer.gui.single_instance import InstanceServer, hand_over, server_name
-from desktop_importer.importing.service import DEFAULT_PROFILE, open_app
+from desktop_importer.wiring import open_app
 
 
 def window_settings() -> QSettings:

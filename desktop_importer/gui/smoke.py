@@ -125,7 +125,7 @@ def _run(folder: Path) -> int:
 
     from desktop_importer.gui.main_window import ImportWindow
     from desktop_importer.gui.resources import resource_path
-    from desktop_importer.importing.service import open_app
+    from desktop_importer.wiring import open_app
 
     qt_app = QApplication([sys.argv[0]])
     app = open_app()

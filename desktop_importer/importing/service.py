@@ -8,23 +8,15 @@ tests call. It knows nothing of Qt.
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop_importer.app import DEFAULT_PROFILE as DEFAULT_PROFILE  # callers' default too
 from desktop_importer.app import App
-from desktop_importer.basics.background import BackgroundWriter
-from desktop_importer.basics.clock import Clock, SystemClock
 from desktop_importer.basics.errors import (
-    DesktopImporterError,
     EnvironmentProblem,
-    ImportCancelled,
-    ImportSuperseded,
-    InvalidExport,
 )
 from desktop_importer.basics.progress import (
     NullProgress,
@@ -32,49 +24,21 @@ from desktop_importer.basics.progress import (
     ProgressUpdate,
     never_cancelled,
 )
-from desktop_importer.basics.settings import Settings, human_bytes, resolve
-from desktop_importer.importing import guard, media_stage
-from desktop_importer.importing.merge import merge
-from desktop_importer.importing.reading_process import ExportReader, ReadPart
-from desktop_importer.importing.records import ConversationRecord
+from desktop_importer.basics.settings import Settings, human_bytes
+from desktop_importer.importing import guard
+from desktop_importer.importing.pipeline import UNEXPECTED as UNEXPECTED  # its report's words
+from desktop_importer.importing.pipeline import ImportJob
 from desktop_importer.importing.report import ImportReport, ProfileStatus
-from desktop_importer.importing.source import ExportFile, check_unchanged, open_export
-from desktop_importer.store import archive, open_store, profiles
+from desktop_importer.importing.source import ExportFile, open_export
+from desktop_importer.store import archive, profiles
 from desktop_importer.store import media as media_sql
 from desktop_importer.upkeep import recovery
+from desktop_importer.wiring import open_app as open_app  # part of the service's API
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 log = logging.getLogger(__name__)
-
-CLEANUP_BATCH = 100
-UNEXPECTED = "An unexpected error stopped the import; the details are in the log."
-
-
-def open_app(
-    data_dir: Path | None = None,
-    *,
-    clock: Clock | None = None,
-    recover: bool = True,
-    waiting: Callable[[], None] | None = None,
-    progress: Callable[[str, int], None] | None = None,
-) -> App:
-    """Open the archive, recovering first from any import that died and doing any data
-    work an upgrade owes (a short read when there is nothing to do), with `progress(stage,
-    done)` after each step. The window passes `recover=False` and does that off its GUI
-    thread. `waiting` is called once if another process is upgrading the archive's schema
-    (opening then waits, and gives up with a sentence)."""
-    store = open_store(data_dir, waiting=waiting)
-    try:
-        settings = resolve(store.stored_settings())
-        app = App(store, clock or SystemClock(), settings)
-        if recover and recovery.recovery_needed(app):
-            recovery.recover(app, progress=progress)
-    except BaseException:
-        store.close()
-        raise
-    return app
 
 
 def check_export(
@@ -137,7 +101,7 @@ def start_import(
         probe=app.probe,
     )
     log.info("Import %d of profile %s started", claim.run_id, profile)
-    job = _ImportJob(app, claim, export, settings, progress or NullProgress(), cancel)
+    job = ImportJob(app, claim, export, settings, progress or NullProgress(), cancel)
     try:
         return job.run()
     finally:
@@ -155,295 +119,6 @@ def _recover_after(app: App) -> None:
         log.exception("Recovery after an import failed; it is tried again at the next start")
 
 
-_Batch = tuple[list[ReadPart], profiles.Progress]  # what the writer thread writes at once
-
-
-class _ImportJob:
-    def __init__(
-        self,
-        app: App,
-        claim: profiles.Claim,
-        export: ExportFile,
-        settings: Settings,
-        progress: ProgressReporter,
-        cancel: Callable[[], bool],
-    ) -> None:
-        self.app = app
-        self.claim = claim
-        self.export = export
-        self.settings = settings
-        self.progress = progress
-        self.cancel = cancel
-        self.report = ImportReport(media_files=export.media_files, media_bytes=export.media_bytes)
-        self.assets: set[str] = set()  # the file ids this export's messages point at
-        self.found = 0
-        self.bytes_done = 0
-        self.batch: list[ReadPart] = []
-        self.batch_conversations = 0
-        self.batch_rows = 0
-        self.batch_bytes = 0
-        self.last_beat = time.monotonic()
-        self.last_shown = 0.0
-
-    # -- the outcome ------------------------------------------------------------------------
-
-    def run(self) -> ImportReport:
-        try:
-            self._clean_up(keep_run_id=self.claim.run_id)
-            with self.app.store.checkpoints_aside():
-                self._read_and_stage()
-                self._stage_media()
-                self._publish()
-        except ImportSuperseded:
-            log.warning("Import %d was superseded; its work is discarded", self.claim.run_id)
-            raise
-        except DesktopImporterError as e:
-            self._end(e.status, e.message)
-            raise
-        except KeyboardInterrupt:
-            self._end("cancelled", ImportCancelled().message)
-            raise
-        except BaseException:
-            log.exception("Import %d failed unexpectedly", self.claim.run_id)
-            self._end("failed", UNEXPECTED)
-            raise
-        log.info("Import %d complete: %s", self.claim.run_id, self.report.summary())
-        try:
-            self._clean_up(keep_run_id=None)
-        except Exception:
-            # The import is published and complete; replaced versions are invisible, and
-            # the next import deletes whatever is left of them.
-            log.exception("Cleaning up after import %d failed", self.claim.run_id)
-        return self.report
-
-    def _end(self, status: str, error: str) -> None:
-        """Leave a terminal status; if even that fails, the stale rule recovers the profile."""
-        log.info("Import %d ended %s: %s", self.claim.run_id, status, error)
-        try:
-            with self.app.store.write() as session:
-                profiles.end(
-                    session, self.claim, status=status, now=self.app.clock.now(), error=error
-                )
-                archive.forget_presence(session, self.claim.run_id)
-            self._clean_up(keep_run_id=None)
-            media_stage.drop_run(self.app, self.claim.run_id)
-        except ImportSuperseded:
-            pass
-        except Exception:
-            log.exception("Could not record the end of import %d", self.claim.run_id)
-
-    # -- reading and staging ----------------------------------------------------------------
-
-    def _snapshot(self, stage: str, total: int | None = None) -> profiles.Progress:
-        return profiles.Progress(stage, self.bytes_done, self.export.data_bytes, self.found, total)
-
-    def _show(self, snapshot: profiles.Progress) -> None:
-        self.last_shown = time.monotonic()
-        self.progress.update(
-            ProgressUpdate(
-                snapshot.stage,
-                snapshot.bytes_done,
-                snapshot.bytes_total,
-                snapshot.conversations_done,
-                snapshot.conversations_total,
-            )
-        )
-
-    def _read_and_stage(self) -> None:
-        self._show(self._snapshot("reading"))
-        self._read_all()
-        check_unchanged(self.export)
-        if self.cancel():
-            raise ImportCancelled()
-        if self.found == 0:
-            raise InvalidExport(f"{self.export.name} contains no conversations.")
-        if self.report.readable == 0:
-            first = self.report.skipped_details[0].reason
-            raise InvalidExport(
-                f"Not one of the {self.found:,} conversations in {self.export.name} "
-                f"could be read (the first: {first})."
-            )
-
-    def _read_all(self) -> None:
-        """Parts come from the reading process; they are gathered into batches, each
-        written in one short transaction on a second thread, so that reading the next part
-        overlaps writing this batch."""
-        writer: BackgroundWriter[_Batch] = BackgroundWriter(self._write)
-        try:
-            with ExportReader(self.export, self.settings) as reader:
-                for part in reader:
-                    if self.cancel():
-                        raise ImportCancelled()
-                    self._take(part, writer)
-                    if part.last or self._beat_due():
-                        self._submit(writer)
-                    elif time.monotonic() - self.last_shown >= 0.1:
-                        self._show(self._snapshot("reading"))
-            writer.close()
-        finally:
-            writer.stop()  # on any way out, nothing is left writing behind the import's end
-
-    def _take(self, part: ReadPart, writer: BackgroundWriter[_Batch]) -> None:
-        """Count a part in, batching whole parts as the settings say (the reader never makes
-        a part larger than a batch)."""
-        self.found, self.bytes_done = part.found, part.bytes_done
-        self.report.add_skipped(part.skipped, part.skipped_details)
-        self.report.add_unread(part.unread_content)
-        self.report.messages += part.messages
-        self.assets.update(part.assets)
-        if not part.conversations:
-            return
-        self.batch.append(part)
-        self.batch_conversations += part.conversations
-        self.batch_rows += part.rows
-        self.batch_bytes += part.json_bytes
-        if self.app.settings.batch_full(
-            self.batch_conversations, self.batch_rows, self.batch_bytes
-        ):
-            self._submit(writer)
-
-    def _beat_due(self) -> bool:
-        return time.monotonic() - self.last_beat >= self.app.settings.beat_seconds
-
-    def _submit(self, writer: BackgroundWriter[_Batch]) -> None:
-        if self.cancel():
-            raise ImportCancelled()
-        snapshot = self._snapshot("reading")
-        writer.submit((self.batch, snapshot))
-        self.batch, self.batch_conversations, self.batch_rows, self.batch_bytes = [], 0, 0, 0
-        self.last_beat = time.monotonic()
-        self._show(snapshot)
-
-    def _write(self, item: _Batch) -> None:
-        """One short transaction (on the writer thread): beat and check the fence, then
-        stage what changed."""
-        parts, snapshot = item
-        batch = [record for part in parts for record in part.records()]
-        with self.app.store.write() as session:
-            profiles.fence(
-                session, self.claim.user_id, self.claim.generation, self.app.clock.now(), snapshot
-            )
-            existing = archive.visible_versions(
-                session, self.claim.user_id, [c.conversation_id for c in batch]
-            )
-            changed = [c for c in batch if self._count(c, existing.get(c.conversation_id))]
-            updated = [
-                existing[c.conversation_id].version_id
-                for c in changed
-                if c.conversation_id in existing
-            ]
-            trees = archive.stored_trees(session, updated)
-            merged = [
-                ConversationRecord.of(
-                    merge(c.parsed(), *trees[existing[c.conversation_id].version_id])
-                )
-                if c.conversation_id in existing
-                else c
-                for c in changed
-            ]
-            archive.stage(session, self.claim.user_id, self.claim.run_id, merged)
-            if self.export.exported_at is not None:
-                archive.stage_presence(
-                    session,
-                    self.claim.run_id,
-                    [
-                        (c.conversation_id, c.vendor, c.account or self.export.account)
-                        for c in batch
-                    ],
-                )
-
-    def _count(self, incoming: ConversationRecord, stored: archive.VisibleVersion | None) -> bool:
-        """Count the conversation as added, updated or unchanged; True if it must be written.
-
-        A newer update_time updates; an older one never downgrades; without update_time on
-        either side the raw JSON decides.
-        """
-        if stored is None:
-            self.report.added += 1
-            return True
-        if incoming.update_time is not None and stored.update_time is not None:
-            newer = incoming.update_time > stored.update_time
-        else:
-            newer = incoming.content_hash != stored.content_hash
-        if newer:
-            self.report.updated += 1
-        else:
-            self.report.unchanged += 1
-        return newer
-
-    # -- media ------------------------------------------------------------------------------
-
-    def _stage_media(self) -> None:
-        """Keep every media member of the export (media_stage.py), after the conversations
-        and before the publish, fenced like every other write of the import."""
-        total = self.export.media_bytes
-
-        def beat(session: object, done: int) -> None:
-            snapshot = profiles.Progress("media", done, total, self.found, None)
-            profiles.fence(
-                session,  # type: ignore[arg-type]
-                self.claim.user_id,
-                self.claim.generation,
-                self.app.clock.now(),
-                snapshot,
-            )
-            self._show(snapshot)
-
-        if not self.export.media and not self.assets:
-            return
-        self._show(profiles.Progress("media", 0, total, self.found, None))
-        stage = media_stage.MediaStage(
-            self.app, self.export, self.claim.user_id, self.claim.run_id, beat, self.cancel
-        )
-        outcome = stage.run(self.assets)
-        self.report.media_kept = outcome.kept
-        self.report.media_missing = outcome.missing
-        self.report.media_unreferenced = outcome.unreferenced
-
-    # -- publishing and cleaning ------------------------------------------------------------
-
-    def _publish(self) -> None:
-        snapshot = self._snapshot("publishing", total=self.found)
-        self._show(snapshot)
-        with self.app.store.write() as session:
-            now = self.app.clock.now()
-            profiles.fence(session, self.claim.user_id, self.claim.generation, now, snapshot)
-            archive.publish(session, self.claim.user_id, self.claim.run_id)
-            self.report.media_added = media_sql.publish(
-                session, self.claim.user_id, self.claim.run_id
-            )
-            if self.export.exported_at is not None:
-                archive.publish_presence(
-                    session, self.claim.user_id, self.claim.run_id, self.export.exported_at
-                )
-            profiles.end(
-                session,
-                self.claim,
-                status="complete",
-                now=now,
-                report_json=json.dumps(self.report.to_json()),
-            )
-        self._show(self._snapshot("complete", total=self.found))
-
-    def _clean_up(self, keep_run_id: int | None) -> None:
-        """Delete versions no head points at, in small fenced transactions."""
-        user_id, generation = self.claim.user_id, self.claim.generation
-        while True:
-            with self.app.store.write() as session:
-                if keep_run_id is not None:
-                    profiles.fence(session, user_id, generation, self.app.clock.now(), None)
-                elif not profiles.still_current(session, user_id, generation):
-                    return
-                if archive.delete_unreferenced(session, user_id, keep_run_id, CLEANUP_BATCH) == 0:
-                    break
-        if keep_run_id is not None:  # what earlier runs of this profile staged and left
-            with self.app.store.write() as session:
-                profiles.fence(session, user_id, generation, self.app.clock.now(), None)
-                left = media_sql.staged_runs(session, user_id, keep_run_id)
-            for run_id in left:
-                media_stage.drop_run(self.app, run_id)
-
-
 def profile_status(
     app: App, profile: str = DEFAULT_PROFILE, *, totals: bool = True
 ) -> ProfileStatus:
@@ -456,6 +131,14 @@ def profile_status(
         conversations, messages = archive.totals(session, profile) if totals else (0, 0)
         report = profiles.last_report(session, profile) if totals else None
         media_files, media_bytes = media_sql.totals(session) if totals else (0, 0)
+    archive_side: dict[str, Any] = {  # what the archive holds, whatever the guard says
+        "conversations": conversations,
+        "messages": messages,
+        "database": app.store.path,
+        "last_report": report,
+        "media_files": media_files,
+        "media_bytes": media_bytes,
+    }
     if row is None:
         return ProfileStatus(
             user_id=profile,
@@ -471,12 +154,7 @@ def profile_status(
             stage=None,
             progress=None,
             last_error=None,
-            conversations=conversations,
-            messages=messages,
-            database=app.store.path,
-            last_report=report,
-            media_files=media_files,
-            media_bytes=media_bytes,
+            **archive_side,
         )
     verdict = guard.assess(profiles.guard_state(row), now, app.settings.stale_after, app.probe)
     progress = ProgressUpdate(
@@ -500,10 +178,5 @@ def profile_status(
         stage=row.stage,
         progress=progress if row.import_status == guard.PROCESSING else None,
         last_error=row.last_error,
-        conversations=conversations,
-        messages=messages,
-        database=app.store.path,
-        last_report=report,
-        media_files=media_files,
-        media_bytes=media_bytes,
+        **archive_side,
     )

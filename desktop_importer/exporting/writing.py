@@ -308,70 +308,21 @@ def export(
 ) -> ExportResult:
     """Write the profile's conversations (or those named) into `directory`."""
     directory = directory.expanduser().absolute()
-    ids = list(dict.fromkeys(conversation_ids)) if conversation_ids else None
-    named = _rows(app, profile, ids) if ids is not None else None
-    if ids is not None and named is not None and len(named) < len(ids):  # checked first
-        unknown = next(cid for cid in ids if cid not in {r.conversation_id for r in named})
-        raise UnknownToExport(
-            f"There is no conversation {unknown} in the archive of profile {profile}; "
-            "nothing was exported."
-        )
+    chosen, total = _chosen(app, profile, conversation_ids)
     _prepare(directory)
     result = ExportResult(directory)
     writer = _Writer(directory, result)
-    if named is not None:
-        chosen: Iterable[library.ListRow] = named
-        total = len(named)
-    else:
-        chosen = library.every_conversation(app, profile)
-        with app.store.read() as session:
-            total = archive_sql.totals(session, profile)[0]
-    index: list[tuple[str, str, str, str | None]] = []
     say = progress or (lambda stage, done: None)
-    media_state = _media_state(app, profile)
-    extension = {"markdown": "md", "html": "html", "json": "json"}[fmt]
+    index: list[tuple[str, str, str, str | None]] = []
     behind: BackgroundWriter[tuple[str, bytes, str]] = BackgroundWriter(
         lambda item: writer.write(*item), depth=WRITES_BEHIND, name="export-writer"
     )
+    run = _Run(app, profile, fmt, all_branches, writer, behind, cancel)
     try:
         try:
             done = 0
             for rows in _batched(chosen, READ_TOGETHER):
-                names = [
-                    file_name(row.title, row.vendor, row.conversation_id, extension) for row in rows
-                ]
-                todo: list[tuple[str, str, str]] = []  # to render: id, file name, source
-                there: set[str] = set()  # the files of this batch that are written
-                for row, name in zip(rows, names, strict=True):
-                    # What the file is made from: an unchanged source is not read again.
-                    source = f"{RENDERER}:{fmt}:{all_branches}:{row.cursor[1]}:{media_state}"
-                    if writer.unchanged(name, source):
-                        result.conversations += 1
-                        there.add(name)
-                    else:
-                        todo.append((row.conversation_id, name, source))
-                ids = [cid for cid, _, _ in todo]
-                with contextlib.closing(library.read_conversations(app, profile, ids)) as views:
-                    for (_, name, source), view in zip(todo, views, strict=True):
-                        if cancel():
-                            break
-                        if view is None:  # gone since the list was read
-                            continue
-                        data = _render(app, profile, view, fmt, all_branches, writer)
-                        behind.submit((name, data, source))
-                        result.conversations += 1
-                        there.add(name)
-                if fmt == "html":  # in the list's order, what was written
-                    index += [
-                        (
-                            name,
-                            row.title or "Untitled",
-                            row.vendor,
-                            iso_z_from_unix(row.update_time or row.create_time),
-                        )
-                        for row, name in zip(rows, names, strict=True)
-                        if name in there
-                    ]
+                index += run.batch(rows)
                 done += len(rows)
                 say("exporting", 100 * done // max(1, total))
                 if cancel():
@@ -384,3 +335,84 @@ def export(
     except OSError as e:
         raise CannotWrite(f"The export into {directory} failed ({e.strerror or e}).") from None
     return result
+
+
+def _chosen(
+    app: App, profile: str, conversation_ids: list[str] | None
+) -> tuple[Iterable[library.ListRow], int]:
+    """The conversations to export and how many: those named (every one must exist,
+    checked before anything is written), else all of the profile's, in the list's order."""
+    if not conversation_ids:
+        with app.store.read() as session:
+            total = archive_sql.totals(session, profile)[0]
+        return library.every_conversation(app, profile), total
+    ids = list(dict.fromkeys(conversation_ids))
+    named = _rows(app, profile, ids)
+    if len(named) < len(ids):
+        unknown = next(cid for cid in ids if cid not in {r.conversation_id for r in named})
+        raise UnknownToExport(
+            f"There is no conversation {unknown} in the archive of profile {profile}; "
+            "nothing was exported."
+        )
+    return named, len(named)
+
+
+@dataclass
+class _Run:
+    """One export's settings and its writers, for each batch of conversations."""
+
+    app: App
+    profile: str
+    fmt: str
+    all_branches: bool
+    writer: _Writer
+    behind: BackgroundWriter[tuple[str, bytes, str]]
+    cancel: Callable[[], bool]
+    media_state: str = ""
+
+    def __post_init__(self) -> None:
+        self.media_state = _media_state(self.app, self.profile)
+        self.extension = {"markdown": "md", "html": "html", "json": "json"}[self.fmt]
+
+    def batch(self, rows: list[library.ListRow]) -> list[tuple[str, str, str, str | None]]:
+        """Render what changed of these conversations (read together) and queue their files;
+        the index entries of those written, in the list's order (HTML only)."""
+        result = self.writer.result
+        names = [
+            file_name(row.title, row.vendor, row.conversation_id, self.extension) for row in rows
+        ]
+        todo: list[tuple[str, str, str]] = []  # to render: id, file name, source
+        there: set[str] = set()  # the files of this batch that are written
+        for row, name in zip(rows, names, strict=True):
+            # What the file is made from: an unchanged source is not read again.
+            source = f"{RENDERER}:{self.fmt}:{self.all_branches}:{row.cursor[1]}:{self.media_state}"
+            if self.writer.unchanged(name, source):
+                result.conversations += 1
+                there.add(name)
+            else:
+                todo.append((row.conversation_id, name, source))
+        ids = [cid for cid, _, _ in todo]
+        with contextlib.closing(library.read_conversations(self.app, self.profile, ids)) as views:
+            for (_, name, source), view in zip(todo, views, strict=True):
+                if self.cancel():
+                    break
+                if view is None:  # gone since the list was read
+                    continue
+                data = _render(
+                    self.app, self.profile, view, self.fmt, self.all_branches, self.writer
+                )
+                self.behind.submit((name, data, source))
+                result.conversations += 1
+                there.add(name)
+        if self.fmt != "html":
+            return []
+        return [
+            (
+                name,
+                row.title or "Untitled",
+                row.vendor,
+                iso_z_from_unix(row.update_time or row.create_time),
+            )
+            for row, name in zip(rows, names, strict=True)
+            if name in there
+        ]

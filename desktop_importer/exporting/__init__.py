@@ -7,9 +7,9 @@ importing/.
 This module only gathers what callers use.
 """
 
+from desktop_importer.exporting.folder import ExportResult as ExportResult
 from desktop_importer.exporting.names import file_name as file_name
 from desktop_importer.exporting.names import safe_title as safe_title
 from desktop_importer.exporting.writing import MANIFEST as MANIFEST
-from desktop_importer.exporting.writing import ExportResult as ExportResult
 from desktop_importer.exporting.writing import UnknownToExport as UnknownToExport
 from desktop_importer.exporting.writing import export as export

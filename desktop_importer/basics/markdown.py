@@ -1,5 +1,5 @@
-"""Markdown from an export, made inert, and the small helpers the readers, the window and
-the export share: no Qt here. An export's Markdown never runs or fetches anything: the
+"""Markdown from an export, made inert, and the small helpers the vendor modules, the window
+and the export share: no Qt here. An export's Markdown never runs or fetches anything: the
 window shows a remote image as a link that names it and follows only web and mail links;
 the export keeps code as it is and turns raw HTML, remote images and other links into
 text. The window cuts a message at its top-level fences (CommonMark: at most three spaces

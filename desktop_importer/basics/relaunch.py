@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-READ_EXPORT = "--read-export"  # the hidden reading process of an import (reading.py)
+READ_EXPORT = (
+    "--read-export"  # the hidden reading process of an import (importing/reading_process.py)
+)
 # On Windows the frozen app is two executables from one bundle: DesktopImporter.exe, the
 # window (no console, and so no stdout), and this one, the command line. Child processes
 # (an import's worker and its reader) always run the command line, without a console window.

@@ -351,6 +351,7 @@ class ReaderView(QScrollArea):
     copyRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        # Over 60 lines: the pane's widgets, built and wired top to bottom as they appear.
         super().__init__(parent)
         self.setObjectName("Reader")
         warm_lexers()

@@ -109,6 +109,8 @@ class LibraryView(QSplitter):
     searched = Signal(str)  # the query whose results are now shown
 
     def __init__(self, app: App, profile: str, now: Callable[[], datetime]) -> None:
+        # Over 60 lines: the list, the search field and the reader pane built and wired in
+        # the order they appear; split, the wiring would be read in three places.
         super().__init__(Qt.Orientation.Horizontal)
         self.app, self.profile = app, profile
         self.choices: dict[str, str] = {}  # the branch shown: parent node -> child

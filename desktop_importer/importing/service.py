@@ -38,6 +38,8 @@ from desktop_importer.wiring import open_app as open_app  # part of the service'
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from desktop_importer.store.models import UserProfile
+
 log = logging.getLogger(__name__)
 
 
@@ -157,13 +159,6 @@ def profile_status(
             **archive_side,
         )
     verdict = guard.assess(profiles.guard_state(row), now, app.settings.stale_after, app.probe)
-    progress = ProgressUpdate(
-        row.stage or "",
-        row.bytes_done,
-        row.bytes_total,
-        row.conversations_done,
-        row.conversations_total,
-    )
     return ProfileStatus(
         user_id=profile,
         status=row.import_status,
@@ -176,7 +171,18 @@ def profile_status(
         source_path=row.source_path,
         source_name=row.source_name,
         stage=row.stage,
-        progress=progress if row.import_status == guard.PROCESSING else None,
+        progress=_progress(row) if row.import_status == guard.PROCESSING else None,
         last_error=row.last_error,
         **archive_side,
+    )
+
+
+def _progress(row: UserProfile) -> ProgressUpdate:
+    """How far the profile's import has come, as its guard row last said."""
+    return ProgressUpdate(
+        row.stage or "",
+        row.bytes_done,
+        row.bytes_total,
+        row.conversations_done,
+        row.conversations_total,
     )

@@ -159,6 +159,8 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
 
 
 def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
+    # Over 60 lines: every check of a ZIP's members, in the order they must run (each
+    # raises its own sentence before anything is read).
     try:
         with zipfile.ZipFile(path) as archive:
             infos: dict[str, zipfile.ZipInfo] = {}

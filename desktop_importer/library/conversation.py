@@ -245,6 +245,8 @@ def _read(
     include_hidden: bool = False,
     through: str | None = None,
 ) -> ReaderConversation | None:
+    # Over 60 lines: one conversation's rows, branch and blocks read in one session, so
+    # that a conversation replaced meanwhile is never shown half old, half new.
     stored = sql.conversation(session, profile, conversation_id)
     if stored is None:
         return None

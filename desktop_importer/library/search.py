@@ -128,6 +128,8 @@ def search(
     """The best `limit` conversations for what was typed (of one `vendor`, if given), best
     first, one row each with an excerpt of its best message. Bounded: ranks the newest
     candidates of each index."""
+    # Over 60 lines: the query's classes (title only, dense, ranked, CJK) each bounded
+    # in turn; the budget is easier to check read in one place.
     words = words_of(typed)
     if not words:
         return []

@@ -73,6 +73,8 @@ def claim(
     probe: guard.OwnerProbe,
 ) -> Claim:
     """Take the profile for a new import, or raise ImportAlreadyRunning. One transaction."""
+    # Over 60 lines: the guard's one transaction (fresh, stale, dead owner, free), read
+    # top to bottom as DESIGN.md states it.
     with store.write() as session:
         session.execute(
             sqlite_insert(UserProfile)

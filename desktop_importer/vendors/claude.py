@@ -181,6 +181,8 @@ def node_id_of(conversation_id: str, message: Mapping[str, Any], index: int) -> 
 
 
 def parse(obj: Mapping[str, Any]) -> ParsedConversation:
+    # Over 60 lines: the tree (links, or file order, or time order when every link is
+    # broken) and its messages in one pass.
     conversation_id = _text(obj.get("uuid"))
     if not conversation_id:
         raise UnreadableConversation("it has no conversation id")

@@ -2,7 +2,11 @@
 message, built as it scrolls into view; each block of the structured message view gets its
 own widget (Markdown, code with its language, collapsible thoughts and attachments, Canvas
 documents, images and files: gui/media_view.py), and a switcher ("< 2/3 >") where a message has
-siblings (an edit or a regeneration)."""
+siblings (an edit or a regeneration).
+
+Over 400 lines: the reader pane's widgets (message, folded block, media, branch switch)
+and their keyboard and accessibility wiring, which read best side by side.
+"""
 
 from __future__ import annotations
 

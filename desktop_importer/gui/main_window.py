@@ -1,5 +1,10 @@
 """The main window: composes the drop area, progress, result and dialogs, and wires them to
-the service and the import worker. It holds no import logic of its own."""
+the service and the import worker. It holds no import logic of its own.
+
+Over 400 lines: the window's flows (import, watching another process's import, recovery,
+backup, quitting) share its state and its modal dialogs; they are the next to move into
+flows of their own.
+"""
 
 from __future__ import annotations
 

@@ -27,6 +27,9 @@ only ever pickles strings, numbers and bytes.
 
 It holds no lock and writes nothing, so killing it at any moment is safe; if its reader
 goes away it stops at the next frame (a broken pipe).
+
+Over 400 lines: both ends of the reading process's pipe (the process that parses and
+the importing side's ExportReader), whose messages must match.
 """
 
 from __future__ import annotations

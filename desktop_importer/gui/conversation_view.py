@@ -1,4 +1,4 @@
-"""The reader: one conversation's branch as the vendor's app shows it. One widget per
+"""The reader pane: one conversation's branch as the vendor's app shows it. One widget per
 message, built as it scrolls into view; each block of the structured message view gets its
 own widget (Markdown, code with its language, collapsible thoughts and attachments, Canvas
 documents, images and files: gui/media_view.py), and a switcher ("< 2/3 >") where a message has

@@ -1,6 +1,10 @@
 """Search's reads: the full-text index asked for a bounded set of candidates (a thousand
 an index), ranked; the excerpts' texts; the words found in one conversation. Prefixes can
-still cost most of a second, so the window runs search on a worker."""
+still cost most of a second, so the window runs search on a worker.
+
+Over 400 lines: each class of query (dense, rare, prefix, CJK, titles) has its own bounded
+plan, measured in docs/ARCHITECTURE.md, and they share the candidates' ranking.
+"""
 
 from __future__ import annotations
 

@@ -112,8 +112,11 @@ def unread(blocks: Iterable[Block]) -> list[Block]:
 def fence(code: str, language: str | None) -> str:
     """A Markdown code block whose fence is longer than any run of backticks in the code
     (code may itself hold three)."""
-    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-    marks = "`" * max(3, longest + 1)
+    if "```" not in code:  # nearly always: no run of three, so three will do
+        marks = "```"
+    else:
+        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+        marks = "`" * (longest + 1)
     return f"{marks}{language or ''}\n{code}\n{marks}"
 
 

@@ -78,6 +78,8 @@ def export_pointers(conversation: Mapping[str, Any]) -> set[str]:
     """Every file id the conversation's messages point at: what the import looks for in the
     export's files."""
     found: set[str] = set()
-    for message in message_objects(conversation).values():
-        found.update(message_pointers(message))
+    for node in as_dict(conversation.get("mapping")).values():
+        message = node.get("message") if isinstance(node, dict) else None
+        if isinstance(message, dict):
+            found.update(message_pointers(message))
     return found

@@ -26,7 +26,6 @@ from desktop_importer.basics.progress import (
 )
 from desktop_importer.basics.settings import Settings, human_bytes
 from desktop_importer.importing import guard
-from desktop_importer.importing.pipeline import UNEXPECTED as UNEXPECTED  # its report's words
 from desktop_importer.importing.pipeline import ImportJob
 from desktop_importer.importing.report import ImportReport, ProfileStatus
 from desktop_importer.importing.source import ExportFile, open_export

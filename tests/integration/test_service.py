@@ -18,8 +18,9 @@ from desktop_importer.basics.errors import (
 )
 from desktop_importer.basics.settings import Settings
 from desktop_importer.importing.owner import Owner
+from desktop_importer.importing.pipeline import UNEXPECTED
 from desktop_importer.importing.records import SKIPPED_DETAILS_KEPT
-from desktop_importer.importing.service import UNEXPECTED, profile_status, start_import
+from desktop_importer.importing.service import profile_status, start_import
 from desktop_importer.store import profiles
 from desktop_importer.store.models import Conversation, Setting
 from tests.helpers.archive import visible

@@ -10,7 +10,7 @@ that way.)
 
 The reading process knows nothing of the archive: it gets the export's path, its members
 and the settings as JSON on stdin, and answers with frames on stdout, each a 4-byte length
-and a pickled dict of plain values:
+and a pickled dict of plain values (frames.py):
 
     {"kind": "part", "found": …, "bytes": …, "records": <pickled list>, "rows": …, ...}
     {"kind": "end", ...the same...}
@@ -27,14 +27,10 @@ only ever pickles strings, numbers and bytes.
 
 It holds no lock and writes nothing, so killing it at any moment is safe; if its reader
 goes away it stops at the next frame (a broken pipe).
-
-Over 400 lines: both ends of the reading process's pipe (the process that parses and
-the importing side's ExportReader), whose messages must match.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gc
 import logging
@@ -42,21 +38,15 @@ import os
 import pickle
 import signal
 import sqlite3
-import struct
 import subprocess
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 import orjson
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
 
 from desktop_importer.basics import relaunch
 from desktop_importer.basics.errors import (
@@ -67,6 +57,7 @@ from desktop_importer.basics.errors import (
     PathProblem,
 )
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
+from desktop_importer.importing.frames import FrameWriter, enlarge_pipe, read_frame
 from desktop_importer.importing.records import (
     SKIPPED_DETAILS_KEPT,
     ConversationRecord,
@@ -82,13 +73,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_LENGTH = struct.Struct("<I")
 FRAME_BYTES = 2**17  # conversation JSON per part at most
 FRAME_SECONDS = 0.1  # a part at least this often while conversations arrive (progress)
-# The pipe holds a few parts (a part is 50 to 200 KB pickled), so that the reader goes on
-# while the importing process is busy for a moment, instead of stalling on every part:
-# Linux's default of 64 KB left it blocked 0.25 s per 100 MB export, the writer idle 0.3 s.
-PIPE_BYTES = 2**20  # Linux's limit for unprivileged processes (/proc/sys/fs/pipe-max-size)
 _ERRORS: dict[str, type[DesktopImporterError]] = {
     cls.__name__: cls for cls in (InvalidExport, PathProblem, EnvironmentProblem)
 }
@@ -148,7 +134,7 @@ class ExportReader:
             creationflags=relaunch.NO_CONSOLE_WINDOW,
         )
         assert self._process.stdout is not None
-        _enlarge_pipe(self._process.stdout)
+        enlarge_pipe(self._process.stdout)
         request = {
             "path": str(export.path),
             "members": export.members,
@@ -180,7 +166,7 @@ class ExportReader:
         stream = self._process.stdout
         assert stream is not None
         while True:
-            header = _read_frame(stream)
+            header = read_frame(stream)
             if header is None:
                 code = self._process.wait()
                 log.error("The reading process ended without an answer (exit status %s)", code)
@@ -215,27 +201,6 @@ class ExportReader:
                 return
 
 
-def _enlarge_pipe(pipe: IO[bytes]) -> None:
-    """Ask for a PIPE_BYTES pipe where the system can (Linux); elsewhere, or when it says no,
-    the default pipe only means the reader waits more."""
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
-    if set_size is not None:
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(pipe.fileno(), set_size, PIPE_BYTES)
-
-
-def _read_frame(stream: IO[bytes]) -> dict[str, Any] | None:
-    length = stream.read(_LENGTH.size)
-    if len(length) < _LENGTH.size:
-        return None
-    (size,) = _LENGTH.unpack(length)
-    body = stream.read(size)
-    if len(body) < size:
-        return None
-    header: dict[str, Any] = pickle.loads(body)  # our own child only (see above)
-    return header
-
-
 # -- the reading process's side -----------------------------------------------------------
 
 
@@ -252,7 +217,7 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
     path = Path(request["path"])
     members = request["members"]
     export = ExportFile(path, 0, None if members is None else tuple(members), 0)
-    writer = _FrameWriter(out)
+    writer = FrameWriter(out.fileno())
     try:
         _Reading(export, settings, writer).run()
     except BrokenPipeError:
@@ -292,24 +257,10 @@ def cap_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-class _FrameWriter:
-    def __init__(self, out: IO[bytes]) -> None:
-        self._out = out
-
-    def send(self, header: dict[str, Any]) -> None:
-        body = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-        self._out.write(_LENGTH.pack(len(body)))
-        self._out.write(body)
-        self._out.flush()
-
-    def error(self, error: str, message: str) -> None:
-        self.send({"kind": "error", "error": error, "message": message})
-
-
 class _Reading:
     """Reads every conversation and sends them on in small parts."""
 
-    def __init__(self, export: ExportFile, settings: Settings, writer: _FrameWriter) -> None:
+    def __init__(self, export: ExportFile, settings: Settings, writer: FrameWriter) -> None:
         self.export = export
         self.settings = settings
         self.writer = writer

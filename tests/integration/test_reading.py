@@ -14,6 +14,7 @@ import pytest
 
 from desktop_importer.app import App
 from desktop_importer.basics.errors import EnvironmentProblem, ImportCancelled
+from desktop_importer.importing.frames import read_frame
 from desktop_importer.importing.service import profile_status, start_import
 from tests.helpers.archive import visible
 from tests.helpers.exports import chatgpt_zip, conversation, conversations
@@ -112,3 +113,31 @@ def test_a_killed_importer_takes_its_reading_process_with_it(
     orphans = json.loads(importer.stderr.split("readers: ")[1].splitlines()[0])
     assert len(orphans) == 1, "the importer had its reader when it died"
     assert exits_within(orphans[0], 30)
+
+
+# A reading process whose writes to the pipe a signal keeps interrupting (as a signal
+# handler or a profiler attached to it does): each frame must still arrive whole.
+_INTERRUPTED_WRITER = """
+import signal, sys
+from desktop_importer.importing.frames import FrameWriter
+signal.signal(signal.SIGALRM, lambda *_: None)
+signal.setitimer(signal.ITIMER_REAL, 0.0005, 0.0005)
+writer = FrameWriter(sys.stdout.fileno())
+for i in range(200):
+    writer.send({"i": i, "records": bytes([i]) * 300_000})
+signal.setitimer(signal.ITIMER_REAL, 0)
+"""
+
+
+def test_frames_arrive_whole_when_signals_interrupt_the_writer() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_WRITER], stdout=subprocess.PIPE, env=os.environ
+    )
+    assert child.stdout is not None
+    received = []
+    with child:
+        while (frame := read_frame(child.stdout)) is not None:
+            received.append(frame["i"])
+            assert frame["records"] == bytes([frame["i"]]) * 300_000
+    assert child.returncode == 0
+    assert received == list(range(200))

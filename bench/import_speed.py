@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import os
 import random
@@ -89,9 +90,8 @@ LONGEST_WRITE_MS = [0.0]  # the service's longest write transaction, in its proc
 def service(export: Path, folder: Path) -> int:
     from sqlalchemy import event
 
-    from desktop_importer.importing.service import open_app, start_import  # imported before timing
-
-    app = open_app(folder / "data")
+    api = service_module()  # imported before timing
+    app = api.open_app(folder / "data")
     started: dict[int, float] = {}
 
     def begin(connection: Any) -> None:
@@ -106,9 +106,9 @@ def service(export: Path, folder: Path) -> int:
     event.listen(app.store.engine, "begin", begin)
     event.listen(app.store.engine, "commit", end)
     event.listen(app.store.engine, "rollback", end)
-    report = start_import(app, export)
+    report = api.start_import(app, export)
     app.close()
-    return report.messages
+    return int(report.messages)
 
 
 class ReaderMemory:
@@ -152,11 +152,32 @@ def high_water_mb(status: Path) -> float:
     return 0.0  # a process that has ended and not yet been waited for
 
 
+def service_module() -> Any:
+    """The service of the app in the working folder, all of it from there.
+
+    A revision's folder (bench/out/rev-*) holds its own `desktop_importer`; this checkout's
+    editable install (a finder on `sys.meta_path`) would otherwise supply every module the
+    revision does not have, and a revision older than the packages (4680f62) would run
+    today's import with its own store: neither then nor now. So the finder goes, and the
+    service is found where the revision kept it."""
+    sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in _module_of(f)]
+    for name in ("desktop_importer.importing.service", "desktop_importer.service"):
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name is None or not name.startswith(e.name):
+                raise
+    raise SystemExit(f"no import service under {Path.cwd()}")
+
+
+def _module_of(finder: object) -> str:
+    return str(getattr(finder, "__module__", "") or type(finder).__module__)
+
+
 def child(kind: str, export: Path) -> None:
     watcher = None
     if kind == "service":
-        import desktop_importer.importing.service  # noqa: F401 - as the yardstick's orjson: not timed
-
+        service_module()  # as the yardstick's orjson: not timed
         watcher = ReaderMemory()
     with tempfile.TemporaryDirectory(dir=OUT) as folder:
         started = time.perf_counter()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 from bench.library import StallMeter
 from bench.search import build_export
 from desktop_importer.gui.main_window import ImportWindow
+from desktop_importer.gui.smoke import wait_for_end
 from desktop_importer.importing.service import open_app
 
 TICK_MS = 5
@@ -52,7 +53,7 @@ def main() -> None:
         meter = StallMeter(TICK_MS)
         meter.start()
         started = time.perf_counter()
-        outcome = window.wait_for_end(600_000, lambda: window.start_file(export))
+        outcome = wait_for_end(window, 600_000, lambda: window.start_file(export))
         seconds = time.perf_counter() - started
         meter.stop()
         stalls = meter.take()
@@ -73,7 +74,7 @@ def main() -> None:
         loop.exec()
         probe.stop()
         asked = time.perf_counter()
-        cancel_outcome = cancelling.wait_for_end(60_000, cancelling.progress.cancel.click)
+        cancel_outcome = wait_for_end(cancelling, 60_000, cancelling.progress.cancel.click)
         cancel_ms = (time.perf_counter() - asked) * 1000
         size_mb = export.stat().st_size / 1e6
 

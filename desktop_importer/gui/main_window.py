@@ -1,9 +1,8 @@
-"""The main window: composes the drop area, progress, result and dialogs, and wires them to
-the service and the import worker. It holds no import logic of its own.
-
-Over 400 lines: the window's flows (import, watching another process's import, recovery,
-backup, quitting) share its state and its modal dialogs; they are the next to move into
-flows of their own.
+"""The main window: composes the drop area, the library, progress, the result panel and the
+dialogs, and follows the import flow: starting one here, watching one that runs elsewhere,
+how it ended, quitting while it runs. Its menus (menus.py), the archive's upkeep
+(upkeep_flow.py) and the result panel (result_panel.py) are apart. It holds no import
+logic of its own: the service and the import process (import_process.py) do.
 """
 
 from __future__ import annotations
@@ -11,46 +10,39 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QIcon,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
 )
 
-from desktop_importer import __version__
 from desktop_importer.app import App
-from desktop_importer.basics import paths
 from desktop_importer.basics.errors import DesktopImporterError, LimitExceeded
-from desktop_importer.basics.settings import human_bytes
 from desktop_importer.gui import look, text
 from desktop_importer.gui.drop_zone import DropZone, enter_drag, move_drag, verdict_for
 from desktop_importer.gui.export_dialog import ExportDialog
 from desktop_importer.gui.import_process import ImportProcess
 from desktop_importer.gui.library_view import LibraryView
+from desktop_importer.gui.menus import WindowCommands, build_menus
 from desktop_importer.gui.progress_panel import ProgressPanel
 from desktop_importer.gui.rejection_dialog import RejectionDialog
 from desktop_importer.gui.resources import resource_path
-from desktop_importer.gui.service_job import ServiceJob
+from desktop_importer.gui.result_panel import ResultPanel
+from desktop_importer.gui.upkeep_flow import UpkeepFlow
 from desktop_importer.importing.report import ProfileStatus, plural
 from desktop_importer.importing.service import check_export, profile_status
-from desktop_importer.upkeep import backup, recovery
 
 BUSY_ELSEWHERE = "An import is running: a new one would be rejected until it finishes."
 BUSY_ELSEWHERE_HINT = "It was started in another window or from the command line."
@@ -61,18 +53,13 @@ class ImportWindow(QMainWindow):
     importEnded = Signal(str)  # complete | failed | cancelled | rejected
 
     def __init__(self, app: App, profile: str, settings: QSettings, *, poll_ms: int = 1000) -> None:
-        # Over 60 lines: the window's menus, pages and timers built in the order they
-        # appear. The next to split, with the window's flows (see docs/ARCHITECTURE.md).
         super().__init__()
         self.app, self.profile, self.settings, self.poll_ms = app, profile, settings, poll_ms
         self.setWindowTitle("Desktop Importer")
         self.setWindowIcon(QIcon(str(resource_path("desktop-importer.svg"))))
-        self.retry_path: Path | None = None
         self.rejection: RejectionDialog | None = None
         self.quit_box: QMessageBox | None = None
-        self.backup_job: ServiceJob | None = None
         self.export_dialog: ExportDialog | None = None
-        self.backup_box: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
         self._quitting = False
 
@@ -80,51 +67,63 @@ class ImportWindow(QMainWindow):
         self.maintenance = look.secondary(QLabel())
         self.maintenance.setAccessibleName("Archive maintenance")
         self.maintenance.hide()
-        self.maintenance_job: ServiceJob | None = None
         self.drop_zone = DropZone()
         self.progress = ProgressPanel()
-        self.result_title = QLabel()
-        self.result_title.setObjectName("ResultTitle")
-        self.result_title.setWordWrap(True)
-        self.result_body = QLabel()
-        self.result_body.setWordWrap(True)
-        self.result_body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_button = QPushButton("Try again")
-        self.retry_button.setAccessibleName("Try the import again")
-        self.retry_button.hide()
-        self.anyway_button = QPushButton("Import anyway")
-        self.anyway_button.setAccessibleName("Import this file anyway, past the size limit")
-        self.anyway_button.hide()
-        self.anyway_path: Path | None = None
-        result_row = QHBoxLayout()
-        result_row.addWidget(self.result_title, 1)
-        result_row.addWidget(self.anyway_button)
-        result_row.addWidget(self.retry_button)
+        self.result = ResultPanel()
+        self.library = LibraryView(app, profile, app.clock.now)
+        self.pages = QStackedWidget()
+        self.body = self._lay_out()
+        self.setCentralWidget(self.body)
+        self.setAcceptDrops(True)
+        commands = WindowCommands(
+            self.choose_file,
+            self.show_export,
+            self.find_in_conversation,
+            self.focus_search,
+            self.library.find_step,
+        )
+        self.menu_actions = build_menus(self, commands, app.store.path)
+        self.backup_action = self.menu_actions.backup
+        self.export_action = self.menu_actions.export
+        self.upkeep = UpkeepFlow(app, self.maintenance, self.menu_actions.backup, self)
 
+        self.process = ImportProcess(profile, self)
+        self.watch = QTimer(self)  # follows an import running elsewhere
+        self.watch.setInterval(poll_ms)
+        self._wire()
+        geometry = settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1000, 680)
+        splitter = settings.value("librarySplitter")
+        if splitter is not None:
+            self.library.restoreState(splitter)
+        self.load_state()
+        self.upkeep.recover_if_needed()
+
+    def _lay_out(self) -> look.DropFrame:
+        """The window's body, top to bottom: the archive's totals, the maintenance line, the
+        drop area or the library, progress, and how the last import ended."""
         body = look.DropFrame()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
-        self.library = LibraryView(app, profile, app.clock.now)
-        self.pages = QStackedWidget()
         self.pages.addWidget(self.drop_zone)
         self.pages.addWidget(self.library)
         layout.addWidget(self.archive)
         layout.addWidget(self.maintenance)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.progress)
-        layout.addLayout(result_row)
-        layout.addWidget(self.result_body)
+        layout.addWidget(self.result)
         body.setObjectName("Body")
         body.set_drop("none")
         # The style sheet only where its states are needed: gui/look.py says why.
-        look.styled(self.drop_zone, self.progress, self.result_title)
-        self.body = body
-        self.setCentralWidget(body)
-        self.setAcceptDrops(True)
-        self._build_menus()
+        look.styled(self.drop_zone, self.progress, self.result.title)
+        return body
 
-        self.process = ImportProcess(profile, self)
+    def _wire(self) -> None:
+        """The import process's signals and the panels' requests to the window's flow."""
         self.process.progressed.connect(self.progress.show_progress)
         self.process.succeeded.connect(self._succeeded)
         self.process.rejected.connect(self._rejected)
@@ -135,99 +134,14 @@ class ImportWindow(QMainWindow):
         self.drop_zone.fileDropped.connect(self.start_file)
         self.drop_zone.chooseRequested.connect(self.choose_file)
         self.progress.cancelRequested.connect(self.process.cancel)
-        self.retry_button.clicked.connect(self._try_again)
-        self.anyway_button.clicked.connect(self._import_anyway)
-
-        self.watch = QTimer(self)  # follows an import running elsewhere
-        self.watch.setInterval(poll_ms)
+        self.result.retryRequested.connect(self.start_file)
+        self.result.anywayRequested.connect(lambda path: self.start_file(path, allow_large=True))
         self.watch.timeout.connect(self._watch_elsewhere)
         self.setTabOrder(self.drop_zone.choose, self.progress.cancel)
-        self.setTabOrder(self.progress.cancel, self.anyway_button)
-        self.setTabOrder(self.anyway_button, self.retry_button)
-        geometry = settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1000, 680)
-        splitter = settings.value("librarySplitter")
-        if splitter is not None:
-            self.library.restoreState(splitter)
-        self.load_state()
-        self.recover_if_needed()
+        self.setTabOrder(self.progress.cancel, self.result.anyway_button)
+        self.setTabOrder(self.result.anyway_button, self.result.retry_button)
 
-    # -- recovery after a crash -----------------------------------------------------------
-
-    def recover_if_needed(self) -> None:
-        """An import that died left rows and index entries behind: remove them in short
-        steps on a thread, saying so, while the window stays usable."""
-        if self.maintenance_job is not None or not recovery.recovery_needed(self.app):
-            return
-        job = ServiceJob(
-            lambda progress, cancel: recovery.recover(self.app, progress=progress, cancel=cancel),
-            self,
-        )
-        job.progressed.connect(self._maintenance_progressed)
-        job.failed.connect(lambda message: self.maintenance.setText(message))
-        job.succeeded.connect(lambda _report: self.maintenance.hide())
-        job.finished.connect(self._maintenance_finished)
-        self.maintenance.setText(recovery.RECOVERING)
-        self.maintenance.show()
-        self.maintenance_job = job
-        job.start()
-
-    def _maintenance_progressed(self, stage: str, steps: int) -> None:
-        self.maintenance.setText(recovery.stage_sentence(stage, steps))
-
-    def _maintenance_finished(self) -> None:
-        self.maintenance_job = None
-
-    # -- menus ----------------------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Import…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.choose_file)
-        file_menu.addAction(open_action)
-        export_action = QAction("&Export…", self)
-        export_action.setShortcut(QKeySequence("Ctrl+E"))
-        export_action.triggered.connect(self.show_export)
-        file_menu.addAction(export_action)
-        self.addAction(export_action)  # the shortcut works wherever the focus is
-        self.export_action = export_action
-        backup_action = QAction("Back &up…", self)
-        backup_action.triggered.connect(self.choose_backup_folder)
-        file_menu.addAction(backup_action)
-        self.backup_action = backup_action
-        # Keys as in a browser, a mail client and Obsidian: Ctrl+F finds in what is open
-        # (the conversation in the reader), Ctrl+K or Ctrl+Shift+F searches everything.
-        find_action = QAction("&Find in conversation", self)
-        find_action.setShortcut(QKeySequence.StandardKey.Find)
-        find_action.triggered.connect(self.find_in_conversation)
-        self.addAction(find_action)
-        search_action = QAction("&Search all conversations", self)
-        search_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+Shift+F")])
-        search_action.triggered.connect(self.focus_search)
-        self.addAction(search_action)
-        for keys, step in ((QKeySequence.StandardKey.FindNext, 1),
-                           (QKeySequence.StandardKey.FindPrevious, -1)):  # fmt: skip
-            action = QAction(self)
-            action.setShortcuts(QKeySequence.keyBindings(keys))
-            action.triggered.connect(lambda _on=False, step=step: self.library.find_step(step))
-            self.addAction(action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        logs_action = QAction("Open &log folder", self)
-        logs_action.triggered.connect(self.open_log_folder)
-        help_menu.addAction(logs_action)
-        about_action = QAction("&About Desktop Importer", self)
-        about_action.triggered.connect(self.show_about)
-        help_menu.addAction(about_action)
-        self.open_action = open_action
+    # -- finding ----------------------------------------------------------------------------
 
     def find_in_conversation(self) -> None:
         """The find bar over the conversation shown; with none, the archive's search."""
@@ -267,82 +181,12 @@ class ImportWindow(QMainWindow):
         event.acceptProposedAction()
         self.start_file(verdict.path)
 
-    # -- export and backup ----------------------------------------------------------------
+    # -- export -------------------------------------------------------------------------
 
     def show_export(self) -> None:
         dialog = ExportDialog(self.app, self.profile, self.library.current, self)
         dialog.open()
         self.export_dialog = dialog
-
-    def choose_backup_folder(self) -> None:
-        parent = QFileDialog.getExistingDirectory(self, "Choose where to put the backup")
-        if parent:
-            stamp = self.app.clock.now().astimezone().strftime("%Y-%m-%d %H%M")
-            self.start_backup(Path(parent) / f"Desktop Importer backup {stamp}")
-
-    def start_backup(self, target: Path) -> None:
-        """Copy the archive into `target` on a thread (backup.py), saying how far it is."""
-        if self.backup_job is not None:
-            return
-        job = ServiceJob(
-            lambda progress, cancel: backup.backup(
-                self.app, target, progress=progress, cancel=cancel
-            ),
-            self,
-        )
-        job.progressed.connect(
-            lambda _stage, done: self.maintenance.setText(f"Backing up the archive… {done}%")
-        )
-        job.succeeded.connect(self._backed_up)
-        job.failed.connect(self._backup_failed)
-        job.finished.connect(self._backup_finished)
-        self.maintenance.setText("Backing up the archive…")
-        self.maintenance.show()
-        self.backup_action.setEnabled(False)
-        self.backup_job = job
-        job.start()
-
-    def _backed_up(self, result: backup.BackupResult) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("Backup complete")
-        box.setText(f"Backed up the archive to {result.path} ({human_bytes(result.bytes)}).")
-        box.setInformativeText(
-            "To restore it, quit Desktop Importer and put its contents into the archive's "
-            "folder (the README says how)."
-        )
-        show = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path))))
-        box.open()
-        self.backup_box = box
-
-    def _backup_failed(self, message: str) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Backup failed")
-        box.setText(message)
-        box.open()
-        self.backup_box = box
-
-    def _backup_finished(self) -> None:
-        self.backup_job = None
-        self.backup_action.setEnabled(True)
-        self.maintenance.hide()
-
-    def open_log_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.ensure_private_dir(paths.log_dir()))))
-
-    def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("About Desktop Importer")
-        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
-        box.setText(f"<b>Desktop Importer {__version__}</b>")
-        box.setInformativeText(
-            "Your ChatGPT and Claude exports as a private, searchable archive on this "
-            f"computer.\n\nArchive: {self.app.store.path}"
-        )
-        box.open()
-        self.about_box = box
 
     # -- the profile's state --------------------------------------------------------------
 
@@ -358,7 +202,6 @@ class ImportWindow(QMainWindow):
             return
         self.drop_zone.set_busy(None)
         self.watch.stop()
-        self.retry_path = None
         if state.processing and not state.stale:
             self.drop_zone.set_busy(BUSY_ELSEWHERE, BUSY_ELSEWHERE_HINT)
             running_for = 0.0
@@ -464,10 +307,9 @@ class ImportWindow(QMainWindow):
         if state.processing and not state.stale:
             self._open_rejection(path)
             return
-        self.retry_path = path
         self.watch.stop()
         self.drop_zone.set_busy(f"Importing {export.name}…", BUSY_HERE_HINT, can_choose=False)
-        self.open_action.setEnabled(False)
+        self.menu_actions.open.setEnabled(False)
         self._show_result("", [])
         self.progress.begin(f"Importing {export.name}", cancellable=True)
         self.process.start(path, allow_large=allow_large)
@@ -507,17 +349,12 @@ class ImportWindow(QMainWindow):
             [message, text.IMPORT_ANYWAY_HINT],
             error=True,
         )
-        self.anyway_path = path
-        self.anyway_button.setVisible(path is not None)
+        self.result.offer_anyway(path)
         self.importEnded.emit("failed")
-
-    def _import_anyway(self) -> None:
-        if self.anyway_path is not None:
-            self.start_file(self.anyway_path, allow_large=True)
 
     def _worker_finished(self) -> None:
         self.progress.end()
-        self.open_action.setEnabled(True)
+        self.menu_actions.open.setEnabled(True)
         self.drop_zone.set_busy(None)
         self._after_import(lambda: self._show_archive(profile_status(self.app, self.profile)))
         if self._quitting:
@@ -526,19 +363,7 @@ class ImportWindow(QMainWindow):
     def _show_result(
         self, title: str, lines: list[str], *, error: bool = False, retry: Path | None = None
     ) -> None:
-        self.result_title.setText(title)
-        self.result_title.setProperty("tone", "error" if error else "normal")
-        self.result_title.style().unpolish(self.result_title)
-        self.result_title.style().polish(self.result_title)
-        self.result_body.setText("\n".join(line for line in lines if line))
-        self.retry_path = retry if retry is not None and retry.exists() else None
-        self.retry_button.setVisible(self.retry_path is not None)
-        self.anyway_path = None
-        self.anyway_button.hide()
-
-    def _try_again(self) -> None:
-        if self.retry_path is not None:
-            self.start_file(self.retry_path)
+        self.result.show_result(title, lines, error=error, retry=retry)
 
     # -- quitting -------------------------------------------------------------------------
 
@@ -549,10 +374,7 @@ class ImportWindow(QMainWindow):
                 self._ask_to_quit()
             return
         self.watch.stop()
-        if self.maintenance_job is not None:
-            self.maintenance_job.stop()  # between two short steps; the rest is done next time
-        if self.backup_job is not None:
-            self.backup_job.stop()  # an unfinished backup removes what it wrote
+        self.upkeep.stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("librarySplitter", self.library.saveState())
         self.settings.sync()
@@ -572,26 +394,6 @@ class ImportWindow(QMainWindow):
         box.button(QMessageBox.StandardButton.Yes).clicked.connect(self._quit_after_cancel)
         self.quit_box = box
         box.open()
-
-    def wait_for_end(self, timeout_ms: int, action: Callable[[], None]) -> str | None:
-        """Do `action` (start an import, press Cancel…) and run a local event loop until the
-        import ends: its outcome (complete, failed, cancelled, rejected), or None on timeout.
-        For the smoke test and the benchmarks, which have no user to wait for; the app
-        itself never blocks."""
-        loop = QEventLoop()
-        outcome: list[str] = []
-
-        def ended(result: str) -> None:
-            outcome.append(result)
-            loop.quit()
-
-        self.importEnded.connect(ended)
-        QTimer.singleShot(timeout_ms, loop.quit)
-        action()
-        if not outcome:  # an action may end the import at once (a refused file)
-            loop.exec()
-        self.importEnded.disconnect(ended)
-        return outcome[0] if outcome else None
 
     def _quit_after_cancel(self) -> None:
         self._quitting = True

@@ -14,8 +14,14 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_importer import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop_importer.gui.main_window import ImportWindow
 
 TIMEOUT_MS = 120_000
 
@@ -151,11 +157,11 @@ def _run(folder: Path) -> int:
     if len(pictures) != 2:
         problems.append("this build could not write a JPEG and a WebP")
     export = _sample_export(folder, pictures)
-    outcome = window.wait_for_end(TIMEOUT_MS, lambda: window.start_file(export))
+    outcome = wait_for_end(window, TIMEOUT_MS, lambda: window.start_file(export))
     if outcome != "complete":
         problems.append(
             f"the import did not complete ({outcome or 'timed out'}): "
-            f"{window.result_title.text()} {window.result_body.text()}"
+            f"{window.result.title.text()} {window.result.body.text()}"
         )
     elif pictures:
         problems += _shown_pictures(app)
@@ -168,5 +174,28 @@ def _run(folder: Path) -> int:
     for problem in problems:
         print(f"smoke test FAILED: {problem}")
     if not problems:
-        print(f"smoke test passed: {window.result_body.text()}")
+        print(f"smoke test passed: {window.result.body.text()}")
     return 1 if problems else 0
+
+
+def wait_for_end(window: ImportWindow, timeout_ms: int, action: Callable[[], None]) -> str | None:
+    """Do `action` (start an import, press Cancel…) and run a local event loop until the
+    import ends: its outcome (complete, failed, cancelled, rejected), or None on timeout.
+    For the smoke test and the benchmarks, which have no user to wait for; the app itself
+    never blocks."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    outcome: list[str] = []
+
+    def ended(result: str) -> None:
+        outcome.append(result)
+        loop.quit()
+
+    window.importEnded.connect(ended)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    action()
+    if not outcome:  # an action may end the import at once (a refused file)
+        loop.exec()
+    window.importEnded.disconnect(ended)
+    return outcome[0] if outcome else None

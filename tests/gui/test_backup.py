@@ -31,14 +31,14 @@ def test_back_up_writes_a_dated_copy_where_the_person_chose(
     window = make_window()
     assert window.backup_action.text() == "Back &up…"
     window.backup_action.trigger()
-    assert window.backup_job is not None and not window.backup_action.isEnabled()
-    qtbot.waitUntil(lambda: window.backup_job is None, timeout=WAIT)
+    assert window.upkeep.backup_job is not None and not window.backup_action.isEnabled()
+    qtbot.waitUntil(lambda: window.upkeep.backup_job is None, timeout=WAIT)
     (made,) = chosen.iterdir()
     assert made.name.startswith("Desktop Importer backup ")
     assert (made / "archive.sqlite3").stat().st_size > 0
-    assert window.backup_box is not None
-    assert window.backup_box.text().startswith(f"Backed up the archive to {made} (")
-    assert "Open folder" in [b.text() for b in window.backup_box.buttons()]
+    assert window.upkeep.backup_box is not None
+    assert window.upkeep.backup_box.text().startswith(f"Backed up the archive to {made} (")
+    assert "Open folder" in [b.text() for b in window.upkeep.backup_box.buttons()]
     assert window.backup_action.isEnabled()
 
 
@@ -48,9 +48,9 @@ def test_a_folder_that_cannot_be_written_says_so(
     taken = tmp_path / "taken"
     taken.write_text("a file")
     window = make_window()
-    window.start_backup(taken)
-    qtbot.waitUntil(lambda: window.backup_job is None, timeout=WAIT)
-    assert window.backup_box is not None
-    assert window.backup_box.text() == (
+    window.upkeep.start_backup(taken)
+    qtbot.waitUntil(lambda: window.upkeep.backup_job is None, timeout=WAIT)
+    assert window.upkeep.backup_box is not None
+    assert window.upkeep.backup_box.text() == (
         f"{taken} already exists and is not an empty folder; choose a new folder for the backup."
     )

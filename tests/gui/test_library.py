@@ -512,7 +512,7 @@ def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_sho
     load_archive_v6(data_dir)
     window = window_as_started()
     assert window.pages.currentWidget() is window.library  # readable while it works
-    qtbot.waitUntil(lambda: window.maintenance_job is None, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.upkeep.maintenance_job is None, timeout=WAIT)
     assert window.maintenance.text() == shown[-1]
     assert shown and shown[0].startswith("Updating the search index so that it finds")
     assert shown[-1].endswith("100%")

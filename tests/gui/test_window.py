@@ -114,8 +114,8 @@ def test_a_dropped_export_is_imported_with_real_progress(
     assert stages[0] == "reading" and stages[-1] == "complete"
     assert [p.bytes_done for p in seen] == sorted(p.bytes_done for p in seen)
     assert seen[-1].conversations_total == 12
-    assert window.result_title.text() == "Import complete."
-    assert window.result_body.text().startswith("12 conversations, 24 messages: 12 added")
+    assert window.result.title.text() == "Import complete."
+    assert window.result.body.text().startswith("12 conversations, 24 messages: 12 added")
     assert window.archive.text() == "Archive: 12 conversations, 24 messages"
     assert not window.progress.isVisible()
     assert window.drop_zone.state == "idle"
@@ -162,11 +162,11 @@ def test_cancel_half_way_leaves_the_archive_as_it_was(
         window.progress.cancel.click()
         assert window.progress.stage.text() == "Cancelling at the next batch…"
     assert ended.args == ["cancelled"]
-    assert window.result_title.text() == "Import cancelled."
-    assert window.result_body.text() == "Import cancelled; the archive is unchanged."
+    assert window.result.title.text() == "Import cancelled."
+    assert window.result.body.text() == "Import cancelled; the archive is unchanged."
     state = profile_status(window.app)
     assert (state.status, state.conversations) == ("cancelled", 12)
-    assert window.retry_button.isVisible()
+    assert window.result.retry_button.isVisible()
 
 
 def test_a_bad_file_gets_its_sentence_and_try_again(
@@ -177,15 +177,15 @@ def test_a_bad_file_gets_its_sentence_and_try_again(
     with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
         window.start_file(bad)
     assert ended.args == ["failed"]
-    assert window.result_title.text() == "The import failed."
-    assert "conversations.json ends in the middle of its JSON" in window.result_body.text()
-    assert window.retry_button.isVisible()
+    assert window.result.title.text() == "The import failed."
+    assert "conversations.json ends in the middle of its JSON" in window.result.body.text()
+    assert window.result.retry_button.isVisible()
     screenshot(window, "5-failure")
     not_zip = tmp_path / "notes.zip"
     not_zip.write_text("hello")
     with qtbot.waitSignal(window.importEnded, timeout=WAIT):
         window.start_file(not_zip)  # refused at once, without starting a worker
-    assert window.result_title.text() == "notes.zip cannot be imported."
+    assert window.result.title.text() == "notes.zip cannot be imported."
     assert not window.process.is_running()
 
 
@@ -212,17 +212,17 @@ def test_a_size_limit_is_named_in_plain_words_and_import_anyway_imports(
     with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
         window.start_file(export)
     assert ended.args == ["failed"]
-    assert window.result_title.text() == f"{export.name} is larger than the app imports unasked."
-    shown = window.result_body.text()
+    assert window.result.title.text() == f"{export.name} is larger than the app imports unasked."
+    shown = window.result.body.text()
     assert "the size limit for an export's conversations" in shown
     assert "DESKTOP_IMPORTER" not in shown and "max_total_bytes" not in shown
-    assert window.anyway_button.isVisible()
+    assert window.result.anyway_button.isVisible()
     screenshot(window, f"limit-{where}")
     with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
-        window.anyway_button.click()
+        window.result.anyway_button.click()
     assert ended.args == ["complete"]
     assert profile_status(window.app).conversations == 20
-    assert not window.anyway_button.isVisible()
+    assert not window.result.anyway_button.isVisible()
 
 
 def test_rejection_dialog_counts_minutes_and_retries_when_the_other_import_completes(
@@ -304,7 +304,7 @@ def test_start_up_shows_an_import_running_elsewhere_and_follows_it(
     screenshot(window, "7-running-elsewhere")
     held.finish()
     qtbot.waitUntil(lambda: window.drop_zone.state == "idle", timeout=WAIT)
-    assert window.result_title.text().startswith("Last import: held.zip, ")
+    assert window.result.title.text().startswith("Last import: held.zip, ")
     assert window.archive.text() == "Archive: 3 conversations, 6 messages"
 
 
@@ -315,10 +315,10 @@ def test_start_up_offers_to_retry_a_failed_import(
     with pytest.raises(InvalidExport):
         start_import(gui_app, bad)
     window = make_window()
-    assert window.result_title.text() == "The last import (bad.zip) failed."
-    assert "ends in the middle of its JSON" in window.result_body.text()
-    assert window.retry_button.isVisible()
-    assert window.retry_path == bad
+    assert window.result.title.text() == "The last import (bad.zip) failed."
+    assert "ends in the middle of its JSON" in window.result.body.text()
+    assert window.result.retry_button.isVisible()
+    assert window.result.retry_path == bad
 
 
 def closed_mid_import(make_window: MakeWindow, qtbot: QtBot, export: Path) -> ImportWindow:
@@ -468,7 +468,7 @@ def test_controls_have_accessible_names(make_window: MakeWindow) -> None:
             window.drop_zone.choose,
             window.progress.cancel,
             window.progress.bar,
-            window.retry_button,
+            window.result.retry_button,
         )
     }
     assert "" not in names
@@ -491,8 +491,8 @@ def test_after_a_crash_the_window_tidies_the_archive_off_its_gui_thread(
     assert window.maintenance.isVisible()
     assert window.maintenance.text().startswith("Tidying the archive after an import")
     screenshot(window, "recovering")
-    qtbot.waitUntil(lambda: window.maintenance_job is None, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.upkeep.maintenance_job is None, timeout=WAIT)
     assert not window.maintenance.isVisible()
     assert not recovery.recovery_needed(window.app)
     assert abs(pages_in_use(data_dir / "archive.sqlite3") - before) < 2**20
-    assert "stopped responding" in window.result_title.text()  # the stale rule's offer
+    assert "stopped responding" in window.result.title.text()  # the stale rule's offer

@@ -1,0 +1,69 @@
+"""How the last import ended, under the progress bar: a title (red when it failed), the
+report's lines, and the two ways on: "Try again" with the same file, and "Import anyway"
+past a size limit that is safe to lift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class ResultPanel(QWidget):
+    retryRequested = Signal(object)  # the Path to import again
+    anywayRequested = Signal(object)  # the Path to import past the size limit
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = QLabel()
+        self.title.setObjectName("ResultTitle")
+        self.title.setWordWrap(True)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retry_button = QPushButton("Try again")
+        self.retry_button.setAccessibleName("Try the import again")
+        self.retry_button.hide()
+        self.anyway_button = QPushButton("Import anyway")
+        self.anyway_button.setAccessibleName("Import this file anyway, past the size limit")
+        self.anyway_button.hide()
+        self.retry_path: Path | None = None
+        self.anyway_path: Path | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.title, 1)
+        row.addWidget(self.anyway_button)
+        row.addWidget(self.retry_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)  # as the window's body lays out its rows
+        layout.addLayout(row)
+        layout.addWidget(self.body)
+        self.retry_button.clicked.connect(self._retry)
+        self.anyway_button.clicked.connect(self._anyway)
+
+    def show_result(
+        self, title: str, lines: list[str], *, error: bool = False, retry: Path | None = None
+    ) -> None:
+        """Say how it ended; offer "Try again" when the file is still there."""
+        self.title.setText(title)
+        self.title.setProperty("tone", "error" if error else "normal")
+        self.title.style().unpolish(self.title)
+        self.title.style().polish(self.title)
+        self.body.setText("\n".join(line for line in lines if line))
+        self.retry_path = retry if retry is not None and retry.exists() else None
+        self.retry_button.setVisible(self.retry_path is not None)
+        self.anyway_path = None
+        self.anyway_button.hide()
+
+    def offer_anyway(self, path: Path | None) -> None:
+        self.anyway_path = path
+        self.anyway_button.setVisible(path is not None)
+
+    def _retry(self) -> None:
+        if self.retry_path is not None:
+            self.retryRequested.emit(self.retry_path)
+
+    def _anyway(self) -> None:
+        if self.anyway_path is not None:
+            self.anywayRequested.emit(self.anyway_path)

@@ -31,8 +31,6 @@ class CheckpointsAside:
     def __init__(self, db_path: Path) -> None:
         self.path = db_path
         self._stop = threading.Event()
-        self._caught_up = threading.Condition()
-        self._checkpoints = 0
         self._thread = threading.Thread(target=self._run, name="checkpoint", daemon=True)
         self._thread.start()
 
@@ -65,15 +63,6 @@ class CheckpointsAside:
             db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except sqlite3.Error:  # busy with another process's checkpoint, say: next time
             log.debug("A checkpoint was skipped", exc_info=True)
-        with self._caught_up:
-            self._checkpoints += 1
-            self._caught_up.notify_all()
-
-    def wait_for_checkpoint(self, timeout: float) -> bool:
-        """Wait until a checkpoint has started and ended after this call; False on timeout."""
-        with self._caught_up:
-            target = self._checkpoints + 2  # one may be under way: the next one after it
-            return self._caught_up.wait_for(lambda: self._checkpoints >= target, timeout)
 
     def stop(self) -> None:
         self._stop.set()

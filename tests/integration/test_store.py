@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from desktop_importer.basics.errors import EnvironmentProblem
 from desktop_importer.store import open_store
+from desktop_importer.store.checkpoints import CheckpointsAside
 from desktop_importer.store.migrations import SCHEMA_VERSION
 
 
@@ -156,12 +158,37 @@ def test_a_version_1_archive_is_upgraded_with_its_data_searchable(data_dir: Path
         store.close()
 
 
+class CountedCheckpoints:
+    """Counts the checkpoints the import's checkpointer has finished, for a test to wait on
+    (a condition, not a sleep)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.done = 0
+        self.changed = threading.Condition()
+        original = CheckpointsAside.checkpoint
+
+        def counted(aside: CheckpointsAside, db: sqlite3.Connection) -> None:
+            original(aside, db)
+            with self.changed:
+                self.done += 1
+                self.changed.notify_all()
+
+        monkeypatch.setattr(CheckpointsAside, "checkpoint", counted)
+
+    def wait_for_one_after_now(self, timeout: float) -> bool:
+        """A checkpoint that started and ended after this call (one may be under way)."""
+        with self.changed:
+            target = self.done + 2
+            return self.changed.wait_for(lambda: self.done >= target, timeout)
+
+
 def test_an_imports_checkpoints_run_beside_its_writer_and_normal_ones_come_back(
-    data_dir: Path,
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While an import writes, its commits leave the write-ahead log to a thread of their
     own, which copies it into the database; afterwards commits checkpoint as before."""
     store = open_store(data_dir)
+    checkpoints = CountedCheckpoints(monkeypatch)
 
     def autocheckpoint() -> int:
         with store.write() as session:
@@ -170,14 +197,14 @@ def test_an_imports_checkpoints_run_beside_its_writer_and_normal_ones_come_back(
     try:
         assert autocheckpoint() == 1000
         size_before = store.path.stat().st_size
-        with store.checkpoints_aside() as aside:
+        with store.checkpoints_aside():
             assert autocheckpoint() == 0
             with store.write() as session:  # 8 MB: past SQLite's own threshold of 4 MB
                 session.execute(
                     text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
                     [{"k": f"k{i}", "v": "x" * 8000} for i in range(1000)],
                 )
-            assert aside.wait_for_checkpoint(timeout=60)
+            assert checkpoints.wait_for_one_after_now(timeout=60)
             assert store.path.stat().st_size > size_before + 7_000_000  # copied meanwhile
         assert autocheckpoint() == 1000
     finally:

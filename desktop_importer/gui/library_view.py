@@ -2,9 +2,6 @@
 beside it. Search runs as you type (after a short pause), best first; choosing a result
 opens the conversation at the matching message. Every call into the service is bounded
 (a page of rows, one conversation, ranked candidates), so it runs on the GUI thread.
-
-Over 400 lines: the list, the search field and the reader pane wired together (a
-search opens a conversation at its match; the pane's branch choices survive a refresh).
 """
 
 from __future__ import annotations
@@ -13,7 +10,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import (
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -21,16 +17,13 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,9 +34,11 @@ from desktop_importer.basics.errors import DesktopImporterError
 from desktop_importer.gui import look, text
 from desktop_importer.gui.conversation_list import (
     ConversationListModel,
+    ConversationListView,
     ConversationRole,
     NodeRole,
     RowDelegate,
+    SearchField,
     SearchResultsModel,
 )
 from desktop_importer.gui.conversation_view import ReaderView
@@ -53,59 +48,6 @@ from desktop_importer.importing.report import plural
 
 DEBOUNCE_MS = 150
 ALL_VENDORS = "All"
-
-
-class SearchField(QLineEdit):
-    """Esc clears it; Down moves into the results."""
-
-    downPressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            return
-        if event.key() == Qt.Key.Key_Down:
-            self.downPressed.emit()
-            return
-        super().keyPressEvent(event)
-
-
-class ConversationListView(QTableView):
-    """The list of conversations: a one-column table without headers or grid, every row the
-    same height. A table lays out nothing per row: appending a page costs the same at row
-    50,000 as at row 200, where a tree view re-laid out every row (30 ms a page at 53,000
-    rows) and a list view did the same. Enter opens the current row (arrows move, as in any
-    list)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.horizontalHeader().hide()
-        self.horizontalHeader().setStretchLastSection(True)
-        rows = self.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        look.flat_scroll_bar(self.verticalScrollBar())
-        self._fit_rows()
-
-    def _fit_rows(self) -> None:
-        self.verticalHeader().setDefaultSectionSize(RowDelegate.row_height(self.fontMetrics()))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:
-            self._fit_rows()
-        super().changeEvent(event)
-
-    activatedByKey = Signal(QModelIndex)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.activatedByKey.emit(self.currentIndex())
-            return
-        super().keyPressEvent(event)
 
 
 class LibraryView(QSplitter):

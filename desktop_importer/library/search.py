@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from desktop_importer.app import DEFAULT_PROFILE
 from desktop_importer.basics import cjk
 from desktop_importer.store import search as sql
+from desktop_importer.store.matches import matches_in_version, texts_for_excerpts, titles_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -176,9 +177,9 @@ def search(
             return (cid not in title_rank, title_rank.get(cid, 0.0) + message)
 
         ranked = sorted({*best, *title_rank}, key=score)[:limit]
-        titles = sql.titles_of(session, profile, ranked)
+        titles = titles_of(session, profile, ranked)
         rowids = [best[cid].rowid for cid in ranked if cid in best]
-        texts = sql.texts_for_excerpts(session, [r for r in rowids if r is not None])
+        texts = texts_for_excerpts(session, [r for r in rowids if r is not None])
     results = []
     for cid in ranked:
         message = best.get(cid)
@@ -285,7 +286,7 @@ def find_in_conversation(
     if not words:
         return FoundInConversation([], [])
     with app.store.read() as session:
-        found = sql.matches_in_version(session, profile, conversation_id, fts_query(words))
+        found = matches_in_version(session, profile, conversation_id, fts_query(words))
     messages = [
         (node_id, len(match_spans(found[node_id], words)) or 1)
         for node_id in node_ids

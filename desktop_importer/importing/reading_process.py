@@ -58,13 +58,14 @@ from desktop_importer.basics.errors import (
 )
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
 from desktop_importer.importing.frames import FrameWriter, enlarge_pipe, read_frame
+from desktop_importer.importing.objects import iter_objects
 from desktop_importer.importing.records import (
     SKIPPED_DETAILS_KEPT,
     ConversationRecord,
     SkippedConversation,
     record_fields,
 )
-from desktop_importer.importing.source import ExportFile, iter_objects
+from desktop_importer.importing.source import ExportFile
 from desktop_importer.vendors.parsed import UnreadableConversation
 from desktop_importer.vendors.registry import parse_conversation, vendor_named
 

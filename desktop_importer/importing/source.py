@@ -1,8 +1,6 @@
-"""Opening an export: checks on the path, member selection in a ZIP (read in place, nothing
-extracted), and a stream of the conversation objects it holds, one at a time.
-
-Over 400 lines: every check of a path and of a ZIP's members, each with its sentence,
-in the order they run before anything is read.
+"""Opening an export: checks on the path, and member selection in a ZIP (read in place,
+nothing extracted), each check with its sentence, in the order they run before anything
+is read. The conversation objects it holds are streamed by objects.py.
 """
 
 from __future__ import annotations
@@ -13,22 +11,17 @@ import zipfile
 import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-import ijson
 import orjson
 import zipfile_deflate64  # noqa: F401  (teaches zipfile Deflate64, which Windows Explorer uses)
 
 from desktop_importer.basics.errors import InvalidExport, LimitExceeded, PathProblem
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
-from desktop_importer.importing import (
-    inflate,  # noqa: F401  (Deflate by ISA-L)
-    json_stream,
-)
+from desktop_importer.importing import inflate  # noqa: F401  (Deflate by ISA-L)
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 MANIFEST = "export_manifest.json"
@@ -36,7 +29,6 @@ NAMES_FILE = "conversation_asset_file_names.json"  # media.NAMES_FILE
 SINGLE = "conversations.json"
 SPLIT = re.compile(r"conversations-(\d+)\.json")
 MANIFEST_MAX_BYTES = 16 * 1024 * 1024
-CHUNK = 256 * 1024
 # stored, deflate, Deflate64 (zipfile-deflate64), bzip2, LZMA
 READABLE_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, 9, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
@@ -89,7 +81,7 @@ def fingerprint(info: os.stat_result) -> tuple[int, int, int]:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _disappeared(export: ExportFile) -> PathProblem:
+def disappeared(export: ExportFile) -> PathProblem:
     return PathProblem(
         f"{export.name} disappeared while it was being imported; nothing was changed."
     )
@@ -100,7 +92,7 @@ def check_unchanged(export: ExportFile) -> None:
     try:
         now = fingerprint(export.path.stat())
     except FileNotFoundError:
-        raise _disappeared(export) from None
+        raise disappeared(export) from None
     if now != export.fingerprint:
         raise InvalidExport(
             f"{export.name} changed while it was being read (is it still downloading?); "
@@ -377,138 +369,3 @@ def _manifest_list(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[st
 
     visit(manifest)
     return names
-
-
-class _Counted:
-    """Reports bytes read, except the first `skip` (read already, before ijson took over
-    from the fast path and read the stream again)."""
-
-    def __init__(self, on_bytes: Callable[[int], None], skip: int = 0) -> None:
-        self.on_bytes, self.skip, self.total = on_bytes, skip, 0
-
-    def __call__(self, count: int) -> None:
-        again = min(count, self.skip)
-        self.skip -= again
-        self.total += count
-        if count > again:
-            self.on_bytes(count - again)
-
-
-class _CountingReader:
-    """A binary stream that reports every byte it hands out (progress), skips a UTF-8 BOM,
-    and keeps the last two chunks so a parse error can be placed at its exact byte."""
-
-    def __init__(self, raw: IO[bytes], on_bytes: Callable[[int], None]) -> None:
-        self._raw = raw
-        self._on_bytes = on_bytes
-        self.offset = 0
-        self.exhausted = False
-        self._recent: list[tuple[int, bytes]] = []
-        self._pending = raw.read(CHUNK)
-        self._on_bytes(len(self._pending))
-        if self._pending.startswith(b"\xef\xbb\xbf"):
-            self._pending = self._pending[3:]
-            self.offset = 3
-
-    def first_significant_byte(self) -> bytes:
-        return self._pending.lstrip(b" \t\r\n")[:1]
-
-    def read(self, size: int = -1) -> bytes:
-        if size == 0:  # ijson probes the stream's type with read(0)
-            return b""
-        if self._pending:
-            data, self._pending = self._pending, b""
-        else:
-            data = self._raw.read(size if size and size > 0 else CHUNK)
-            self._on_bytes(len(data))
-            self.exhausted = not data
-        self._recent = [*self._recent[-1:], (self.offset, data)]
-        self.offset += len(data)
-        return data
-
-    def locate(self, message: str) -> int | None:
-        """The byte offset of a yajl error, from the context snippet and caret it prints.
-
-        yajl's caret stands just past the last byte it consumed, which is the offending one
-        for most errors (one byte early for a misplaced closing bracket)."""
-        lines = message.split("\n")
-        if len(lines) < 3 or "^" not in lines[2] or not lines[1].strip():
-            return None
-        indent = len(lines[1]) - len(lines[1].lstrip(" "))
-        snippet = lines[1][indent:].encode("utf-8", "replace")
-        caret = lines[2].index("^") - indent
-        if not self._recent:
-            return None
-        start = self._recent[0][0]
-        window = b"".join(data for _, data in self._recent)
-        found = window.rfind(snippet)
-        return None if found < 0 else start + found + max(0, caret - 1)
-
-
-def iter_objects(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterator[Any]:
-    """Every conversation object of the export, in order, parsed one at a time."""
-    if export.members is None:
-        with _opened(export, lambda: export.path.open("rb")) as handle:
-            yield from _objects_in(handle, export.name, on_bytes)
-        return
-    try:
-        with _opened(export, lambda: zipfile.ZipFile(export.path)) as archive:
-            for member in export.members:
-                with archive.open(member) as handle:
-                    yield from _objects_in(handle, member, on_bytes)
-    except (zipfile.BadZipFile, zlib.error, EOFError):
-        raise InvalidExport(
-            f"{export.name} is damaged: a part of it cannot be decompressed; "
-            "download the export again."
-        ) from None
-
-
-T = TypeVar("T")
-
-
-def _opened(export: ExportFile, opener: Callable[[], T]) -> T:
-    """Open the export again for reading; it may have vanished since it was checked."""
-    try:
-        return opener()
-    except FileNotFoundError:
-        raise _disappeared(export) from None
-    except OSError as e:
-        raise PathProblem(f"{export.name} cannot be read ({e.strerror}).") from None
-
-
-def _objects_in(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[Any]:
-    counted = _Counted(on_bytes)
-    reader = _CountingReader(handle, counted)
-    first = reader.first_significant_byte()
-    yielded = 0
-    if first == b"[":
-        prefix = "item"
-        try:  # the fast path (json_stream.py); ijson takes over where it is not sure
-            for item in json_stream.array_items(reader):
-                yielded += 1
-                yield item
-            return
-        except json_stream.NotClean:
-            handle.seek(0)
-            reader = _CountingReader(handle, _Counted(on_bytes, skip=counted.total))
-    elif first == b"{":
-        prefix = "conversations.item"  # the wrapped form: {"conversations": [...]}
-    else:
-        raise InvalidExport(f"{name} does not hold a list of conversations.")
-    try:
-        for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
-            if index >= yielded:  # those before were yielded by the fast path
-                yield item
-    except ijson.JSONError as error:
-        message = str(error)
-        at = reader.locate(message)
-        if "premature EOF" in message or (at is None and reader.exhausted):
-            raise InvalidExport(
-                f"{name} ends in the middle of its JSON (after byte {reader.offset:,}); "
-                "the export is incomplete, perhaps cut off while downloading."
-            ) from None
-        where = f"at byte {at:,}" if at is not None else f"near byte {reader.offset:,}"
-        raise InvalidExport(
-            f"{name} is not valid JSON ({where}: {message.split(chr(10))[0]}); "
-            "the export may be damaged."
-        ) from None

@@ -10,8 +10,9 @@ import pytest
 
 from desktop_importer.app import App
 from desktop_importer.basics.errors import InvalidExport, PathProblem
+from desktop_importer.importing.objects import iter_objects
 from desktop_importer.importing.service import start_import
-from desktop_importer.importing.source import ExportFile, iter_objects, open_export
+from desktop_importer.importing.source import ExportFile, open_export
 from tests.helpers.exports import conversation, conversations, write_zip
 
 if TYPE_CHECKING:

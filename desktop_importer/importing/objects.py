@@ -1,0 +1,156 @@
+"""The conversation objects of an opened export (source.py), one at a time, from a bare
+JSON file or each conversations member of a ZIP: the fast path over the array
+(json_stream.py), ijson where it is not sure, every byte counted for progress, and a parse
+error placed at its byte, in one sentence."""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+import ijson
+
+from desktop_importer.basics.errors import InvalidExport, PathProblem
+from desktop_importer.importing import json_stream
+from desktop_importer.importing.source import ExportFile, disappeared
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+CHUNK = 256 * 1024
+
+
+class _Counted:
+    """Reports bytes read, except the first `skip` (read already, before ijson took over
+    from the fast path and read the stream again)."""
+
+    def __init__(self, on_bytes: Callable[[int], None], skip: int = 0) -> None:
+        self.on_bytes, self.skip, self.total = on_bytes, skip, 0
+
+    def __call__(self, count: int) -> None:
+        again = min(count, self.skip)
+        self.skip -= again
+        self.total += count
+        if count > again:
+            self.on_bytes(count - again)
+
+
+class _CountingReader:
+    """A binary stream that reports every byte it hands out (progress), skips a UTF-8 BOM,
+    and keeps the last two chunks so a parse error can be placed at its exact byte."""
+
+    def __init__(self, raw: IO[bytes], on_bytes: Callable[[int], None]) -> None:
+        self._raw = raw
+        self._on_bytes = on_bytes
+        self.offset = 0
+        self.exhausted = False
+        self._recent: list[tuple[int, bytes]] = []
+        self._pending = raw.read(CHUNK)
+        self._on_bytes(len(self._pending))
+        if self._pending.startswith(b"\xef\xbb\xbf"):
+            self._pending = self._pending[3:]
+            self.offset = 3
+
+    def first_significant_byte(self) -> bytes:
+        return self._pending.lstrip(b" \t\r\n")[:1]
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson probes the stream's type with read(0)
+            return b""
+        if self._pending:
+            data, self._pending = self._pending, b""
+        else:
+            data = self._raw.read(size if size and size > 0 else CHUNK)
+            self._on_bytes(len(data))
+            self.exhausted = not data
+        self._recent = [*self._recent[-1:], (self.offset, data)]
+        self.offset += len(data)
+        return data
+
+    def locate(self, message: str) -> int | None:
+        """The byte offset of a yajl error, from the context snippet and caret it prints.
+
+        yajl's caret stands just past the last byte it consumed, which is the offending one
+        for most errors (one byte early for a misplaced closing bracket)."""
+        lines = message.split("\n")
+        if len(lines) < 3 or "^" not in lines[2] or not lines[1].strip():
+            return None
+        indent = len(lines[1]) - len(lines[1].lstrip(" "))
+        snippet = lines[1][indent:].encode("utf-8", "replace")
+        caret = lines[2].index("^") - indent
+        if not self._recent:
+            return None
+        start = self._recent[0][0]
+        window = b"".join(data for _, data in self._recent)
+        found = window.rfind(snippet)
+        return None if found < 0 else start + found + max(0, caret - 1)
+
+
+def iter_objects(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterator[Any]:
+    """Every conversation object of the export, in order, parsed one at a time."""
+    if export.members is None:
+        with _opened(export, lambda: export.path.open("rb")) as handle:
+            yield from _objects_in(handle, export.name, on_bytes)
+        return
+    try:
+        with _opened(export, lambda: zipfile.ZipFile(export.path)) as archive:
+            for member in export.members:
+                with archive.open(member) as handle:
+                    yield from _objects_in(handle, member, on_bytes)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise InvalidExport(
+            f"{export.name} is damaged: a part of it cannot be decompressed; "
+            "download the export again."
+        ) from None
+
+
+T = TypeVar("T")
+
+
+def _opened(export: ExportFile, opener: Callable[[], T]) -> T:
+    """Open the export again for reading; it may have vanished since it was checked."""
+    try:
+        return opener()
+    except FileNotFoundError:
+        raise disappeared(export) from None
+    except OSError as e:
+        raise PathProblem(f"{export.name} cannot be read ({e.strerror}).") from None
+
+
+def _objects_in(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[Any]:
+    counted = _Counted(on_bytes)
+    reader = _CountingReader(handle, counted)
+    first = reader.first_significant_byte()
+    yielded = 0
+    if first == b"[":
+        prefix = "item"
+        try:  # the fast path (json_stream.py); ijson takes over where it is not sure
+            for item in json_stream.array_items(reader):
+                yielded += 1
+                yield item
+            return
+        except json_stream.NotClean:
+            handle.seek(0)
+            reader = _CountingReader(handle, _Counted(on_bytes, skip=counted.total))
+    elif first == b"{":
+        prefix = "conversations.item"  # the wrapped form: {"conversations": [...]}
+    else:
+        raise InvalidExport(f"{name} does not hold a list of conversations.")
+    try:
+        for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
+            if index >= yielded:  # those before were yielded by the fast path
+                yield item
+    except ijson.JSONError as error:
+        message = str(error)
+        at = reader.locate(message)
+        if "premature EOF" in message or (at is None and reader.exhausted):
+            raise InvalidExport(
+                f"{name} ends in the middle of its JSON (after byte {reader.offset:,}); "
+                "the export is incomplete, perhaps cut off while downloading."
+            ) from None
+        where = f"at byte {at:,}" if at is not None else f"near byte {reader.offset:,}"
+        raise InvalidExport(
+            f"{name} is not valid JSON ({where}: {message.split(chr(10))[0]}); "
+            "the export may be damaged."
+        ) from None

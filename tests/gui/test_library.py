@@ -29,8 +29,8 @@ from desktop_importer.gui.conversation_list import (
     ConversationRole,
     DetailRole,
 )
-from desktop_importer.gui.conversation_view import Collapsible, MessageWidget
 from desktop_importer.gui.main_window import ImportWindow
+from desktop_importer.gui.message_widget import Collapsible, MessageWidget
 from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.importing.service import start_import
 from desktop_importer.vendors.blocks import plain_text

@@ -14,7 +14,7 @@ from desktop_importer.basics.errors import UnknownConversation
 from desktop_importer.library.files import MediaFile, MediaRef
 from desktop_importer.store import listing as sql
 from desktop_importer.store import media as media_sql
-from desktop_importer.vendors.blocks import Block
+from desktop_importer.vendors.blocks import Block, plain_text
 from desktop_importer.vendors.parsed import vendor_name
 from desktop_importer.vendors.registry import vendor_named
 
@@ -41,16 +41,17 @@ class ReaderMessage:
     text_bytes: int
     vendor: str
     source: Mapping[str, Any] | None  # the message's object in the original JSON
+    show_hidden: bool = False  # hidden blocks (injected context) are shown too
     _blocks: list[Block] | None = None
 
     @property
     def blocks(self) -> list[Block]:
         """The structured view, built when first asked for (as the reader builds each
-        message's widget: a 2,000-message conversation opens without building them all)."""
+        message's widget: a 2,000-message conversation opens without building them all).
+        Context the app injected is left out unless hidden content is shown."""
         if self._blocks is None:
-            self._blocks = (
-                vendor_named(self.vendor).blocks(self.source) if self.source is not None else []
-            )
+            found = vendor_named(self.vendor).blocks(self.source) if self.source is not None else []
+            self._blocks = [b for b in found if self.show_hidden or b.kind != "injected"]
         return self._blocks
 
     @property
@@ -80,7 +81,8 @@ class ReaderConversation:
     create_time: float | None
     update_time: float | None
     messages: list[ReaderMessage]  # the chosen branch, oldest first
-    hidden_count: int  # messages of that branch left out (without include_hidden)
+    # Messages of that branch left out, or holding context left out (without include_hidden)
+    hidden_count: int
     choices: dict[str, str]  # the branch shown: a parent's node id -> the child followed
     include_hidden: bool  # hidden messages are shown
     media: dict[str, MediaFile] = field(default_factory=dict)  # file id -> the kept file
@@ -213,8 +215,19 @@ def show_conversation(
     view = read_conversation(app, profile, conversation_id, include_hidden=include_hidden)
     with app.store.read() as session:
         texts = sql.stored_texts(session, profile, conversation_id)
+    vendor = vendor_named(view.vendor)
     messages = [
-        ShownMessage(m.node_id, m.role, content_type, text, m.create_time, m.hidden)
+        ShownMessage(
+            m.node_id,
+            m.role,
+            content_type,
+            # The stored text leaves injected context out; shown hidden, it is put back.
+            plain_text(m.blocks, hidden=True)
+            if include_hidden and vendor.has_hidden_blocks(content_type)
+            else text,
+            m.create_time,
+            m.hidden,
+        )
         for m in view.messages
         for text, content_type in [texts.get(m.node_id, ("", None))]
     ]
@@ -260,13 +273,15 @@ def _read(
     children = _children(stored.nodes)
     messages: list[ReaderMessage] = []
     hidden_count = 0
+    vendor = vendor_named(stored.vendor)
     for node in branch(children, chosen):
         if node.role is None:  # the null root and other message-less nodes
             continue
         hidden = node.hidden  # the reader's rule (vendors/chatgpt.is_hidden), stored
-        if hidden and not include_hidden:
+        if not include_hidden and (hidden or vendor.has_hidden_blocks(node.content_type)):
             hidden_count += 1
-            continue
+            if hidden:
+                continue
         parent = node.parent_id if node.parent_id in by_id else None
         group = [c.node_id for c in children.get(parent, []) if c.role is not None]
         messages.append(
@@ -282,6 +297,7 @@ def _read(
                 text_bytes=node.text_bytes,
                 vendor=stored.vendor,
                 source=objects.get(node.node_id),
+                show_hidden=include_hidden,
             )
         )
     pointed_at = {

@@ -115,6 +115,7 @@ class Node:
     hidden: bool
     in_export: bool
     text_bytes: int
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def conversation(session: Session, user_id: str, conversation_id: str) -> Stored
     rows = session.execute(
         text(
             "SELECT node_id, parent_id, position, path_index, role, author_name, "
-            "create_time, hidden, in_export, length(CAST(text AS BLOB)) FROM messages "
+            "create_time, hidden, in_export, length(CAST(text AS BLOB)), content_type "
+            "FROM messages "
             "WHERE version_id = :version ORDER BY position"
         ),
         {"version": head.id},
@@ -159,6 +161,7 @@ def conversation(session: Session, user_id: str, conversation_id: str) -> Stored
             hidden=bool(row[7]),
             in_export=bool(row[8]),
             text_bytes=int(row[9] or 0),
+            content_type=row[10],
         )
         for row in rows
     ]

@@ -267,6 +267,20 @@ def _upgrade_13_to_14(connection: Connection) -> None:
     connection.exec_driver_sql("DELETE FROM maintenance WHERE name = 'cjk_index'")
 
 
+def _upgrade_14_to_15(connection: Connection) -> None:
+    """Version 15: a message's stored text is its blocks' one rendering (vendors/blocks.py:
+    the same labels for every vendor, the files a message carries named in it), and context
+    Claude injected into a turn (`injected_prompt_block`) is hidden, neither stored nor
+    found by search. The messages already stored are read again from their original JSON
+    afterwards, in resumable steps (the `reread` maintenance task, from the start, even if
+    schema 13's was under way)."""
+    connection.exec_driver_sql("DELETE FROM maintenance WHERE name = 'reread'")
+    connection.exec_driver_sql(
+        "INSERT INTO maintenance (name, state) SELECT 'reread', '0' "
+        "WHERE EXISTS (SELECT 1 FROM conversations)"
+    )
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -282,6 +296,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_11_to_12,
     _upgrade_12_to_13,
     _upgrade_13_to_14,
+    _upgrade_14_to_15,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

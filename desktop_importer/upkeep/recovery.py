@@ -204,7 +204,8 @@ UPGRADE_TASKS: tuple[
     ("indexing", sql.index_copies_cursor, sql.drop_index_copies_step),
     # 8: conversations stored before it get the vendor's archived and starred flags.
     ("upgrading", sql.flags_cursor, lambda s: sql.backfill_flags_step(s, _flags_of)),
-    # 13: messages stored before it read again (what is shown, instructions, citations).
+    # 13 and 15: messages stored before it read again (what is shown, instructions,
+    # citations; the one rendering of blocks to text, injected context hidden).
     ("upgrading", sql.reread_cursor, lambda s: sql.reread_step(s, _derive)),
 )
 

@@ -34,6 +34,7 @@ BlockKind = Literal[
     "tool_output",  # what a tool answered
     "instructions",  # custom instructions
     "error",  # a system error
+    "injected",  # context the app added to a turn (the date, a memory snapshot): hidden
     "unknown",  # content this version cannot read (kept raw)
 ]
 
@@ -69,15 +70,21 @@ def raw(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
 
 
-def plain_text(blocks: Iterable[Block]) -> str:
+def plain_text(blocks: Iterable[Block], *, hidden: bool = False) -> str:
     """A message's blocks as plain text: what is stored for search and `show`, and what
-    copying a message gives. The one rendering to text, the same for every vendor."""
-    texts = [_block_text(block) for block in blocks]
+    copying a message gives. The one rendering to text, the same for every vendor.
+
+    Context the app injected into a turn is hidden, as in the vendor's app: it is left out
+    (never stored, so never found by search) unless `hidden` asks for it, labelled."""
+    texts = [_block_text(block) for block in blocks if hidden or block.kind != "injected"]
     return texts[0] if len(texts) == 1 else "\n\n".join(filter(None, texts))
 
 
 def _block_text(block: Block) -> str:
     kind = block.kind
+    if kind == "injected":
+        source = f": {block.title}" if block.title else ""
+        return f"[context the app added{source}]\n{block.text}".rstrip()
     if kind in ("text", "reasoning", "instructions", "canvas_edit"):
         return block.text
     if kind == "thoughts":  # labelled: in a terminal it must not read as the answer
@@ -129,6 +136,7 @@ FOLDED = {
     "attachment": "Attachment",
     "canvas_edit": "Edit to the document",
     "instructions": "Custom instructions",
+    "injected": "Context the app added",
     "unknown": "Content this version cannot show",
     "quote": "Quoted page",
     "webpage": "Web page",

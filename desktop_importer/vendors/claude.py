@@ -3,6 +3,13 @@ each message's blocks.
 
 Messages form a tree through `parent_message_uuid` in newer exports; older ones are a plain
 list, read as a single branch in file order.
+
+Since mid-2026 (../shared/EXPORT_FORMATS.md, "Claude since mid-2026"): `content` may arrive
+as a JSON string, and is decoded; where it holds blocks, `text` (sometimes a placeholder,
+"This block is not supported on your current device yet.") is not read; an
+`injected_prompt_block` is context the app added to the turn (the date, a memory
+snapshot), hidden as the app hides it; `image` and `document` blocks name files the
+export leaves out.
 """
 
 from __future__ import annotations
@@ -12,8 +19,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from desktop_importer.basics import media
-from desktop_importer.vendors.blocks import Block, plain_text, raw, unread
+from desktop_importer.vendors.blocks import Block, BlockKind, plain_text, raw, unread
 from desktop_importer.vendors.parsed import (
     ParsedConversation,
     ParsedMessage,
@@ -69,13 +78,42 @@ def _block(block: Mapping[str, Any]) -> Block:
         return Block(
             "tool_output", name=_text(block.get("name")), text=result_text(block.get("content"))
         )
+    if kind == INJECTED:
+        return Block("injected", text=_text(block.get("prompt")) or "", title=_source(block))
+    if kind in ("image", "document") and (uuid := _text(block.get("file_uuid"))):
+        name = _text(block.get("title")) or _text(block.get("file_name")) or None
+        return Block("image" if kind == "image" else "file", name=name, pointer=POINTER + uuid)
     return Block("unknown", text=kind, raw=raw(block))
 
 
+INJECTED = "injected_prompt_block"
+POINTER = "claude-file:"
+
+
+def _source(block: Mapping[str, Any]) -> str | None:
+    """Where injected context came from ("memory", say), as words."""
+    source = _text(block.get("injection_source"))
+    return source.replace("_", " ") if source else None
+
+
+def content_blocks(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A message's `content` blocks; a JSON string of them is decoded."""
+    content = message.get("content")
+    if isinstance(content, str) and content.lstrip().startswith("["):
+        try:
+            content = orjson.loads(content)
+        except orjson.JSONDecodeError:
+            return []
+    return [b for b in as_list(content) if isinstance(b, dict)]
+
+
 def blocks(message: Mapping[str, Any]) -> list[Block]:
-    """The blocks of one Claude chat message (an item of `chat_messages`)."""
-    content = [b for b in as_list(message.get("content")) if isinstance(b, dict)]
-    found = [_block(b) for b in content] or [Block("text", text=_text(message.get("text")) or "")]
+    """The blocks of one Claude chat message (an item of `chat_messages`). Injected
+    context comes first: it was added before the turn, and never reads as part of it."""
+    found = [_block(b) for b in content_blocks(message)] or [
+        Block("text", text=_text(message.get("text")) or "")
+    ]
+    found.sort(key=lambda b: b.kind != "injected")  # stable: the rest keep their order
     attachments, files = claude_files(message)
     for attachment, name in attachments:
         found.append(
@@ -87,22 +125,31 @@ def blocks(message: Mapping[str, Any]) -> list[Block]:
                 text=_text(attachment.get("extracted_content")) or "",
             )
         )
+    names = {claude_pointer(f): _text(f.get("file_name")) or None for f in files}
+    shown = {b.pointer for b in found if b.pointer}
+    found = [  # a content block's file named as the message's list of files names it
+        b._replace(name=names.get(b.pointer)) if b.pointer and not b.name else b for b in found
+    ]
     for file in files:
-        name = _text(file.get("file_name")) or None
-        found.append(
-            Block("image" if _is_image(file) else "file", name=name, pointer=claude_pointer(file))
-        )
+        if (pointer := claude_pointer(file)) not in shown:  # not already a content block
+            kind: BlockKind = "image" if _is_image(file) else "file"
+            found.append(Block(kind, name=names[pointer], pointer=pointer))
     return [b for b in found if b.kind != "text" or b.text]
+
+
+def has_hidden_blocks(content_type: str | None) -> bool:
+    """Whether a stored message (by its content type) holds blocks the app hides inside a
+    shown message: injected context."""
+    return content_type is not None and INJECTED in content_type
 
 
 def _content_type(message: Mapping[str, Any]) -> str:
     """The kinds of a message's content blocks, in order, joined by `+` ("text" alone)."""
     kinds: list[str] = []
-    for block in as_list(message.get("content")):
-        if isinstance(block, dict):
-            kind = _text(block.get("type")) or "(none)"
-            if kind not in kinds:
-                kinds.append(kind)
+    for block in content_blocks(message):
+        kind = _text(block.get("type")) or "(none)"
+        if kind not in kinds:
+            kinds.append(kind)
     return "+".join(kinds) if kinds and kinds != ["text"] else "text"
 
 
@@ -154,7 +201,7 @@ def _is_image(file: Mapping[str, Any]) -> bool:
 def claude_pointer(file: Mapping[str, Any]) -> str:
     """What a Claude message points at for a file its export leaves out (Claude exports
     hold no file bytes): its uuid, else its name."""
-    return "claude-file:" + (
+    return POINTER + (
         _text(file.get("file_uuid"))
         or _text(file.get("uuid"))
         or _text(file.get("file_name"))
@@ -166,7 +213,10 @@ def export_pointers(obj: Mapping[str, Any]) -> set[str]:
     """Every file a conversation's messages name: none of them is in the export (counted as
     missing in the report)."""
     return {
-        claude_pointer(file) for message in chat_messages(obj) for file in claude_files(message)[1]
+        block.pointer
+        for message in chat_messages(obj)
+        for block in blocks(message)
+        if block.pointer is not None
     }
 
 
@@ -234,7 +284,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
                 content_type=_content_type(chat_message),
                 text=plain_text(found),
                 create_time=times[node_id],
-                hidden=False,
+                hidden=bool(found) and all(b.kind == "injected" for b in found),
                 raw_content=f"[{','.join(b.raw or 'null' for b in unknown)}]" if unknown else None,
             )
         )

@@ -37,6 +37,8 @@ class Vendor(Protocol):
 
     def export_pointers(self, conversation: Mapping[str, Any]) -> set[str]: ...
 
+    def has_hidden_blocks(self, content_type: str | None) -> bool: ...
+
 
 VENDORS: tuple[Vendor, ...] = (chatgpt, claude)
 _BY_NAME: dict[str, Vendor] = {vendor.NAME: vendor for vendor in VENDORS}

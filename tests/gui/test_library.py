@@ -35,6 +35,7 @@ from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.importing.service import start_import
 from desktop_importer.vendors.blocks import plain_text
 from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
+from tests.helpers.claude2026 import MEMORY, injected_conversation
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 from tests.helpers.rich import bread, claude_chat
 
@@ -299,6 +300,47 @@ def test_a_claude_attachment_folds_with_its_text(make_window, qtbot: QtBot, rich
     reply = window.library.reader.message_widget("c2")
     assert reply.who.text() == "Claude"
     assert [f.toggle.text() for f in reply.findChildren(Collapsible)] == ["Thoughts"]
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_context_claude_injected_shows_only_with_show_hidden_and_says_so(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path, palette: str, qapp
+) -> None:
+    export_file = write_zip(tmp_path / "c.zip", {"conversations.json": [injected_conversation()]})
+    start_import(gui_app, export_file)
+    previous = qapp.palette()
+    if palette == "dark":
+        qapp.setPalette(dark_palette())
+    try:
+        window = make_window()
+        reader = window.library.reader
+        window.library.open("inj")
+        qtbot.waitUntil(lambda: reader.message_widget("a") is not None)
+        assert "2 hidden" in reader.details.text()
+        asked = reader.message_widget("q")
+        assert texts(asked).count("Plan my week") == 1
+        assert "Bohinj" not in texts(reader) and "context" not in texts(reader).lower()
+        assert reader.message_widget("d") is None
+
+        reader.show_hidden.click()
+        qtbot.waitUntil(lambda: reader.message_widget("a") is not None)
+        asked = reader.message_widget("q")
+        folds = asked.findChildren(Collapsible)
+        assert [f.toggle.text() for f in folds] == ["Context the app added: memory"]
+        assert folds[0].body.isHidden()  # folded: it is not what the person typed
+        folds[0].toggle.click()
+        assert MEMORY in texts(folds[0].body)
+        name = QAccessible.queryAccessibleInterface(folds[0].toggle).text(QAccessible.Text.Name)
+        assert name == "Show or hide: Context the app added: memory"
+        dated = reader.message_widget("d")
+        assert dated is not None
+        assert [f.toggle.text() for f in dated.findChildren(Collapsible)] == [
+            "Context the app added"
+        ]
+        shown_on_screen(window, qtbot)
+        screenshot(window, f"claude-injected-{palette}")
+    finally:
+        qapp.setPalette(previous)
 
 
 def test_the_branch_switcher_walks_edits_and_regenerations(

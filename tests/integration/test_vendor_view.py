@@ -19,8 +19,12 @@ from desktop_importer.app import App
 from desktop_importer.exporting import export
 from desktop_importer.importing.service import profile_status, start_import
 from desktop_importer.upkeep.recovery import recover
+from desktop_importer.vendors.blocks import heading
+from desktop_importer.wiring import open_app
+from tests.helpers.claude2026 import MEMORY, injected_conversation
 from tests.helpers.exports import BASE_TIME, chatgpt_zip, linked, message, node, write_zip
 from tests.helpers.media import PDF, image_part, png, sha, webp_header, with_media
+from tests.helpers.stubs import FakeClock
 
 FOX, CAT, CHART = webp_header(64, 48), png(seed=41), png(seed=42)
 
@@ -305,6 +309,56 @@ def test_claude_turns_that_all_hang_from_the_root_read_in_time_order(
     assert all(len(m.siblings) == 1 for m in view.messages)
 
 
+@pytest.fixture
+def injected(app: App, tmp_path: Path) -> App:
+    export_file = write_zip(tmp_path / "c.zip", {"conversations.json": [injected_conversation()]})
+    report = start_import(app, export_file)
+    assert report.to_json()["unreadContent"] == {}  # read, not "unsupported"
+    return app
+
+
+def test_injected_context_is_hidden_marked_and_never_in_the_answer(injected: App) -> None:
+    view = library.read_conversation(injected, "default", "inj")
+    assert [m.node_id for m in view.messages] == ["q", "a"]
+    assert view.hidden_count == 2  # the injected turn, and the context inside the first
+    assert [b.kind for b in view.messages[0].blocks] == ["text"]
+    assert library.search_archive(injected, "Bohinj") == []  # not in search
+    assert [h.node_id for h in library.search_archive(injected, "week")] == ["q"]
+    shown = library.show_conversation(injected, "inj")
+    assert [m.text for m in shown.messages] == ["Plan my week", "Monday: the hives."]
+
+    everything = library.read_conversation(injected, "default", "inj", include_hidden=True)
+    assert [m.node_id for m in everything.messages] == ["q", "d", "a"]
+    first = everything.messages[0].blocks
+    assert [(b.kind, heading(b)) for b in first] == [
+        ("injected", "Context the app added: memory"),
+        ("text", "text"),
+    ]
+    assert everything.messages[1].hidden
+    with_hidden = library.show_conversation(injected, "inj", include_hidden=True).messages
+    assert with_hidden[0].text == f"[context the app added: memory]\n{MEMORY}\n\nPlan my week"
+    assert with_hidden[1].text == "[context the app added]\nToday is Monday."
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_injected_context_stays_out_of_notes_and_pages(
+    injected: App, tmp_path: Path, fmt: str
+) -> None:
+    export(injected, "default", tmp_path / fmt, fmt=fmt)
+    (page,) = [p for p in (tmp_path / fmt).iterdir() if p.suffix in (".md", ".html")
+               and p.stem != "index"]  # fmt: skip
+    words = page.read_text(encoding="utf-8")
+    assert "Plan my week" in words
+    assert "Bohinj" not in words
+    assert "Today is Monday" not in words
+
+
+def test_injected_context_is_kept_in_the_json_export(injected: App, tmp_path: Path) -> None:
+    export(injected, "default", tmp_path / "j", fmt="json")
+    (written,) = [p for p in (tmp_path / "j").glob("*.json") if not p.name.startswith(".")]
+    assert json.loads(written.read_bytes()) == injected_conversation()
+
+
 # -- an archive imported before this version is read again ------------------------------
 
 
@@ -335,6 +389,46 @@ def test_an_older_archive_is_read_again_and_finds_what_it_missed(
         raw = connection.exec_driver_sql("SELECT raw_json FROM conversations LIMIT 1").scalar_one()
     assert left == 0
     assert json.loads(zlib.decompress(raw))  # the original JSON is untouched
+
+
+def test_schema_15_reads_older_claude_turns_again_and_hides_their_injected_context(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    app = open_app(data_dir, clock=clock)
+    start_import(
+        app, write_zip(tmp_path / "c.zip", {"conversations.json": [injected_conversation()]})
+    )
+    unsupported = "[unsupported content: injected_prompt_block]"
+    with app.store.engine.begin() as connection:  # as schema 14 stored them
+        connection.exec_driver_sql(
+            "UPDATE messages SET text = ? || char(10, 10) || 'Plan my week' WHERE node_id = 'q'",
+            (unsupported,),
+        )
+        connection.exec_driver_sql(
+            "UPDATE messages SET text = ?, hidden = 0 WHERE node_id = 'd'", (unsupported,)
+        )
+        connection.exec_driver_sql("DELETE FROM maintenance")
+        connection.exec_driver_sql("PRAGMA user_version = 14")
+    app.close()
+    # The upgrade to 15 queues the re-reading (the window then runs it on a thread).
+    app = open_app(data_dir, clock=clock, recover=False)
+    try:
+        assert [h.conversation_id for h in library.search_archive(app, "unsupported")] == ["inj"]
+        assert [m.node_id for m in library.show_conversation(app, "inj").messages] == [
+            "q",
+            "d",
+            "a",
+        ]
+        report = recover(app)
+        assert report.finished and report.upgrade_steps >= 1
+        assert library.search_archive(app, "unsupported") == []
+        shown = library.show_conversation(app, "inj").messages
+        assert [(m.node_id, m.text) for m in shown] == [
+            ("q", "Plan my week"),
+            ("a", "Monday: the hives."),
+        ]
+    finally:
+        app.close()
 
 
 # -- links that work in every Markdown reader ----------------------------------------------

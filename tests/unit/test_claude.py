@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from desktop_importer.vendors import claude
+from desktop_importer.vendors.blocks import plain_text
 from desktop_importer.vendors.claude import timestamp
 from desktop_importer.vendors.parsed import UnreadableConversation
 from desktop_importer.vendors.registry import parse_conversation
@@ -87,3 +90,62 @@ def test_a_message_without_uuid_gets_a_stable_id() -> None:
 def test_unreadable_claude_conversations_say_why(raw: dict[str, Any], reason: str) -> None:
     with pytest.raises(UnreadableConversation, match=reason):
         parse_conversation(raw)
+
+
+# -- the 2026 layout (../shared/EXPORT_FORMATS.md, "Claude since mid-2026") ---------------
+
+MEMORY = {
+    "type": "injected_prompt_block",
+    "prompt": "The user lives in Ljubljana and prefers short answers.",
+    "injection_source": "memory",
+    "initial_turn_only": True,
+}
+PLACEHOLDER = "This block is not supported on your current device yet."
+
+
+def test_injected_context_is_hidden_never_stored_and_comes_first() -> None:
+    asked = chat("q", "human", PLACEHOLDER)
+    asked["content"] = [{"type": "text", "text": "Plan my week"}, MEMORY]
+    only = chat("i", "human", PLACEHOLDER, parent="q")
+    only["content"] = [dict(MEMORY, injection_source="date_context")]
+    parsed = parse_conversation(conv(asked, only))
+    first, second = parsed.messages
+    assert first.text == "Plan my week"  # neither the placeholder nor the memory
+    assert not first.hidden
+    assert "injected_prompt_block" in (first.content_type or "")
+    assert second.hidden and second.text == ""
+    assert not parsed.unread_content  # a kind this version reads, not "unsupported"
+    found = claude.blocks(asked)
+    assert [(b.kind, b.title) for b in found] == [("injected", "memory"), ("text", None)]
+    assert plain_text(found, hidden=True) == (
+        "[context the app added: memory]\n"
+        "The user lives in Ljubljana and prefers short answers.\n\nPlan my week"
+    )
+    assert claude.has_hidden_blocks(first.content_type)
+    assert not claude.has_hidden_blocks("text")
+
+
+def test_content_given_as_a_json_string_is_decoded() -> None:
+    asked = chat("q", "human", PLACEHOLDER)
+    asked["content"] = json.dumps([{"type": "text", "text": "Decoded at last"}])
+    assert path_texts(conv(asked)) == ["Decoded at last"]
+    broken = chat("q", "human", "The text stands in")
+    broken["content"] = "[not json"
+    assert path_texts(conv(broken)) == ["The text stands in"]
+
+
+def test_image_and_document_blocks_name_the_files_the_export_leaves_out() -> None:
+    asked = chat("q", "human", "See these")
+    asked["content"] = [
+        {"type": "text", "text": "See these"},
+        {"type": "image", "file_uuid": "img-1"},
+        {"type": "document", "file_uuid": "doc-1", "title": "Lease.pdf"},
+    ]
+    asked["files"] = [{"file_uuid": "img-1", "file_name": "photo.png", "file_kind": "image"}]
+    found = claude.blocks(asked)
+    assert [(b.kind, b.name, b.pointer) for b in found] == [
+        ("text", None, None),
+        ("image", "photo.png", "claude-file:img-1"),
+        ("file", "Lease.pdf", "claude-file:doc-1"),
+    ]  # the image once, not again from `files`
+    assert claude.export_pointers(conv(asked)) == {"claude-file:img-1", "claude-file:doc-1"}

@@ -40,6 +40,11 @@ def looks_like(obj: Mapping[str, Any]) -> bool:
     return "mapping" in obj
 
 
+def has_hidden_blocks(content_type: str | None) -> bool:
+    """None: what ChatGPT hides is a whole message (is_hidden)."""
+    return False
+
+
 def _number(value: Any) -> float | None:
     if type(value) is float:  # nearly always; the checks below are for the rest
         return value

@@ -68,7 +68,13 @@ def _block(block: Mapping[str, Any]) -> Block:
     if kind == "text":
         return Block("text", text=_text(block.get("text")) or "")
     if kind == "thinking":
-        return Block("thoughts", text=_text(block.get("thinking")) or "")
+        return Block("thoughts", text=_thinking(block))
+    if (
+        kind == "tool_use"
+        and block.get("name") == "artifacts"
+        and isinstance(block.get("input"), dict)
+    ):
+        return _artifact(block["input"])
     if kind == "tool_use":
         arguments = raw(block["input"]) if "input" in block else ""
         return Block(
@@ -86,7 +92,46 @@ def _block(block: Mapping[str, Any]) -> Block:
     return Block("unknown", text=kind, raw=raw(block))
 
 
+# The app's bookkeeping inside a message, which it never shows: not content, not "unread".
+MACHINERY = frozenset({"token_budget", "flag"})
 INJECTED = "injected_prompt_block"
+# An artifact's type, as the reader's document block names its form ("document" is
+# Markdown; "code/<language>" is shown as code, never run or rendered).
+ARTIFACT_FORMS = {
+    "text/markdown": "document",
+    "text/html": "code/html",
+    "image/svg+xml": "code/xml",
+    "application/vnd.ant.react": "code/jsx",
+    "application/vnd.ant.mermaid": "code/mermaid",
+}
+
+
+def _thinking(block: Mapping[str, Any]) -> str:
+    """A thought's text; where the export holds only its summaries, those (the app shows
+    them); marked where it was cut off."""
+    words = _text(block.get("thinking")) or "\n\n".join(
+        summary
+        for item in as_list(block.get("summaries"))
+        if isinstance(item, dict) and (summary := _text(item.get("summary")))
+    )
+    cut = block.get("cut_off") or block.get("truncated")
+    return f"{words}\n\n(cut off)" if cut and words else words
+
+
+def _artifact(call: Mapping[str, Any]) -> Block:
+    """An artifact the answer made (a document, code, a page), as the app shows it beside the
+    answer: the document whole, or an edit to it as text. Never run, never rendered."""
+    title = _text(call.get("title")) or "Untitled artifact"
+    if _text(call.get("command")) == "update":
+        old, new = _text(call.get("old_str")) or "", _text(call.get("new_str")) or ""
+        return Block("canvas_edit", title=title, text=f"Replace:\n{old}\nwith:\n{new}")
+    kind = _text(call.get("type")) or ""
+    language = _text(call.get("language"))
+    # application/vnd.ant.code, and any type newer than this version: code in its language
+    form = ARTIFACT_FORMS.get(kind, f"code/{language}" if language else "code/text")
+    return Block("canvas", title=title, language=form, text=_text(call.get("content")) or "")
+
+
 POINTER = "claude-file:"
 
 
@@ -110,7 +155,7 @@ def content_blocks(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 def blocks(message: Mapping[str, Any]) -> list[Block]:
     """The blocks of one Claude chat message (an item of `chat_messages`). Injected
     context comes first: it was added before the turn, and never reads as part of it."""
-    found = [_block(b) for b in content_blocks(message)] or [
+    found = [_block(b) for b in content_blocks(message) if b.get("type") not in MACHINERY] or [
         Block("text", text=_text(message.get("text")) or "")
     ]
     found.sort(key=lambda b: b.kind != "injected")  # stable: the rest keep their order

@@ -149,3 +149,51 @@ def test_image_and_document_blocks_name_the_files_the_export_leaves_out() -> Non
         ("file", "Lease.pdf", "claude-file:doc-1"),
     ]  # the image once, not again from `files`
     assert claude.export_pointers(conv(asked)) == {"claude-file:img-1", "claude-file:doc-1"}
+
+
+def test_artifacts_read_as_documents_and_edits_never_as_tool_json() -> None:
+    answer = chat("a", "assistant", "")
+    answer["content"] = [
+        {"type": "text", "text": "Here is the plan."},
+        {"type": "tool_use", "name": "artifacts", "input": {
+            "id": "plan", "type": "text/markdown", "title": "Week plan", "command": "create",
+            "content": "# Monday\nHives"}},
+        {"type": "tool_use", "name": "artifacts", "input": {
+            "id": "code", "type": "application/vnd.ant.code", "language": "python",
+            "title": "count.py", "command": "create", "content": "print(1)"}},
+        {"type": "tool_use", "name": "artifacts", "input": {
+            "id": "page", "type": "text/html", "title": "Page", "command": "create",
+            "content": "<script>alert(1)</script>"}},
+        {"type": "tool_use", "name": "artifacts", "input": {
+            "id": "plan", "command": "update", "title": "Week plan",
+            "old_str": "Hives", "new_str": "Hives and honey"}},
+    ]  # fmt: skip
+    found = claude.blocks(answer)
+    assert [(b.kind, b.title, b.language) for b in found] == [
+        ("text", None, None),
+        ("canvas", "Week plan", "document"),
+        ("canvas", "count.py", "code/python"),
+        ("canvas", "Page", "code/html"),  # shown as its source, never rendered
+        ("canvas_edit", "Week plan", None),
+    ]
+    assert found[4].text == "Replace:\nHives\nwith:\nHives and honey"
+    text = parse_conversation(conv(answer)).messages[0].text
+    assert "Week plan\n```document\n# Monday\nHives\n```" in text  # searchable
+    assert '"command"' not in text  # no tool JSON
+
+
+def test_the_apps_bookkeeping_is_not_content_and_thought_summaries_are_read() -> None:
+    answer = chat("a", "assistant", "")
+    answer["content"] = [
+        {"type": "token_budget"},
+        {"type": "thinking", "thinking": "", "summaries": [{"summary": "Weighing the hives"}],
+         "cut_off": True},
+        {"type": "text", "text": "Done."},
+        {"type": "flag", "flag": "x"},
+    ]  # fmt: skip
+    parsed = parse_conversation(conv(answer))
+    assert not parsed.unread_content
+    assert [(b.kind, b.text) for b in claude.blocks(answer)] == [
+        ("thoughts", "Weighing the hives\n\n(cut off)"),
+        ("text", "Done."),
+    ]

@@ -1,4 +1,6 @@
-"""Which dropped things the window takes: one .zip, or a bare conversations.json."""
+"""Which dropped things the window takes: one .zip, or one .json (a bare conversations.json,
+or Claude's manifest, which stands for the export beside it). What the file holds decides
+after the drop, never its name alone."""
 
 from __future__ import annotations
 
@@ -21,6 +23,6 @@ def judge(local_paths: list[Path], remote: int = 0) -> DropVerdict:
     path = local_paths[0]
     if path.is_dir():
         return DropVerdict(None, "That is a folder: drop the export's .zip file itself.")
-    if path.suffix.lower() == ".zip" or path.name.lower() == "conversations.json":
+    if path.suffix.lower() in (".zip", ".json"):
         return DropVerdict(path, f"Release to import {path.name}")
-    return DropVerdict(None, "Only a .zip export or a conversations.json file can be imported.")
+    return DropVerdict(None, "Only a .zip export or a .json file of one can be imported.")

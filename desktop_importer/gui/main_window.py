@@ -276,9 +276,7 @@ class ImportWindow(QMainWindow):
     # -- starting an import ---------------------------------------------------------------
 
     def choose_file(self) -> None:
-        dialog = QFileDialog(
-            self, "Choose your export", str(Path.home()), "Exports (*.zip conversations.json)"
-        )
+        dialog = QFileDialog(self, "Choose your export", str(Path.home()), "Exports (*.zip *.json)")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(lambda chosen: self.start_file(Path(chosen)))
         dialog.finished.connect(dialog.deleteLater)

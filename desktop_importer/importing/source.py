@@ -18,7 +18,10 @@ import zipfile_deflate64  # noqa: F401  (teaches zipfile Deflate64, which Window
 
 from desktop_importer.basics.errors import InvalidExport, LimitExceeded, PathProblem
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
-from desktop_importer.importing import inflate  # noqa: F401  (Deflate by ISA-L)
+from desktop_importer.importing import (
+    inflate,  # noqa: F401  (Deflate by ISA-L)
+    manifest,
+)
 
 if TYPE_CHECKING:
     import os
@@ -107,14 +110,19 @@ def _too_large(what: str, setting: str, limit: int) -> LimitExceeded:
     )
 
 
-def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
-    """Check the path and find the export's conversation data, or say why there is none."""
+def open_export(path: Path, limits: Settings | None = None, *, listed: bool = False) -> ExportFile:
+    """Check the path and find the export's conversation data, or say why there is none.
+    A Claude manifest stands for the conversations file it lists beside it (manifest.py);
+    `listed`: `path` is that file, and may not be a manifest in turn."""
     limits = limits or Settings()
     info = check_path(path)
     if info.st_size == 0:
         raise InvalidExport(f"{path.name} is empty (0 bytes); the download may not have finished.")
     with path.open("rb") as handle:
         head = handle.read(4096)
+    if manifest.looks_like_manifest(head) and not listed:
+        target = manifest.conversations_file(path, manifest.read(path, info.st_size))
+        return open_export(target, limits, listed=True)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         export = _open_zip(path, info.st_size, limits)
         return replace(export, fingerprint=fingerprint(info))

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from desktop_importer.cli import build_parser
+from tests.helpers.claude2026 import injected_conversation
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 
 CLI = str(Path(sys.executable).with_name("desktop-importer"))
@@ -277,3 +278,27 @@ def test_the_conversations_command_lists_in_the_windows_order(
     finally:
         app.close()
     assert listed == window == ["b", "c", "a"]
+
+
+def test_claudes_manifest_imports_the_export_beside_it_or_names_what_is_missing(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Claude export"
+    folder.mkdir()
+    manifest = folder / "manifest-7c1e-2026-11-30-09-15-02.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "data_files": [
+                    {"export_url": "https://claude.ai/x", "filename": "conversations-000.zip"}
+                ]
+            }
+        )
+    )
+    missing = run("import", str(manifest), data_dir=data_dir)
+    assert missing.returncode == 66
+    assert "conversations-000.zip is not beside it" in missing.stderr
+    assert "Traceback" not in missing.stderr and "contains no conversations" not in missing.stderr
+    write_zip(folder / "conversations-000.zip", {"conversations.json": [injected_conversation()]})
+    code, body = run_json("import", str(manifest), data_dir=data_dir)
+    assert code == 0 and body["added"] == 1

@@ -66,7 +66,13 @@ def zone(qtbot: QtBot) -> DropZone:
 
 
 @pytest.mark.parametrize(
-    "name", ["export.zip", "My Export 2026 — Grüße ✓.ZIP", "conversations.json"]
+    "name",
+    [
+        "export.zip",
+        "My Export 2026 — Grüße ✓.ZIP",
+        "conversations.json",
+        "manifest-8f2c-2026-11-30-09-15-02.json",  # Claude's, which stands for its export
+    ],
 )
 def test_one_export_file_is_accepted_and_dropped(
     zone: DropZone, qtbot: QtBot, tmp_path: Path, name: str
@@ -108,7 +114,7 @@ def test_a_uri_list_from_a_file_manager_is_understood(
         (lambda d: files(d / "a.zip", d / "b.zip"), "Drop one export at a time."),
         (
             lambda d: files(d / "notes.txt"),
-            "Only a .zip export or a conversations.json file can be imported.",
+            "Only a .zip export or a .json file of one can be imported.",
         ),
         (
             lambda d: mime_for(QUrl("https://example.org/export.zip")),

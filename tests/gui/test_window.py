@@ -23,6 +23,7 @@ from desktop_importer.gui.rejection_dialog import TITLE, RejectionDialog, reject
 from desktop_importer.gui.single_instance import InstanceServer, server_name
 from desktop_importer.importing.service import profile_status, start_import
 from tests.gui.conftest import screenshot
+from tests.helpers.claude2026 import injected_conversation
 from tests.helpers.exports import chatgpt_zip, conversations, write_zip
 from tests.helpers.stubs import FakeClock
 
@@ -187,6 +188,30 @@ def test_a_bad_file_gets_its_sentence_and_try_again(
         window.start_file(not_zip)  # refused at once, without starting a worker
     assert window.result.title.text() == "notes.zip cannot be imported."
     assert not window.process.is_running()
+
+
+def test_claudes_manifest_names_the_missing_file_then_imports_what_it_stands_for(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    folder = tmp_path / "Claude export"
+    folder.mkdir()
+    manifest = folder / "manifest-7c1e-2026-11-30-09-15-02.json"
+    manifest.write_text(json.dumps({"data_files": [{"filename": "conversations-000.zip"}]}))
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        window.start_file(manifest)
+    assert ended.args == ["failed"]
+    assert window.result.title.text() == f"{manifest.name} cannot be imported."
+    assert "conversations-000.zip is not beside it" in window.result.body.text()
+    body = window.result.body
+    window.show()  # the sentence wraps: let the layout give it its lines before the picture
+    qtbot.waitUntil(lambda: body.height() >= body.heightForWidth(body.width()))
+    screenshot(window, "manifest-missing")
+    write_zip(folder / "conversations-000.zip", {"conversations.json": [injected_conversation()]})
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        window.start_file(manifest)
+    assert ended.args == ["complete"]
+    assert window.result.title.text() == "Import complete."
 
 
 @pytest.mark.parametrize("where", ["preflight", "worker"])

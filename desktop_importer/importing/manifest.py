@@ -1,0 +1,118 @@
+"""Claude's manifest (since mid-2026): the e-mail links to `manifest-….json`, an index of
+the export's files (`data_files[]`, each with an `export_url` and a file name), which people
+download into one folder and often drop first. It holds no conversation: dropping it means
+"the export whose files sit beside me".
+
+The key names beyond `data_files` and `export_url` are not confirmed
+(../shared/EXPORT_FORMATS.md, "Claude since mid-2026"), so a file's name is read from
+`filename`, `file_name` or `name`, else from the link's last path segment, and its kind
+from `category`, else from the name. A name is only ever looked up beside the manifest:
+one with a separator, `..` or a drive is refused, never followed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+import orjson
+
+from desktop_importer.basics.errors import InvalidExport, PathProblem
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+MAX_BYTES = 1024 * 1024  # a real manifest is about 1.2 KB
+MAX_FILES = 200  # a large account's export is a few dozen parts
+_PLAIN_NAME = re.compile(r"[^/\\:\x00]+")
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    name: str  # as downloaded, beside the manifest
+    category: str  # conversations, projects, memories, users, …
+    url: str | None  # where to download it (a signed link, usable once)
+
+
+def looks_like_manifest(head: bytes) -> bool:
+    """A JSON object that names `data_files` near its start: no conversations file does."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" and b'"data_files"' in head
+
+
+def read(path: Path, size: int) -> list[ListedFile]:
+    """The files a manifest lists, or a sentence saying why it cannot be read."""
+    if size > MAX_BYTES:
+        raise InvalidExport(
+            f"{path.name} is {size:,} bytes, far more than a Claude manifest; it was not read."
+        )
+    try:
+        document = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError:
+        raise InvalidExport(
+            f"{path.name} is not valid JSON; download the manifest from Claude's e-mail again."
+        ) from None
+    except OSError as e:
+        raise PathProblem(f"{path.name} cannot be read ({e.strerror}).") from None
+    entries = document.get("data_files") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise InvalidExport(f"{path.name} lists no files (it has no data_files list).")
+    if len(entries) > MAX_FILES:
+        raise InvalidExport(
+            f"{path.name} lists {len(entries):,} files, more than the {MAX_FILES} "
+            "a Claude export has; it was not used."
+        )
+    return [found for entry in entries if (found := _listed(entry)) is not None]
+
+
+def _listed(entry: Any) -> ListedFile | None:
+    if not isinstance(entry, dict):
+        return None
+    url = entry.get("export_url") if isinstance(entry.get("export_url"), str) else None
+    name = next(
+        (v for key in ("filename", "file_name", "name") if isinstance(v := entry.get(key), str)),
+        None,
+    )
+    if name is None and url:
+        name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    if not name or not _PLAIN_NAME.fullmatch(name) or name in (".", ".."):
+        return None  # never a path: only a plain name, looked up beside the manifest
+    category = entry.get("category")
+    if not isinstance(category, str) or not category:
+        category = re.split(r"[-_.]", name, maxsplit=1)[0].lower()
+    return ListedFile(name, category.lower(), url)
+
+
+def conversations_file(path: Path, listed: list[ListedFile]) -> Path:
+    """The conversation file the manifest's export is read from, beside it; or a sentence
+    naming what is missing and where to get it."""
+    folder = path.parent
+    conversations = [f for f in listed if f.category == "conversations"]
+    if not conversations:
+        raise InvalidExport(
+            f"{path.name} is Claude's list of an export's files, "
+            "but it lists no conversations file."
+        )
+    missing = [f.name for f in conversations if not (folder / f.name).is_file()]
+    if missing:
+        raise PathProblem(
+            f"{path.name} is Claude's list of your export's files; {_names(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not beside it in the folder "
+            f"“{folder.name or folder}”. Download "
+            f"{'it' if len(missing) == 1 else 'them'} from the links in Claude's e-mail "
+            "(each works once) into that folder, then drop the manifest again."
+        )
+    if len(conversations) > 1:
+        raise InvalidExport(
+            f"{path.name} lists {len(conversations)} conversation files "
+            f"({_names([f.name for f in conversations])}); this version imports one file at a "
+            "time: drop each of them in turn."
+        )
+    return folder / conversations[0].name
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 3:
+        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return f"{', '.join(names[:3])} and {len(names) - 3:,} more"

@@ -21,7 +21,7 @@ from desktop_importer.importing.service import profile_status, start_import
 from desktop_importer.upkeep.recovery import recover
 from desktop_importer.vendors.blocks import heading
 from desktop_importer.wiring import open_app
-from tests.helpers.claude2026 import MEMORY, injected_conversation
+from tests.helpers.claude2026 import MEMORY, claude_turn, injected_conversation
 from tests.helpers.exports import BASE_TIME, chatgpt_zip, linked, message, node, write_zip
 from tests.helpers.media import PDF, image_part, png, sha, webp_header, with_media
 from tests.helpers.stubs import FakeClock
@@ -251,28 +251,17 @@ def claude_conv(conv_id: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def turn(uuid: str, sender: str, words: str, minute: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "uuid": uuid,
-        "sender": sender,
-        "text": words,
-        "content": [{"type": "text", "text": words}],
-        "created_at": f"2026-03-01T10:{minute:02d}:00Z",
-        **extra,
-    }
-
-
 def test_claude_pasted_text_is_one_attachment_and_screenshots_count_missing(
     app: App, tmp_path: Path
 ) -> None:
-    asked = turn(
+    asked = claude_turn(
         "q", "human", "Why does this fail?", 1,
         attachments=[{"file_name": "", "file_size": 30, "file_type": "txt",
                       "extracted_content": "Traceback: KeyError 'bees'"}],
         files=[{"file_name": "pasted_text_4f2a.txt"},
                {"file_name": "Screenshot 2026-03-01.png", "file_uuid": "f-shot"}],
     )  # fmt: skip
-    conv = claude_conv("paste", [asked, turn("r", "assistant", "The key is missing.", 2)])
+    conv = claude_conv("paste", [asked, claude_turn("r", "assistant", "The key is missing.", 2)])
     report = start_import(app, write_zip(tmp_path / "c.zip", {"conversations.json": [conv]}))
     assert report.to_json()["media"]["missing"] == 1  # the screenshot, not the pasted text
     view = library.read_conversation(app, "default", "paste")
@@ -294,10 +283,10 @@ def test_claude_turns_that_all_hang_from_the_root_read_in_time_order(
 ) -> None:
     root = "00000000-0000-4000-8000-000000000000"
     turns = [
-        turn("a2", "assistant", "Second answer", 4, parent_message_uuid=root),
-        turn("q1", "human", "First question", 1, parent_message_uuid=root),
-        turn("a1", "assistant", "First answer", 2, parent_message_uuid=root),
-        turn("q2", "human", "Second question", 3, parent_message_uuid=root),
+        claude_turn("a2", "assistant", "Second answer", 4, parent_message_uuid=root),
+        claude_turn("q1", "human", "First question", 1, parent_message_uuid=root),
+        claude_turn("a1", "assistant", "First answer", 2, parent_message_uuid=root),
+        claude_turn("q2", "human", "Second question", 3, parent_message_uuid=root),
     ]
     start_import(
         app, write_zip(tmp_path / "c.zip", {"conversations.json": [claude_conv("r", turns)]})

@@ -36,17 +36,19 @@ class ListedFile:
     url: str | None  # where to download it (a signed link, usable once)
 
 
-def looks_like_manifest(head: bytes) -> bool:
-    """A JSON object that names `data_files` near its start: no conversations file does."""
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{" and b'"data_files"' in head
+def looks_like_manifest(head: bytes, size: int) -> bool:
+    """A small JSON object that names `data_files` near its start (read() decides)."""
+    return (
+        size <= MAX_BYTES
+        and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+        and b'"data_files"' in head
+    )
 
 
-def read(path: Path, size: int) -> list[ListedFile]:
-    """The files a manifest lists, or a sentence saying why it cannot be read."""
-    if size > MAX_BYTES:
-        raise InvalidExport(
-            f"{path.name} is {size:,} bytes, far more than a Claude manifest; it was not read."
-        )
+def read(path: Path) -> list[ListedFile] | None:
+    """The files a manifest lists; None when the object has no `data_files` at its top (a
+    wrapped conversations file whose text mentions the word); or a sentence saying why it
+    cannot be read."""
     try:
         document = orjson.loads(path.read_bytes())
     except orjson.JSONDecodeError:
@@ -55,9 +57,11 @@ def read(path: Path, size: int) -> list[ListedFile]:
         ) from None
     except OSError as e:
         raise PathProblem(f"{path.name} cannot be read ({e.strerror}).") from None
-    entries = document.get("data_files") if isinstance(document, dict) else None
+    if not isinstance(document, dict) or "data_files" not in document:
+        return None
+    entries = document["data_files"]
     if not isinstance(entries, list):
-        raise InvalidExport(f"{path.name} lists no files (it has no data_files list).")
+        raise InvalidExport(f"{path.name} lists no files (its data_files is not a list).")
     if len(entries) > MAX_FILES:
         raise InvalidExport(
             f"{path.name} lists {len(entries):,} files, more than the {MAX_FILES} "

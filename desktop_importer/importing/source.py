@@ -120,9 +120,10 @@ def open_export(path: Path, limits: Settings | None = None, *, listed: bool = Fa
         raise InvalidExport(f"{path.name} is empty (0 bytes); the download may not have finished.")
     with path.open("rb") as handle:
         head = handle.read(4096)
-    if manifest.looks_like_manifest(head) and not listed:
-        target = manifest.conversations_file(path, manifest.read(path, info.st_size))
-        return open_export(target, limits, listed=True)
+    if manifest.looks_like_manifest(head, info.st_size) and not listed:
+        files = manifest.read(path)
+        if files is not None:  # else a conversations file that mentions the word
+            return open_export(manifest.conversations_file(path, files), limits, listed=True)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         export = _open_zip(path, info.st_size, limits)
         return replace(export, fingerprint=fingerprint(info))

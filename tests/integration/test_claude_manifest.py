@@ -15,7 +15,7 @@ from desktop_importer.app import App
 from desktop_importer.basics.errors import InvalidExport, PathProblem
 from desktop_importer.importing.service import check_export, profile_status, start_import
 from tests.helpers.claude2026 import injected_conversation
-from tests.helpers.exports import write_zip
+from tests.helpers.exports import conversation, write_zip
 
 MANIFEST = "manifest-7c1e-2026-11-30-09-15-02.json"
 LINK = "https://claude.ai/api/export/7c1e/{name}?sig=abc"
@@ -128,3 +128,12 @@ def test_a_bad_manifest_gets_one_sentence_and_no_path_is_followed(
         start_import(app, manifest)
     assert raised.value.message == sentence
     assert library.list_page(app, "default", after=None, limit=5) == []
+
+
+def test_a_conversations_file_that_mentions_data_files_is_no_manifest(
+    app: App, tmp_path: Path
+) -> None:
+    talk = conversation("talk", [("user", 'Why is "data_files" empty in my config?')])
+    wrapped = tmp_path / "conversations.json"
+    wrapped.write_text(json.dumps({"conversations": [talk]}))  # the wrapped form
+    assert start_import(app, wrapped).added == 1

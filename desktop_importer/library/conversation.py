@@ -68,6 +68,8 @@ def speaker(message: ReaderMessage, vendor: str) -> str:
         # A tool's message that the app shows (a generated image, a chart) is part of the
         # assistant's turn there, not a "Tool: t2uay3k.sj1i4kz" of its own.
         return vendor_name(vendor)
+    if message.hidden and message.blocks and all(b.kind == "injected" for b in message.blocks):
+        return f"{vendor_name(vendor)} app"  # context the app added: no one typed it
     if message.role == "tool" and message.author_name:
         return f"Tool: {message.author_name}"
     return ROLE_NAMES.get(message.role, message.role.capitalize())

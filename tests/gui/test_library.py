@@ -334,6 +334,7 @@ def test_context_claude_injected_shows_only_with_show_hidden_and_says_so(
         assert name == "Show or hide: Context the app added: memory"
         dated = reader.message_widget("d")
         assert dated is not None
+        assert dated.who.text() == "Claude app"  # not "You": the person did not type it
         assert [f.toggle.text() for f in dated.findChildren(Collapsible)] == [
             "Context the app added"
         ]

@@ -37,6 +37,15 @@ class PathProblem(DesktopImporterError):
     exit_code = EXIT_NOINPUT
 
 
+class FilesMissing(PathProblem):
+    """An export's files that are not where its index (Claude's manifest) says, with where to
+    download each: (name, https link) pairs, for a window to offer to open."""
+
+    def __init__(self, message: str, links: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.links = links
+
+
 class InvalidExport(DesktopImporterError):
     """The file is there but is not a usable export."""
 

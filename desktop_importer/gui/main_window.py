@@ -138,7 +138,8 @@ class ImportWindow(QMainWindow):
         self.result.anywayRequested.connect(lambda path: self.start_file(path, allow_large=True))
         self.watch.timeout.connect(self._watch_elsewhere)
         self.setTabOrder(self.drop_zone.choose, self.progress.cancel)
-        self.setTabOrder(self.progress.cancel, self.result.anyway_button)
+        self.setTabOrder(self.progress.cancel, self.result.links_button)
+        self.setTabOrder(self.result.links_button, self.result.anyway_button)
         self.setTabOrder(self.result.anyway_button, self.result.retry_button)
 
     # -- finding ----------------------------------------------------------------------------
@@ -298,7 +299,7 @@ class ImportWindow(QMainWindow):
             self._limit_reached(e.message, path)
             return
         except DesktopImporterError as e:
-            self._show_result(f"{path.name} cannot be imported.", [e.message], error=True)
+            self.result.show_refusal(f"{path.name} cannot be imported.", e)
             self.importEnded.emit("failed")
             return
         state = self.read_status()

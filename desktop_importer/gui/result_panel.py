@@ -1,13 +1,17 @@
 """How the last import ended, under the progress bar: a title (red when it failed), the
-report's lines, and the two ways on: "Try again" with the same file, and "Import anyway"
-past a size limit that is safe to lift."""
+report's lines, and the ways on: "Try again" with the same file, "Import anyway" past a
+size limit that is safe to lift, and, when an export's files are missing (Claude's
+manifest), "Open the download link" for each, in the browser (https links only)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop_importer.basics.errors import DesktopImporterError, FilesMissing
 
 
 class ResultPanel(QWidget):
@@ -28,10 +32,14 @@ class ResultPanel(QWidget):
         self.anyway_button = QPushButton("Import anyway")
         self.anyway_button.setAccessibleName("Import this file anyway, past the size limit")
         self.anyway_button.hide()
+        self.links_button = QPushButton()
+        self.links_button.hide()
         self.retry_path: Path | None = None
         self.anyway_path: Path | None = None
+        self.links: tuple[tuple[str, str], ...] = ()
         row = QHBoxLayout()
         row.addWidget(self.title, 1)
+        row.addWidget(self.links_button)
         row.addWidget(self.anyway_button)
         row.addWidget(self.retry_button)
         layout = QVBoxLayout(self)
@@ -41,6 +49,7 @@ class ResultPanel(QWidget):
         layout.addWidget(self.body)
         self.retry_button.clicked.connect(self._retry)
         self.anyway_button.clicked.connect(self._anyway)
+        self.links_button.clicked.connect(self._open_links)
 
     def show_result(
         self, title: str, lines: list[str], *, error: bool = False, retry: Path | None = None
@@ -55,6 +64,30 @@ class ResultPanel(QWidget):
         self.retry_button.setVisible(self.retry_path is not None)
         self.anyway_path = None
         self.anyway_button.hide()
+        self.links = ()
+        self.links_button.hide()
+
+    def show_refusal(self, title: str, error: DesktopImporterError) -> None:
+        """A file refused before anything started; where files are missing, offer to open
+        their download links."""
+        self.show_result(title, [error.message], error=True)
+        if isinstance(error, FilesMissing) and error.links:
+            self.links = error.links
+            several = len(error.links) > 1
+            self.links_button.setText(
+                f"Open the {len(error.links)} download links"
+                if several
+                else "Open the download link"
+            )
+            self.links_button.setAccessibleName(
+                "Open in the browser the links to download "
+                + ", ".join(name for name, _ in error.links)
+            )
+            self.links_button.show()
+
+    def _open_links(self) -> None:
+        for _name, url in self.links:
+            QDesktopServices.openUrl(QUrl(url))
 
     def offer_anyway(self, path: Path | None) -> None:
         self.anyway_path = path

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
-from desktop_importer.basics.errors import InvalidExport, PathProblem
+from desktop_importer.basics.errors import FilesMissing, InvalidExport, PathProblem
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -98,14 +98,16 @@ def conversations_file(path: Path, listed: list[ListedFile]) -> Path:
             f"{path.name} is Claude's list of an export's files, "
             "but it lists no conversations file."
         )
-    missing = [f.name for f in conversations if not (folder / f.name).is_file()]
+    absent = [f for f in conversations if not (folder / f.name).is_file()]
+    missing = [f.name for f in absent]
     if missing:
-        raise PathProblem(
+        raise FilesMissing(
             f"{path.name} is Claude's list of your export's files; {_names(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} not beside it in the folder "
             f"“{folder.name or folder}”. Download "
             f"{'it' if len(missing) == 1 else 'them'} from the links in Claude's e-mail "
-            "(each works once) into that folder, then drop the manifest again."
+            "(each works once) into that folder, then drop the manifest again.",
+            tuple((f.name, f.url) for f in absent if f.url and _is_https(f.url)),
         )
     if len(conversations) > 1:
         raise InvalidExport(
@@ -114,6 +116,12 @@ def conversations_file(path: Path, listed: list[ListedFile]) -> Path:
             "time: drop each of them in turn."
         )
     return folder / conversations[0].name
+
+
+def _is_https(url: str) -> bool:
+    """Only a web link is offered to open: never a file, a script or another scheme."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" and bool(parts.netloc)
 
 
 def _names(names: list[str]) -> str:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QAccessible, QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
@@ -191,27 +192,44 @@ def test_a_bad_file_gets_its_sentence_and_try_again(
 
 
 def test_claudes_manifest_names_the_missing_file_then_imports_what_it_stands_for(
-    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     window = make_window()
     folder = tmp_path / "Claude export"
     folder.mkdir()
     manifest = folder / "manifest-7c1e-2026-11-30-09-15-02.json"
-    manifest.write_text(json.dumps({"data_files": [{"filename": "conversations-000.zip"}]}))
+    link = "https://claude.ai/api/export/7c1e/conversations-000.zip?sig=abc"
+    listed = [
+        {"filename": "conversations-000.zip", "export_url": link},
+        {"filename": "conversations-001.zip", "export_url": "file:///etc/passwd"},  # not offered
+    ]
+    manifest.write_text(json.dumps({"data_files": listed}))
     with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
         window.start_file(manifest)
     assert ended.args == ["failed"]
     assert window.result.title.text() == f"{manifest.name} cannot be imported."
-    assert "conversations-000.zip is not beside it" in window.result.body.text()
+    assert "conversations-000.zip and conversations-001.zip are not beside it" in (
+        window.result.body.text()
+    )
+    links = window.result.links_button
+    assert links.isVisibleTo(window) and links.text() == "Open the download link"
+    name = QAccessible.queryAccessibleInterface(links).text(QAccessible.Text.Name)
+    assert name == "Open in the browser the links to download conversations-000.zip"
+    links.click()
+    assert opened == [link]
     body = window.result.body
     window.show()  # the sentence wraps: let the layout give it its lines before the picture
     qtbot.waitUntil(lambda: body.height() >= body.heightForWidth(body.width()))
     screenshot(window, "manifest-missing")
+    manifest.write_text(json.dumps({"data_files": listed[:1]}))
     write_zip(folder / "conversations-000.zip", {"conversations.json": [injected_conversation()]})
     with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
         window.start_file(manifest)
     assert ended.args == ["complete"]
     assert window.result.title.text() == "Import complete."
+    assert not links.isVisibleTo(window)
 
 
 @pytest.mark.parametrize("where", ["preflight", "worker"])

@@ -12,7 +12,7 @@ import pytest
 
 from desktop_importer import library
 from desktop_importer.app import App
-from desktop_importer.basics.errors import InvalidExport, PathProblem
+from desktop_importer.basics.errors import FilesMissing, InvalidExport, PathProblem
 from desktop_importer.importing.service import check_export, profile_status, start_import
 from tests.helpers.claude2026 import injected_conversation
 from tests.helpers.exports import conversation, write_zip
@@ -83,6 +83,10 @@ def test_a_missing_conversations_file_is_named_with_where_to_get_it(
         "once) into that folder, then drop the manifest again."
     )
     assert raised.value.exit_code == 66
+    assert isinstance(raised.value, FilesMissing)
+    assert raised.value.links == (  # for the window to offer, https only
+        ("conversations-000.zip", LINK.format(name="conversations-000.zip")),
+    )
     assert not profile_status(app).processing  # refused before any claim
     assert library.list_page(app, "default", after=None, limit=5) == []
 

@@ -84,7 +84,7 @@ def _block_text(block: Block) -> str:
     kind = block.kind
     if kind == "injected":
         source = f": {block.title}" if block.title else ""
-        return f"[context the app added{source}]\n{block.text}".rstrip()
+        return f"[{FOLDED['injected'].lower()}{source}]\n{block.text}".rstrip()
     if kind in ("text", "reasoning", "instructions", "canvas_edit"):
         return block.text
     if kind == "thoughts":  # labelled: in a terminal it must not read as the answer

@@ -86,9 +86,9 @@ def _block(block: Mapping[str, Any]) -> Block:
         )
     if kind == INJECTED:
         return Block("injected", text=_text(block.get("prompt")) or "", title=_source(block))
-    if kind in ("image", "document") and (uuid := _text(block.get("file_uuid"))):
+    if (pointer := _file_pointer(block)) is not None:
         name = _text(block.get("title")) or _text(block.get("file_name")) or None
-        return Block("image" if kind == "image" else "file", name=name, pointer=POINTER + uuid)
+        return Block("image" if kind == "image" else "file", name=name, pointer=pointer)
     return Block("unknown", text=kind, raw=raw(block))
 
 
@@ -135,6 +135,13 @@ def _artifact(call: Mapping[str, Any]) -> Block:
 POINTER = "claude-file:"
 
 
+def _file_pointer(block: Mapping[str, Any]) -> str | None:
+    """What an `image` or `document` content block points at (a file the export leaves out)."""
+    if block.get("type") in ("image", "document") and (uuid := _text(block.get("file_uuid"))):
+        return POINTER + uuid
+    return None
+
+
 def _source(block: Mapping[str, Any]) -> str | None:
     """Where injected context came from ("memory", say), as words."""
     source = _text(block.get("injection_source"))
@@ -155,10 +162,15 @@ def content_blocks(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 def blocks(message: Mapping[str, Any]) -> list[Block]:
     """The blocks of one Claude chat message (an item of `chat_messages`). Injected
     context comes first: it was added before the turn, and never reads as part of it."""
-    found = [_block(b) for b in content_blocks(message) if b.get("type") not in MACHINERY] or [
+    return _blocks(message, content_blocks(message))
+
+
+def _blocks(message: Mapping[str, Any], content: list[Mapping[str, Any]]) -> list[Block]:
+    found = [_block(b) for b in content if b.get("type") not in MACHINERY] or [
         Block("text", text=_text(message.get("text")) or "")
     ]
-    found.sort(key=lambda b: b.kind != "injected")  # stable: the rest keep their order
+    if len(found) > 1 and any(b.kind == "injected" for b in found[1:]):
+        found.sort(key=lambda b: b.kind != "injected")  # stable: the rest keep their order
     attachments, files = claude_files(message)
     for attachment, name in attachments:
         found.append(
@@ -170,6 +182,8 @@ def blocks(message: Mapping[str, Any]) -> list[Block]:
                 text=_text(attachment.get("extracted_content")) or "",
             )
         )
+    if not files:  # nearly always
+        return [b for b in found if b.kind != "text" or b.text]
     names = {claude_pointer(f): _text(f.get("file_name")) or None for f in files}
     shown = {b.pointer for b in found if b.pointer}
     found = [  # a content block's file named as the message's list of files names it
@@ -188,10 +202,10 @@ def has_hidden_blocks(content_type: str | None) -> bool:
     return content_type is not None and INJECTED in content_type
 
 
-def _content_type(message: Mapping[str, Any]) -> str:
+def _content_type(content: list[Mapping[str, Any]]) -> str:
     """The kinds of a message's content blocks, in order, joined by `+` ("text" alone)."""
     kinds: list[str] = []
-    for block in content_blocks(message):
+    for block in content:
         kind = _text(block.get("type")) or "(none)"
         if kind not in kinds:
             kinds.append(kind)
@@ -257,12 +271,11 @@ def claude_pointer(file: Mapping[str, Any]) -> str:
 def export_pointers(obj: Mapping[str, Any]) -> set[str]:
     """Every file a conversation's messages name: none of them is in the export (counted as
     missing in the report)."""
-    return {
-        block.pointer
-        for message in chat_messages(obj)
-        for block in blocks(message)
-        if block.pointer is not None
-    }
+    found: set[str] = set()
+    for message in chat_messages(obj):  # the pointers blocks() makes, without the blocks
+        found.update(p for b in content_blocks(message) if (p := _file_pointer(b)) is not None)
+        found.update(claude_pointer(file) for file in claude_files(message)[1])
+    return found
 
 
 def chat_messages(obj: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -314,7 +327,8 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     messages: list[ParsedMessage] = []
     for position, node_id in enumerate(order):
         chat_message = by_id[node_id]
-        found = blocks(chat_message)
+        content = content_blocks(chat_message)
+        found = _blocks(chat_message, content)
         unknown = unread(found)
         unread_kinds.update(b.text for b in unknown)
         sender = _text(chat_message.get("sender"))
@@ -326,10 +340,13 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
                 path_index=on_path.get(node_id),
                 role=ROLES.get(sender or "", sender or "unknown"),
                 author_name=None,
-                content_type=_content_type(chat_message),
+                content_type=_content_type(content),
                 text=plain_text(found),
                 create_time=times[node_id],
-                hidden=bool(found) and all(b.kind == "injected" for b in found),
+                # Injected context comes first: a message that starts otherwise is shown.
+                hidden=found[0].kind == "injected" and all(b.kind == "injected" for b in found)
+                if found
+                else False,
                 raw_content=f"[{','.join(b.raw or 'null' for b in unknown)}]" if unknown else None,
             )
         )

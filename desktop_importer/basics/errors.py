@@ -41,9 +41,12 @@ class FilesMissing(PathProblem):
     """An export's files that are not where its index (Claude's manifest) says, with where to
     download each: (name, https link) pairs, for a window to offer to open."""
 
-    def __init__(self, message: str, links: tuple[tuple[str, str], ...] = ()) -> None:
+    def __init__(
+        self, message: str, links: tuple[tuple[str, str], ...] = (), *, rest: bool = False
+    ) -> None:
         super().__init__(message)
         self.links = links
+        self.rest = rest  # the files that are there could be imported without the others
 
 
 class InvalidExport(DesktopImporterError):

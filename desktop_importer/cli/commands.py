@@ -54,11 +54,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             cancel_on_stdin(interrupt.requested)
         report = start_import(
             app,
-            Path(args.path),
+            [Path(p) for p in args.paths],
             profile=args.profile,
             progress=progress,
             cancel=interrupt.requested.is_set,
             allow_large=args.allow_large,
+            partial=args.partial,
         )
     lines = [report.summary(), *report.details()]
     emit(args, report.to_json(), "\n".join(lines))

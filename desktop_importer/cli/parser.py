@@ -55,12 +55,26 @@ TABLE = (
         "import",
         "import an export headlessly",
         "Import an export (.zip or conversations.json) through the same service and guard "
-        "as the window. Exit codes: 0 done, 65 not a usable export, 66 missing or "
+        "as the window. Several files, or a folder, given together are one export and one "
+        "import, all or nothing: Claude's files downloaded beside its manifest, say, or the "
+        "parts of a large export. Exit codes: 0 done, 65 not a usable export, 66 missing or "
         "unreadable path, 74 environment failure, 75 another import is processing, "
         "130 cancelled, 1 anything else.",
         cmd_import,
         (
-            arg("path", help="the export's .zip file, or a bare conversations.json"),
+            arg(
+                "paths",
+                nargs="+",
+                metavar="PATH",
+                help="the export's .zip file, a bare conversations.json, Claude's manifest, "
+                "or a folder of the export's files; several are read as one export",
+            ),
+            arg(
+                "--partial",
+                action="store_true",
+                help="where Claude's manifest lists files that are not beside it, import "
+                "those that are",
+            ),
             arg(
                 "--allow-large",
                 action="store_true",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_importer.basics.errors import (
     DesktopImporterError,
+    FilesMissing,
     ImportAlreadyRunning,
     LimitExceeded,
 )
@@ -49,6 +50,18 @@ def fail(args: argparse.Namespace, error: DesktopImporterError) -> int:
     elif isinstance(error, LimitExceeded):
         body = {"status": error.status, "error": error.message, "limit": error.limit}
         human = f"{error.message} If the export is genuine, import it with --allow-large."
+    elif isinstance(error, FilesMissing):
+        body = {
+            "status": error.status,
+            "error": error.message,
+            "downloads": [{"file": name, "url": url} for name, url in error.links],
+            "canImportWhatIsThere": error.rest,
+        }
+        human = error.message + (
+            " To import the files that are there now, run the command again with --partial."
+            if error.rest
+            else ""
+        )
     else:
         body = {"status": error.status, "error": error.message}
         human = error.message

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QStatusBar, QVBoxLayout
 
 from desktop_importer.gui.drop_rules import DropVerdict, judge
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop_importer.gui.look import DropFrame
+
 IDLE_TEXT = "Drop your ChatGPT or Claude export (.zip) here"
-IDLE_HINT = "or choose the file yourself (Ctrl+O)"
+IDLE_HINT = "or its files, or their folder; or choose them yourself (Ctrl+O)"
 
 
 def verdict_for(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> DropVerdict:
@@ -25,14 +31,14 @@ def enter_drag(event: QDragEnterEvent) -> DropVerdict:
     refusal can be shown while the drag hovers; only a valid one may be dropped."""
     verdict = verdict_for(event)
     event.accept()
-    if verdict.path is not None:
+    if verdict.accepted:
         event.acceptProposedAction()
     return verdict
 
 
 def move_drag(event: QDragMoveEvent) -> None:
     """A refused drag is ignored on every move, so it cannot be dropped."""
-    if verdict_for(event).path is not None:
+    if verdict_for(event).accepted:
         event.acceptProposedAction()
     else:
         event.ignore()
@@ -42,7 +48,7 @@ class DropZone(QFrame):
     """States (the `state` property, styled in the window's style sheet): idle, accept,
     refuse, busy (an import is running: new drops would be rejected)."""
 
-    fileDropped = Signal(Path)
+    filesDropped = Signal(list)  # of Path: one export, however many
     chooseRequested = Signal()
 
     def __init__(self, parent: QFrame | None = None) -> None:
@@ -99,7 +105,7 @@ class DropZone(QFrame):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         verdict = enter_drag(event)
-        self._set_state("accept" if verdict.path else "refuse", verdict.reason, "")
+        self._set_state("accept" if verdict.accepted else "refuse", verdict.reason, "")
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         move_drag(event)
@@ -110,9 +116,38 @@ class DropZone(QFrame):
     def dropEvent(self, event: QDropEvent) -> None:
         verdict = verdict_for(event)
         self._set_state("idle")
-        if verdict.path is None:
+        if not verdict.accepted:
             event.ignore()
             self._set_state("idle", None, verdict.reason)
             return
         event.acceptProposedAction()
-        self.fileDropped.emit(verdict.path)
+        self.filesDropped.emit(list(verdict.paths))
+
+
+class DropAnywhere:
+    """Drops anywhere on a window: its body's border says while a drag hovers whether it
+    will be taken, the status bar why; what is dropped goes to `take`, as one export."""
+
+    def __init__(
+        self, frame: DropFrame, status: QStatusBar, take: Callable[[list[Path]], None]
+    ) -> None:
+        self.frame, self.status, self.take = frame, status, take
+
+    def enter(self, event: QDragEnterEvent) -> None:
+        verdict = enter_drag(event)
+        self.frame.set_drop("accept" if verdict.accepted else "refuse")
+        self.status.showMessage(verdict.reason)
+
+    def leave(self) -> None:
+        self.frame.set_drop("none")
+        self.status.clearMessage()
+
+    def drop(self, event: QDropEvent) -> None:
+        verdict = verdict_for(event)
+        self.leave()
+        if not verdict.accepted:
+            event.ignore()
+            self.status.showMessage(verdict.reason, 5000)
+            return
+        event.acceptProposedAction()
+        self.take(list(verdict.paths))

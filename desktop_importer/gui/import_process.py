@@ -34,7 +34,7 @@ class ImportProcess(QObject):
     def __init__(self, profile: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
-        self.path: Path | None = None
+        self.paths: list[Path] = []  # what the running (or last) import was given
         self._buffer = b""
         self._result: dict[str, Any] | None = None
         self._process = QProcess(self)
@@ -45,15 +45,16 @@ class ImportProcess(QObject):
         if sys.platform == "win32":  # the console twin, started from a window: no console
             self._process.setCreateProcessArgumentsModifier(_without_console_window)
 
-    def start(self, path: Path, *, allow_large: bool = False) -> None:
-        self.path = path
+    def start(self, paths: list[Path], *, allow_large: bool = False, partial: bool = False) -> None:
+        self.paths = list(paths)
         self._buffer, self._result = b"", None
         program, *arguments = self_command()
         command = [
-            *arguments, "import", str(path), "--profile", self.profile,
+            *arguments, "import", *(str(p) for p in paths), "--profile", self.profile,
             worker_protocol.WORKER_FLAG,
+            *(["--allow-large"] if allow_large else []), *(["--partial"] if partial else []),
         ]  # fmt: skip
-        self._process.start(program, [*command, "--allow-large"] if allow_large else command)
+        self._process.start(program, command)
 
     def cancel(self) -> None:
         """Ask the import to stop at its next batch; `cancelled` follows."""

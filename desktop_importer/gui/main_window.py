@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_importer.app import App
 from desktop_importer.basics.errors import DesktopImporterError, LimitExceeded
 from desktop_importer.gui import look, text
-from desktop_importer.gui.drop_zone import DropZone, enter_drag, move_drag, verdict_for
+from desktop_importer.gui.drop_zone import DropAnywhere, DropZone, move_drag
 from desktop_importer.gui.export_dialog import ExportDialog
 from desktop_importer.gui.import_process import ImportProcess
 from desktop_importer.gui.library_view import LibraryView
@@ -75,6 +75,7 @@ class ImportWindow(QMainWindow):
         self.body = self._lay_out()
         self.setCentralWidget(self.body)
         self.setAcceptDrops(True)
+        self.drops = DropAnywhere(self.body, self.statusBar(), self.start_files)
         commands = WindowCommands(
             self.choose_file,
             self.show_export,
@@ -131,15 +132,17 @@ class ImportWindow(QMainWindow):
         self.process.failed.connect(self._failed)
         self.process.limitReached.connect(self._limit_reached)
         self.process.finished.connect(self._worker_finished)
-        self.drop_zone.fileDropped.connect(self.start_file)
+        self.drop_zone.filesDropped.connect(self.start_files)
         self.drop_zone.chooseRequested.connect(self.choose_file)
         self.progress.cancelRequested.connect(self.process.cancel)
-        self.result.retryRequested.connect(self.start_file)
-        self.result.anywayRequested.connect(lambda path: self.start_file(path, allow_large=True))
+        self.result.retryRequested.connect(self.start_files)
+        self.result.anywayRequested.connect(lambda paths: self.start_files(paths, allow_large=True))
+        self.result.restRequested.connect(lambda paths: self.start_files(paths, partial=True))
         self.watch.timeout.connect(self._watch_elsewhere)
         self.setTabOrder(self.drop_zone.choose, self.progress.cancel)
         self.setTabOrder(self.progress.cancel, self.result.links_button)
-        self.setTabOrder(self.result.links_button, self.result.anyway_button)
+        self.setTabOrder(self.result.links_button, self.result.rest_button)
+        self.setTabOrder(self.result.rest_button, self.result.anyway_button)
         self.setTabOrder(self.result.anyway_button, self.result.retry_button)
 
     # -- finding ----------------------------------------------------------------------------
@@ -154,33 +157,19 @@ class ImportWindow(QMainWindow):
             self.library.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.library.search.selectAll()
 
-    # -- drop anywhere ------------------------------------------------------------------
-
-    def _set_drop(self, state: str) -> None:
-        self.body.set_drop(state)
+    # -- drop anywhere (drop_zone.DropAnywhere) ----------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        verdict = enter_drag(event)
-        self._set_drop("accept" if verdict.path else "refuse")
-        self.statusBar().showMessage(verdict.reason)
+        self.drops.enter(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         move_drag(event)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self._set_drop("none")
-        self.statusBar().clearMessage()
+        self.drops.leave()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        verdict = verdict_for(event)
-        self._set_drop("none")
-        self.statusBar().clearMessage()
-        if verdict.path is None:
-            event.ignore()
-            self.statusBar().showMessage(verdict.reason, 5000)
-            return
-        event.acceptProposedAction()
-        self.start_file(verdict.path)
+        self.drops.drop(event)
 
     # -- export -------------------------------------------------------------------------
 
@@ -220,7 +209,7 @@ class ImportWindow(QMainWindow):
             self.watch.start()
             return
         self.progress.end()
-        source = Path(state.source_path) if state.source_path else None
+        source = state.source_paths
         if state.processing:  # stale: its process died or it went silent
             self._show_result(
                 f"The import of {state.source_name} stopped responding.",
@@ -277,47 +266,57 @@ class ImportWindow(QMainWindow):
     # -- starting an import ---------------------------------------------------------------
 
     def choose_file(self) -> None:
+        """Choose the export's file, or several of its files (one import)."""
         dialog = QFileDialog(self, "Choose your export", str(Path.home()), "Exports (*.zip *.json)")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda chosen: self.start_file(Path(chosen)))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.filesSelected.connect(lambda chosen: self.start_files([Path(c) for c in chosen]))
         dialog.finished.connect(dialog.deleteLater)
         self.file_dialog = dialog
         dialog.open()
 
-    def start_file(self, path: Path, *, allow_large: bool = False) -> None:
-        """Preflight at once on this thread (cheap), then import in a child process."""
+    def start_file(self, path: Path) -> None:
+        self.start_files([path])
+
+    def start_files(
+        self, paths: list[Path], *, allow_large: bool = False, partial: bool = False
+    ) -> None:
+        """Preflight at once on this thread (cheap), then import in a child process: one
+        export and one import, however many files or folders."""
+        what = paths[0].name if len(paths) == 1 else f"These {len(paths)} files"
         if self.process.is_running():
             self._show_result(
                 "An import is already running in this window.",
-                [f"{path.name} was not started; drop it again when this one is done."],
+                [f"{what} {'was' if len(paths) == 1 else 'were'} not started; drop "
+                 f"{'it' if len(paths) == 1 else 'them'} again when this one is done."],
                 error=True,
-            )
+            )  # fmt: skip
             return
+        settings = self.app.settings
         try:
-            export = check_export(path, self.app.settings, allow_large=allow_large)
+            export = check_export(paths, settings, allow_large=allow_large, partial=partial)
         except LimitExceeded as e:
-            self._limit_reached(e.message, path)
+            self._limit_reached(e.message, paths)
             return
         except DesktopImporterError as e:
-            self.result.show_refusal(f"{path.name} cannot be imported.", e)
+            self.result.show_refusal(f"{what} cannot be imported.", e, paths)
             self.importEnded.emit("failed")
             return
         state = self.read_status()
         if state.processing and not state.stale:
-            self._open_rejection(path)
+            self._open_rejection(paths)
             return
         self.watch.stop()
         self.drop_zone.set_busy(f"Importing {export.name}…", BUSY_HERE_HINT, can_choose=False)
         self.menu_actions.open.setEnabled(False)
         self._show_result("", [])
         self.progress.begin(f"Importing {export.name}", cancellable=True)
-        self.process.start(path, allow_large=allow_large)
+        self.process.start(paths, allow_large=allow_large, partial=partial)
 
-    def _open_rejection(self, path: Path) -> None:
+    def _open_rejection(self, paths: list[Path]) -> None:
         if self.rejection is not None:
             self.rejection.deleteLater()  # the previous one, closed by now
         dialog = RejectionDialog(self.read_status, self.app.clock, self, poll_ms=self.poll_ms)
-        dialog.retryRequested.connect(lambda: self.start_file(path))
+        dialog.retryRequested.connect(lambda: self.start_files(paths))
         self.rejection = dialog
         dialog.open()
         self.importEnded.emit("rejected")
@@ -329,26 +328,27 @@ class ImportWindow(QMainWindow):
         self.importEnded.emit("complete")
 
     def _rejected(self, elapsed_minutes: int) -> None:
-        if self.process.path is not None:
-            self._open_rejection(self.process.path)
+        if self.process.paths:
+            self._open_rejection(self.process.paths)
 
     def _cancelled(self, message: str) -> None:
-        self._show_result("Import cancelled.", [message], retry=self.process.path)
+        self._show_result("Import cancelled.", [message], retry=self.process.paths)
         self.importEnded.emit("cancelled")
 
     def _failed(self, message: str) -> None:
-        self._show_result("The import failed.", [message], error=True, retry=self.process.path)
+        self._show_result("The import failed.", [message], error=True, retry=self.process.paths)
         self.importEnded.emit("failed")
 
-    def _limit_reached(self, message: str, path: Path | None = None) -> None:
-        """A size limit that is safe to lift refused the file: say so, offer to go on."""
-        path = path or self.process.path
+    def _limit_reached(self, message: str, paths: list[Path] | None = None) -> None:
+        """A size limit that is safe to lift refused the files: say so, offer to go on."""
+        paths = paths or self.process.paths
+        what = paths[0].name if len(paths) == 1 else "The export"
         self._show_result(
-            f"{path.name if path else 'The export'} is larger than the app imports unasked.",
+            f"{what} is larger than the app imports unasked.",
             [message, text.IMPORT_ANYWAY_HINT],
             error=True,
         )
-        self.result.offer_anyway(path)
+        self.result.offer_anyway(paths)
         self.importEnded.emit("failed")
 
     def _worker_finished(self) -> None:
@@ -360,7 +360,7 @@ class ImportWindow(QMainWindow):
             self.close()
 
     def _show_result(
-        self, title: str, lines: list[str], *, error: bool = False, retry: Path | None = None
+        self, title: str, lines: list[str], *, error: bool = False, retry: list[Path] | None = None
     ) -> None:
         self.result.show_result(title, lines, error=error, retry=retry)
 

@@ -88,34 +88,36 @@ def _listed(entry: Any) -> ListedFile | None:
     return ListedFile(name, category.lower(), url)
 
 
-def conversations_file(path: Path, listed: list[ListedFile]) -> Path:
-    """The conversation file the manifest's export is read from, beside it; or a sentence
-    naming what is missing and where to get it."""
+# The categories this version reads: a listed file of another category (light_metadata,
+# design_chats, feedback) is not asked for when it is missing.
+READ = frozenset({"conversations"})
+
+
+def files_beside(path: Path, listed: list[ListedFile], *, partial: bool = False) -> list[Path]:
+    """The listed files that sit beside the manifest, in its order. Where files it reads are
+    missing, a sentence names them and where to get them (FilesMissing, whose `rest` says
+    whether what is there could be imported); `partial` imports what is there instead."""
     folder = path.parent
-    conversations = [f for f in listed if f.category == "conversations"]
-    if not conversations:
+    if not any(f.category == "conversations" for f in listed):
         raise InvalidExport(
             f"{path.name} is Claude's list of an export's files, "
             "but it lists no conversations file."
         )
-    absent = [f for f in conversations if not (folder / f.name).is_file()]
-    missing = [f.name for f in absent]
-    if missing:
+    present = [f for f in listed if (folder / f.name).is_file()]
+    absent = [f for f in listed if f.category in READ and f not in present]
+    rest = any(f.category == "conversations" for f in present)
+    if absent and not (partial and rest):
+        missing = [f.name for f in absent]
+        one = len(missing) == 1
         raise FilesMissing(
             f"{path.name} is Claude's list of your export's files; {_names(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} not beside it in the folder "
-            f"“{folder.name or folder}”. Download "
-            f"{'it' if len(missing) == 1 else 'them'} from the links in Claude's e-mail "
-            "(each works once) into that folder, then drop the manifest again.",
+            f"{'is' if one else 'are'} not beside it in the folder “{folder.name or folder}”. "
+            f"Download {'it' if one else 'them'} from the links in Claude's e-mail "
+            "(each works once) into that folder, then drop the manifest (or the folder) again.",
             tuple((f.name, f.url) for f in absent if f.url and _is_https(f.url)),
+            rest=rest,
         )
-    if len(conversations) > 1:
-        raise InvalidExport(
-            f"{path.name} lists {len(conversations)} conversation files "
-            f"({_names([f.name for f in conversations])}); this version imports one file at a "
-            "time: drop each of them in turn."
-        )
-    return folder / conversations[0].name
+    return [folder / f.name for f in present]
 
 
 def _is_https(url: str) -> bool:

@@ -27,7 +27,7 @@ from desktop_importer.basics.errors import ImportCancelled
 from desktop_importer.store import media as sql
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from desktop_importer.app import App
     from desktop_importer.importing.source import ExportFile
@@ -57,75 +57,101 @@ class _Pending:
 
 
 class MediaStage:
-    """One import's media stage. `beat(session)` is the import's fence (heartbeat and
-    generation check), run first in every transaction."""
+    """One import's media stage, over every file of the export (a message in one part may
+    point at a file another part holds). `beat(session)` is the import's fence (heartbeat
+    and generation check), run first in every transaction."""
 
     def __init__(
         self,
         app: App,
-        export: ExportFile,
+        parts: Sequence[ExportFile],
         user_id: str,
         run_id: int,
         beat: Callable[[object, int], None],
         cancelled: Callable[[], bool],
     ) -> None:
-        self.app, self.export, self.user_id, self.run_id = app, export, user_id, run_id
+        self.app, self.parts, self.user_id, self.run_id = app, parts, user_id, run_id
         self.beat, self.cancelled = beat, cancelled
         self.folder = app.media_folder()
-        self.outcome = MediaOutcome(files=export.media_files, bytes=export.media_bytes)
+        self.outcome = MediaOutcome(
+            files=sum(p.media_files for p in parts), bytes=sum(p.media_bytes for p in parts)
+        )
+        self.number = 0  # of the file staged next, across the parts
+        self.done = 0  # bytes of media read, across the parts
 
     def run(self, pointed_at: set[str]) -> MediaOutcome:
-        members = list(self.export.media)
-        index = media.MemberIndex(members)
-        owners: dict[str, list[str]] = {}  # member -> the ids that point at it
+        indexes = [media.MemberIndex(list(part.media)) for part in self.parts]
+        owners: list[dict[str, list[str]]] = [{} for _ in self.parts]  # member -> its ids
         unmatched: list[str] = []
         for asset in sorted(pointed_at):
-            found = index.find(asset)
-            for member in found:
-                owners.setdefault(member, []).append(asset)
+            found = False
+            for index, owner in zip(indexes, owners, strict=True):
+                for member in index.find(asset):
+                    owner.setdefault(member, []).append(asset)
+                    found = True
             if not found:
                 unmatched.append(asset)
-        ids_of = {m: owners.get(m) or [sql.UNREFERENCED + m] for m in members}
+        ids_of = [
+            {m: owner.get(m) or [sql.UNREFERENCED + m] for m in part.media}
+            for part, owner in zip(self.parts, owners, strict=True)
+        ]
         with self.app.store.read() as session:
             held = sql.resolve(
-                session, self.user_id, [*unmatched, *(a for ids in ids_of.values() for a in ids)]
+                session,
+                self.user_id,
+                [*unmatched, *(a for each in ids_of for ids in each.values() for a in ids)],
             )
         self.outcome.missing = sum(1 for asset in unmatched if asset not in held)
-        self.outcome.unreferenced = sum(1 for m in members if m not in owners)
-        if not members:  # a bare conversations.json, or an export without files
-            return self.outcome
-        with zipfile.ZipFile(self.export.path) as archive:
-            infos = {m: archive.getinfo(m) for m in members}
+        self.outcome.unreferenced = sum(
+            1 for part, owner in zip(self.parts, owners, strict=True) for m in part.media
+            if m not in owner
+        )  # fmt: skip
+        for part, owner, ids in zip(self.parts, owners, ids_of, strict=True):
+            if part.media:  # not a bare conversations.json, nor an export without files
+                self._stage_part(part, owner, ids, held)
+        return self.outcome
+
+    def _stage_part(
+        self,
+        part: ExportFile,
+        owners: dict[str, list[str]],
+        ids_of: dict[str, list[str]],
+        held: dict[str, sql.StoredMedia],
+    ) -> None:
+        with zipfile.ZipFile(part.path) as archive:
+            infos = {m: archive.getinfo(m) for m in part.media}
             # A member whose every id already has a file of its size in this profile's
             # archive (the same export imported again, or the next one holding the same
             # uploads) is not read again: kept as it is.
             again = {
                 m
-                for m in members
+                for m in part.media
                 if all(a in held and held[a].bytes == infos[m].file_size for a in ids_of[m])
             }
             self.outcome.kept += len(again)
-            members = [m for m in members if m not in again]
+            self.done += sum(infos[m].file_size for m in again)
+            members = [m for m in part.media if m not in again]
             if members:
-                self._stage_all(archive, infos, members, owners)
-        return self.outcome
+                self._stage_all(archive, part, infos, members, owners)
 
     def _stage_all(
         self,
         archive: zipfile.ZipFile,
+        part: ExportFile,
         infos: dict[str, zipfile.ZipInfo],
         members: list[str],
         owners: dict[str, list[str]],
     ) -> None:
-        names = self._original_names(archive)
+        names = self._original_names(archive, part)
         pending: list[_Pending] = []
-        pending_bytes, done, last = 0, 0, time.monotonic()
-        for number, member in enumerate(members):
+        pending_bytes, last = 0, time.monotonic()
+        for member in members:
             if self.cancelled():
                 self._discard(pending)
                 raise ImportCancelled()
-            item = self._stage_one(archive, infos[member], number, owners.get(member), names)
-            done += infos[member].file_size
+            self.number += 1
+            item = self._stage_one(archive, infos[member], self.number, owners.get(member), names)
+            self.done += infos[member].file_size
             if item is not None:
                 pending.append(item)
                 pending_bytes += item.staged.size
@@ -134,15 +160,15 @@ class MediaStage:
                 or len(pending) >= BATCH_FILES
                 or time.monotonic() - last >= BATCH_SECONDS
             ):
-                self._record(pending, done)
+                self._record(pending, self.done)
                 pending, pending_bytes, last = [], 0, time.monotonic()
-        self._record(pending, done)
+        self._record(pending, self.done)
 
-    def _original_names(self, archive: zipfile.ZipFile) -> dict[str, str]:
-        if self.export.media_names is None:
+    def _original_names(self, archive: zipfile.ZipFile, part: ExportFile) -> dict[str, str]:
+        if part.media_names is None:
             return {}
         try:
-            info = archive.getinfo(self.export.media_names)
+            info = archive.getinfo(part.media_names)
             if info.file_size > NAMES_MAX_BYTES:
                 return {}
             return media.original_names(orjson.loads(archive.read(info)))

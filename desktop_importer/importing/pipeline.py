@@ -25,16 +25,19 @@ from desktop_importer.basics.progress import (
 )
 from desktop_importer.basics.settings import Settings
 from desktop_importer.importing import media_stage
+from desktop_importer.importing.export_set import Export
 from desktop_importer.importing.merge import merge
 from desktop_importer.importing.reading_process import ExportReader, ReadPart
 from desktop_importer.importing.records import ConversationRecord
 from desktop_importer.importing.report import ImportReport
-from desktop_importer.importing.source import ExportFile, check_unchanged
+from desktop_importer.importing.source import check_unchanged
 from desktop_importer.store import archive, profiles
 from desktop_importer.store import media as media_sql
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ class ImportJob:
         self,
         app: App,
         claim: profiles.Claim,
-        export: ExportFile,
+        export: Export,
         settings: Settings,
         progress: ProgressReporter,
         cancel: Callable[[], bool],
@@ -61,7 +64,12 @@ class ImportJob:
         self.settings = settings
         self.progress = progress
         self.cancel = cancel
-        self.report = ImportReport(media_files=export.media_files, media_bytes=export.media_bytes)
+        self.report = ImportReport(
+            media_files=export.media_files,
+            media_bytes=export.media_bytes,
+            files=[part.name for part in export.parts],
+            set_aside=[(aside.name, aside.why) for aside in export.set_aside],
+        )
         self.assets: set[str] = set()  # the file ids this export's messages point at
         self.found = 0
         self.bytes_done = 0
@@ -139,7 +147,8 @@ class ImportJob:
     def _read_and_stage(self) -> None:
         self._show(self._snapshot("reading"))
         self._read_all()
-        check_unchanged(self.export)
+        for part in self.export.parts:
+            check_unchanged(part)
         if self.cancel():
             raise ImportCancelled()
         if self.found == 0:
@@ -205,54 +214,96 @@ class ImportJob:
         """One short transaction (on the writer thread): beat and check the fence, then
         stage what changed."""
         parts, snapshot = item
-        batch = [record for part in parts for record in part.records()]
+        read = [(part.file, part.records()) for part in parts]
+        marked = [
+            (record, record.conversation_id in again)
+            for part, (_, records) in zip(parts, read, strict=True)
+            for again in [set(part.again)]
+            for record in records
+        ]
         with self.app.store.write() as session:
             profiles.fence(
                 session, self.claim.user_id, self.claim.generation, self.app.clock.now(), snapshot
             )
-            existing = archive.visible_versions(
-                session, self.claim.user_id, [c.conversation_id for c in batch]
-            )
-            changed = [c for c in batch if self._count(c, existing.get(c.conversation_id))]
-            updated = [
-                existing[c.conversation_id].version_id
-                for c in changed
-                if c.conversation_id in existing
-            ]
-            trees = archive.stored_trees(session, updated)
-            merged = [
-                ConversationRecord.of(
-                    merge(c.parsed(), *trees[existing[c.conversation_id].version_id])
-                )
-                if c.conversation_id in existing
-                else c
-                for c in changed
-            ]
-            archive.stage(session, self.claim.user_id, self.claim.run_id, merged)
-            if self.export.exported_at is not None:
-                archive.stage_presence(
-                    session,
-                    self.claim.run_id,
-                    [
-                        (c.conversation_id, c.vendor, c.account or self.export.account)
-                        for c in batch
-                    ],
-                )
+            for batch in _rounds(marked):
+                self._stage(session, batch)
+            archive.stage_presence(session, self.claim.run_id, self._presence(read))
 
-    def _count(self, incoming: ConversationRecord, stored: archive.VisibleVersion | None) -> bool:
+    def _stage(self, session: Session, batch: list[tuple[ConversationRecord, bool]]) -> None:
+        """Count and stage what changed, merged with the version it replaces: the visible
+        one, or for a conversation an earlier file of this export held (a repeat), the one
+        this import staged for it, if it did."""
+        existing = archive.visible_versions(
+            session, self.claim.user_id, [c.conversation_id for c, _ in batch]
+        )
+        repeats = [c.conversation_id for c, repeat in batch if repeat]
+        staged = archive.staged_versions(session, self.claim.user_id, self.claim.run_id, repeats)
+        existing.update(staged)
+        changed = [
+            c
+            for c, repeat in batch
+            if self._count(
+                c,
+                existing.get(c.conversation_id),
+                repeat=repeat,
+                staged=c.conversation_id in staged,
+            )
+        ]
+        updated = [
+            existing[c.conversation_id].version_id for c in changed if c.conversation_id in existing
+        ]
+        trees = archive.stored_trees(session, updated)
+        merged = [
+            ConversationRecord.of(merge(c.parsed(), *trees[existing[c.conversation_id].version_id]))
+            if c.conversation_id in existing
+            else c
+            for c in changed
+        ]
+        archive.stage(session, self.claim.user_id, self.claim.run_id, merged)
+
+    def _presence(
+        self, read: list[tuple[int, list[ConversationRecord]]]
+    ) -> list[tuple[str, str, str | None, float]]:
+        """(id, vendor, account, the export's date) of each conversation read, changed or
+        not; a file whose date is unknown says nothing of what is still in the export."""
+        rows = []
+        for file, records in read:
+            part = self.export.parts[file]
+            if part.exported_at is not None:
+                rows += [
+                    (c.conversation_id, c.vendor, c.account or part.account, part.exported_at)
+                    for c in records
+                ]
+        return rows
+
+    def _count(
+        self,
+        incoming: ConversationRecord,
+        stored: archive.VisibleVersion | None,
+        *,
+        repeat: bool = False,
+        staged: bool = False,
+    ) -> bool:
         """Count the conversation as added, updated or unchanged; True if it must be written.
 
         A newer update_time updates; an older one never downgrades; without update_time on
-        either side the raw JSON decides.
+        either side the raw JSON decides. A `repeat` (an earlier file of the export held
+        it) was counted then: a newer copy only turns "unchanged" into "updated" (`staged`:
+        the earlier copy was written, as added or updated).
         """
         if stored is None:
-            self.report.added += 1
+            if not repeat:
+                self.report.added += 1
             return True
         if incoming.update_time is not None and stored.update_time is not None:
             newer = incoming.update_time > stored.update_time
         else:
             newer = incoming.content_hash != stored.content_hash
-        if newer:
+        if repeat:
+            if newer and not staged:
+                self.report.unchanged -= 1
+                self.report.updated += 1
+        elif newer:
             self.report.updated += 1
         else:
             self.report.unchanged += 1
@@ -276,11 +327,11 @@ class ImportJob:
             )
             self._show(snapshot)
 
-        if not self.export.media and not self.assets:
+        if not any(part.media for part in self.export.parts) and not self.assets:
             return
         self._show(profiles.Progress("media", 0, total, self.found, None))
         stage = media_stage.MediaStage(
-            self.app, self.export, self.claim.user_id, self.claim.run_id, beat, self.cancel
+            self.app, self.export.parts, self.claim.user_id, self.claim.run_id, beat, self.cancel
         )
         outcome = stage.run(self.assets)
         self.report.media_kept = outcome.kept
@@ -299,10 +350,7 @@ class ImportJob:
             self.report.media_added = media_sql.publish(
                 session, self.claim.user_id, self.claim.run_id
             )
-            if self.export.exported_at is not None:
-                archive.publish_presence(
-                    session, self.claim.user_id, self.claim.run_id, self.export.exported_at
-                )
+            archive.publish_presence(session, self.claim.user_id, self.claim.run_id)
             profiles.end(
                 session,
                 self.claim,
@@ -329,3 +377,22 @@ class ImportJob:
                 left = media_sql.staged_runs(session, user_id, keep_run_id)
             for run_id in left:
                 media_stage.drop_run(self.app, run_id)
+
+
+def _rounds(
+    batch: list[tuple[ConversationRecord, bool]],
+) -> list[list[tuple[ConversationRecord, bool]]]:
+    """The batch (each record with whether it is a repeat: an earlier file of the export
+    held it) in the rounds it is staged in: a repeat whose earlier copy is in this batch too
+    is staged after it, and merged with it."""
+    if not any(repeat for _, repeat in batch):
+        return [batch]
+    rounds: list[list[tuple[ConversationRecord, bool]]] = []
+    times: dict[str, int] = {}
+    for record, repeat in batch:
+        number = times.get(record.conversation_id, 0)
+        times[record.conversation_id] = number + 1
+        if number == len(rounds):
+            rounds.append([])
+        rounds[number].append((record, repeat))
+    return rounds

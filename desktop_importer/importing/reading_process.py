@@ -8,17 +8,18 @@ process reads, parses and compresses the next conversations on the other core. (
 compresses the original JSON: less to pipe, and on two cores the measured balance is best
 that way.)
 
-The reading process knows nothing of the archive: it gets the export's path, its members
-and the settings as JSON on stdin, and answers with frames on stdout, each a 4-byte length
-and a pickled dict of plain values (frames.py):
+The reading process knows nothing of the archive: it gets the export's files (each one's
+path and members: export_set.py) and the settings as JSON on stdin, and answers with frames
+on stdout, each a 4-byte length and a pickled dict of plain values (frames.py):
 
-    {"kind": "part", "found": …, "bytes": …, "records": <pickled list>, "rows": …, ...}
+    {"kind": "part", "file": 0, "found": …, "bytes": …, "records": <pickled list>, ...}
     {"kind": "end", ...the same...}
     {"kind": "error", "error": "InvalidExport", "message": "…"}
 
 Parts are small (FRAME_BYTES of conversation JSON, or what FRAME_SECONDS brought, and never
-more than a write batch), so that the reader holds little; the importing process gathers
-whole parts into write batches, and their records stay pickled until the writer needs them.
+more than a write batch, nor from more than one file), so that the reader holds little;
+the importing process gathers whole parts into write batches, and their records stay
+pickled until the writer needs them.
 
 Pickle, because it is the cheapest way to move strings and bytes between two Python
 processes (measured on a 100 MB export: 0.4 s to encode and decode every part, against
@@ -57,6 +58,7 @@ from desktop_importer.basics.errors import (
     PathProblem,
 )
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
+from desktop_importer.importing.export_set import Export
 from desktop_importer.importing.frames import FrameWriter, enlarge_pipe, read_frame
 from desktop_importer.importing.objects import iter_objects
 from desktop_importer.importing.records import (
@@ -90,6 +92,7 @@ class ReadPart:
     hold at four bytes a character).
     """
 
+    file: int  # which of the export's parts its conversations come from
     found: int  # conversation objects seen so far, readable or not
     bytes_done: int  # conversation JSON read so far
     pickled_records: bytes
@@ -102,6 +105,9 @@ class ReadPart:
     messages: int  # of the records, counted as the report counts them
     last: bool
     assets: list[str] = dataclasses.field(default_factory=list)  # file ids pointed at
+    # Ids of its conversations that an earlier file of the export held too (two exports
+    # dropped together): merged with the copy before, counted once.
+    again: list[str] = dataclasses.field(default_factory=list)
 
     def records(self) -> list[ConversationRecord]:
         fields = pickle.loads(self.pickled_records)  # from our own child only (see above)
@@ -125,7 +131,7 @@ class ExportReader:
         for part in reader: ...
     """
 
-    def __init__(self, export: ExportFile, settings: Settings) -> None:
+    def __init__(self, export: Export, settings: Settings) -> None:
         self.export = export
         self.settings = settings
         self._process = subprocess.Popen(
@@ -137,8 +143,7 @@ class ExportReader:
         assert self._process.stdout is not None
         enlarge_pipe(self._process.stdout)
         request = {
-            "path": str(export.path),
-            "members": export.members,
+            "parts": [{"path": str(p.path), "members": p.members} for p in export.parts],
             "settings": dataclasses.asdict(settings),
             "log": bool(logging.getLogger("desktop_importer").handlers),
         }
@@ -185,6 +190,7 @@ class ExportReader:
                     raise LimitExceeded(header["message"], header.get("limit", ""))
                 raise _ERRORS.get(header["error"], EnvironmentProblem)(header["message"])
             yield ReadPart(
+                file=header["file"],
                 found=header["found"],
                 bytes_done=header["bytes"],
                 pickled_records=header["records"],
@@ -197,6 +203,7 @@ class ExportReader:
                 messages=header["messages"],
                 last=kind == "end",
                 assets=header["assets"],
+                again=header["again"],
             )
             if kind == "end":
                 return
@@ -215,12 +222,13 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
 
         logs.configure()
     cap_memory(settings.max_memory_mb)
-    path = Path(request["path"])
-    members = request["members"]
-    export = ExportFile(path, 0, None if members is None else tuple(members), 0)
+    parts = [
+        ExportFile(Path(p["path"]), 0, None if p["members"] is None else tuple(p["members"]), 0)
+        for p in request["parts"]
+    ]
     writer = FrameWriter(out.fileno())
     try:
-        _Reading(export, settings, writer).run()
+        _Reading(parts, settings, writer).run()
     except BrokenPipeError:
         raise  # the importing process stopped listening (see main)
     except MemoryError:
@@ -232,10 +240,11 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
     except DesktopImporterError as e:
         writer.error(type(e).__name__, e.message)
     except Exception:
-        log.exception("Reading %s failed unexpectedly", path.name)
+        name = ", ".join(p.name for p in parts)
+        log.exception("Reading %s failed unexpectedly", name)
         writer.error(
             "EnvironmentProblem",
-            f"Reading {path.name} failed unexpectedly; nothing was imported. "
+            f"Reading {name} failed unexpectedly; nothing was imported. "
             "The details are in the log.",
         )
     out.flush()
@@ -259,10 +268,11 @@ def cap_memory(megabytes: int) -> None:
 
 
 class _Reading:
-    """Reads every conversation and sends them on in small parts."""
+    """Reads every conversation of every file and sends them on in small parts."""
 
-    def __init__(self, export: ExportFile, settings: Settings, writer: FrameWriter) -> None:
-        self.export = export
+    def __init__(self, files: list[ExportFile], settings: Settings, writer: FrameWriter) -> None:
+        self.files = files
+        self.file = 0
         self.settings = settings
         self.writer = writer
         self.found = 0
@@ -281,14 +291,19 @@ class _Reading:
         self.messages = 0
         self.json_bytes = 0
         self.assets: set[str] = set()
+        self.again: list[str] = []
 
     def run(self) -> None:
-        for obj in iter_objects(self.export, self._on_bytes):
-            self.found += 1
-            self._take(obj)
-            now = time.monotonic()
-            if self._full() or now - self.last_sent >= FRAME_SECONDS:
-                self._send("part", now)
+        for number, export in enumerate(self.files):
+            self.file = number
+            for obj in iter_objects(export, self._on_bytes):
+                self.found += 1
+                self._take(obj)
+                now = time.monotonic()
+                if self._full() or now - self.last_sent >= FRAME_SECONDS:
+                    self._send("part", now)
+            if self.file < len(self.files) - 1 and self.records:
+                self._send("part", time.monotonic())  # a part holds one file's
         self._send("end", time.monotonic())
 
     def _full(self) -> bool:
@@ -303,7 +318,7 @@ class _Reading:
         limit = self.settings.max_total_bytes
         if self.bytes_done > limit:  # the declared sizes lied, or a bare file grew
             raise LimitExceeded(
-                f"{self.export.name} inflated to more than {human_bytes(limit)} of "
+                f"{self.files[self.file].name} inflated to more than {human_bytes(limit)} of "
                 f"conversations, {SIZE_LIMITS['max_total_bytes']}; nothing was imported.",
                 "max_total_bytes",
             )
@@ -314,12 +329,15 @@ class _Reading:
         except UnreadableConversation as e:
             self._skip(e.conversation_id, e.reason)
             return
-        if not self.seen.add(conversation.conversation_id):
+        seen = self.seen.add(conversation.conversation_id, self.file)
+        if seen == _SeenIds.TWICE:
             self._skip(
                 conversation.conversation_id,
                 "it appears twice in this export; the first copy was kept",
             )
             return
+        if seen == _SeenIds.EARLIER_FILE:
+            self.again.append(conversation.conversation_id)
         self.unread.update(conversation.unread_content)
         if isinstance(obj, dict):  # it is: it was parsed
             self.assets.update(vendor_named(conversation.vendor).export_pointers(obj))
@@ -338,6 +356,7 @@ class _Reading:
         self.writer.send(
             {
                 "kind": kind,
+                "file": self.file,
                 "found": self.found,
                 "bytes": self.bytes_done,
                 "records": pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL),
@@ -349,6 +368,7 @@ class _Reading:
                 "unread": dict(self.unread),
                 "messages": self.messages,
                 "assets": sorted(self.assets),
+                "again": self.again,
             }
         )
         self._new_part()
@@ -364,12 +384,25 @@ class _SeenIds:
     def __init__(self) -> None:
         self._db = sqlite3.connect("", isolation_level=None)
         self._db.execute("PRAGMA journal_mode = OFF")
-        self._db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, file INTEGER) WITHOUT ROWID")
 
-    def add(self, conversation_id: str) -> bool:
-        """Remember the id; False if it was already there."""
-        added = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (conversation_id,))
-        return added.rowcount == 1
+    NEW, TWICE, EARLIER_FILE = "new", "twice", "earlier file"
+
+    def add(self, conversation_id: str, file: int) -> str:
+        """Remember the id: NEW; TWICE if this file held it before; EARLIER_FILE if an
+        earlier file of the export did (the file it is remembered with stays the first)."""
+        added = self._db.execute(
+            "INSERT OR IGNORE INTO seen VALUES (?, ?)", (conversation_id, file)
+        )
+        if added.rowcount == 1:
+            return self.NEW
+        (first,) = self._db.execute(
+            "SELECT file FROM seen WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        if first == file:
+            return self.TWICE
+        self._db.execute("UPDATE seen SET file = ? WHERE id = ?", (file, conversation_id))
+        return self.EARLIER_FILE
 
 
 def main() -> int:

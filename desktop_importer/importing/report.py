@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_importer.basics.clock import iso_z
 from desktop_importer.basics.settings import human_bytes
+from desktop_importer.importing.export_set import given_paths
 from desktop_importer.importing.records import (
     KIND_CHARS_KEPT,
     OTHER_KINDS,
@@ -41,6 +42,8 @@ class ImportReport:
     media_missing: int = 0  # file ids pointed at that found no file, here or kept before
     media_unreferenced: int = 0  # members no message points at (kept too)
     media_added: int = 0  # file ids that gained a file with this import
+    files: list[str] = field(default_factory=list)  # read, in order (export_set.py)
+    set_aside: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
 
     def add_skipped(self, count: int, details: Iterable[SkippedConversation]) -> None:
         self.skipped += count
@@ -85,6 +88,8 @@ class ImportReport:
                 "unreferenced": self.media_unreferenced,
                 "added": self.media_added,
             },
+            "files": self.files,
+            "setAside": [{"file": name, "why": why} for name, why in self.set_aside],
         }
 
     def summary(self) -> str:
@@ -120,7 +125,7 @@ def detail_lines(report: Mapping[str, Any], *, named: int, more: str = "") -> li
         value = report.get(key, 0)
         return value if isinstance(value, int) else 0
 
-    lines: list[str] = []
+    lines = file_lines(report)
     details = report.get("skippedDetails")
     shown = details[:named] if isinstance(details, list) else []
     for item in shown:
@@ -135,6 +140,20 @@ def detail_lines(report: Mapping[str, Any], *, named: int, more: str = "") -> li
     media = report.get("media")
     if isinstance(media, Mapping):
         lines += media_lines(media)
+    return lines
+
+
+def file_lines(report: Mapping[str, Any]) -> list[str]:
+    """The files an import of several read, and those it set aside."""
+    lines: list[str] = []
+    files = report.get("files")
+    if isinstance(files, list) and len(files) > 1:
+        names = ", ".join(str(f) for f in files[:6]) + ("" if len(files) <= 6 else ", …")
+        lines.append(f"Read {len(files):,} files as one export: {names}.")
+    aside = report.get("setAside")
+    for item in aside[:6] if isinstance(aside, list) else []:
+        if isinstance(item, Mapping):
+            lines.append(f"Set aside {item.get('file')}: {item.get('why')}.")
     return lines
 
 
@@ -212,6 +231,11 @@ class ProfileStatus:
     def processing(self) -> bool:
         return self.status == "processing"
 
+    @property
+    def source_paths(self) -> list[Path]:
+        """What the import was given (one file or folder, or several): "Try again" uses it."""
+        return given_paths(self.source_path) if self.source_path else []
+
     def to_json(self) -> dict[str, Any]:
         progress = self.progress
         return {
@@ -223,7 +247,13 @@ class ProfileStatus:
             "stale": self.stale,
             "staleAt": iso_z(self.stale_at),
             "source": (
-                {"path": self.source_path, "name": self.source_name} if self.source_path else None
+                {
+                    "path": str(self.source_paths[0]),  # the first, as before version 16
+                    "paths": [str(p) for p in self.source_paths],
+                    "name": self.source_name,
+                }
+                if self.source_path
+                else None
             ),
             "stage": self.stage,
             "progress": (

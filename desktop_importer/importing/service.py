@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,9 +27,9 @@ from desktop_importer.basics.progress import (
 )
 from desktop_importer.basics.settings import Settings, human_bytes
 from desktop_importer.importing import guard
+from desktop_importer.importing.export_set import Export, open_exports, source_text
 from desktop_importer.importing.pipeline import ImportJob
 from desktop_importer.importing.report import ImportReport, ProfileStatus
-from desktop_importer.importing.source import ExportFile, open_export
 from desktop_importer.store import archive, profiles
 from desktop_importer.store import media as media_sql
 from desktop_importer.upkeep import recovery
@@ -42,14 +43,29 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# What an import reads: one file or folder, or several given together (export_set.py).
+Given = Path | str | Sequence[Path | str]
+
+
+def _paths(given: Given) -> list[Path]:
+    return [Path(given)] if isinstance(given, (str, Path)) else [Path(p) for p in given]
+
+
 def check_export(
-    path: Path | str, settings: Settings | None = None, *, allow_large: bool = False
-) -> ExportFile:
-    """The cheap preflight a window runs before starting anything: the path is a readable
-    file and an export by its structure and sizes. Raises PathProblem or InvalidExport
-    (LimitExceeded where `allow_large` would let it through)."""
+    given: Given,
+    settings: Settings | None = None,
+    *,
+    allow_large: bool = False,
+    partial: bool = False,
+) -> Export:
+    """The cheap preflight a window runs before starting anything: each path is a readable
+    file or folder, and together they are an export by their structure and sizes. Raises
+    PathProblem (FilesMissing: a manifest's files are not all there, and `partial` would
+    import those that are) or InvalidExport (LimitExceeded where `allow_large` would let
+    it through)."""
     settings = settings or Settings()
-    return open_export(Path(path), settings.without_size_limits() if allow_large else settings)
+    limits = settings.without_size_limits() if allow_large else settings
+    return open_exports(_paths(given), limits, partial=partial)
 
 
 # What an import may write, per byte of conversation JSON: parsed rows, the full-text index
@@ -62,7 +78,7 @@ def free_bytes(folder: Path) -> int:
     return shutil.disk_usage(folder).free
 
 
-def _check_free_space(app: App, export: ExportFile) -> None:
+def _check_free_space(app: App, export: Export) -> None:
     folder = app.store.path.parent
     need = int(export.data_bytes * DISK_PER_JSON_BYTE) + export.media_bytes + DISK_HEADROOM
     free = free_bytes(folder)
@@ -75,14 +91,16 @@ def _check_free_space(app: App, export: ExportFile) -> None:
 
 def start_import(
     app: App,
-    path: Path | str,
+    given: Given,
     *,
     profile: str = DEFAULT_PROFILE,
     progress: ProgressReporter | None = None,
     cancel: Callable[[], bool] = never_cancelled,
     allow_large: bool = False,
+    partial: bool = False,
 ) -> ImportReport:
-    """Import the export at `path` into `profile`'s archive, all or nothing.
+    """Import the export at `given` (a file, a folder, or several given together: one
+    import) into `profile`'s archive, all or nothing.
 
     Raises PathProblem (before touching the profile), InvalidExport (LimitExceeded for a
     size limit that `allow_large` lifts), ImportAlreadyRunning, ImportCancelled,
@@ -90,14 +108,14 @@ def start_import(
     in a terminal state.
     """
     settings = app.settings.without_size_limits() if allow_large else app.settings
-    export = open_export(Path(path), settings)
+    export = open_exports(_paths(given), settings, partial=partial)
     _check_free_space(app, export)
     claim = profiles.claim(
         app.store,
         profile,
         now=app.clock.now(),
         owner=app.owner,
-        source=profiles.Source(str(export.path.resolve()), export.name, export.size),
+        source=profiles.Source(source_text(export.given), export.name, export.size),
         stale_after=app.settings.stale_after,
         probe=app.probe,
     )

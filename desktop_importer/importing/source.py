@@ -18,10 +18,7 @@ import zipfile_deflate64  # noqa: F401  (teaches zipfile Deflate64, which Window
 
 from desktop_importer.basics.errors import InvalidExport, LimitExceeded, PathProblem
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
-from desktop_importer.importing import (
-    inflate,  # noqa: F401  (Deflate by ISA-L)
-    manifest,
-)
+from desktop_importer.importing import inflate  # noqa: F401  (Deflate by ISA-L)
 
 if TYPE_CHECKING:
     import os
@@ -54,6 +51,9 @@ class ExportFile:
     account: str | None = None
     media: tuple[str, ...] = ()  # the media members, as named in the ZIP
     media_names: str | None = None  # the 2026 layout's names file (media.NAMES_FILE)
+    # What the ZIP's export_manifest.json lists: a multi-part export's parts hold these
+    # between them (export_set.py checks that they all came).
+    listed: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -110,21 +110,28 @@ def _too_large(what: str, setting: str, limit: int) -> LimitExceeded:
     )
 
 
-def open_export(path: Path, limits: Settings | None = None, *, listed: bool = False) -> ExportFile:
-    """Check the path and find the export's conversation data, or say why there is none.
-    A Claude manifest stands for the conversations file it lists beside it (manifest.py);
-    `listed`: `path` is that file, and may not be a manifest in turn."""
-    limits = limits or Settings()
+def read_head(path: Path) -> tuple[os.stat_result, bytes]:
+    """The path checked (check_path) and its first 4 KB, by which its kind is told."""
     info = check_path(path)
     if info.st_size == 0:
         raise InvalidExport(f"{path.name} is empty (0 bytes); the download may not have finished.")
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    if manifest.looks_like_manifest(head, info.st_size) and not listed:
-        files = manifest.read(path)
-        if files is not None:  # else a conversations file that mentions the word
-            return open_export(manifest.conversations_file(path, files), limits, listed=True)
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+    try:
+        with path.open("rb") as handle:
+            return info, handle.read(4096)
+    except OSError as e:
+        raise PathProblem(f"{path} cannot be read ({e.strerror}).") from None
+
+
+def is_zip(head: bytes) -> bool:
+    return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+
+
+def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
+    """Check one file and find its conversation data, or say why there is none (a Claude
+    manifest, which stands for the files beside it, is export_set.py's)."""
+    limits = limits or Settings()
+    info, head = read_head(path)
+    if is_zip(head):
         export = _open_zip(path, info.st_size, limits)
         return replace(export, fingerprint=fingerprint(info))
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
@@ -184,9 +191,9 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
                 if base is not None:
                     folders.setdefault(folder, set()).add(base)
             exports = {
-                folder: files
+                folder: read
                 for folder, bases in folders.items()
-                if (files := _conversation_files(archive, infos, folder, bases))
+                if (read := _conversation_files(archive, infos, folder, bases))[0]
             }
             account = (
                 _chatgpt_account(archive, infos.get(next(iter(exports)) + "user.json"))
@@ -209,7 +216,7 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         raise InvalidExport(
             f"{path.name} has no conversation data (no conversations.json); it contains {listing}."
         )
-    ((folder, files),) = exports.items()
+    ((folder, (files, listed)),) = exports.items()
     members = [infos[folder + base] for base in files]
     _check_members(path, members, limits)
     media = [
@@ -237,6 +244,7 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         account=account,
         media=tuple(info.filename for info in media),
         media_names=names.filename if names is not None else None,
+        listed=tuple(listed),
     )
 
 
@@ -333,24 +341,20 @@ def _placement(name: str, info: zipfile.ZipInfo) -> tuple[str, str | None]:
 
 def _conversation_files(
     archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], folder: str, bases: set[str]
-) -> list[str]:
-    """The manifest's list wins, otherwise split files in order, otherwise conversations.json."""
-    if MANIFEST in bases:
-        listed = _manifest_list(archive, infos[folder + MANIFEST])
-        if listed:
-            missing = [name for name in listed if name not in bases]
-            if missing:
-                raise InvalidExport(
-                    f"The export's manifest lists {missing[0]}, but the ZIP does not contain it; "
-                    "the export is incomplete."
-                )
-            return listed
+) -> tuple[list[str], list[str]]:
+    """The conversation files in reading order, and what the manifest lists. The manifest's
+    list wins (a multi-part export's first ZIP lists files that later parts hold: they are
+    checked for by export_set.py), otherwise split files by number, otherwise
+    conversations.json."""
+    listed = _manifest_list(archive, infos[folder + MANIFEST]) if MANIFEST in bases else []
+    if listed:
+        return [name for name in listed if name in bases], listed
     split = sorted(
         (int(match.group(1)), base) for base in bases if (match := SPLIT.fullmatch(base))
     )
     if split:
-        return [base for _, base in split]
-    return [SINGLE] if SINGLE in bases else []
+        return [base for _, base in split], []
+    return ([SINGLE] if SINGLE in bases else []), []
 
 
 def _manifest_list(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[str]:

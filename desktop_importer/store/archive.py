@@ -55,6 +55,26 @@ def visible_versions(
     return {row[0]: VisibleVersion(row[1], row[2], row[3]) for row in rows}
 
 
+def staged_versions(
+    session: Session, user_id: str, run_id: int, conversation_ids: Sequence[str]
+) -> dict[str, VisibleVersion]:
+    """The latest version this run staged of each of these conversations, if any (an
+    import of several files meets a conversation again in a later one)."""
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        select(Conversation.conversation_id, Conversation.id, Conversation.update_time,
+               Conversation.content_hash)
+        .where(
+            Conversation.user_id == user_id,
+            Conversation.run_id == run_id,
+            Conversation.conversation_id.in_(conversation_ids),
+        )
+        .order_by(Conversation.id)
+    )  # fmt: skip
+    return {row[0]: VisibleVersion(row[1], row[2], row[3]) for row in rows}
+
+
 _INSERT_VERSION = (
     "INSERT INTO conversations (id, user_id, conversation_id, run_id, vendor, title, "
     "create_time, update_time, current_node, message_count, content_hash, raw_json, flags) "
@@ -234,32 +254,36 @@ def stored_trees(
 
 
 def stage_presence(
-    session: Session, run_id: int, seen: Sequence[tuple[str, str, str | None]]
+    session: Session, run_id: int, seen: Sequence[tuple[str, str, str | None, float]]
 ) -> None:
-    """Record that this run's export holds these conversations (id, vendor, account),
-    changed or not; published with the run."""
+    """Record that this run's export holds these conversations (id, vendor, account, the
+    date of the file that holds it), changed or not; published with the run. Held by two
+    files of the export, a conversation was seen at the later date."""
     if seen:
         session.connection().exec_driver_sql(
-            "INSERT OR IGNORE INTO run_presence (run_id, conversation_id, vendor, account) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO run_presence (run_id, conversation_id, vendor, account, seen_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, conversation_id) DO UPDATE SET "
+            "account = CASE WHEN excluded.seen_at > run_presence.seen_at "
+            "THEN excluded.account ELSE run_presence.account END, "
+            "seen_at = max(run_presence.seen_at, excluded.seen_at)",
             [(run_id, *row) for row in seen],
         )
 
 
-def publish_presence(session: Session, user_id: str, run_id: int, exported_at: float) -> None:
-    """Each conversation of the run's export was seen in an export of `exported_at`; an
+def publish_presence(session: Session, user_id: str, run_id: int) -> None:
+    """Each conversation of the run's export was seen in an export of its file's date; an
     older export imported later changes nothing (the latest date is kept)."""
     session.execute(
         text(
             "INSERT INTO conversation_presence (user_id, conversation_id, vendor, account, "
-            "seen_at) SELECT :user_id, conversation_id, vendor, account, :at FROM run_presence "
-            "WHERE run_id = :run_id ORDER BY conversation_id "
+            "seen_at) SELECT :user_id, conversation_id, vendor, account, seen_at "
+            "FROM run_presence WHERE run_id = :run_id ORDER BY conversation_id "
             "ON CONFLICT (user_id, conversation_id) DO UPDATE SET "
             "account = CASE WHEN excluded.seen_at >= conversation_presence.seen_at "
             "THEN excluded.account ELSE conversation_presence.account END, "
             "seen_at = max(conversation_presence.seen_at, excluded.seen_at)"
         ),
-        {"user_id": user_id, "run_id": run_id, "at": exported_at},
+        {"user_id": user_id, "run_id": run_id},
     )
     forget_presence(session, run_id)
 

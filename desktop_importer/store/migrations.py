@@ -281,6 +281,18 @@ def _upgrade_14_to_15(connection: Connection) -> None:
     )
 
 
+def _upgrade_15_to_16(connection: Connection) -> None:
+    """Version 16: one import may read several files (export_set.py), each with its own
+    export date, so the conversations a run saw carry their file's date until it publishes.
+    Rows staged by an import that is not running now are of no use: dropped."""
+    connection.exec_driver_sql("DELETE FROM run_presence")
+    columns = {row[1] for row in connection.exec_driver_sql("PRAGMA table_info(run_presence)")}
+    if "seen_at" not in columns:  # schema 9's step creates the table as it is now
+        connection.exec_driver_sql(
+            "ALTER TABLE run_presence ADD COLUMN seen_at REAL NOT NULL DEFAULT 0"
+        )
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -297,6 +309,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_12_to_13,
     _upgrade_13_to_14,
     _upgrade_14_to_15,
+    _upgrade_15_to_16,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

@@ -182,6 +182,7 @@ class RunPresence(Base):
     conversation_id: Mapped[str] = mapped_column(String, primary_key=True)
     vendor: Mapped[str] = mapped_column(String)
     account: Mapped[str | None] = mapped_column(String)
+    seen_at: Mapped[float] = mapped_column(Float)  # its file's export date (schema 16)
 
 
 class ConversationPresence(Base):

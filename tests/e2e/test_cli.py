@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from desktop_importer.cli import build_parser
-from tests.helpers.claude2026 import injected_conversation
+from tests.helpers.claude2026 import MANIFEST, download_folder
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 
 CLI = str(Path(sys.executable).with_name("desktop-importer"))
@@ -55,6 +55,8 @@ def test_import_reports_in_json_and_in_words(data_dir: Path, export: Path) -> No
         "skippedDetails": [],
         "unreadContent": {},
         "media": {"files": 0, "bytes": 0, "kept": 0, "missing": 0, "unreferenced": 0, "added": 0},
+        "files": ["My Export ✓.zip"],
+        "setAside": [],
     }
     again = run("import", str(export), data_dir=data_dir)
     assert again.returncode == 0
@@ -98,7 +100,7 @@ def test_profiles_are_separate_archives(data_dir: Path, export: Path) -> None:
     ("make", "sentence"),
     [
         (lambda d: d / "missing.zip", "does not exist."),
-        (lambda d: d, "is a folder; choose the export's .zip file itself."),
+        (lambda d: d, "holds no files to import."),  # an empty folder
     ],
 )
 def test_paths_that_fail_the_pre_checks_exit_66_and_touch_nothing(
@@ -280,25 +282,30 @@ def test_the_conversations_command_lists_in_the_windows_order(
     assert listed == window == ["b", "c", "a"]
 
 
-def test_claudes_manifest_imports_the_export_beside_it_or_names_what_is_missing(
+def test_claudes_download_folder_is_one_import_named_parts_and_partial(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "Claude export"
-    folder.mkdir()
-    manifest = folder / "manifest-7c1e-2026-11-30-09-15-02.json"
-    manifest.write_text(
-        json.dumps(
-            {
-                "data_files": [
-                    {"export_url": "https://claude.ai/x", "filename": "conversations-000.zip"}
-                ]
-            }
-        )
-    )
-    missing = run("import", str(manifest), data_dir=data_dir)
+    folder = download_folder(tmp_path / "Claude export")
+    (folder / "conversations-001.zip").rename(tmp_path / "later.zip")
+    missing = run("import", str(folder / MANIFEST), data_dir=data_dir)
     assert missing.returncode == 66
-    assert "conversations-000.zip is not beside it" in missing.stderr
+    assert "conversations-001.zip is not beside it" in missing.stderr
+    assert missing.stderr.strip().endswith(
+        "To import the files that are there now, run the command again with --partial."
+    )
     assert "Traceback" not in missing.stderr and "contains no conversations" not in missing.stderr
-    write_zip(folder / "conversations-000.zip", {"conversations.json": [injected_conversation()]})
-    code, body = run_json("import", str(manifest), data_dir=data_dir)
-    assert code == 0 and body["added"] == 1
+    code, body = run_json("import", str(folder / MANIFEST), "--partial", data_dir=data_dir)
+    assert code == 0 and body["added"] == 3 and body["files"] == ["conversations-000.zip"]
+    (tmp_path / "later.zip").rename(folder / "conversations-001.zip")
+    words = run("import", str(folder / "conversations-000.zip"),
+                str(folder / "conversations-001.zip"), str(folder / "users.json"),
+                data_dir=data_dir)  # fmt: skip
+    assert words.returncode == 0
+    assert words.stdout.splitlines()[:3] == [
+        "Imported 4 conversations (9 messages): 1 added, 0 updated, 3 unchanged, 0 skipped.",
+        "Read 2 files as one export: conversations-000.zip, conversations-001.zip.",
+        "Set aside users.json: the account's details, which this version does not import yet.",
+    ]
+    code, status = run_json("status", data_dir=data_dir)
+    assert status["source"]["name"] == "conversations-000.zip and 2 more files"
+    assert len(status["source"]["paths"]) == 3

@@ -84,10 +84,32 @@ def test_one_export_file_is_accepted_and_dropped(
     assert moving.isAccepted()
     assert zone.state == "accept"
     assert zone.title.text() == f"Release to import {name}"
-    with qtbot.waitSignal(zone.fileDropped) as dropped:
+    with qtbot.waitSignal(zone.filesDropped) as dropped:
         assert drop(zone, files(path)).isAccepted()
-    assert dropped.args == [path]
+    assert dropped.args == [[path]]
     assert zone.state == "idle"
+
+
+def test_several_files_or_a_folder_are_one_export(
+    zone: DropZone, qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Claude export"
+    folder.mkdir()
+    parts = [folder / name for name in ("conversations-000.zip", "conversations-001.zip",
+                                        "users.json")]  # fmt: skip
+    for path in parts:
+        path.write_bytes(b"PK")
+    enter(zone, files(*parts))
+    assert zone.state == "accept"
+    assert zone.title.text() == "Release to import these 3 files as one export"
+    with qtbot.waitSignal(zone.filesDropped) as dropped:
+        drop(zone, files(*parts))
+    assert dropped.args == [parts]  # one drop, one import
+    enter(zone, files(folder))
+    assert zone.title.text() == "Release to import the folder “Claude export”"
+    with qtbot.waitSignal(zone.filesDropped) as dropped:
+        drop(zone, files(folder))
+    assert dropped.args == [[folder]]
 
 
 def test_a_uri_list_from_a_file_manager_is_understood(
@@ -102,19 +124,22 @@ def test_a_uri_list_from_a_file_manager_is_understood(
     )
     enter(zone, mime)
     assert zone.state == "accept"
-    with qtbot.waitSignal(zone.fileDropped) as dropped:
+    with qtbot.waitSignal(zone.filesDropped) as dropped:
         drop(zone, mime)
-    assert dropped.args == [path]
+    assert dropped.args == [[path]]
 
 
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
-        (lambda d: files(d), "That is a folder: drop the export's .zip file itself."),
-        (lambda d: files(d / "a.zip", d / "b.zip"), "Drop one export at a time."),
+        (
+            lambda d: files(d / "a.zip", d / "notes.txt"),
+            "Only .zip and .json files of an export, or its folder, can be imported "
+            "(notes.txt is neither).",
+        ),
         (
             lambda d: files(d / "notes.txt"),
-            "Only a .zip export or a .json file of one can be imported.",
+            "Only .zip and .json files of an export, or its folder, can be imported.",
         ),
         (
             lambda d: mime_for(QUrl("https://example.org/export.zip")),
@@ -132,7 +157,7 @@ def test_other_drags_are_refused_inline(
     assert not moving.isAccepted()  # the cursor says no; no drop will come
     assert zone.state == "refuse"
     assert zone.title.text() == reason
-    with qtbot.assertNotEmitted(zone.fileDropped):
+    with qtbot.assertNotEmitted(zone.filesDropped):
         drop(zone, mime)
     assert zone.title.text() == IDLE_TEXT
     assert zone.hint.text() == reason  # the reason stays readable after the drop

@@ -11,9 +11,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtGui import QAccessible, QDesktopServices
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QAccessible, QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
@@ -23,8 +26,8 @@ from desktop_importer.gui.main_window import BUSY_ELSEWHERE, ImportWindow
 from desktop_importer.gui.rejection_dialog import TITLE, RejectionDialog, rejection_message
 from desktop_importer.gui.single_instance import InstanceServer, server_name
 from desktop_importer.importing.service import profile_status, start_import
-from tests.gui.conftest import screenshot
-from tests.helpers.claude2026 import injected_conversation
+from tests.gui.conftest import dark_palette, screenshot
+from tests.helpers.claude2026 import download_folder, injected_conversation
 from tests.helpers.exports import chatgpt_zip, conversations, write_zip
 from tests.helpers.stubs import FakeClock
 
@@ -134,8 +137,11 @@ def test_hovering_drags_show_in_the_window(
     enter(window.drop_zone, files(small))
     assert window.drop_zone.title.text() == "Release to import small export.zip"
     screenshot(window, "2-hover-valid")
-    enter(window.drop_zone, files(small, tmp_path / "other.zip"))
-    assert window.drop_zone.title.text() == "Drop one export at a time."
+    enter(window.drop_zone, files(small, tmp_path / "notes.txt"))
+    assert window.drop_zone.title.text() == (
+        "Only .zip and .json files of an export, or its folder, can be imported "
+        "(notes.txt is neither)."
+    )
     screenshot(window, "2-hover-refused")
 
 
@@ -230,6 +236,71 @@ def test_claudes_manifest_names_the_missing_file_then_imports_what_it_stands_for
     assert ended.args == ["complete"]
     assert window.result.title.text() == "Import complete."
     assert not links.isVisibleTo(window)
+
+
+def drop_on(window: ImportWindow, *paths: Path) -> None:
+    """Drop `paths` on the window, as a file manager does with several files selected."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    point = QPointF(40, 40)
+    actions, button = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton
+    modifier = Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(
+        window, QDragEnterEvent(point.toPoint(), actions, data, button, modifier)
+    )
+    QApplication.sendEvent(window, QDropEvent(point, actions, data, button, modifier))
+
+
+def test_several_files_dropped_together_are_one_import_with_one_report(
+    make_window: MakeWindow, qtbot: QtBot, gui_app: App, tmp_path: Path
+) -> None:
+    folder = download_folder(tmp_path / "Claude export")
+    window = make_window()
+    parts = [folder / "conversations-000.zip", folder / "conversations-001.zip",
+             folder / "users.json"]  # fmt: skip
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        drop_on(window, *parts)
+    assert ended.args == ["complete"]  # one import, one end
+    assert window.result.title.text() == "Import complete."
+    shown = window.result.body.text()
+    assert "Read 2 files as one export: conversations-000.zip, conversations-001.zip." in shown
+    assert "Set aside users.json: the account's details" in shown
+    state = profile_status(gui_app)
+    assert (state.conversations, state.source_paths) == (4, parts)
+    assert state.source_name == "conversations-000.zip and 2 more files"
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_a_missing_batch_offers_its_link_and_to_import_what_is_there(
+    make_window: MakeWindow, qtbot: QtBot, gui_app: App, tmp_path: Path, palette: str, qapp: Any
+) -> None:
+    folder = download_folder(tmp_path / "Claude export")
+    (folder / "conversations-001.zip").unlink()
+    previous = qapp.palette()
+    if palette == "dark":
+        qapp.setPalette(dark_palette())
+    try:
+        window = make_window()
+        with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+            drop_on(window, folder)
+        assert ended.args == ["failed"]
+        assert window.result.title.text() == "Claude export cannot be imported."
+        rest, links = window.result.rest_button, window.result.links_button
+        assert rest.isVisibleTo(window) and links.isVisibleTo(window)
+        assert rest.text() == "Import what is there"
+        name = QAccessible.queryAccessibleInterface(rest).text(QAccessible.Text.Name)
+        assert name == "Import the files that are there now, without the missing ones"
+        body = window.result.body
+        window.show()
+        qtbot.waitUntil(lambda: body.height() >= body.heightForWidth(body.width()))
+        screenshot(window, f"manifest-partial-{palette}")
+        with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+            rest.click()
+        assert ended.args == ["complete"]
+        assert profile_status(gui_app).conversations == 3
+        assert not rest.isVisibleTo(window)
+    finally:
+        qapp.setPalette(previous)
 
 
 @pytest.mark.parametrize("where", ["preflight", "worker"])
@@ -361,7 +432,7 @@ def test_start_up_offers_to_retry_a_failed_import(
     assert window.result.title.text() == "The last import (bad.zip) failed."
     assert "ends in the middle of its JSON" in window.result.body.text()
     assert window.result.retry_button.isVisible()
-    assert window.result.retry_path == bad
+    assert window.result.retry_paths == [bad]
 
 
 def closed_mid_import(make_window: MakeWindow, qtbot: QtBot, export: Path) -> ImportWindow:
@@ -475,10 +546,14 @@ def test_ctrl_o_opens_a_file_dialog_that_starts_the_import(
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     dialog = window.file_dialog
     assert dialog is not None and dialog.isVisible()
+    assert dialog.fileMode() == dialog.FileMode.ExistingFiles  # several files: one export
+    other = chatgpt_zip(small.parent / "other.zip", conversations(2, prefix="other"))
+    dialog.setDirectory(str(small.parent))
+    dialog.selectFile(f'"{small.name}" "{other.name}"')
     with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
-        dialog.fileSelected.emit(str(small))
-        dialog.close()
+        dialog.accept()
     assert ended.args == ["complete"]
+    assert window.process.paths == [small, other]
 
 
 def test_the_rejection_dialog_works_from_the_keyboard(

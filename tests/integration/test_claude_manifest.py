@@ -1,6 +1,6 @@
-"""Claude's 2026 export: the manifest people drop first stands for the conversations file
-downloaded beside it; what is missing, damaged or hostile in it gets one sentence and
-touches nothing."""
+"""Claude's 2026 export: the manifest people drop first stands for the files downloaded
+beside it, as the folder does and the files dropped together do: one import each, the same
+archive; what is missing, damaged or hostile gets one sentence and touches nothing."""
 
 from __future__ import annotations
 
@@ -14,20 +14,15 @@ from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.basics.errors import FilesMissing, InvalidExport, PathProblem
 from desktop_importer.importing.service import check_export, profile_status, start_import
-from tests.helpers.claude2026 import injected_conversation
-from tests.helpers.exports import conversation, write_zip
-
-MANIFEST = "manifest-7c1e-2026-11-30-09-15-02.json"
-LINK = "https://claude.ai/api/export/7c1e/{name}?sig=abc"
-
-
-def write_manifest(folder: Path, *names: str, **keys: Any) -> Path:
-    """A manifest of `names`, each entry in the shape one importer reads (the keys beyond
-    data_files and export_url are not confirmed: others are tested below)."""
-    entries = [{"export_url": LINK.format(name=name), "filename": name, **keys} for name in names]
-    path = folder / MANIFEST
-    path.write_text(json.dumps({"version": 1, "total_files": len(entries), "data_files": entries}))
-    return path
+from tests.helpers.claude2026 import (
+    LINK,
+    MANIFEST,
+    download_folder,
+    injected_conversation,
+    talk,
+    write_manifest,
+)
+from tests.helpers.exports import chatgpt_zip, conversation, write_zip
 
 
 def downloaded(folder: Path) -> Path:
@@ -80,7 +75,7 @@ def test_a_missing_conversations_file_is_named_with_where_to_get_it(
     assert raised.value.message == (
         f"{MANIFEST} is Claude's list of your export's files; conversations-000.zip is not "
         "beside it in the folder “dl”. Download it from the links in Claude's e-mail (each works "
-        "once) into that folder, then drop the manifest again."
+        "once) into that folder, then drop the manifest (or the folder) again."
     )
     assert raised.value.exit_code == 66
     assert isinstance(raised.value, FilesMissing)
@@ -91,17 +86,136 @@ def test_a_missing_conversations_file_is_named_with_where_to_get_it(
     assert library.list_page(app, "default", after=None, limit=5) == []
 
 
-def test_a_manifest_never_says_it_contains_no_conversations(app: App, tmp_path: Path) -> None:
-    folder = downloaded(tmp_path / "dl")
-    two = write_manifest(folder, "conversations-000.zip", "conversations-001.zip")
-    (folder / "conversations-001.zip").write_bytes((folder / "conversations-000.zip").read_bytes())
+def archive_of(app: App, profile: str) -> list[tuple[str, list[str]]]:
+    """Each conversation's id and its current branch's texts, as the reader shows them."""
+    listed = library.list_page(app, profile, after=None, limit=50)
+    return sorted(
+        (c.conversation_id,
+         [m.text for m in library.show_conversation(app, c.conversation_id, profile).messages])
+        for c in listed
+    )  # fmt: skip
+
+
+def test_the_manifest_the_files_and_the_folder_are_one_import_and_the_same_archive(
+    app: App, tmp_path: Path
+) -> None:
+    folder = download_folder(tmp_path / "Claude export")
+    files = sorted(p for p in folder.iterdir() if p.name != MANIFEST)
+    ways: dict[str, list[Path]] = {
+        "manifest": [folder / MANIFEST],
+        "files": files,
+        "folder": [folder],
+    }
+    archives = {}
+    for profile, given in ways.items():
+        report = start_import(app, given, profile=profile)
+        assert report.added == 4  # both batches' conversations, in one report
+        assert report.files == ["conversations-000.zip", "conversations-001.zip"]
+        assert (
+            [name for name, _ in report.set_aside]
+            == ["memories-000.zip", "projects-000.zip", "users.json"]
+            if profile == "files"
+            else ["projects-000.zip", "memories-000.zip", "users.json"]
+        )
+        status = profile_status(app, profile)
+        assert (status.status, status.conversations) == ("complete", 4)
+        assert status.source_paths == [p.resolve() for p in given]  # for "Try again"
+        archives[profile] = archive_of(app, profile)
+    assert archives["manifest"] == archives["files"] == archives["folder"]
+    assert [cid for cid, _ in archives["folder"]] == ["c1", "c2", "c3", "inj"]
+    assert profile_status(app, "files").source_name == "conversations-000.zip and 4 more files"
+    assert profile_status(app, "folder").source_name == "Claude export"
+    again = start_import(app, [folder], profile="folder")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
+
+
+def test_a_missing_batch_is_named_and_what_is_there_can_be_imported(
+    app: App, tmp_path: Path
+) -> None:
+    folder = download_folder(tmp_path / "dl")
+    (folder / "conversations-001.zip").unlink()
+    for given in ([folder / MANIFEST], [folder]):
+        with pytest.raises(FilesMissing) as raised:
+            start_import(app, given)
+        assert "contains no conversations" not in raised.value.message
+        assert raised.value.message.startswith(
+            f"{MANIFEST} is Claude's list of your export's files; conversations-001.zip is not "
+            "beside it in the folder “dl”."
+        )
+        assert raised.value.rest  # the first batch is there
+        assert raised.value.links == (
+            ("conversations-001.zip", LINK.format(name="conversations-001.zip")),
+        )
+        assert not profile_status(app).processing
+        assert library.list_page(app, "default", after=None, limit=5) == []
+    report = start_import(app, [folder / MANIFEST], partial=True)
+    assert report.added == 3 and report.files == ["conversations-000.zip"]
+
+
+def test_a_newer_manifests_files_merge_and_a_conversation_in_two_batches_counts_once(
+    app: App, tmp_path: Path
+) -> None:
+    start_import(app, [download_folder(tmp_path / "old")])
+    newer = tmp_path / "new"
+    newer.mkdir()
+    write_zip(
+        newer / "conversations-000.zip",
+        {
+            "conversations.json": [
+                talk("c1", "hives, again", updated="2026-04-01T09:00:00Z"),
+                talk("c4", "wax"),
+            ]
+        },
+    )
+    write_zip(
+        newer / "conversations-001.zip",
+        {"conversations.json": [talk("c4", "wax"), talk("c5", "pollen")]},
+    )
+    write_manifest(newer, "conversations-000.zip", "conversations-001.zip")
+    report = start_import(app, [newer / MANIFEST])
+    assert (report.conversations, report.added, report.updated, report.skipped) == (3, 2, 1, 0)
+    texts = dict(archive_of(app, "default"))
+    assert texts["c1"][0] == "hives, again"
+    assert sorted(texts) == ["c1", "c2", "c3", "c4", "c5", "inj"]
+
+
+def test_two_exports_dropped_together_are_as_if_imported_in_turn(app: App, tmp_path: Path) -> None:
+    """The newer copy of a conversation wins whichever file comes first, branches merge,
+    and each conversation counts once."""
+    old_turn = conversation("t", [("user", "first question")], update_time=100.0)
+    new_turn = conversation("t", [("user", "first question"), ("assistant", "an answer")],
+                            update_time=200.0)  # fmt: skip
+    older = chatgpt_zip(
+        tmp_path / "older.zip", [old_turn, conversation("x")], exported=(2026, 1, 1)
+    )
+    newer = chatgpt_zip(tmp_path / "newer.zip", [new_turn], exported=(2026, 2, 1))
+    for profile, given in (("in-order", [older, newer]), ("reversed", [newer, older])):
+        report = start_import(app, given, profile=profile)
+        assert (report.conversations, report.added, report.updated) == (2, 2, 0)
+        shown = library.show_conversation(app, "t", profile).messages
+        assert [m.text for m in shown] == ["first question", "an answer"]
+    start_import(app, older, profile="in-turn")
+    report = start_import(app, [older, newer], profile="in-turn")
+    assert (report.updated, report.unchanged) == (1, 1)  # t was unchanged, then newer
+
+
+def test_one_bad_file_among_several_refuses_them_all(app: App, tmp_path: Path) -> None:
+    folder = download_folder(tmp_path / "dl")
+    (folder / "conversations-001.zip").write_bytes(b"PK\x03\x04 cut off")
     with pytest.raises(InvalidExport) as raised:
-        start_import(app, two)
-    assert "contains no conversations" not in raised.value.message
+        start_import(app, [folder / "conversations-000.zip", folder / "conversations-001.zip"])
+    assert raised.value.message.startswith("conversations-001.zip is a damaged or incomplete ZIP")
+    assert library.list_page(app, "default", after=None, limit=5) == []
+    assert profile_status(app).status == "idle"
+
+
+def test_a_side_file_alone_says_what_it_is(app: App, tmp_path: Path) -> None:
+    folder = download_folder(tmp_path / "dl")
+    with pytest.raises(InvalidExport) as raised:
+        start_import(app, folder / "memories-000.zip")
     assert raised.value.message == (
-        f"{MANIFEST} lists 2 conversation files (conversations-000.zip and "
-        "conversations-001.zip); this version imports one file at a time: drop each of them "
-        "in turn."
+        "memories-000.zip holds Claude's memory, not conversations; drop it together with the "
+        "export's conversation files (or the folder they are in)."
     )
 
 

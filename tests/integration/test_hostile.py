@@ -35,6 +35,11 @@ from tests.helpers.stubs import ActingProgress
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
+def mkdir(folder: Path) -> Path:
+    folder.mkdir()
+    return folder
+
+
 @pytest.fixture
 def seeded(app: App, tmp_path: Path) -> App:
     """An archive that already holds something a failed import must not touch."""
@@ -107,7 +112,7 @@ GOOD = [conversation("new-1"), conversation("new-2")]
         (lambda d: write(d / "bomb.zip", zip_bytes({"conversations.json": "[" + " " * 20_000_000 + "]"})), InvalidExport, "bomb.zip contains no conversations."),
         (lambda d: write(d / "liar.zip", patch_central(zip_bytes({"conversations.json": GOOD}), "conversations.json", 24, 4, 40)), InvalidExport, "liar.zip is "),
         (lambda d: d / "missing.zip", PathProblem, "missing.zip does not exist."),
-        (lambda d: d, PathProblem, "is a folder; choose the export's .zip file itself."),
+        (lambda d: mkdir(d / "empty"), PathProblem, "The folder “empty” holds no files to import."),
     ],
     ids=["empty", "text", "truncated", "password", "no-data", "two-exports", "malformed-json", "scalar", "object", "list-of-junk",
          "deep-nesting", "dotdot", "absolute", "backslash-dotdot", "drive-letter", "unknown-method", "bomb-within-limits", "lying-size", "missing", "folder"],

@@ -251,6 +251,21 @@ def test_a_conversation_absent_from_the_latest_export_is_marked_and_kept(
     assert gone(app) == set()  # it came back
 
 
+def test_exports_of_two_dates_dropped_together_each_keep_their_date(
+    app: App, tmp_path: Path
+) -> None:
+    """One import of January's and March's exports: what only January held is gone from
+    the latest (March), as it is when they are imported one after the other."""
+    a, b, c = (conversation(name) for name in ("a", "b", "c"))
+    jan = chatgpt_zip(tmp_path / "jan.zip", [a, b, c], exported=(2026, 1, 10))
+    mar = chatgpt_zip(tmp_path / "mar.zip", [a, b], exported=(2026, 3, 10))
+    report = start_import(app, [jan, mar])
+    assert (report.conversations, report.added, report.skipped) == (3, 3, 0)  # each once
+    assert gone(app) == {"c"}
+    start_import(app, chatgpt_zip(tmp_path / "feb.zip", [a], exported=(2026, 2, 10)))
+    assert gone(app) == {"c"}
+
+
 def test_a_failed_import_marks_nothing(app: App, tmp_path: Path) -> None:
     from desktop_importer.basics.errors import ImportCancelled
     from tests.helpers.stubs import ActingProgress

@@ -21,6 +21,7 @@ from desktop_importer.basics import media
 from desktop_importer.basics.errors import (
     EnvironmentProblem,
     ImportCancelled,
+    InvalidExport,
     LimitExceeded,
     UnknownConversation,
 )
@@ -219,6 +220,35 @@ def test_a_missing_file_is_marked_then_filled_by_a_later_export(
         "files": 1, "bytes": 0, "kept": 1, "missing": 0, "unreferenced": 0, "added": 1,
     }  # fmt: skip
     assert media_json(app, "c")[0]["kept"] is True
+
+
+def test_a_multi_part_exports_media_is_found_in_whichever_part_holds_it(
+    app: App, data_dir: Path, tmp_path: Path
+) -> None:
+    """ChatGPT's large exports come as several ZIPs, the manifest in the first: a message in
+    one part points at a file another part holds; dropped together, nothing is missing."""
+    first = with_media("c1", [image_part("file-service://file-P2"), "in part two"])
+    second = with_media("c2", [image_part("file-service://file-P1")])
+    one = write_zip(tmp_path / "part-1.zip", {
+        "export_manifest.json": {"export_files": [{"path": "conversations-000.json"},
+                                                  {"path": "conversations-001.json"}]},
+        "conversations-000.json": [first],
+        "file-P1-garden.png": GARDEN,
+    })  # fmt: skip
+    two = write_zip(tmp_path / "part-2.zip", {"conversations-001.json": [second],
+                                              "file-P2-photo.png": PHOTO})  # fmt: skip
+    report = start_import(app, [one, two]).to_json()
+    assert (report["added"], report["files"]) == (2, ["part-1.zip", "part-2.zip"])
+    assert report["media"] | {"bytes": 0} == {
+        "files": 2, "bytes": 0, "kept": 2, "missing": 0, "unreferenced": 0, "added": 2,
+    }  # fmt: skip
+    assert media_json(app, "c1")[0]["sha256"] == sha(PHOTO)
+    assert media_json(app, "c2")[0]["sha256"] == sha(GARDEN)
+    with pytest.raises(InvalidExport) as raised:
+        start_import(app, one)  # the first part alone is incomplete, and says so
+    assert "lists conversations-001.json, but part-1.zip does not contain it" in (
+        raised.value.message
+    )
 
 
 def test_a_later_export_without_the_file_keeps_the_archives_copy(

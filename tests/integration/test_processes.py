@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from desktop_importer.store.migrations import SCHEMA_VERSION
+from tests.helpers.claude2026 import download_folder
 from tests.helpers.exports import chatgpt_zip, conversations
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -173,6 +174,39 @@ def test_a_sigkilled_import_leaves_the_archive_as_it_was(
     assert "Stuck import detected (0 min), allowing retry for user default" in retry.stderr
     assert json.loads(retry.stdout)["added"] == 30
     assert len({row[0] for row in archive_dump(db_path)}) == 34
+
+
+def test_killed_in_the_second_batch_of_a_claude_download_nothing_of_either_is_published(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """One import of a folder of two conversation batches, SIGKILLed inside the transaction
+    that writes the first conversation of the second batch: nothing of the first batch is
+    visible either, and the next import runs at once (its owner is dead)."""
+    first = chatgpt_zip(tmp_path / "first.zip", conversations(4))
+    assert cli("import", str(first), data_dir=data_dir).returncode == 0
+    folder = download_folder(tmp_path / "Claude export")
+    db_path = data_dir / "archive.sqlite3"
+    before = archive_dump(db_path)
+    env = {
+        **os.environ,
+        "DESKTOP_IMPORTER_DATA_DIR": str(data_dir),
+        "DESKTOP_IMPORTER_BATCH_CONVERSATIONS": "1",
+    }
+    # inj, c1 and c2 are the first batch's, c3 the second's: the 4th version written.
+    kill_at = "sql:INSERT INTO conversations (:4"
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(folder), kill_at],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert child.returncode == -9, child.stderr
+    assert archive_dump(db_path) == before
+    status = json.loads(cli("status", "--json", data_dir=data_dir).stdout)
+    assert (status["status"], status["stale"]) == ("processing", True)
+    assert status["source"]["name"] == "Claude export"
+    retry = cli("import", str(folder), "--json", data_dir=data_dir)
+    assert retry.returncode == 0, retry.stderr
+    assert json.loads(retry.stdout)["added"] == 4
+    assert len({row[0] for row in archive_dump(db_path)}) == 8
 
 
 def test_a_command_waiting_on_a_schema_upgrade_says_so_and_gives_up(

@@ -10,6 +10,7 @@ import pytest
 
 from desktop_importer.app import App
 from desktop_importer.basics.errors import InvalidExport, PathProblem
+from desktop_importer.importing.export_set import open_exports
 from desktop_importer.importing.objects import iter_objects
 from desktop_importer.importing.service import start_import
 from desktop_importer.importing.source import ExportFile, open_export
@@ -63,8 +64,29 @@ def test_the_manifest_list_wins(tmp_path: Path) -> None:
 def test_a_manifest_naming_a_missing_file_is_refused(tmp_path: Path) -> None:
     members = {"export_manifest.json": ["conversations-000.json", "conversations-001.json"],
                "conversations-000.json": [conversation("zero")]}  # fmt: skip
-    with pytest.raises(InvalidExport, match=r"lists conversations-001\.json"):
-        open_export(write_zip(tmp_path / "e.zip", members))
+    with pytest.raises(InvalidExport) as raised:
+        open_exports([write_zip(tmp_path / "e.zip", members)])
+    assert raised.value.message == (
+        "The export's manifest lists conversations-001.json, but e.zip does not contain it and "
+        "no other file given does; the export is incomplete (drop all its parts together)."
+    )
+
+
+def test_a_multi_part_zip_export_is_read_whole_when_its_parts_are_given_together(
+    tmp_path: Path,
+) -> None:
+    first = write_zip(tmp_path / "part-1.zip", {
+        "export_manifest.json": {"export_files": [{"path": f"conversations-00{n}.json"}
+                                                  for n in range(3)]},
+        "conversations-000.json": [conversation("zero")],
+        "conversations-001.json": [conversation("one")],
+    })  # fmt: skip
+    second = write_zip(tmp_path / "part-2.zip", {"conversations-002.json": [conversation("two")]})
+    export = open_exports([first, second])
+    assert [part.members for part in export.parts] == [
+        ("conversations-000.json", "conversations-001.json"),
+        ("conversations-002.json",),
+    ]
 
 
 def test_a_bare_conversations_json(tmp_path: Path) -> None:

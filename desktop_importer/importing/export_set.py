@@ -1,0 +1,297 @@
+"""What one import reads: the file dropped, or several files dropped, chosen or named
+together, a folder's files, or the files a Claude manifest lists beside it. Whatever it
+is, it is one import: one claim of the guard, one report, all or nothing. The reading
+process reads the parts in order with one set of the ids seen, so a conversation that two
+parts hold counts once (the first copy is kept).
+
+Each file is opened and checked as it would be alone (source.py), and one that cannot be
+read refuses the whole import, its name in the sentence. Files of an export that hold no
+conversations (Claude's users.json, memories, projects) are set aside and named in the
+report. A file is told by what it holds, never by its name alone.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_importer.basics.errors import InvalidExport, LimitExceeded, PathProblem
+from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
+from desktop_importer.importing import manifest
+from desktop_importer.importing.source import ExportFile, is_zip, open_export, read_head
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+MAX_FILES = 200  # files given at once or found in a folder; a large Claude export has dozens
+SIDE_MEMBERS_SNIFFED = 8  # a ZIP without conversations: its first JSON files tell its kind
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A file given with the export that holds no conversations."""
+
+    name: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Export:
+    parts: tuple[ExportFile, ...]  # the files holding conversations, in reading order
+    given: tuple[Path, ...]  # what the person dropped, chose or named ("Try again" reuses it)
+    set_aside: tuple[SetAside, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """How the window, the command line and the guard's row name it."""
+        if len(self.given) > 1:
+            rest = len(self.given) - 1
+            return f"{self.given[0].name} and {rest:,} more file{'s' if rest > 1 else ''}"
+        if len(self.parts) == 1 and not self.given[0].is_dir():
+            return self.parts[0].name  # a manifest's one conversations file, or the file
+        return self.given[0].name
+
+    @property
+    def size(self) -> int:
+        return sum(part.size for part in self.parts)
+
+    @property
+    def data_bytes(self) -> int:
+        return sum(part.data_bytes for part in self.parts)
+
+    @property
+    def media_files(self) -> int:
+        return sum(part.media_files for part in self.parts)
+
+    @property
+    def media_bytes(self) -> int:
+        return sum(part.media_bytes for part in self.parts)
+
+
+def open_exports(
+    paths: Sequence[Path], limits: Settings | None = None, *, partial: bool = False
+) -> Export:
+    """Check every file given (a folder stands for its files, a manifest for the files it
+    lists beside it) and find their conversation data, or say in one sentence why not.
+    `partial`: a manifest whose files are not all there imports those that are."""
+    limits = limits or Settings()
+    given = tuple(paths)
+    if not given:
+        raise PathProblem("No file was given to import.")
+    gathered = _Gathered(limits, partial)
+    for path in given:
+        if _is_folder(path):
+            gathered.folder(path)
+        else:
+            gathered.file(path, explicit=True)
+    export = Export(tuple(gathered.parts), given, tuple(gathered.aside))
+    if not export.parts:
+        raise _nothing_to_import(export)
+    _check_complete(export)
+    total = export.data_bytes + export.media_bytes
+    if len(export.parts) > 1 and total > limits.max_total_bytes:
+        raise LimitExceeded(
+            f"{export.name} would inflate to {human_bytes(total)} with their media, more than "
+            f"{SIZE_LIMITS['max_total_bytes']} ({human_bytes(limits.max_total_bytes)}); "
+            "they were refused before reading.",
+            "max_total_bytes",
+        )
+    return export
+
+
+def source_text(given: Sequence[Path]) -> str:
+    """What the guard's row keeps of what was given, for "Try again": one path as it is,
+    several as a JSON list (a path kept is absolute, so never starts with `[`)."""
+    paths = [str(p.resolve()) for p in given]
+    return paths[0] if len(paths) == 1 else json.dumps(paths, ensure_ascii=False)
+
+
+def given_paths(source: str) -> list[Path]:
+    """The paths `source_text` kept."""
+    if source.startswith("["):
+        try:
+            kept = json.loads(source)
+        except ValueError:
+            kept = None
+        if isinstance(kept, list) and all(isinstance(p, str) for p in kept):
+            return [Path(p) for p in kept]
+    return [Path(source)]
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except OSError:
+        return False  # check_path says what is wrong with it
+
+
+class _Gathered:
+    def __init__(self, limits: Settings, partial: bool) -> None:
+        self.limits = limits
+        self.partial = partial
+        self.parts: list[ExportFile] = []
+        self.aside: list[SetAside] = []
+        self.seen: set[Path] = set()  # a file given twice, or a manifest and its files: once
+
+    def count(self) -> int:
+        return len(self.parts) + len(self.aside)
+
+    def folder(self, folder: Path) -> None:
+        """A folder's files (not its subfolders'); a manifest among them speaks for it."""
+        try:
+            files = sorted(
+                entry
+                for entry in folder.iterdir()
+                if not entry.name.startswith(".") and entry.is_file()
+            )
+        except OSError as e:
+            raise PathProblem(f"{folder} cannot be read ({e.strerror}).") from None
+        if len(files) > MAX_FILES:
+            raise InvalidExport(
+                f"The folder “{folder.name}” holds {len(files):,} files, more than the "
+                f"{MAX_FILES} an export has; drop the export's files themselves."
+            )
+        manifests = [f for f in files if _manifest_listing(f) is not None]
+        if len(manifests) > 1:
+            raise InvalidExport(
+                f"The folder “{folder.name}” holds {len(manifests)} Claude manifests "
+                f"({', '.join(f.name for f in manifests[:3])}); drop the one to import."
+            )
+        for path in manifests or files:
+            self.file(path, explicit=False)
+
+    def file(self, path: Path, *, explicit: bool) -> None:
+        key = path.resolve()
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        if self.count() >= MAX_FILES:
+            raise InvalidExport(
+                f"More than {MAX_FILES} files were given at once; an export has fewer. "
+                "Drop the export's files themselves."
+            )
+        listing = _manifest_listing(path)
+        if listing is not None:
+            for listed in manifest.files_beside(path, listing, partial=self.partial):
+                self.file(listed, explicit=False)
+            return
+        kind = side_kind(path)
+        if kind is not None:
+            self.aside.append(SetAside(path.name, kind))
+            return
+        try:
+            self.parts.append(open_export(path, self.limits))
+        except LimitExceeded:
+            raise
+        except InvalidExport:
+            if explicit or not _is_other_file(path):
+                raise
+            self.aside.append(SetAside(path.name, "not part of an export"))
+
+
+def _manifest_listing(path: Path) -> list[manifest.ListedFile] | None:
+    """The files a Claude manifest lists, or None if `path` is not one."""
+    info, head = read_head(path)
+    if not manifest.looks_like_manifest(head, info.st_size):
+        return None
+    return manifest.read(path)  # None: a conversations file that mentions the word
+
+
+def _is_other_file(path: Path) -> bool:
+    """Neither a ZIP nor JSON: a file a folder holds beside an export (a note, a PDF)."""
+    try:
+        _, head = read_head(path)
+    except (InvalidExport, PathProblem):
+        return True
+    return not is_zip(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"[", b"{")
+
+
+# -- files of an export that hold no conversations ----------------------------------------
+
+_CONVERSATION_KEYS = (b'"chat_messages"', b'"mapping"', b'"conversations"')
+_SIDE_KINDS = (  # (what it is, keys any of which tells it, in the first 4 KB)
+    ("Claude's memory", (b'"conversations_memory"', b'"memory_files"', b'"project_memories"')),
+    ("a Claude project", (b'"prompt_template"', b'"docs"')),
+    ("the account's details", (b'"email_address"', b'"full_name"')),
+)
+NOT_YET = "which this version does not import yet"
+
+
+def side_kind(path: Path) -> str | None:
+    """Why a file of an export holds no conversations (Claude's memory, projects, account
+    details, bare or zipped), or None if it may hold some."""
+    _, head = read_head(path)
+    if is_zip(head):
+        return _zip_side_kind(path)
+    kind = _json_side_kind(head)
+    return f"{kind}, {NOT_YET}" if kind else None
+
+
+def _json_side_kind(head: bytes) -> str | None:
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"[", b"{"):
+        return None
+    if any(key in head for key in _CONVERSATION_KEYS):
+        return None
+    return next((kind for kind, keys in _SIDE_KINDS if any(k in head for k in keys)), None)
+
+
+def _zip_side_kind(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir() and not i.flag_bits & 0x1]
+            names = [i.filename.replace("\\", "/").rsplit("/", 1)[-1] for i in infos]
+            if any(n == "conversations.json" or n.startswith("conversations-") for n in names):
+                return None
+            kinds: list[str] = []
+            for info in [i for i in infos if i.filename.endswith(".json")][:SIDE_MEMBERS_SNIFFED]:
+                with archive.open(info) as handle:
+                    kind = _json_side_kind(handle.read(4096))
+                if kind is None:
+                    return None
+                kinds.append(kind)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        return None  # open_export says what is wrong with it
+    if not kinds:
+        return None
+    named = sorted(set(kinds), key=kinds.index)
+    return f"{' and '.join(named)}, {NOT_YET}"
+
+
+# -- the whole ------------------------------------------------------------------------------
+
+
+def _nothing_to_import(export: Export) -> InvalidExport | PathProblem:
+    aside = export.set_aside
+    folder = len(export.given) == 1 and _is_folder(export.given[0])
+    if len(export.given) == 1 and not folder and aside:
+        kind = aside[0].why.split(",")[0]
+        return InvalidExport(
+            f"{aside[0].name} holds {kind}, not conversations; drop it together with the "
+            "export's conversation files (or the folder they are in)."
+        )
+    where = f"The folder “{export.given[0].name}” holds" if folder else "The files given hold"
+    if not aside:
+        return PathProblem(f"{where} no files to import.")
+    names = ", ".join(a.name for a in aside[:4])
+    more = "" if len(aside) <= 4 else f" and {len(aside) - 4:,} more"
+    return InvalidExport(f"{where} no conversations ({names}{more}).")
+
+
+def _check_complete(export: Export) -> None:
+    """A multi-part ZIP export lists every part's conversation files in the first part's
+    manifest: each must be in one of the files given."""
+    held = {m.replace("\\", "/").rsplit("/", 1)[-1] for p in export.parts for m in p.members or ()}
+    for part in export.parts:
+        missing = [name for name in part.listed if name not in held]
+        if missing:
+            more = "" if len(missing) == 1 else f" (and {len(missing) - 1:,} more)"
+            raise InvalidExport(
+                f"The export's manifest lists {missing[0]}{more}, but {part.name} does not "
+                "contain it and no other file given does; the export is incomplete (drop all "
+                "its parts together)."
+            )

@@ -137,6 +137,17 @@ class _Gathered:
         self.parts: list[ExportFile] = []
         self.aside: list[SetAside] = []
         self.seen: set[Path] = set()  # a file given twice, or a manifest and its files: once
+        self.listings: dict[Path, list[manifest.ListedFile] | None] = {}
+
+    def _listing(self, path: Path) -> list[manifest.ListedFile] | None:
+        """The files a Claude manifest lists, or None if `path` is not one (read once: a
+        folder's manifest is looked for, then followed)."""
+        if path not in self.listings:
+            info, head = read_head(path)
+            looks = manifest.looks_like_manifest(head, info.st_size)
+            # None from read(): a conversations file that mentions the word
+            self.listings[path] = manifest.read(path) if looks else None
+        return self.listings[path]
 
     def count(self) -> int:
         return len(self.parts) + len(self.aside)
@@ -156,7 +167,7 @@ class _Gathered:
                 f"The folder “{folder.name}” holds {len(files):,} files, more than the "
                 f"{MAX_FILES} an export has; drop the export's files themselves."
             )
-        manifests = [f for f in files if _manifest_listing(f) is not None]
+        manifests = [f for f in files if self._listing(f) is not None]
         if len(manifests) > 1:
             raise InvalidExport(
                 f"The folder “{folder.name}” holds {len(manifests)} Claude manifests "
@@ -175,12 +186,13 @@ class _Gathered:
                 f"More than {MAX_FILES} files were given at once; an export has fewer. "
                 "Drop the export's files themselves."
             )
-        listing = _manifest_listing(path)
+        _, head = read_head(path)
+        listing = self._listing(path)
         if listing is not None:
             for listed in manifest.files_beside(path, listing, partial=self.partial):
                 self.file(listed, explicit=False)
             return
-        kind = side_kind(path)
+        kind = side_kind(path, head)
         if kind is not None:
             self.aside.append(SetAside(path.name, kind))
             return
@@ -189,26 +201,13 @@ class _Gathered:
         except LimitExceeded:
             raise
         except InvalidExport:
-            if explicit or not _is_other_file(path):
+            if explicit or is_zip(head) or _is_json(head):
                 raise
             self.aside.append(SetAside(path.name, "not part of an export"))
 
 
-def _manifest_listing(path: Path) -> list[manifest.ListedFile] | None:
-    """The files a Claude manifest lists, or None if `path` is not one."""
-    info, head = read_head(path)
-    if not manifest.looks_like_manifest(head, info.st_size):
-        return None
-    return manifest.read(path)  # None: a conversations file that mentions the word
-
-
-def _is_other_file(path: Path) -> bool:
-    """Neither a ZIP nor JSON: a file a folder holds beside an export (a note, a PDF)."""
-    try:
-        _, head = read_head(path)
-    except (InvalidExport, PathProblem):
-        return True
-    return not is_zip(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"[", b"{")
+def _is_json(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
 
 
 # -- files of an export that hold no conversations ----------------------------------------
@@ -222,10 +221,9 @@ _SIDE_KINDS = (  # (what it is, keys any of which tells it, in the first 4 KB)
 NOT_YET = "which this version does not import yet"
 
 
-def side_kind(path: Path) -> str | None:
-    """Why a file of an export holds no conversations (Claude's memory, projects, account
-    details, bare or zipped), or None if it may hold some."""
-    _, head = read_head(path)
+def side_kind(path: Path, head: bytes) -> str | None:
+    """Why a file of an export (`head`: its first 4 KB) holds no conversations (Claude's
+    memory, projects, account details, bare or zipped), or None if it may hold some."""
     if is_zip(head):
         return _zip_side_kind(path)
     kind = _json_side_kind(head)
@@ -233,7 +231,7 @@ def side_kind(path: Path) -> str | None:
 
 
 def _json_side_kind(head: bytes) -> str | None:
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"[", b"{"):
+    if not _is_json(head):
         return None
     if any(key in head for key in _CONVERSATION_KEYS):
         return None

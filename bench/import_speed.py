@@ -33,6 +33,10 @@ the same export without its media, and extracts the same members with `zipfile` 
 imports, against the yardstick's; archive growth is the difference of the two data
 folders, against the distinct media bytes; peak RSS includes the reading process.
 
+--batches N imports the same conversations as one ZIP and split into N ZIPs (Claude's
+2026 `conversations-000.zip`, `-001`, …, in a folder imported as one export), alternating,
+with this checkout only: the cost of reading several files as one (issue #25: within 5 %).
+
 --unreadable N imports, through the service only, a bare JSON file of N MB that holds one
 readable conversation and then nothing but unreadable `{}` (every one skipped and counted):
 what the report keeps of them must not grow with the file either.
@@ -106,7 +110,7 @@ def service(export: Path, folder: Path) -> int:
     event.listen(app.store.engine, "begin", begin)
     event.listen(app.store.engine, "commit", end)
     event.listen(app.store.engine, "rollback", end)
-    report = api.start_import(app, export)
+    report = api.start_import(app, export)  # a folder: its batches, as one export
     app.close()
     return int(report.messages)
 
@@ -299,6 +303,45 @@ def extract(export: Path, folder: Path) -> int:
     return count
 
 
+def split_export(export: Path, batches: int) -> Path:
+    """A folder of `batches` ZIPs holding the export's conversations in order (cached)."""
+    folder = OUT / f"{export.stem}-in-{batches}"
+    if not folder.is_dir():
+        conversations = orjson.loads(zipfile.ZipFile(export).read("conversations.json"))
+        part = -(-len(conversations) // batches)
+        temporary = Path(tempfile.mkdtemp(dir=OUT))
+        for number in range(batches):
+            chunk = conversations[number * part : (number + 1) * part]
+            with zipfile.ZipFile(temporary / f"conversations-{number:03d}.zip", "w",
+                                 zipfile.ZIP_DEFLATED) as archive:  # fmt: skip
+                archive.writestr("conversations.json", orjson.dumps(chunk))
+        temporary.rename(folder)
+    return folder
+
+
+def measure_batches(sizes: list[int], kinds: list[str], batches: int, repeat: int) -> None:
+    print(f"{'size':>7} {'kind':<6} {'one ZIP s':>10} {f'{batches} batches s':>12} {'ratio':>6}")
+    for size in sizes:
+        for kind in kinds:
+            export, _ = export_of(size, kind)
+            folder = split_export(export, batches)
+            one: list[dict[str, Any]] = []
+            split: list[dict[str, Any]] = []
+            for _ in range(repeat):  # alternating, so that a slow spell hits each alike
+                one.append(measure("service", export))
+                split.append(measure("service", folder))
+            a, b = median_run(one), median_run(split)
+            assert a["messages"] == b["messages"], (a["messages"], b["messages"])
+            print(
+                f"{size:>5}MB {kind:<6} {a['seconds']:>10.2f} {b['seconds']:>12.2f} "
+                f"{b['seconds'] / a['seconds']:>5.3f}x  (one ZIP "
+                + "/".join(f"{r['seconds']:.2f}" for r in one)
+                + "; batches "
+                + "/".join(f"{r['seconds']:.2f}" for r in split)
+                + f"; peak {a['peak_mb']:.0f} vs {b['peak_mb']:.0f} MB)"
+            )
+
+
 def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -390,6 +433,7 @@ def main() -> None:
     parser.add_argument(
         "--against", nargs="+", metavar="REV", help="also import with the app at each REV"
     )
+    parser.add_argument("--batches", type=int, metavar="N", help="one ZIP against N batches")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "EXPORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -397,6 +441,9 @@ def main() -> None:
         return
     if args.media:
         measure_media(args.media, args.repeat)
+        return
+    if args.batches:
+        measure_batches(args.sizes, args.kinds, args.batches, args.repeat)
         return
     if args.unreadable:
         result = measure("service", unreadable_export(args.unreadable))

@@ -104,6 +104,7 @@ class FolderWriter:
         if target.is_symlink() or target.parent.is_symlink():
             self.result.skipped_edited.append(relative)  # never written through a link
             return
+        target.parent.mkdir(exist_ok=True)  # projects/, memory/
         digest = _sha(data)
         if target.exists():
             same = _sha(target.read_bytes()) == digest

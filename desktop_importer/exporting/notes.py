@@ -27,7 +27,7 @@ _MARKDOWN_CHARS = re.compile(r"[\\`*_{}\[\]<>#|~]")
 _MARKDOWN_LINES = re.compile(r"^(?:\s*(?:[-+>]|\d+[.)])\s|\s{4}|=+$|-+$)", re.M)
 
 
-def _yaml(value: str) -> str:
+def yaml_scalar(value: str) -> str:
     """A YAML scalar for any text: a JSON string is a valid YAML double-quoted scalar."""
     return orjson.dumps(value).decode()
 
@@ -48,7 +48,7 @@ def front_matter(view: library.ReaderConversation, model: str | None, url: str |
         "model": model,
         "url": url,
     }
-    lines = [f"{key}: {_yaml(value)}" for key, value in fields.items() if value is not None]
+    lines = [f"{key}: {yaml_scalar(value)}" for key, value in fields.items() if value is not None]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 

@@ -49,7 +49,7 @@ li.conversation { margin: 0.4rem 0; }
 
 
 @functools.cache
-def _markdown_it() -> Any:
+def markdown_it() -> Any:
     """CommonMark with tables; raw HTML off (shown as text); markdown-it refuses
     javascript:, vbscript:, file: and data: links by itself."""
     from markdown_it import MarkdownIt
@@ -57,7 +57,7 @@ def _markdown_it() -> Any:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
-def _page(title: str, body: str) -> bytes:
+def standalone_page(title: str, body: str) -> bytes:
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -95,7 +95,7 @@ def page_html(
     files: MediaLinks,
     branches: list[tuple[str, list[library.ReaderMessage]]] | None = None,
 ) -> bytes:
-    md = _markdown_it()
+    md = markdown_it()
     updated = iso_z_from_unix(view.update_time or view.create_time)
     meta = vendor_name(view.vendor) + (
         f" · {updated[:16].replace('T', ' ')} UTC" if updated else ""
@@ -120,7 +120,7 @@ def page_html(
     for label, items in branches or []:
         out.append(f"<h2>{html.escape(label)}</h2>")
         messages(items)
-    return _page(view.title or "Untitled", "\n".join(out))
+    return standalone_page(view.title or "Untitled", "\n".join(out))
 
 
 def index_html(entries: list[tuple[str, str, str, str | None]]) -> bytes:
@@ -132,4 +132,4 @@ def index_html(entries: list[tuple[str, str, str, str | None]]) -> bytes:
         for name, title, vendor, updated in entries
     ]
     body = f"<h1>Conversations</h1>\n<ul>\n{chr(10).join(rows)}\n</ul>"
-    return _page("Conversations", body)
+    return standalone_page("Conversations", body)

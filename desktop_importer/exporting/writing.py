@@ -30,6 +30,7 @@ from desktop_importer.basics.progress import never_cancelled
 from desktop_importer.exporting.folder import MANIFEST as MANIFEST
 from desktop_importer.exporting.folder import ExportResult as ExportResult
 from desktop_importer.exporting.folder import FolderWriter, prepare
+from desktop_importer.exporting.kept import kept_files
 from desktop_importer.exporting.names import MediaLinks, file_name
 from desktop_importer.exporting.notes import markdown
 from desktop_importer.exporting.pages import index_html, page_html
@@ -170,6 +171,9 @@ def export(
                     break
         finally:
             behind.close()
+        if not conversation_ids and not cancel():  # the whole archive: its projects too
+            for relative, data in kept_files(app, profile, fmt):
+                writer.write(relative, data)
         if fmt == "html":
             writer.write("index.html", index_html(index))
         writer.save_manifest()

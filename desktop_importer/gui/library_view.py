@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +44,7 @@ from desktop_importer.gui.conversation_list import (
 )
 from desktop_importer.gui.conversation_view import ReaderView
 from desktop_importer.gui.find_bar import FindBar
+from desktop_importer.gui.kept_pages import KeptNav, KeptPage
 from desktop_importer.gui.service_job import ServiceJob
 from desktop_importer.importing.report import plural
 
@@ -87,6 +89,9 @@ class LibraryView(QSplitter):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.reader = ReaderView()
+        self.kept_nav = KeptNav()
+        self.kept_page = KeptPage(app, profile)
+        self.reading = QStackedWidget()  # the conversation, or a project or the memory
         self.find_bar = FindBar()
         self._found: list[tuple[str, int]] = []  # (node id, its nth match), in reading order
         self._found_at = 0
@@ -101,6 +106,7 @@ class LibraryView(QSplitter):
         column.addLayout(top)
         column.addWidget(self.status)
         column.addWidget(self.list, 1)
+        column.addWidget(self.kept_nav)
         self.addWidget(side)
         reading = QWidget()
         reading_column = QVBoxLayout(reading)
@@ -108,7 +114,9 @@ class LibraryView(QSplitter):
         reading_column.setSpacing(0)
         reading_column.addWidget(self.find_bar)
         reading_column.addWidget(self.reader, 1)
-        self.addWidget(reading)
+        self.reading.addWidget(reading)
+        self.reading.addWidget(self.kept_page)
+        self.addWidget(self.reading)
         self.setStretchFactor(1, 1)
         self.setSizes([300, 600])
         self.setChildrenCollapsible(False)
@@ -130,6 +138,8 @@ class LibraryView(QSplitter):
         self.find_bar.nextRequested.connect(lambda: self.find_step(1))
         self.find_bar.previousRequested.connect(lambda: self.find_step(-1))
         self.find_bar.closed.connect(self.close_find)
+        self.kept_nav.projectsRequested.connect(self.show_projects)
+        self.kept_nav.memoryRequested.connect(self.show_memory)
 
     # -- the list -------------------------------------------------------------------------
 
@@ -141,8 +151,13 @@ class LibraryView(QSplitter):
         """Read the list again (after an import published), keeping what is shown."""
         self._fill_vendors()
         self._reload_list()
+        self.kept_nav.set_counts(*library.kept_counts(self.app, self.profile))
         if self.current is not None:
             self.open(self.current)
+        elif self.reading.currentWidget() is self.kept_page and self.kept_page.showing == "memory":
+            self.show_memory()
+        elif self.reading.currentWidget() is self.kept_page:
+            self.show_projects()
 
     def _reload_list(self) -> None:
         """The list, or the search results, read again (for another vendor, or after an
@@ -304,11 +319,33 @@ class LibraryView(QSplitter):
             self.reader.show_hidden.blockSignals(True)
             self.reader.show_hidden.setChecked(view.include_hidden)
             self.reader.show_hidden.blockSignals(False)
+        self.reading.setCurrentIndex(0)
+        self.kept_nav.mark("")
         self.reader.marks = self._marks()
         self.reader.show_conversation(view, focus=focus)
         if self.find_bar.isVisible():
             self._find(self.find_bar.field.text(), jump=False)
         self.conversationShown.emit(conversation_id)
+
+    # -- projects and memory --------------------------------------------------------------
+
+    def _leave_conversation(self) -> None:
+        """The reader pane turns to a kept page; choosing a conversation turns it back."""
+        if self.find_bar.isVisible():
+            self.close_find()
+        self.current = None
+        self.list.clearSelection()
+        self.reading.setCurrentWidget(self.kept_page)
+
+    def show_projects(self) -> None:
+        self._leave_conversation()
+        self.kept_page.show_projects()
+        self.kept_nav.mark("project")
+
+    def show_memory(self) -> None:
+        self._leave_conversation()
+        self.kept_page.show_memory()
+        self.kept_nav.mark("memory")
 
     # -- find in this conversation --------------------------------------------------------
 

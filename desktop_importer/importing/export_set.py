@@ -5,9 +5,9 @@ process reads the parts in order with one set of the ids seen, so a conversation
 parts hold counts once (the first copy is kept).
 
 Each file is opened and checked as it would be alone (source.py), and one that cannot be
-read refuses the whole import, its name in the sentence. Files of an export that hold no
-conversations (Claude's users.json, memories, projects) are set aside and named in the
-report. A file is told by what it holds, never by its name alone.
+read refuses the whole import, its name in the sentence. Claude's projects and memory are
+read after the conversations (sides.py); the account's details are set aside and named in
+the report. A file is told by what it holds, never by its name alone.
 """
 
 from __future__ import annotations
@@ -22,14 +22,22 @@ from typing import TYPE_CHECKING
 
 from desktop_importer.basics.errors import InvalidExport, LimitExceeded, PathProblem
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
-from desktop_importer.importing import manifest
-from desktop_importer.importing.source import ExportFile, is_zip, open_export, read_head
+from desktop_importer.importing import manifest, sides
+from desktop_importer.importing.sides import SideFile
+from desktop_importer.importing.source import (
+    ExportFile,
+    fingerprint,
+    is_zip,
+    open_export,
+    read_head,
+    zip_time,
+)
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Sequence
 
 MAX_FILES = 200  # files given at once or found in a folder; a large Claude export has dozens
-SIDE_MEMBERS_SNIFFED = 8  # a ZIP without conversations: its first JSON files tell its kind
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class Export:
     parts: tuple[ExportFile, ...]  # the files holding conversations, in reading order
     given: tuple[Path, ...]  # what the person dropped, chose or named ("Try again" reuses it)
     set_aside: tuple[SetAside, ...] = ()
+    sides: tuple[SideFile, ...] = ()  # Claude's projects and memory, read after the parts
 
     @property
     def name(self) -> str:
@@ -89,7 +98,9 @@ def open_exports(
             gathered.folder(path)
         else:
             gathered.file(path, explicit=True)
-    export = Export(tuple(gathered.parts), given, tuple(gathered.aside))
+    export = Export(
+        tuple(gathered.parts), given, tuple(gathered.aside), tuple(gathered.side_files())
+    )
     if not export.parts:
         raise _nothing_to_import(export)
     _check_complete(export)
@@ -136,6 +147,7 @@ class _Gathered:
         self.partial = partial
         self.parts: list[ExportFile] = []
         self.aside: list[SetAside] = []
+        self.sides: list[SideFile] = []
         self.seen: set[Path] = set()  # a file given twice, or a manifest and its files: once
         self.listings: dict[Path, list[manifest.ListedFile] | None] = {}
 
@@ -150,7 +162,16 @@ class _Gathered:
         return self.listings[path]
 
     def count(self) -> int:
-        return len(self.parts) + len(self.aside)
+        return len(self.parts) + len(self.aside) + len(self.sides)
+
+    def side_files(self) -> list[SideFile]:
+        """The files of projects and memory given, and those beside conversations.json."""
+        beside = [
+            SideFile(p.path, p.sides, frozenset(), 0, p.fingerprint, p.exported_at)
+            for p in self.parts
+            if p.sides
+        ]
+        return [*self.sides, *beside]
 
     def folder(self, folder: Path) -> None:
         """A folder's files (not its subfolders'); a manifest among them speaks for it."""
@@ -186,15 +207,13 @@ class _Gathered:
                 f"More than {MAX_FILES} files were given at once; an export has fewer. "
                 "Drop the export's files themselves."
             )
-        _, head = read_head(path)
+        info, head = read_head(path)
         listing = self._listing(path)
         if listing is not None:
             for listed in manifest.files_beside(path, listing, partial=self.partial):
                 self.file(listed, explicit=False)
             return
-        kind = side_kind(path, head)
-        if kind is not None:
-            self.aside.append(SetAside(path.name, kind))
+        if self._side(path, info, head):
             return
         try:
             self.parts.append(open_export(path, self.limits))
@@ -205,69 +224,61 @@ class _Gathered:
                 raise
             self.aside.append(SetAside(path.name, "not part of an export"))
 
+    def _side(self, path: Path, info: os.stat_result, head: bytes) -> bool:
+        """Take a file of projects, memory or the account's details; False if it is none."""
+        if is_zip(head):
+            found = _zip_sides(path)
+            if found is None:
+                return False
+            kinds, members = found
+            size = sides.check_members(path, members, self.limits)
+            names: tuple[str, ...] | None = tuple(m.filename for m in members)
+            made = zip_time(members[0]) if members else None
+        else:
+            kind = sides.head_kind(head)
+            if kind is None:
+                return False
+            kinds, names, size, made = {kind}, None, info.st_size, None
+            if size > self.limits.max_member_bytes:
+                raise LimitExceeded(
+                    f"{path.name} is {human_bytes(size)}, more than "
+                    f"{SIZE_LIMITS['max_member_bytes']} "
+                    f"({human_bytes(self.limits.max_member_bytes)}); it was refused before "
+                    "reading.",
+                    "max_member_bytes",
+                )
+        kept = frozenset(kinds) & {sides.PROJECT, sides.MEMORY}
+        if not kept:
+            self.aside.append(SetAside(path.name, sides.NOT_KEPT))
+            return True
+        exported_at = made if made is not None else info.st_mtime
+        self.sides.append(SideFile(path, names, kept, size, fingerprint(info), exported_at))
+        return True
 
-def _is_json(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
 
-
-# -- files of an export that hold no conversations ----------------------------------------
-
-_CONVERSATION_KEYS = (b'"chat_messages"', b'"mapping"', b'"conversations"')
-_SIDE_KINDS = (  # (what it is, keys any of which tells it, in the first 4 KB)
-    ("Claude's memory", (b'"conversations_memory"', b'"memory_files"', b'"project_memories"')),
-    ("a Claude project", (b'"prompt_template"', b'"docs"')),
-    ("the account's details", (b'"email_address"', b'"full_name"')),
-)
-NOT_YET = "which this version does not import yet"
-
-
-def side_kind(path: Path, head: bytes) -> str | None:
-    """Why a file of an export (`head`: its first 4 KB) holds no conversations (Claude's
-    memory, projects, account details, bare or zipped), or None if it may hold some."""
-    if is_zip(head):
-        return _zip_side_kind(path)
-    kind = _json_side_kind(head)
-    return f"{kind}, {NOT_YET}" if kind else None
-
-
-def _json_side_kind(head: bytes) -> str | None:
-    if not _is_json(head):
-        return None
-    if any(key in head for key in _CONVERSATION_KEYS):
-        return None
-    return next((kind for kind, keys in _SIDE_KINDS if any(k in head for k in keys)), None)
-
-
-def _zip_side_kind(path: Path) -> str | None:
+def _zip_sides(path: Path) -> tuple[set[str], list[zipfile.ZipInfo]] | None:
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = [i for i in archive.infolist() if not i.is_dir() and not i.flag_bits & 0x1]
-            names = [i.filename.replace("\\", "/").rsplit("/", 1)[-1] for i in infos]
-            if any(n == "conversations.json" or n.startswith("conversations-") for n in names):
-                return None
-            kinds: list[str] = []
-            for info in [i for i in infos if i.filename.endswith(".json")][:SIDE_MEMBERS_SNIFFED]:
-                with archive.open(info) as handle:
-                    kind = _json_side_kind(handle.read(4096))
-                if kind is None:
-                    return None
-                kinds.append(kind)
+            return sides.zip_kinds(archive)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
         return None  # open_export says what is wrong with it
-    if not kinds:
-        return None
-    named = sorted(set(kinds), key=kinds.index)
-    return f"{' and '.join(named)}, {NOT_YET}"
+
+
+def _is_json(head: bytes) -> bool:
+    return sides.is_json(head)
 
 
 # -- the whole ------------------------------------------------------------------------------
 
 
 def _nothing_to_import(export: Export) -> InvalidExport | PathProblem:
-    aside = export.set_aside
+    aside = [
+        *(SetAside(side.name, side.holds) for side in export.sides),
+        *export.set_aside,
+    ]
     folder = len(export.given) == 1 and _is_folder(export.given[0])
     if len(export.given) == 1 and not folder and aside:
-        kind = aside[0].why.split(",")[0]
+        kind = aside[0].why.split(" (")[0].split(",")[0]
         return InvalidExport(
             f"{aside[0].name} holds {kind}, not conversations; drop it together with the "
             "export's conversation files (or the folder they are in)."

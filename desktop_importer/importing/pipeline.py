@@ -27,11 +27,11 @@ from desktop_importer.basics.settings import Settings
 from desktop_importer.importing import media_stage
 from desktop_importer.importing.export_set import Export
 from desktop_importer.importing.merge import merge
-from desktop_importer.importing.reading_process import ExportReader, ReadPart
+from desktop_importer.importing.reading_process import ExportReader, ReadPart, SidePart
 from desktop_importer.importing.records import ConversationRecord
 from desktop_importer.importing.report import ImportReport
 from desktop_importer.importing.source import check_unchanged
-from desktop_importer.store import archive, profiles
+from desktop_importer.store import archive, profiles, projects
 from desktop_importer.store import media as media_sql
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ CLEANUP_BATCH = 100
 UNEXPECTED = "An unexpected error stopped the import; the details are in the log."
 
 
-_Batch = tuple[list[ReadPart], profiles.Progress]  # what the writer thread writes at once
+# What the writer thread writes at once: conversations, projects and memory, progress.
+_Batch = tuple[list[ReadPart], list[projects.StagedSide], profiles.Progress]
 
 
 class ImportJob:
@@ -67,13 +68,15 @@ class ImportJob:
         self.report = ImportReport(
             media_files=export.media_files,
             media_bytes=export.media_bytes,
-            files=[part.name for part in export.parts],
+            files=[part.name for part in export.parts]
+            + [side.name for side in export.sides if side.data_bytes],  # not beside a part's
             set_aside=[(aside.name, aside.why) for aside in export.set_aside],
         )
         self.assets: set[str] = set()  # the file ids this export's messages point at
         self.found = 0
         self.bytes_done = 0
         self.batch: list[ReadPart] = []
+        self.side_batch: list[projects.StagedSide] = []
         self.batch_conversations = 0
         self.batch_rows = 0
         self.batch_bytes = 0
@@ -120,6 +123,7 @@ class ImportJob:
                     session, self.claim, status=status, now=self.app.clock.now(), error=error
                 )
                 archive.forget_presence(session, self.claim.run_id)
+                projects.forget(session, self.claim.run_id)
             self._clean_up(keep_run_id=None)
             media_stage.drop_run(self.app, self.claim.run_id)
         except ImportSuperseded:
@@ -149,6 +153,8 @@ class ImportJob:
         self._read_all()
         for part in self.export.parts:
             check_unchanged(part)
+        for side in self.export.sides:
+            check_unchanged(side)
         if self.cancel():
             raise ImportCancelled()
         if self.found == 0:
@@ -170,6 +176,9 @@ class ImportJob:
                 for part in reader:
                     if self.cancel():
                         raise ImportCancelled()
+                    if isinstance(part, SidePart):
+                        self._take_side(part, writer)
+                        continue
                     self._take(part, writer)
                     if part.last or self._beat_due():
                         self._submit(writer)
@@ -198,6 +207,18 @@ class ImportJob:
         ):
             self._submit(writer)
 
+    def _take_side(self, part: SidePart, writer: BackgroundWriter[_Batch]) -> None:
+        """A project or a memory, staged with the next batch (they come last)."""
+        seen_at = self.export.sides[part.side].exported_at or 0.0
+        self.side_batch.append(
+            projects.StagedSide(part.what, "claude", part.key, part.name, seen_at, part.raw_zlib)
+        )
+        self.batch_bytes += len(part.raw_zlib)
+        if self.app.settings.batch_full(
+            self.batch_conversations, self.batch_rows, self.batch_bytes
+        ):
+            self._submit(writer)
+
     def _beat_due(self) -> bool:
         return time.monotonic() - self.last_beat >= self.app.settings.beat_seconds
 
@@ -205,7 +226,8 @@ class ImportJob:
         if self.cancel():
             raise ImportCancelled()
         snapshot = self._snapshot("reading")
-        writer.submit((self.batch, snapshot))
+        writer.submit((self.batch, self.side_batch, snapshot))
+        self.side_batch = []
         self.batch, self.batch_conversations, self.batch_rows, self.batch_bytes = [], 0, 0, 0
         self.last_beat = time.monotonic()
         self._show(snapshot)
@@ -213,7 +235,7 @@ class ImportJob:
     def _write(self, item: _Batch) -> None:
         """One short transaction (on the writer thread): beat and check the fence, then
         stage what changed."""
-        parts, snapshot = item
+        parts, sides, snapshot = item
         read = [(part.file, part.records()) for part in parts]
         marked = [
             (record, record.conversation_id in again)
@@ -228,6 +250,7 @@ class ImportJob:
             for batch in _rounds(marked):
                 self._stage(session, batch)
             archive.stage_presence(session, self.claim.run_id, self._presence(read))
+            projects.stage(session, self.claim.run_id, sides)
 
     def _stage(self, session: Session, batch: list[tuple[ConversationRecord, bool]]) -> None:
         """Count and stage what changed, merged with the version it replaces: the visible
@@ -351,6 +374,9 @@ class ImportJob:
                 session, self.claim.user_id, self.claim.run_id
             )
             archive.publish_presence(session, self.claim.user_id, self.claim.run_id)
+            self.report.projects, self.report.memories = projects.publish(
+                session, self.claim.user_id, self.claim.run_id
+            )
             profiles.end(
                 session,
                 self.claim,
@@ -375,6 +401,7 @@ class ImportJob:
             with self.app.store.write() as session:
                 profiles.fence(session, user_id, generation, self.app.clock.now(), None)
                 left = media_sql.staged_runs(session, user_id, keep_run_id)
+                projects.forget_earlier_runs(session, user_id, keep_run_id)
             for run_id in left:
                 media_stage.drop_run(self.app, run_id)
 

@@ -13,6 +13,7 @@ path and members: export_set.py) and the settings as JSON on stdin, and answers 
 on stdout, each a 4-byte length and a pickled dict of plain values (frames.py):
 
     {"kind": "part", "file": 0, "found": …, "bytes": …, "records": <pickled list>, ...}
+    {"kind": "side", "side": 0, "what": "project", "key": …, "name": …, "raw": <zlib JSON>}
     {"kind": "end", ...the same...}
     {"kind": "error", "error": "InvalidExport", "message": "…"}
 
@@ -42,10 +43,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -67,7 +69,9 @@ from desktop_importer.importing.records import (
     SkippedConversation,
     record_fields,
 )
+from desktop_importer.importing.sides import PROJECT, SideFile, side_objects
 from desktop_importer.importing.source import ExportFile
+from desktop_importer.vendors.claude_projects import memory_account, project_name
 from desktop_importer.vendors.parsed import UnreadableConversation
 from desktop_importer.vendors.registry import parse_conversation, vendor_named
 
@@ -114,6 +118,18 @@ class ReadPart:
         return [ConversationRecord(*values) for values in fields]
 
 
+@dataclass(frozen=True)
+class SidePart:
+    """A project or a memory of the export's side files (sides.py), read after the
+    conversations."""
+
+    side: int  # which of the export's side files
+    what: str  # sides.PROJECT or sides.MEMORY
+    key: str  # the project's id, or the memory's account
+    name: str | None
+    raw_zlib: bytes  # its original JSON
+
+
 def memory_message(name: str, megabytes: int) -> str:
     return (
         f"{name} cannot be read within the memory limit of {megabytes:,} MB "
@@ -144,6 +160,7 @@ class ExportReader:
         enlarge_pipe(self._process.stdout)
         request = {
             "parts": [{"path": str(p.path), "members": p.members} for p in export.parts],
+            "sides": [{"path": str(s.path), "members": s.members} for s in export.sides],
             "settings": dataclasses.asdict(settings),
             "log": bool(logging.getLogger("desktop_importer").handlers),
         }
@@ -168,7 +185,7 @@ class ExportReader:
         if self._process.stdout is not None:
             self._process.stdout.close()
 
-    def __iter__(self) -> Iterator[ReadPart]:
+    def __iter__(self) -> Iterator[ReadPart | SidePart]:
         stream = self._process.stdout
         assert stream is not None
         while True:
@@ -189,6 +206,11 @@ class ExportReader:
                 if header["error"] == "LimitExceeded":
                     raise LimitExceeded(header["message"], header.get("limit", ""))
                 raise _ERRORS.get(header["error"], EnvironmentProblem)(header["message"])
+            if kind == "side":
+                yield SidePart(
+                    header["side"], header["what"], header["key"], header["name"], header["raw"]
+                )
+                continue
             yield ReadPart(
                 file=header["file"],
                 found=header["found"],
@@ -226,9 +248,14 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
         ExportFile(Path(p["path"]), 0, None if p["members"] is None else tuple(p["members"]), 0)
         for p in request["parts"]
     ]
+    side_files = [
+        SideFile(Path(s["path"]), None if s["members"] is None else tuple(s["members"]),
+                 frozenset(), 0)
+        for s in request.get("sides", [])
+    ]  # fmt: skip
     writer = FrameWriter(out.fileno())
     try:
-        _Reading(parts, settings, writer).run()
+        _Reading(parts, settings, writer, side_files).run()
     except BrokenPipeError:
         raise  # the importing process stopped listening (see main)
     except MemoryError:
@@ -270,8 +297,15 @@ def cap_memory(megabytes: int) -> None:
 class _Reading:
     """Reads every conversation of every file and sends them on in small parts."""
 
-    def __init__(self, files: list[ExportFile], settings: Settings, writer: FrameWriter) -> None:
+    def __init__(
+        self,
+        files: list[ExportFile],
+        settings: Settings,
+        writer: FrameWriter,
+        side_files: list[SideFile] | None = None,
+    ) -> None:
         self.files = files
+        self.side_files = side_files or []
         self.file = 0
         self.settings = settings
         self.writer = writer
@@ -304,7 +338,23 @@ class _Reading:
                     self._send("part", now)
             if self.file < len(self.files) - 1 and self.records:
                 self._send("part", time.monotonic())  # a part holds one file's
+        for number, side in enumerate(self.side_files):
+            for what, obj in side_objects(side):
+                self._send_side(number, what, obj)
         self._send("end", time.monotonic())
+
+    def _send_side(self, number: int, what: str, obj: Any) -> None:
+        key = obj.get("uuid") if what == PROJECT else memory_account(obj)
+        self.writer.send(
+            {
+                "kind": "side",
+                "side": number,
+                "what": what,
+                "key": key,
+                "name": project_name(obj) if what == PROJECT else None,
+                "raw": zlib.compress(orjson.dumps(obj)),
+            }
+        )
 
     def _full(self) -> bool:
         """A part never holds more than one write batch may (the importing process batches

@@ -44,6 +44,8 @@ class ImportReport:
     media_added: int = 0  # file ids that gained a file with this import
     files: list[str] = field(default_factory=list)  # read, in order (export_set.py)
     set_aside: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    projects: int = 0  # Claude's projects the export held (sides.py)
+    memories: int = 0  # and its memory
 
     def add_skipped(self, count: int, details: Iterable[SkippedConversation]) -> None:
         self.skipped += count
@@ -90,6 +92,8 @@ class ImportReport:
             },
             "files": self.files,
             "setAside": [{"file": name, "why": why} for name, why in self.set_aside],
+            "projects": self.projects,
+            "memories": self.memories,
         }
 
     def summary(self) -> str:
@@ -150,6 +154,12 @@ def file_lines(report: Mapping[str, Any]) -> list[str]:
     if isinstance(files, list) and len(files) > 1:
         names = ", ".join(str(f) for f in files[:6]) + ("" if len(files) <= 6 else ", …")
         lines.append(f"Read {len(files):,} files as one export: {names}.")
+    projects, memories = (report.get(key) for key in ("projects", "memories"))
+    kept = [plural(projects, "Claude project")] if isinstance(projects, int) and projects else []
+    if isinstance(memories, int) and memories:
+        kept.append("Claude's memory")
+    if kept:
+        lines.append(f"Kept {' and '.join(kept)}: the library's Projects and Memory show them.")
     aside = report.get("setAside")
     for item in aside[:6] if isinstance(aside, list) else []:
         if isinstance(item, Mapping):

@@ -18,7 +18,10 @@ import zipfile_deflate64  # noqa: F401  (teaches zipfile Deflate64, which Window
 
 from desktop_importer.basics.errors import InvalidExport, LimitExceeded, PathProblem
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
-from desktop_importer.importing import inflate  # noqa: F401  (Deflate by ISA-L)
+from desktop_importer.importing import (
+    inflate,  # noqa: F401  (Deflate by ISA-L)
+    sides,
+)
 
 if TYPE_CHECKING:
     import os
@@ -29,6 +32,7 @@ NAMES_FILE = "conversation_asset_file_names.json"  # media.NAMES_FILE
 SINGLE = "conversations.json"
 SPLIT = re.compile(r"conversations-(\d+)\.json")
 MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+SIDE_MAX_BYTES = 256 * 1024 * 1024  # projects.json beside conversations.json, read whole
 # stored, deflate, Deflate64 (zipfile-deflate64), bzip2, LZMA
 READABLE_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, 9, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
@@ -54,6 +58,9 @@ class ExportFile:
     # What the ZIP's export_manifest.json lists: a multi-part export's parts hold these
     # between them (export_set.py checks that they all came).
     listed: tuple[str, ...] = ()
+    # Claude's projects and memory beside its conversations.json (the one-ZIP layout): read
+    # after the conversations (sides.py).
+    sides: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -84,13 +91,13 @@ def fingerprint(info: os.stat_result) -> tuple[int, int, int]:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def disappeared(export: ExportFile) -> PathProblem:
+def disappeared(export: ExportFile | sides.SideFile) -> PathProblem:
     return PathProblem(
         f"{export.name} disappeared while it was being imported; nothing was changed."
     )
 
 
-def check_unchanged(export: ExportFile) -> None:
+def check_unchanged(export: ExportFile | sides.SideFile) -> None:
     """Refuse an export whose file changed or vanished while it was read."""
     try:
         now = fingerprint(export.path.stat())
@@ -200,6 +207,11 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
                 if len(exports) == 1
                 else None
             )
+            sides = (
+                _side_members(archive, infos, *next(iter(exports.items())), folders)
+                if len(exports) == 1
+                else []
+            )
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise InvalidExport(
             f"{path.name} is a damaged or incomplete ZIP archive; "
@@ -240,15 +252,39 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         sum(info.file_size for info in members),
         len(media),
         media_bytes,
-        exported_at=_zip_time(members[0]),
+        exported_at=zip_time(members[0]),
         account=account,
         media=tuple(info.filename for info in media),
         media_names=names.filename if names is not None else None,
         listed=tuple(listed),
+        sides=tuple(sides),
     )
 
 
-def _zip_time(info: zipfile.ZipInfo) -> float | None:
+def _side_members(
+    archive: zipfile.ZipFile,
+    infos: dict[str, zipfile.ZipInfo],
+    folder: str,
+    read: tuple[list[str], list[str]],
+    folders: dict[str, set[str]],
+) -> list[str]:
+    """The JSON files beside the conversations that hold Claude's projects or memory (told
+    by their first 4 KB), small enough to read whole."""
+    found = []
+    for base in sorted(folders.get(folder, set()) - set(read[0]) - {MANIFEST, NAMES_FILE}):
+        info = infos[folder + base]
+        if not base.lower().endswith(".json") or info.flag_bits & 0x1 or _is_symlink(info):
+            continue
+        if info.file_size > SIDE_MAX_BYTES:
+            continue
+        with archive.open(info) as handle:
+            kind = sides.head_kind(handle.read(sides.HEAD_BYTES))
+        if kind in (sides.PROJECT, sides.MEMORY):
+            found.append(info.filename)
+    return found
+
+
+def zip_time(info: zipfile.ZipInfo) -> float | None:
     """A member's time as the ZIP records it (local time, no zone: read as UTC, which is
     enough to order two exports of one account)."""
     try:

@@ -35,6 +35,13 @@ from desktop_importer.library.listing import every_conversation as every_convers
 from desktop_importer.library.listing import list_conversations as list_conversations
 from desktop_importer.library.listing import list_page as list_page
 from desktop_importer.library.listing import vendors as vendors
+from desktop_importer.library.projects import MemoryView as MemoryView
+from desktop_importer.library.projects import ProjectRow as ProjectRow
+from desktop_importer.library.projects import ProjectView as ProjectView
+from desktop_importer.library.projects import kept_counts as kept_counts
+from desktop_importer.library.projects import list_projects as list_projects
+from desktop_importer.library.projects import read_memories as read_memories
+from desktop_importer.library.projects import read_project as read_project
 from desktop_importer.library.search import EXCERPT_WORDS as EXCERPT_WORDS
 from desktop_importer.library.search import MATCH_END as MATCH_END
 from desktop_importer.library.search import MATCH_START as MATCH_START

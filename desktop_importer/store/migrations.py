@@ -293,6 +293,16 @@ def _upgrade_15_to_16(connection: Connection) -> None:
         )
 
 
+def _upgrade_16_to_17(connection: Connection) -> None:
+    """Version 17: Claude's projects and memory kept beside the conversations (sides.py).
+    Nothing to backfill: earlier imports did not read them; the next import of the export
+    does."""
+    from desktop_importer.store.models import Memory, Project, RunSide
+
+    for table in (Project, Memory, RunSide):  # checkfirst: a test may set the version back
+        table.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -310,6 +320,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_13_to_14,
     _upgrade_14_to_15,
     _upgrade_15_to_16,
+    _upgrade_16_to_17,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

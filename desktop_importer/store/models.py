@@ -233,3 +233,45 @@ class MediaAsset(Base):
     sha256: Mapped[str] = mapped_column(String, ForeignKey("media_blobs.sha256"))
     name: Mapped[str] = mapped_column(Text)
     referenced: Mapped[bool] = mapped_column(Integer)
+
+
+class Project(Base):
+    """A project of a vendor's (schema 17): Claude's, with its instructions and documents,
+    kept whole as exported. An export no newer than the one kept changes nothing."""
+
+    __tablename__ = "projects"
+
+    user_id: Mapped[str] = mapped_column(String, primary_key=True)
+    vendor: Mapped[str] = mapped_column(String, primary_key=True)
+    project_id: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)  # as exported
+    given_name: Mapped[str | None] = mapped_column(Text)  # the person's, where none is exported
+    seen_at: Mapped[float] = mapped_column(Float)  # the date of the export it came from
+    raw_json: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed original
+
+
+class Memory(Base):
+    """What an assistant remembers of its user (schema 17): Claude's `memories.json`, kept
+    whole, the newest export's."""
+
+    __tablename__ = "memories"
+
+    user_id: Mapped[str] = mapped_column(String, primary_key=True)
+    vendor: Mapped[str] = mapped_column(String, primary_key=True)
+    account: Mapped[str] = mapped_column(String, primary_key=True)  # "" where it says none
+    seen_at: Mapped[float] = mapped_column(Float)
+    raw_json: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed original
+
+
+class RunSide(Base):
+    """Projects and memory an import read (schema 17), staged until it publishes."""
+
+    __tablename__ = "run_sides"
+
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String, primary_key=True)  # project | memory
+    vendor: Mapped[str] = mapped_column(String, primary_key=True)
+    key: Mapped[str] = mapped_column(String, primary_key=True)  # project id, or account
+    name: Mapped[str | None] = mapped_column(Text)
+    seen_at: Mapped[float] = mapped_column(Float)
+    raw_json: Mapped[bytes] = mapped_column(LargeBinary)

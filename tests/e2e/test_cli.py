@@ -57,6 +57,8 @@ def test_import_reports_in_json_and_in_words(data_dir: Path, export: Path) -> No
         "media": {"files": 0, "bytes": 0, "kept": 0, "missing": 0, "unreferenced": 0, "added": 0},
         "files": ["My Export ✓.zip"],
         "setAside": [],
+        "projects": 0,
+        "memories": 0,
     }
     again = run("import", str(export), data_dir=data_dir)
     assert again.returncode == 0
@@ -295,7 +297,8 @@ def test_claudes_download_folder_is_one_import_named_parts_and_partial(
     )
     assert "Traceback" not in missing.stderr and "contains no conversations" not in missing.stderr
     code, body = run_json("import", str(folder / MANIFEST), "--partial", data_dir=data_dir)
-    assert code == 0 and body["added"] == 3 and body["files"] == ["conversations-000.zip"]
+    assert code == 0 and body["added"] == 3 and body["projects"] == 1
+    assert body["files"] == ["conversations-000.zip", "projects-000.zip", "memories-000.zip"]
     (tmp_path / "later.zip").rename(folder / "conversations-001.zip")
     words = run("import", str(folder / "conversations-000.zip"),
                 str(folder / "conversations-001.zip"), str(folder / "users.json"),
@@ -304,7 +307,8 @@ def test_claudes_download_folder_is_one_import_named_parts_and_partial(
     assert words.stdout.splitlines()[:3] == [
         "Imported 4 conversations (9 messages): 1 added, 0 updated, 3 unchanged, 0 skipped.",
         "Read 2 files as one export: conversations-000.zip, conversations-001.zip.",
-        "Set aside users.json: the account's details, which this version does not import yet.",
+        "Set aside users.json: the account's details (a name and an e-mail address), which "
+        "the archive does not keep.",
     ]
     code, status = run_json("status", data_dir=data_dir)
     assert status["source"]["name"] == "conversations-000.zip and 2 more files"

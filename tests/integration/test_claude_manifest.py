@@ -17,6 +17,7 @@ from desktop_importer.importing.service import check_export, profile_status, sta
 from tests.helpers.claude2026 import (
     LINK,
     MANIFEST,
+    MEMORIES,
     download_folder,
     injected_conversation,
     talk,
@@ -110,17 +111,17 @@ def test_the_manifest_the_files_and_the_folder_are_one_import_and_the_same_archi
     for profile, given in ways.items():
         report = start_import(app, given, profile=profile)
         assert report.added == 4  # both batches' conversations, in one report
-        assert report.files == ["conversations-000.zip", "conversations-001.zip"]
-        assert (
-            [name for name, _ in report.set_aside]
-            == ["memories-000.zip", "projects-000.zip", "users.json"]
-            if profile == "files"
-            else ["projects-000.zip", "memories-000.zip", "users.json"]
-        )
+        assert report.files[:2] == ["conversations-000.zip", "conversations-001.zip"]
+        assert sorted(report.files[2:]) == ["memories-000.zip", "projects-000.zip"]
+        assert (report.projects, report.memories) == (1, 1)
+        assert [name for name, _ in report.set_aside] == ["users.json"]
         status = profile_status(app, profile)
         assert (status.status, status.conversations) == ("complete", 4)
         assert status.source_paths == [p.resolve() for p in given]  # for "Try again"
         archives[profile] = archive_of(app, profile)
+        kept = [(p.project_id, p.name) for p in library.list_projects(app, profile)]
+        memory = [m.original for m in library.read_memories(app, profile)]
+        assert (kept, memory) == ([("proj-1", "Beekeeping")], [MEMORIES])
     assert archives["manifest"] == archives["files"] == archives["folder"]
     assert [cid for cid, _ in archives["folder"]] == ["c1", "c2", "c3", "inj"]
     assert profile_status(app, "files").source_name == "conversations-000.zip and 4 more files"
@@ -149,7 +150,8 @@ def test_a_missing_batch_is_named_and_what_is_there_can_be_imported(
         assert not profile_status(app).processing
         assert library.list_page(app, "default", after=None, limit=5) == []
     report = start_import(app, [folder / MANIFEST], partial=True)
-    assert report.added == 3 and report.files == ["conversations-000.zip"]
+    assert report.added == 3
+    assert report.files == ["conversations-000.zip", "projects-000.zip", "memories-000.zip"]
 
 
 def test_a_newer_manifests_files_merge_and_a_conversation_in_two_batches_counts_once(

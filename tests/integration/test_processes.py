@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -200,6 +201,7 @@ def test_killed_in_the_second_batch_of_a_claude_download_nothing_of_either_is_pu
     )  # fmt: skip
     assert child.returncode == -9, child.stderr
     assert archive_dump(db_path) == before
+    assert kept_sides(db_path) == ([], [0])  # its project and memory unpublished too
     status = json.loads(cli("status", "--json", data_dir=data_dir).stdout)
     assert (status["status"], status["stale"]) == ("processing", True)
     assert status["source"]["name"] == "Claude export"
@@ -207,6 +209,38 @@ def test_killed_in_the_second_batch_of_a_claude_download_nothing_of_either_is_pu
     assert retry.returncode == 0, retry.stderr
     assert json.loads(retry.stdout)["added"] == 4
     assert len({row[0] for row in archive_dump(db_path)}) == 8
+    assert kept_sides(db_path) == (["proj-1"], [0])  # and nothing of the dead run's left
+
+
+def test_a_kill_as_it_publishes_keeps_no_project_and_the_retry_drops_what_it_staged(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Projects and memory are staged as they are read and kept only by the publish: a
+    SIGKILL inside the publishing transaction leaves none kept, and the next import of the
+    profile keeps them once and drops what the dead one staged."""
+    folder = download_folder(tmp_path / "Claude export")
+    db_path = data_dir / "archive.sqlite3"
+    env = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir)}
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(folder),
+         "sql:INSERT INTO projects:1"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert child.returncode == -9, child.stderr
+    assert kept_sides(db_path) == ([], [2])  # staged (a project and the memory), not kept
+    retry = cli("import", str(folder), "--json", data_dir=data_dir)
+    assert retry.returncode == 0, retry.stderr
+    body = json.loads(retry.stdout)
+    assert (body["added"], body["projects"], body["memories"]) == (4, 1, 1)
+    assert kept_sides(db_path) == (["proj-1"], [0])
+
+
+def kept_sides(db_path: Path) -> tuple[list[str], list[int]]:
+    """The projects kept, and how many projects and memories are staged."""
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        kept = [row[0] for row in db.execute("SELECT project_id FROM projects")]
+        staged = [row[0] for row in db.execute("SELECT count(*) FROM run_sides")]
+    return kept, staged
 
 
 def test_a_command_waiting_on_a_schema_upgrade_says_so_and_gives_up(

@@ -1,0 +1,158 @@
+"""Projects and memory in SQL: staged by an import as it reads them, published with its
+conversations in the same transaction, and read by the library. Of two exports, the newer
+one's copy is kept, whichever is imported last."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+PROJECT, MEMORY = "project", "memory"
+
+
+@dataclass(frozen=True)
+class StagedSide:
+    kind: str  # PROJECT or MEMORY
+    vendor: str
+    key: str  # the project's id, or the memory's account ("" where it says none)
+    name: str | None
+    seen_at: float  # the date of the export it came from
+    raw_zlib: bytes
+
+
+def stage(session: Session, run_id: int, sides: Sequence[StagedSide]) -> None:
+    """Stage what the import read; two files of one export holding the same project keep
+    the newer one's."""
+    if sides:
+        session.connection().exec_driver_sql(
+            "INSERT INTO run_sides (run_id, kind, vendor, key, name, seen_at, raw_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, kind, vendor, key) DO UPDATE "
+            "SET name = excluded.name, seen_at = excluded.seen_at, raw_json = excluded.raw_json "
+            "WHERE excluded.seen_at >= run_sides.seen_at",
+            [(run_id, s.kind, s.vendor, s.key, s.name, s.seen_at, s.raw_zlib) for s in sides],
+        )
+
+
+def publish(session: Session, user_id: str, run_id: int) -> tuple[int, int]:
+    """Keep what the run staged where it is no older than what is kept; (projects,
+    memories) the run's export held."""
+    params = {"user_id": user_id, "run_id": run_id}
+    session.execute(
+        text(
+            "INSERT INTO projects (user_id, vendor, project_id, name, seen_at, raw_json) "
+            "SELECT :user_id, vendor, key, name, seen_at, raw_json FROM run_sides "
+            "WHERE run_id = :run_id AND kind = 'project' "
+            "ON CONFLICT (user_id, vendor, project_id) DO UPDATE SET name = excluded.name, "
+            "seen_at = excluded.seen_at, raw_json = excluded.raw_json "
+            "WHERE excluded.seen_at >= projects.seen_at"
+        ),
+        params,
+    )
+    session.execute(
+        text(
+            "INSERT INTO memories (user_id, vendor, account, seen_at, raw_json) "
+            "SELECT :user_id, vendor, key, seen_at, raw_json FROM run_sides "
+            "WHERE run_id = :run_id AND kind = 'memory' "
+            "ON CONFLICT (user_id, vendor, account) DO UPDATE SET "
+            "seen_at = excluded.seen_at, raw_json = excluded.raw_json "
+            "WHERE excluded.seen_at >= memories.seen_at"
+        ),
+        params,
+    )
+    rows = session.execute(
+        text("SELECT kind, count(*) FROM run_sides WHERE run_id = :run_id GROUP BY kind"),
+        params,
+    )
+    counts = {str(kind): int(count) for kind, count in rows}
+    forget(session, run_id)
+    return counts.get(PROJECT, 0), counts.get(MEMORY, 0)
+
+
+def forget(session: Session, run_id: int) -> None:
+    session.execute(text("DELETE FROM run_sides WHERE run_id = :run_id"), {"run_id": run_id})
+
+
+def forget_earlier_runs(session: Session, user_id: str, keep_run_id: int) -> None:
+    """What earlier imports of the profile staged and never published (killed ones)."""
+    session.execute(
+        text(
+            "DELETE FROM run_sides WHERE run_id IN (SELECT id FROM import_runs "
+            "WHERE user_id = :user_id AND id != :keep)"
+        ),
+        {"user_id": user_id, "keep": keep_run_id},
+    )
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeptProject:
+    vendor: str
+    project_id: str
+    name: str | None
+    given_name: str | None
+    seen_at: float
+    raw_zlib: bytes | None
+
+
+def projects(session: Session, user_id: str) -> list[KeptProject]:
+    rows = session.execute(
+        text(
+            "SELECT vendor, project_id, name, given_name, seen_at, raw_json FROM projects "
+            "WHERE user_id = :user_id ORDER BY coalesce(given_name, name, project_id) "
+            "COLLATE NOCASE, project_id"
+        ),
+        {"user_id": user_id},
+    )
+    return [KeptProject(*row) for row in rows]
+
+
+def memories(session: Session, user_id: str) -> list[tuple[str, str, float, bytes]]:
+    """(vendor, account, seen_at, compressed JSON) of each memory kept."""
+    rows = session.execute(
+        text(
+            "SELECT vendor, account, seen_at, raw_json FROM memories "
+            "WHERE user_id = :user_id ORDER BY vendor, account"
+        ),
+        {"user_id": user_id},
+    )
+    return [(str(v), str(a), float(s), bytes(r)) for v, a, s, r in rows]
+
+
+def project(session: Session, user_id: str, vendor: str, project_id: str) -> KeptProject | None:
+    row = session.execute(
+        text(
+            "SELECT vendor, project_id, name, given_name, seen_at, raw_json FROM projects "
+            "WHERE user_id = :user_id AND vendor = :vendor AND project_id = :project_id"
+        ),
+        {"user_id": user_id, "vendor": vendor, "project_id": project_id},
+    ).first()
+    return KeptProject(*row) if row is not None else None
+
+
+def project_names(session: Session, user_id: str) -> dict[tuple[str, str], str]:
+    """(vendor, project id) -> the name shown."""
+    rows = session.execute(
+        text(
+            "SELECT vendor, project_id, coalesce(given_name, name) FROM projects "
+            "WHERE user_id = :user_id"
+        ),
+        {"user_id": user_id},
+    )
+    return {(str(v), str(p)): str(n) for v, p, n in rows if n}
+
+
+def counts(session: Session, user_id: str) -> tuple[int, int]:
+    """(projects, memories) kept."""
+    row = session.execute(
+        text(
+            "SELECT (SELECT count(*) FROM projects WHERE user_id = :user_id), "
+            "(SELECT count(*) FROM memories WHERE user_id = :user_id)"
+        ),
+        {"user_id": user_id},
+    ).one()
+    return int(row[0]), int(row[1])

@@ -29,8 +29,8 @@ def kept_files(app: App, profile: str, fmt: str) -> Iterator[tuple[str, bytes]]:
     extension = {"markdown": "md", "html": "html", "json": "json"}[fmt]
     for row in library.list_projects(app, profile):
         view = library.read_project(app, profile, row.vendor, row.project_id)
-        if view is None:
-            continue  # gone since the list was read
+        if view is None or view.original is None:
+            continue  # gone since the list was read, or a name only (in its notes' front matter)
         name = file_name(row.name, row.vendor, f"project:{row.project_id}", extension)
         yield f"projects/{name}", _project(view, fmt)
     for memory in library.read_memories(app, profile):

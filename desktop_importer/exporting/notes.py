@@ -38,7 +38,13 @@ def turn(message: library.ReaderMessage, vendor: str) -> tuple[str, str | None]:
     return library.speaker(message, vendor), when[:16].replace("T", " ") if when else None
 
 
-def front_matter(view: library.ReaderConversation, model: str | None, url: str | None) -> str:
+def front_matter(
+    view: library.ReaderConversation,
+    model: str | None,
+    url: str | None,
+    project: tuple[str, str] | None = None,
+) -> str:
+    """Obsidian's properties of a note; `project`: (its id, its name), if it is in one."""
     fields = {
         "id": view.conversation_id,
         "title": view.title or "Untitled",
@@ -47,6 +53,8 @@ def front_matter(view: library.ReaderConversation, model: str | None, url: str |
         "updated": iso_z_from_unix(view.update_time or view.create_time),
         "model": model,
         "url": url,
+        "project": project[1] if project else None,
+        "project_id": project[0] if project else None,
     }
     lines = [f"{key}: {yaml_scalar(value)}" for key, value in fields.items() if value is not None]
     return "---\n" + "\n".join(lines) + "\n---\n"
@@ -129,8 +137,12 @@ def markdown(
     model: str | None,
     url: str | None,
     branches: list[tuple[str, list[library.ReaderMessage]]] | None = None,
+    project: tuple[str, str] | None = None,
 ) -> str:
-    out = [front_matter(view, model, url), f"# {escape_markdown(view.title or 'Untitled')}"]
+    out = [
+        front_matter(view, model, url, project),
+        f"# {escape_markdown(view.title or 'Untitled')}",
+    ]
     out += [_message_markdown(m, view, files) for m in view.messages]
     for label, messages in branches or []:
         out.append(f"---\n\n## {label}")

@@ -17,6 +17,7 @@ own JSON, one file per conversation, safely and again and again into one folder.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from desktop_importer.exporting.vendor_json import vendor_json
 from desktop_importer.store import archive as archive_sql
 from desktop_importer.store import listing as library_sql
 from desktop_importer.store import media as media_sql
+from desktop_importer.vendors import chatgpt
 
 if TYPE_CHECKING:
     from desktop_importer.app import App
@@ -127,6 +129,7 @@ def _render(
     fmt: str,
     all_branches: bool,
     writer: FolderWriter,
+    projects: dict[tuple[str, str], str],
 ) -> bytes:
     if fmt == "json":
         return vendor_json(view.document)
@@ -134,7 +137,12 @@ def _render(
     if fmt == "html":
         return page_html(view, MediaLinks(writer), branches)
     model, url = _details(view.document)
-    return markdown(view, MediaLinks(writer), model=model, url=url, branches=branches).encode()
+    project_id = chatgpt.project_of(view.document) if view.vendor == chatgpt.NAME else None
+    name = projects.get((view.vendor, project_id)) if project_id else None
+    project = (project_id, name) if project_id and name else None
+    return markdown(
+        view, MediaLinks(writer), model=model, url=url, branches=branches, project=project
+    ).encode()
 
 
 def export(
@@ -216,7 +224,10 @@ class _Run:
     media_state: str = ""
 
     def __post_init__(self) -> None:
-        self.media_state = _media_state(self.app, self.profile)
+        self.projects = library.project_names(self.app, self.profile)
+        # A note names its project: naming one writes its notes again.
+        names = hashlib.sha256(repr(sorted(self.projects.items())).encode()).hexdigest()[:12]
+        self.media_state = f"{_media_state(self.app, self.profile)}:{names}"
         self.extension = {"markdown": "md", "html": "html", "json": "json"}[self.fmt]
 
     def batch(self, rows: list[library.ListRow]) -> list[tuple[str, str, str, str | None]]:
@@ -244,7 +255,13 @@ class _Run:
                 if view is None:  # gone since the list was read
                     continue
                 data = _render(
-                    self.app, self.profile, view, self.fmt, self.all_branches, self.writer
+                    self.app,
+                    self.profile,
+                    view,
+                    self.fmt,
+                    self.all_branches,
+                    self.writer,
+                    self.projects,
                 )
                 self.behind.submit((name, data, source))
                 result.conversations += 1

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -95,6 +96,9 @@ class KeptNav(QWidget):
 class KeptPage(QScrollArea):
     """The reader pane's other page: a project, or the memory."""
 
+    conversationsRequested = Signal(str)  # a project's id: show its conversations in the list
+    renamed = Signal()  # the person named a project
+
     def __init__(self, app: App, profile: str) -> None:
         super().__init__()
         self.app, self.profile = app, profile
@@ -133,6 +137,7 @@ class KeptPage(QScrollArea):
         self.setWidget(page)
         self.chooser.activated.connect(lambda _i: self._show_chosen())
         self.showing = ""  # "project" or "memory"
+        self.name_field: QLineEdit | None = None
 
     def _clear(self) -> None:
         while self.body.count():
@@ -149,11 +154,14 @@ class KeptPage(QScrollArea):
     # -- projects -------------------------------------------------------------------------
 
     def show_projects(self, chosen: str | None = None) -> None:
-        """The chooser filled with the projects kept, and the chosen one (else the first)."""
+        """The chooser filled with the projects kept, and the chosen one (else the one
+        shown, else the first)."""
+        data = self.chooser.currentData()
+        chosen = chosen or (data.split("/", 1)[1] if data else None)
         rows = library.list_projects(self.app, self.profile)
         self.chooser.clear()
         for row in rows:
-            self.chooser.addItem(row.name, (row.vendor, row.project_id))
+            self.chooser.addItem(row.name, f"{row.vendor}/{row.project_id}")  # a str: findData
         self.chooser.setVisible(len(rows) > 1)
         self.chooser_label.setVisible(len(rows) > 1)
         index = next((i for i, r in enumerate(rows) if r.project_id == chosen), 0)
@@ -165,7 +173,7 @@ class KeptPage(QScrollArea):
         self.setAccessibleName("Project")
         self._clear()
         data = self.chooser.currentData()
-        view = library.read_project(self.app, self.profile, *data) if data else None
+        view = library.read_project(self.app, self.profile, *data.split("/", 1)) if data else None
         if view is None:
             self.title.setText("No projects")
             self.details.setText("The exports imported so far hold no projects.")
@@ -177,14 +185,30 @@ class KeptPage(QScrollArea):
             parts.append(f"created {created}")
         if (updated := _date(project.updated_at)) is not None:
             parts.append(f"updated {updated}")
-        parts.append(plural(len(project.documents), "document"))
+        if view.original is not None:
+            parts.append(plural(len(project.documents), "document"))
+        if view.conversations:
+            parts.append(plural(view.conversations, "conversation"))
         self.details.setText(" · ".join(parts))
         if project.description:
             self.body.addWidget(_words(project.description, "Description", markdown=False))
         note = look.secondary(QLabel(view.no_link))
         note.setWordWrap(True)
-        note.setAccessibleName("Conversations of this project")
-        self._section("Conversations", note)
+        if view.nameable:  # why it has no name, then where to give it one
+            note.setAccessibleName("About this project's name")
+            self.body.addWidget(note)
+            self.body.addWidget(self._name_row(view))
+            self.body.addWidget(_heading("Conversations"))
+        else:
+            note.setAccessibleName("Conversations of this project")
+            self._section("Conversations", note)
+        if view.conversations:
+            show = QPushButton(f"Show its {plural(view.conversations, 'conversation')}")
+            show.setAccessibleName(f"Show the conversations of {project.name} in the list")
+            show.clicked.connect(lambda: self.conversationsRequested.emit(project.project_id))
+            self.body.addWidget(show, 0, Qt.AlignmentFlag.AlignLeft)
+        if view.original is None:
+            return
         self._section(
             "Instructions",
             _words(project.instructions or "None.", "Instructions", markdown=False),
@@ -200,6 +224,35 @@ class KeptPage(QScrollArea):
             content = _words(document.content, f"Document {document.name}", markdown=markdown)
             self.body.addWidget(Collapsible(document.name, content))
         self.verticalScrollBar().setValue(0)
+
+    def _name_row(self, view: library.ProjectView) -> QWidget:
+        """A field for the project's name (ChatGPT's export has none) and "Save name"."""
+        row = look.Card()  # on the page's base colour a field's own would not show
+        line = QHBoxLayout(row)
+        line.setContentsMargins(10, 8, 10, 8)
+        label = QLabel("&Name:")
+        field = QLineEdit()
+        label.setBuddy(field)
+        field.setPlaceholderText("Name this project")
+        field.setAccessibleName("Project name")
+        field.setMaxLength(200)
+        if not view.page.name.startswith("Unnamed project "):
+            field.setText(view.page.name)
+        save = QPushButton("Save name")
+        save.setAccessibleName("Save the project's name")
+        line.addWidget(label)
+        line.addWidget(field, 1)
+        line.addWidget(save)
+        key = (view.vendor, view.page.project_id)
+
+        def named() -> None:
+            library.name_project(self.app, self.profile, *key, field.text())
+            self.renamed.emit()
+
+        save.clicked.connect(named)
+        field.returnPressed.connect(named)
+        self.name_field = field
+        return row
 
     # -- memory ---------------------------------------------------------------------------
 

@@ -75,6 +75,10 @@ class LibraryView(QSplitter):
         self.search.setClearButtonEnabled(True)
         self.vendor = QComboBox()
         self.vendor.setAccessibleName("Show conversations from")
+        self.project = QComboBox()  # named by its label (a combo box's name is its text)
+        self.project.setAccessibleName("Show conversations of the project")
+        self.project_label = QLabel("Pro&ject:")
+        self.project_label.setBuddy(self.project)
         self.status = QLabel()
         look.secondary(self.status)
         self.status.setAccessibleName("Search status")
@@ -104,6 +108,10 @@ class LibraryView(QSplitter):
         top.addWidget(self.search, 1)
         top.addWidget(self.vendor)
         column.addLayout(top)
+        projects = QHBoxLayout()
+        projects.addWidget(self.project_label)
+        projects.addWidget(self.project, 1)
+        column.addLayout(projects)
         column.addWidget(self.status)
         column.addWidget(self.list, 1)
         column.addWidget(self.kept_nav)
@@ -128,6 +136,9 @@ class LibraryView(QSplitter):
         self.search.textChanged.connect(lambda _text: self.debounce.start())
         self.search.downPressed.connect(self._into_list)
         self.vendor.currentIndexChanged.connect(lambda _i: self._reload_list())
+        self.project.currentIndexChanged.connect(lambda _i: self._reload_list())
+        self.kept_page.conversationsRequested.connect(self.show_project_conversations)
+        self.kept_page.renamed.connect(self.refresh)
         self._watch_selection()
         self.list.activated.connect(self._open_index)  # Enter or a double click: open again
         self.list.activatedByKey.connect(self._open_index)
@@ -144,12 +155,15 @@ class LibraryView(QSplitter):
     # -- the list -------------------------------------------------------------------------
 
     def _page(self, after: tuple[float, int] | None, limit: int) -> list[library.ListRow]:
-        vendor = self.vendor.currentData()
-        return library.list_page(self.app, self.profile, vendor=vendor, after=after, limit=limit)
+        vendor, project = self.vendor.currentData(), self.project.currentData()
+        return library.list_page(
+            self.app, self.profile, vendor=vendor, after=after, limit=limit, project=project
+        )
 
     def refresh(self) -> None:
         """Read the list again (after an import published), keeping what is shown."""
         self._fill_vendors()
+        self._fill_projects()
         self._reload_list()
         self.kept_nav.set_counts(*library.kept_counts(self.app, self.profile))
         if self.current is not None:
@@ -208,6 +222,26 @@ class LibraryView(QSplitter):
         self.vendor.setCurrentIndex(max(0, self.vendor.findData(chosen)))
         self.vendor.setVisible(len(found) > 1)
         self.vendor.blockSignals(False)
+
+    def _fill_projects(self) -> None:
+        """The projects that conversations belong to (ChatGPT's), to show one's alone."""
+        chosen = self.project.currentData()
+        grouped = [r for r in library.list_projects(self.app, self.profile) if r.conversations]
+        self.project.blockSignals(True)
+        self.project.clear()
+        self.project.addItem("All conversations", None)
+        for row in grouped:
+            self.project.addItem(f"{row.name} ({row.conversations:,})", row.project_id)
+        self.project.setCurrentIndex(max(0, self.project.findData(chosen)))
+        for widget in (self.project, self.project_label):
+            widget.setVisible(bool(grouped))
+        self.project.blockSignals(False)
+
+    def show_project_conversations(self, project_id: str) -> None:
+        """The list shows the project's conversations (a search searches them all)."""
+        self.search.clear()
+        self.project.setCurrentIndex(max(0, self.project.findData(project_id)))
+        self.list.setFocus()
 
     def _select(self, conversation_id: str | None) -> None:
         model = self.list.model()

@@ -49,6 +49,7 @@ def record_fields(conv: ParsedConversation) -> tuple[Any, ...]:
         conv.flags,
         conv.account,
         maybe_in_utf8(conv.raw_json),
+        conv.project,
     )
 
 
@@ -77,6 +78,7 @@ class ConversationRecord:
     # False when the original JSON certainly holds no CJK: the writer then indexes each
     # message's text as it is, without looking for runs to split (cjk.py).
     may_hold_cjk: bool = True
+    project: str | None = None  # ParsedConversation.project
 
     @classmethod
     def of(cls, conv: ParsedConversation) -> ConversationRecord:
@@ -99,6 +101,7 @@ class ConversationRecord:
             content_hash=self.content_hash,
             flags=self.flags,
             account=self.account,
+            project=self.project,
         )
 
 

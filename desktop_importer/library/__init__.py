@@ -40,6 +40,8 @@ from desktop_importer.library.projects import ProjectRow as ProjectRow
 from desktop_importer.library.projects import ProjectView as ProjectView
 from desktop_importer.library.projects import kept_counts as kept_counts
 from desktop_importer.library.projects import list_projects as list_projects
+from desktop_importer.library.projects import name_project as name_project
+from desktop_importer.library.projects import project_names as project_names
 from desktop_importer.library.projects import read_memories as read_memories
 from desktop_importer.library.projects import read_project as read_project
 from desktop_importer.library.search import EXCERPT_WORDS as EXCERPT_WORDS

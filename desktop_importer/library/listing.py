@@ -25,10 +25,12 @@ def list_page(
     vendor: str | None = None,
     after: tuple[float, int] | None = None,
     limit: int = PAGE,
+    project: str | None = None,
 ) -> list[ListRow]:
-    """Up to `limit` conversations, newest first, after `after` (the last row's cursor)."""
+    """Up to `limit` conversations, newest first, after `after` (the last row's cursor);
+    of one vendor, or of one project (its id), if asked."""
     with app.store.read() as session:
-        return sql.page(session, profile, vendor=vendor, after=after, limit=limit)
+        return sql.page(session, profile, vendor=vendor, after=after, limit=limit, project=project)
 
 
 def every_conversation(app: App, profile: str) -> Iterator[ListRow]:

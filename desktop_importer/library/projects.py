@@ -1,6 +1,7 @@
 """Projects and memory as the window, the command line and the export read them: Claude's
 projects (name, description, instructions, documents) and what Claude remembers, from the
-newest export that held them.
+newest export that held them; ChatGPT's projects, which its export knows only by id in each
+conversation, under the name the person gave them.
 
     for row in list_projects(app, "default"): ...
     view = read_project(app, "default", row.vendor, row.project_id)
@@ -10,7 +11,7 @@ newest export that held them.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -28,6 +29,17 @@ if TYPE_CHECKING:
     from desktop_importer.app import App
 
 
+NO_NAMES = (
+    "ChatGPT's export names no project, only which conversations belong to one: give this "
+    "one a name here, and later imports keep it."
+)
+
+
+def unnamed(project_id: str) -> str:
+    """How a project without a name is called: by the start of its id."""
+    return f"Unnamed project {project_id.removeprefix('g-p-')[:8]}"
+
+
 @dataclass(frozen=True)
 class ProjectRow:
     vendor: str
@@ -36,6 +48,7 @@ class ProjectRow:
     description: str
     documents: int
     updated_at: float | None
+    conversations: int = 0  # the visible conversations that say they belong to it
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,8 @@ class ProjectView:
     exported_at: float  # the export it is from
     no_link: str  # why no conversations are listed with it
     original: Any  # the vendor's own object (the JSON export gives it back)
+    conversations: int = 0  # those the list shows for it (where the export says)
+    nameable: bool = False  # its name is the person's to give (the export has none)
 
 
 @dataclass(frozen=True)
@@ -69,23 +84,41 @@ def kept_counts(app: App, profile: str) -> tuple[int, int]:
 
 
 def list_projects(app: App, profile: str) -> list[ProjectRow]:
-    """Every project kept, by name."""
+    """Every project kept, named or that conversations belong to, by name."""
     with app.store.read() as session:
         kept = sql.projects(session, profile)
+        counted = sql.conversation_projects(session, profile)
     rows = []
     for project in kept:
-        page = project_page(_json(project.raw_zlib))
+        key = (project.vendor, project.project_id)
+        page = project_page(_json(project.raw_zlib)) if project.raw_zlib else None
         rows.append(
             ProjectRow(
                 project.vendor,
                 project.project_id,
-                project.given_name or page.name,
-                page.description,
-                len(page.documents),
-                page.updated_at,
+                project.given_name or (page.name if page else unnamed(project.project_id)),
+                page.description if page else "",
+                len(page.documents) if page else 0,
+                page.updated_at if page else None,
+                counted.pop(key, 0),
             )
         )
-    return rows
+    rows += [
+        ProjectRow(vendor, project_id, unnamed(project_id), "", 0, None, count)
+        for (vendor, project_id), count in counted.items()
+    ]
+    return sorted(rows, key=lambda r: (r.name.casefold(), r.project_id))
+
+
+def name_project(app: App, profile: str, vendor: str, project_id: str, name: str) -> None:
+    """Give a project the person's name ("" takes it back); kept across imports."""
+    with app.store.write() as session:
+        sql.give_name(session, profile, vendor, project_id, name.strip()[:200] or None)
+
+
+def project_names(app: App, profile: str) -> dict[tuple[str, str], str]:
+    """(vendor, project id) -> the name shown, for every project."""
+    return {(r.vendor, r.project_id): r.name for r in list_projects(app, profile)}
 
 
 def read_project(app: App, profile: str, vendor: str, project_id: str) -> ProjectView | None:
@@ -93,8 +126,14 @@ def read_project(app: App, profile: str, vendor: str, project_id: str) -> Projec
     with app.store.read() as session:
         found = sql.project(session, profile, vendor, project_id)
         memories = sql.memories(session, profile)
-    if found is None:
+        count = sql.conversation_projects(session, profile).get((vendor, project_id), 0)
+    if found is None and not count:
         return None
+    if found is None or found.raw_zlib is None:  # known by its id only (ChatGPT's)
+        name = found.given_name if found is not None and found.given_name else None
+        page = ProjectPage(project_id, name or unnamed(project_id), "", "", None, None, ())
+        seen = found.seen_at if found is not None else 0.0
+        return ProjectView(vendor, page, "", seen, NO_NAMES, None, count, nameable=True)
     original = _json(found.raw_zlib)
     remembered = next(
         (
@@ -107,7 +146,9 @@ def read_project(app: App, profile: str, vendor: str, project_id: str) -> Projec
         "",
     )
     page = project_page(original)
-    return ProjectView(vendor, page, remembered, found.seen_at, NO_LINK, original)
+    if found.given_name:
+        page = replace(page, name=found.given_name)
+    return ProjectView(vendor, page, remembered, found.seen_at, NO_LINK, original, count)
 
 
 def read_memories(app: App, profile: str) -> list[MemoryView]:

@@ -77,8 +77,8 @@ def staged_versions(
 
 _INSERT_VERSION = (
     "INSERT INTO conversations (id, user_id, conversation_id, run_id, vendor, title, "
-    "create_time, update_time, current_node, message_count, content_hash, raw_json, flags) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "create_time, update_time, current_node, message_count, content_hash, raw_json, flags, "
+    "project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # A batch's messages go in as multi-row statements of 64 rows, across conversations (each
 # row names its version): SQLite binds and steps a whole statement in C with the interpreter
@@ -169,6 +169,7 @@ def stage(
                 conv.content_hash,
                 conv.raw_zlib,
                 conv.flags,
+                conv.project,
             )
             for version_id, conv in enumerate(conversations, first)
         ],

@@ -38,12 +38,16 @@ def page(
     vendor: str | None,
     after: tuple[float, int] | None,
     limit: int,
+    project: str | None = None,
 ) -> list[ListRow]:
     where = ["c.user_id = :user_id"]
     params: dict[str, object] = {"user_id": user_id, "limit": limit}
     if vendor is not None:
         where.append("c.vendor = :vendor")
         params["vendor"] = vendor
+    if project is not None:
+        where.append("c.project_id = :project")
+        params["project"] = project
     if after is not None:  # in a form SQLite seeks the index with (a row value is not)
         where.append(f"{SORT_KEY} <= :key AND ({SORT_KEY} < :key OR c.id < :id)")
         params.update(key=after[0], id=after[1])

@@ -303,6 +303,20 @@ def _upgrade_16_to_17(connection: Connection) -> None:
         table.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
 
 
+def _upgrade_17_to_18(connection: Connection) -> None:
+    """Version 18: a conversation names the vendor's project it belongs to (ChatGPT's
+    `g-p-` id), so that the list shows a project's conversations. Those stored before it
+    are read from their original JSON afterwards, in resumable steps (the `projects`
+    maintenance task: recovery.py)."""
+    columns = {row[1] for row in connection.exec_driver_sql("PRAGMA table_info(conversations)")}
+    if "project_id" not in columns:  # a test may set the version back
+        connection.exec_driver_sql("ALTER TABLE conversations ADD COLUMN project_id TEXT")
+    connection.exec_driver_sql(
+        "INSERT OR IGNORE INTO maintenance (name, state) SELECT 'projects', '0' "
+        "WHERE EXISTS (SELECT 1 FROM conversations WHERE vendor = 'chatgpt')"
+    )
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -321,6 +335,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_14_to_15,
     _upgrade_15_to_16,
     _upgrade_16_to_17,
+    _upgrade_17_to_18,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

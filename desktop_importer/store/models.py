@@ -114,6 +114,8 @@ class Conversation(Base):
     content_hash: Mapped[str] = mapped_column(String)
     raw_json: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed original
     flags: Mapped[int | None] = mapped_column(Integer)  # domain.ARCHIVED | STARRED; NULL: unread
+    # The vendor's project it belongs to (ChatGPT's `g-p-` gizmo id; schema 18).
+    project_id: Mapped[str | None] = mapped_column(String)
 
 
 class ConversationHead(Base):

@@ -147,12 +147,43 @@ def project_names(session: Session, user_id: str) -> dict[tuple[str, str], str]:
 
 
 def counts(session: Session, user_id: str) -> tuple[int, int]:
-    """(projects, memories) kept."""
+    """(projects, memories) kept: the projects kept or named, and those conversations
+    name."""
     row = session.execute(
         text(
-            "SELECT (SELECT count(*) FROM projects WHERE user_id = :user_id), "
+            "SELECT (SELECT count(*) FROM (SELECT vendor, project_id FROM projects "
+            "WHERE user_id = :user_id UNION SELECT c.vendor, c.project_id "
+            "FROM conversation_heads h JOIN conversations c ON c.id = h.version_id "
+            "WHERE h.user_id = :user_id AND c.project_id IS NOT NULL)), "
             "(SELECT count(*) FROM memories WHERE user_id = :user_id)"
         ),
         {"user_id": user_id},
     ).one()
     return int(row[0]), int(row[1])
+
+
+def conversation_projects(session: Session, user_id: str) -> dict[tuple[str, str], int]:
+    """(vendor, project id) -> how many visible conversations belong to it."""
+    rows = session.execute(
+        text(
+            "SELECT c.vendor, c.project_id, count(*) FROM conversation_heads h "
+            "JOIN conversations c ON c.id = h.version_id "
+            "WHERE h.user_id = :user_id AND c.project_id IS NOT NULL GROUP BY 1, 2"
+        ),
+        {"user_id": user_id},
+    )
+    return {(str(v), str(p)): int(n) for v, p, n in rows}
+
+
+def give_name(
+    session: Session, user_id: str, vendor: str, project_id: str, name: str | None
+) -> None:
+    """The person's name for a project (None: take it back); imports never change it."""
+    session.execute(
+        text(
+            "INSERT INTO projects (user_id, vendor, project_id, given_name, seen_at) "
+            "VALUES (:user_id, :vendor, :project_id, :name, 0) "
+            "ON CONFLICT (user_id, vendor, project_id) DO UPDATE SET given_name = :name"
+        ),
+        {"user_id": user_id, "vendor": vendor, "project_id": project_id, "name": name},
+    )

@@ -23,6 +23,7 @@ from desktop_importer.store.models import (
     ImportRun,
     Maintenance,
     RunPresence,
+    RunSide,
     UserProfile,
 )
 
@@ -74,6 +75,7 @@ def unfinished_runs(session: Session) -> list[UnfinishedRun]:
 def abandon(session: Session, run_id: int, now: datetime, error: str) -> None:
     """Record that a run died; its profile row is the guard's to judge (the stale rule)."""
     session.execute(delete(RunPresence).where(RunPresence.run_id == run_id))
+    session.execute(delete(RunSide).where(RunSide.run_id == run_id))
     session.execute(
         update(ImportRun)
         .where(ImportRun.id == run_id, ImportRun.status == "processing")
@@ -218,25 +220,50 @@ def backfill_flags_step(session: Session, flags_of: Callable[[bytes], int]) -> t
     returns (the last version id done, the largest version id), for progress. Removes the
     task when done. (No count of what is left: reading `flags` of every remaining row
     walks past its compressed JSON, 2 s a step on a 1 GB archive.)"""
-    cursor = flags_cursor(session)
+    return _backfill_step(session, FLAGS, "flags", "flags IS NULL", flags_of)
+
+
+PROJECTS = "projects"  # a Maintenance row whose state is the last conversation version id done
+
+
+def projects_cursor(session: Session) -> int | None:
+    task = session.get(Maintenance, PROJECTS)
+    return None if task is None else int(task.state)
+
+
+def backfill_projects_step(
+    session: Session, project_of: Callable[[bytes], str | None]
+) -> tuple[int, int]:
+    """Set the project of the next ChatGPT versions from their original JSON (schema 18),
+    as `backfill_flags_step` does the flags."""
+    return _backfill_step(session, PROJECTS, "project_id", "vendor = 'chatgpt'", project_of)
+
+
+def _backfill_step(
+    session: Session, task: str, column: str, where: str, value_of: Callable[[bytes], object]
+) -> tuple[int, int]:
+    """One step of a task that sets `column` of the versions `where` says, from each one's
+    original JSON, in order of version id."""
+    cursor = session.get(Maintenance, task)
     if cursor is None:
         return 0, 0
+    at = int(cursor.state)
     connection = session.connection()
     rows = connection.exec_driver_sql(
-        "SELECT id, raw_json FROM conversations WHERE id > ? AND flags IS NULL ORDER BY id LIMIT ?",
-        (cursor, FLAGS_STEP_VERSIONS),
+        f"SELECT id, raw_json FROM conversations WHERE id > ? AND {where} ORDER BY id LIMIT ?",
+        (at, FLAGS_STEP_VERSIONS),
     ).all()
     more = len(rows) == FLAGS_STEP_VERSIONS  # a full step may have left some
     read = 0
     for count, (version_id, raw) in enumerate(rows, 1):
         connection.exec_driver_sql(
-            "UPDATE conversations SET flags = ? WHERE id = ?", (flags_of(raw), version_id)
+            f"UPDATE conversations SET {column} = ? WHERE id = ?", (value_of(raw), version_id)
         )
-        cursor, read = version_id, read + len(raw)
+        at, read = version_id, read + len(raw)
         if read >= FLAGS_STEP_BYTES and count < len(rows):
             more = True  # the rest of these rows are for the next step
             break
-    return _version_task_done(session, FLAGS, cursor, more)
+    return _version_task_done(session, task, at, more)
 
 
 def _version_task_done(session: Session, task: str, cursor: int, more: bool) -> tuple[int, int]:

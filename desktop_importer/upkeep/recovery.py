@@ -24,6 +24,7 @@ from desktop_importer.basics.progress import never_cancelled
 from desktop_importer.importing import media_stage
 from desktop_importer.store import media as media_sql
 from desktop_importer.store import recovery as sql
+from desktop_importer.vendors import chatgpt
 from desktop_importer.vendors.parsed import UnreadableConversation, vendor_flags
 from desktop_importer.vendors.registry import parse_conversation
 
@@ -185,6 +186,11 @@ def _flags_of(raw_zlib: bytes) -> int:
     return vendor_flags(orjson.loads(zlib.decompress(raw_zlib)))
 
 
+def _project_of(raw_zlib: bytes) -> str | None:
+    obj = orjson.loads(zlib.decompress(raw_zlib))
+    return chatgpt.project_of(obj) if isinstance(obj, dict) else None
+
+
 def _derive(raw_zlib: bytes) -> sql.Derived | None:
     """A stored conversation's messages as this version's reader reads them."""
     try:
@@ -204,6 +210,8 @@ UPGRADE_TASKS: tuple[
     ("indexing", sql.index_copies_cursor, sql.drop_index_copies_step),
     # 8: conversations stored before it get the vendor's archived and starred flags.
     ("upgrading", sql.flags_cursor, lambda s: sql.backfill_flags_step(s, _flags_of)),
+    # 18: ChatGPT conversations stored before it get the project they belong to.
+    ("upgrading", sql.projects_cursor, lambda s: sql.backfill_projects_step(s, _project_of)),
     # 13 and 15: messages stored before it read again (what is shown, instructions,
     # citations; the one rendering of blocks to text, injected context hidden).
     ("upgrading", sql.reread_cursor, lambda s: sql.reread_step(s, _derive)),

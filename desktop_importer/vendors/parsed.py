@@ -50,6 +50,7 @@ class ParsedConversation:
     unread_content: Counter[str] = field(default_factory=Counter)
     flags: int = 0  # ARCHIVED | STARRED, as the vendor's app had them
     account: str | None = None  # whose conversation it is (Claude names it in each one)
+    project: str | None = None  # the vendor's project it belongs to (ChatGPT's g-p- id)
 
     @property
     def message_count(self) -> int:

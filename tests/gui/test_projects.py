@@ -5,12 +5,15 @@ screen reader; untrusted text inert."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
@@ -22,6 +25,18 @@ from tests.gui.conftest import dark_palette, screenshot, unnamed_controls
 from tests.gui.test_library import texts
 from tests.helpers.claude2026 import MEMORY, PROJECT, download_folder, talk
 from tests.helpers.exports import write_zip
+
+
+@contextlib.contextmanager
+def painted(qapp: QApplication, palette: str) -> Iterator[None]:
+    """The application in the light palette it has, or in the dark one, for a while."""
+    previous = qapp.palette()
+    if palette == "dark":
+        qapp.setPalette(dark_palette())
+    try:
+        yield
+    finally:
+        qapp.setPalette(previous)
 
 
 def heading_shown(page: QWidget, heading: str) -> bool:
@@ -43,10 +58,7 @@ def test_a_project_reads_with_its_instructions_memory_and_documents(
     write_zip(folder / "projects-000.zip", {"projects/proj-1.json": PROJECT,
                                             "projects/proj-2.json": second})  # fmt: skip
     start_import(gui_app, folder)
-    previous = qapp.palette()
-    if palette == "dark":
-        qapp.setPalette(dark_palette())
-    try:
+    with painted(qapp, palette):
         window = make_window()
         library = window.library
         nav = library.kept_nav
@@ -85,8 +97,6 @@ def test_a_project_reads_with_its_instructions_memory_and_documents(
         assert accessible_name(nav.projects) == "Show Claude's projects"
         qtbot.waitUntil(lambda: heading_shown(page, "Instructions"))
         screenshot(window, f"project-{palette}")
-    finally:
-        qapp.setPalette(previous)
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])
@@ -94,10 +104,7 @@ def test_the_memory_page_shows_what_claude_remembers_and_of_which_project(
     make_window, qtbot: QtBot, gui_app: App, tmp_path: Path, palette: str, qapp
 ) -> None:
     start_import(gui_app, download_folder(tmp_path / "Claude export"))
-    previous = qapp.palette()
-    if palette == "dark":
-        qapp.setPalette(dark_palette())
-    try:
+    with painted(qapp, palette):
         window = make_window()
         library = window.library
         library.kept_nav.memory.click()
@@ -121,8 +128,6 @@ def test_the_memory_page_shows_what_claude_remembers_and_of_which_project(
         assert library.reading.currentWidget() is not page
         assert not library.kept_nav.memory.isChecked()
         assert library.reader.title.text() == "Claude c1"
-    finally:
-        qapp.setPalette(previous)
 
 
 def test_without_projects_or_memory_the_buttons_stay_away(
@@ -157,3 +162,44 @@ def test_project_text_from_the_export_stays_inert(
     document = fold.body.document()
     assert "<i>hi</i>" in document.toPlainText()
     assert "<img" not in document.toHtml()  # no image is loaded, from anywhere
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_a_chatgpt_project_is_named_and_its_conversations_shown_in_the_list(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path, palette: str, qapp
+) -> None:
+    from tests.integration.test_chatgpt_projects import KITCHEN, export_of
+
+    start_import(gui_app, export_of(tmp_path))
+    with painted(qapp, palette):
+        window = make_window()
+        library = window.library
+        filter_ = library.project
+        assert filter_.isVisible() and library.project_label.isVisible()
+        assert [filter_.itemText(i) for i in range(filter_.count())] == [
+            "All conversations",
+            "Unnamed project 0f1e2d3c (1)",
+            "Unnamed project 67a1b2c3 (2)",
+        ]
+        library.kept_nav.projects.click()
+        page = library.kept_page
+        page.chooser.setCurrentIndex(page.chooser.findData(f"chatgpt/{KITCHEN}"))
+        page.chooser.activated.emit(page.chooser.currentIndex())
+        assert page.title.text() == "Unnamed project 67a1b2c3"
+        assert "names no project" in texts(page) and "2 conversations" in page.details.text()
+        assert page.name_field is not None
+        qtbot.keyClicks(page.name_field, "Kitchen tiles")
+        qtbot.keyClick(page.name_field, Qt.Key.Key_Return)
+        assert page.title.text() == "Kitchen tiles"  # the page and the list name it now
+        assert filter_.itemText(filter_.findData(KITCHEN)) == "Kitchen tiles (2)"
+        assert unnamed_controls(library) == []
+        qtbot.waitUntil(lambda: heading_shown(page, "Conversations"))
+        screenshot(window, f"chatgpt-project-{palette}")
+        show = next(b for b in page.findChildren(QPushButton) if b.text().startswith("Show its"))
+        assert show.text() == "Show its 2 conversations"
+        show.click()
+        assert filter_.currentData() == KITCHEN
+        model = library.list.model()
+        shown = [model.index(r, 0).data() for r in range(model.rowCount())]
+        assert sorted(shown) == ["Title of grout", "Title of tiles"]
+        screenshot(window, f"chatgpt-project-list-{palette}")

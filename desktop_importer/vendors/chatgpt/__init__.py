@@ -102,7 +102,20 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         content_hash=content_hash,
         unread_content=unread_kinds,
         flags=vendor_flags(obj),
+        project=project_of(obj),
     )
+
+
+PROJECT_PREFIX = "g-p-"  # a project's gizmo id (`gizmo_type` "snorlax"); a GPT's is g-<id>
+
+
+def project_of(obj: Mapping[str, Any]) -> str | None:
+    """The ChatGPT project a conversation belongs to (its id: the export has no names)."""
+    for key in ("gizmo_id", "conversation_template_id"):
+        value = obj.get(key)
+        if isinstance(value, str) and value.startswith(PROJECT_PREFIX) and len(value) <= 200:
+            return value
+    return None
 
 
 def _message(

@@ -73,18 +73,23 @@ class KeptNav(QWidget):
         self.memory = QPushButton("Memory")
         self.memory.setAccessibleName("Show what Claude remembers")
         for button in (self.projects, self.memory):
+            # Not checkable: a screen reader's "press" on a checkable button only toggles
+            # it (no click), which opened nothing (seen through AT-SPI).
             button.setFlat(True)
-            button.setCheckable(True)  # checked while its page is shown
             row.addWidget(button)
         row.addStretch(1)
+        self.showing = ""
         self.projects.clicked.connect(self.projectsRequested)
         self.memory.clicked.connect(self.memoryRequested)
         self.set_counts(0, 0)
 
     def mark(self, showing: str) -> None:
-        """Check the button of the page shown ("project", "memory"; "" for none)."""
-        self.projects.setChecked(showing == "project")
-        self.memory.setChecked(showing == "memory")
+        """The button of the page shown ("project", "memory"; "" for none) in bold."""
+        for button, page in ((self.projects, "project"), (self.memory, "memory")):
+            font = button.font()
+            font.setBold(showing == page)
+            button.setFont(font)
+        self.showing = showing
 
     def set_counts(self, projects: int, memories: int) -> None:
         self.projects.setText(f"Projects ({projects:,})")
@@ -192,15 +197,13 @@ class KeptPage(QScrollArea):
         self.details.setText(" · ".join(parts))
         if project.description:
             self.body.addWidget(_words(project.description, "Description", markdown=False))
-        note = look.secondary(QLabel(view.no_link))
+        note = look.secondary(QLabel(view.no_link))  # a label's name is its text (AT-SPI)
         note.setWordWrap(True)
         if view.nameable:  # why it has no name, then where to give it one
-            note.setAccessibleName("About this project's name")
             self.body.addWidget(note)
             self.body.addWidget(self._name_row(view))
             self.body.addWidget(_heading("Conversations"))
         else:
-            note.setAccessibleName("Conversations of this project")
             self._section("Conversations", note)
         if view.conversations:
             show = QPushButton(f"Show its {plural(view.conversations, 'conversation')}")

@@ -73,6 +73,8 @@ class ImportJob:
             set_aside=[(aside.name, aside.why) for aside in export.set_aside],
         )
         self.assets: set[str] = set()  # the file ids this export's messages point at
+        # (vendor, account) -> {file index: conversations}: of accounts, said when several
+        self.accounts: dict[tuple[str, str | None], dict[int, int]] = {}
         self.found = 0
         self.bytes_done = 0
         self.batch: list[ReadPart] = []
@@ -292,6 +294,9 @@ class ImportJob:
         rows = []
         for file, records in read:
             part = self.export.parts[file]
+            for c in records:
+                files = self.accounts.setdefault((c.vendor, c.account or part.account), {})
+                files[file] = files.get(file, 0) + 1
             if part.exported_at is not None:
                 rows += [
                     (c.conversation_id, c.vendor, c.account or part.account, part.exported_at)
@@ -363,7 +368,19 @@ class ImportJob:
 
     # -- publishing and cleaning ------------------------------------------------------------
 
+    def _accounts(self) -> None:
+        """Name the accounts when the files given are of several of one vendor's (a batch
+        of another account mixed in): each is kept apart, as imported alone."""
+        for vendor in {vendor for vendor, _ in self.accounts}:
+            mine = {a: f for (v, a), f in self.accounts.items() if v == vendor}
+            if len(mine) < 2:
+                continue
+            for account, files in sorted(mine.items(), key=lambda item: str(item[0])):
+                names = sorted({self.export.parts[i].name for i in files})
+                self.report.accounts.append((vendor, account, sum(files.values()), names))
+
     def _publish(self) -> None:
+        self._accounts()
         snapshot = self._snapshot("publishing", total=self.found)
         self._show(snapshot)
         with self.app.store.write() as session:

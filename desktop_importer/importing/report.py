@@ -17,6 +17,7 @@ from desktop_importer.importing.records import (
     SKIPPED_DETAILS_KEPT,
     UNREAD_KINDS_KEPT,
 )
+from desktop_importer.vendors.parsed import vendor_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -45,6 +46,8 @@ class ImportReport:
     files: list[str] = field(default_factory=list)  # read, in order (export_set.py)
     set_aside: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     projects: int = 0  # Claude's projects the export held (sides.py)
+    # (vendor, account, conversations, files) when the files are of several accounts
+    accounts: list[tuple[str, str | None, int, list[str]]] = field(default_factory=list)
     memories: int = 0  # and its memory
 
     def add_skipped(self, count: int, details: Iterable[SkippedConversation]) -> None:
@@ -94,6 +97,10 @@ class ImportReport:
             "setAside": [{"file": name, "why": why} for name, why in self.set_aside],
             "projects": self.projects,
             "memories": self.memories,
+            "accounts": [
+                {"vendor": v, "account": a, "conversations": n, "files": f}
+                for v, a, n, f in self.accounts
+            ],
         }
 
     def summary(self) -> str:
@@ -160,11 +167,33 @@ def file_lines(report: Mapping[str, Any]) -> list[str]:
         kept.append("Claude's memory")
     if kept:
         lines.append(f"Kept {' and '.join(kept)}: the library's Projects and Memory show them.")
+    lines += account_lines(report.get("accounts"))
     aside = report.get("setAside")
     for item in aside[:6] if isinstance(aside, list) else []:
         if isinstance(item, Mapping):
             lines.append(f"Set aside {item.get('file')}: {item.get('why')}.")
     return lines
+
+
+def account_lines(accounts: object) -> list[str]:
+    """The accounts of an import whose files are of several of one vendor's."""
+    if not isinstance(accounts, list) or not accounts:
+        return []
+    by_vendor: dict[str, list[str]] = {}
+    for item in accounts:
+        if isinstance(item, Mapping):
+            account = str(item.get("account") or "unknown")
+            short = account if len(account) <= 12 else account[:8] + "…"
+            files = ", ".join(str(f) for f in item.get("files") or [])
+            by_vendor.setdefault(str(item.get("vendor")), []).append(
+                f"{short}: {plural(int(item.get('conversations') or 0), 'conversation')} in {files}"
+            )
+    return [
+        f"These files hold {len(found)} {vendor_name(vendor)} accounts "
+        f"({'; '.join(found)}); each account's conversations are kept apart, and what one "
+        "account's export no longer holds is told from that account's files only."
+        for vendor, found in by_vendor.items()
+    ]
 
 
 def plural(number: int, noun: str) -> str:

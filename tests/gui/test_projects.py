@@ -95,6 +95,10 @@ def test_a_project_reads_with_its_instructions_memory_and_documents(
         labels = chooser.relations(QAccessible.RelationFlag.Label)
         assert [label.text(QAccessible.Text.Name) for label, _ in labels] == ["Project:"]
         assert accessible_name(nav.projects) == "Show Claude's projects"
+        # A push button, not a check box: a screen reader's "press" must open the page.
+        assert QAccessible.queryAccessibleInterface(nav.projects).role() == QAccessible.Role.Button
+        notes = [label for label in page.findChildren(QLabel) if label.text() == NO_LINK]
+        assert [accessible_name(label) for label in notes] == [NO_LINK]  # read as it is
         qtbot.waitUntil(lambda: heading_shown(page, "Instructions"))
         screenshot(window, f"project-{palette}")
 
@@ -119,14 +123,14 @@ def test_the_memory_page_shows_what_claude_remembers_and_of_which_project(
         assert "Bees." in texts(folds[0].body) and "Three hives." in texts(folds[1].body)
         views = [accessible_name(v) for v in page.findChildren(SafeText)]
         assert "Memory" in views and "Memory of Beekeeping" in views
-        assert library.kept_nav.memory.isChecked() and not library.kept_nav.projects.isChecked()
+        assert library.kept_nav.showing == "memory" and library.kept_nav.memory.font().bold()
         assert unnamed_controls(library) == []
         qtbot.waitUntil(lambda: heading_shown(page, "Of each project"))
         screenshot(window, f"memory-{palette}")
 
         library.open("c1")  # choosing a conversation turns the pane back to the reader
         assert library.reading.currentWidget() is not page
-        assert not library.kept_nav.memory.isChecked()
+        assert library.kept_nav.showing == "" and not library.kept_nav.memory.font().bold()
         assert library.reader.title.text() == "Claude c1"
 
 

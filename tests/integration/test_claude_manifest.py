@@ -13,6 +13,7 @@ import pytest
 from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.basics.errors import FilesMissing, InvalidExport, PathProblem
+from desktop_importer.importing.report import detail_lines
 from desktop_importer.importing.service import check_export, profile_status, start_import
 from tests.helpers.claude2026 import (
     LINK,
@@ -257,3 +258,27 @@ def test_a_conversations_file_that_mentions_data_files_is_no_manifest(
     wrapped = tmp_path / "conversations.json"
     wrapped.write_text(json.dumps({"conversations": [talk]}))  # the wrapped form
     assert start_import(app, wrapped).added == 1
+
+
+def test_a_batch_of_another_account_is_kept_apart_and_named(app: App, tmp_path: Path) -> None:
+    folder = tmp_path / "dl"
+    folder.mkdir()
+    write_zip(folder / "conversations-000.zip",
+              {"conversations.json": [talk("c1", "hives"), talk("c2", "honey")]})  # fmt: skip
+    other = {**talk("x1", "a stranger's question"), "account": {"uuid": "someone-else-entirely"}}
+    write_zip(folder / "conversations-001.zip", {"conversations.json": [other]},
+              exported=(2026, 6, 1))  # fmt: skip
+    report = start_import(app, folder)
+    assert report.added == 3
+    assert [(a, n, f) for _, a, n, f in report.accounts] == [
+        ("acct", 2, ["conversations-000.zip"]),
+        ("someone-else-entirely", 1, ["conversations-001.zip"]),
+    ]
+    (line,) = [x for x in detail_lines(report.to_json(), named=5) if "accounts" in x]
+    assert line.startswith("These files hold 2 Claude accounts (acct: 2 conversations in "
+                           "conversations-000.zip; someone-…: 1 conversation in")  # fmt: skip
+    # The later file is another account's: it says nothing of what the first one holds.
+    rows = library.list_page(app, "default")
+    assert {r.conversation_id: r.gone for r in rows} == {"c1": False, "c2": False, "x1": False}
+    alone = start_import(app, folder / "conversations-000.zip")
+    assert alone.accounts == []  # one account: nothing to say

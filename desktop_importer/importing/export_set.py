@@ -247,7 +247,7 @@ class _Gathered:
                     "reading.",
                     "max_member_bytes",
                 )
-        kept = frozenset(kinds) & {sides.PROJECT, sides.MEMORY}
+        kept = frozenset(kinds) & sides.KEPT
         if not kept:
             self.aside.append(SetAside(path.name, sides.NOT_KEPT))
             return True

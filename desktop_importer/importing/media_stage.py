@@ -27,7 +27,7 @@ from desktop_importer.basics.errors import ImportCancelled
 from desktop_importer.store import media as sql
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from desktop_importer.app import App
     from desktop_importer.importing.source import ExportFile
@@ -69,8 +69,11 @@ class MediaStage:
         run_id: int,
         beat: Callable[[object, int], None],
         cancelled: Callable[[], bool],
+        *,
+        names: Mapping[str, str] | None = None,
     ) -> None:
         self.app, self.parts, self.user_id, self.run_id = app, parts, user_id, run_id
+        self.names_by_id = dict(names or {})  # file id -> its name (ChatGPT's library)
         self.beat, self.cancelled = beat, cancelled
         self.folder = app.media_folder()
         self.outcome = MediaOutcome(
@@ -192,9 +195,14 @@ class MediaStage:
             # stage() removed its partial file; the files staged before it stay pending.
             log.warning("Media member %r could not be read; it was not kept", member)
             return None
-        mime = media.mime_type(staged.head, names.get(media.base_name(member), member))
+        named = next((self.names_by_id[a] for a in assets or () if a in self.names_by_id), None)
+        guess = named or names.get(media.base_name(member), member)
+        mime = media.mime_type(staged.head, guess)
         if assets:
-            rows = [(a, media.display_name(member, a, names), True) for a in assets]
+            rows = [
+                (a, self.names_by_id.get(a) or media.display_name(member, a, names), True)
+                for a in assets
+            ]
         else:
             rows = [(sql.UNREFERENCED + member, media.display_name(member, None, names), False)]
         return _Pending(staged, mime, rows)

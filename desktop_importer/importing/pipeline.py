@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import zlib
 from typing import TYPE_CHECKING
 
 from desktop_importer.app import DEFAULT_PROFILE as DEFAULT_PROFILE  # callers' default too
@@ -73,6 +74,7 @@ class ImportJob:
             set_aside=[(aside.name, aside.why) for aside in export.set_aside],
         )
         self.assets: set[str] = set()  # the file ids this export's messages point at
+        self.library_names: dict[str, str] = {}  # file id -> its name (ChatGPT's library)
         # (vendor, account) -> {file index: conversations}: of accounts, said when several
         self.accounts: dict[tuple[str, str | None], dict[int, int]] = {}
         self.found = 0
@@ -212,8 +214,15 @@ class ImportJob:
     def _take_side(self, part: SidePart, writer: BackgroundWriter[_Batch]) -> None:
         """A project or a memory, staged with the next batch (they come last)."""
         seen_at = self.export.sides[part.side].exported_at or 0.0
+        raw: bytes | str = part.raw_zlib
+        vendor = "claude"
+        if part.what == projects.LIBRARY:  # ChatGPT's: its file is kept by its id
+            vendor, raw = "chatgpt", zlib.decompress(part.raw_zlib).decode()
+            self.assets.add(part.key)
+            if part.name:
+                self.library_names[part.key] = part.name
         self.side_batch.append(
-            projects.StagedSide(part.what, "claude", part.key, part.name, seen_at, part.raw_zlib)
+            projects.StagedSide(part.what, vendor, part.key, part.name, seen_at, raw)
         )
         self.batch_bytes += len(part.raw_zlib)
         if self.app.settings.batch_full(
@@ -359,7 +368,13 @@ class ImportJob:
             return
         self._show(profiles.Progress("media", 0, total, self.found, None))
         stage = media_stage.MediaStage(
-            self.app, self.export.parts, self.claim.user_id, self.claim.run_id, beat, self.cancel
+            self.app,
+            self.export.parts,
+            self.claim.user_id,
+            self.claim.run_id,
+            beat,
+            self.cancel,
+            names=self.library_names,
         )
         outcome = stage.run(self.assets)
         self.report.media_kept = outcome.kept
@@ -391,7 +406,7 @@ class ImportJob:
                 session, self.claim.user_id, self.claim.run_id
             )
             archive.publish_presence(session, self.claim.user_id, self.claim.run_id)
-            self.report.projects, self.report.memories = projects.publish(
+            self.report.projects, self.report.memories, self.report.library = projects.publish(
                 session, self.claim.user_id, self.claim.run_id
             )
             profiles.end(

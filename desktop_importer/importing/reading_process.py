@@ -69,7 +69,7 @@ from desktop_importer.importing.records import (
     SkippedConversation,
     record_fields,
 )
-from desktop_importer.importing.sides import PROJECT, SideFile, side_objects
+from desktop_importer.importing.sides import LIBRARY, PROJECT, SideFile, side_objects
 from desktop_importer.importing.source import ExportFile
 from desktop_importer.vendors.claude_projects import memory_account, project_name
 from desktop_importer.vendors.parsed import UnreadableConversation
@@ -344,14 +344,19 @@ class _Reading:
         self._send("end", time.monotonic())
 
     def _send_side(self, number: int, what: str, obj: Any) -> None:
-        key = obj.get("uuid") if what == PROJECT else memory_account(obj)
+        if what == LIBRARY:
+            key, name = obj["file_id"], obj.get("file_name")
+        elif what == PROJECT:
+            key, name = obj.get("uuid"), project_name(obj)
+        else:
+            key, name = memory_account(obj), None
         self.writer.send(
             {
                 "kind": "side",
                 "side": number,
                 "what": what,
                 "key": key,
-                "name": project_name(obj) if what == PROJECT else None,
+                "name": name if isinstance(name, str) else None,
                 "raw": zlib.compress(orjson.dumps(obj)),
             }
         )

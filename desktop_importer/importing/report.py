@@ -49,6 +49,7 @@ class ImportReport:
     # (vendor, account, conversations, files) when the files are of several accounts
     accounts: list[tuple[str, str | None, int, list[str]]] = field(default_factory=list)
     memories: int = 0  # and its memory
+    library: int = 0  # entries of ChatGPT's library_files.json
 
     def add_skipped(self, count: int, details: Iterable[SkippedConversation]) -> None:
         self.skipped += count
@@ -97,6 +98,7 @@ class ImportReport:
             "setAside": [{"file": name, "why": why} for name, why in self.set_aside],
             "projects": self.projects,
             "memories": self.memories,
+            "library": self.library,
             "accounts": [
                 {"vendor": v, "account": a, "conversations": n, "files": f}
                 for v, a, n, f in self.accounts
@@ -167,6 +169,12 @@ def file_lines(report: Mapping[str, Any]) -> list[str]:
         kept.append("Claude's memory")
     if kept:
         lines.append(f"Kept {' and '.join(kept)}: the library's Projects and Memory show them.")
+    library = report.get("library")
+    if isinstance(library, int) and library:
+        lines.append(
+            f"ChatGPT's library: {plural(library, 'generated file')}, each shown in the "
+            "message that made it."
+        )
     lines += account_lines(report.get("accounts"))
     aside = report.get("setAside")
     for item in aside[:6] if isinstance(aside, list) else []:

@@ -31,12 +31,20 @@ HEAD_BYTES = 4096
 MEMBERS_SNIFFED = 8  # a ZIP without conversations: its first JSON files tell its kind
 MAX_MEMBERS = 5000  # JSON files in one ZIP of projects; Claude's has one per project
 _CONVERSATION_KEYS = (b'"chat_messages"', b'"mapping"', b'"conversations"')
+LIBRARY = "library"  # ChatGPT's library_files.json: which message made each file
 _KEYS = {  # what a file holds, by the keys its first 4 KB show
+    LIBRARY: (b'"library_artifact_type"', b'"origination_message_id"'),
     MEMORY: tuple(f'"{k}"'.encode() for k in claude_projects.MEMORY_KEYS),
     PROJECT: tuple(f'"{k}"'.encode() for k in claude_projects.PROJECT_KEYS),
     ACCOUNT: tuple(f'"{k}"'.encode() for k in claude_projects.ACCOUNT_KEYS),
 }
-HOLDS = {PROJECT: "Claude's projects", MEMORY: "Claude's memory", ACCOUNT: "the account's details"}
+HOLDS = {
+    PROJECT: "Claude's projects",
+    MEMORY: "Claude's memory",
+    LIBRARY: "ChatGPT's library of files",
+    ACCOUNT: "the account's details",
+}
+KEPT = frozenset({PROJECT, MEMORY, LIBRARY})
 NOT_KEPT = "the account's details (a name and an e-mail address), which the archive does not keep"
 
 
@@ -57,7 +65,7 @@ class SideFile:
 
     @property
     def holds(self) -> str:
-        return " and ".join(HOLDS[k] for k in (PROJECT, MEMORY) if k in self.kinds)
+        return " and ".join(HOLDS[k] for k in (PROJECT, MEMORY, LIBRARY) if k in self.kinds)
 
 
 def is_json(head: bytes) -> bool:
@@ -121,8 +129,9 @@ def check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings) 
 
 
 def side_objects(side: SideFile) -> Iterator[tuple[str, Any]]:
-    """(PROJECT or MEMORY, the object) for each project and memory the file holds; other
-    objects (the account's details, what this version does not know) are passed over."""
+    """(PROJECT, MEMORY or LIBRARY, the object) for each project, memory and library entry
+    the file holds; other objects (the account's details, what this version does not know)
+    are passed over."""
     if side.members is None:
         yield from _objects(_read_bare(side.path), side.name)
         return
@@ -137,6 +146,16 @@ def side_objects(side: SideFile) -> Iterator[tuple[str, Any]]:
             f"{side.name} is damaged: a part of it cannot be decompressed; "
             "download the export again."
         ) from None
+
+
+def library_entry(obj: Any) -> bool:
+    """An entry of ChatGPT's library_files.json: a file id and the message that made it."""
+    return (
+        isinstance(obj, dict)
+        and isinstance(obj.get("file_id"), str)
+        and 0 < len(obj["file_id"]) <= 200
+        and "origination_message_id" in obj
+    )
 
 
 def _read_bare(path: Path) -> bytes:
@@ -156,6 +175,9 @@ def _objects(data: bytes, where: str) -> Iterator[tuple[str, Any]]:
             f"{where} is not valid JSON ({e.msg} at byte {e.pos:,}); the export may be damaged."
         ) from None
     for obj in value if isinstance(value, list) else [value]:
+        if library_entry(obj):
+            yield LIBRARY, obj
+            continue
         kind = claude_projects.kind_of(obj)
         if kind in (PROJECT, MEMORY):
             yield kind, obj

@@ -279,7 +279,7 @@ def _side_members(
             continue
         with archive.open(info) as handle:
             kind = sides.head_kind(handle.read(sides.HEAD_BYTES))
-        if kind in (sides.PROJECT, sides.MEMORY):
+        if kind in sides.KEPT:
             found.append(info.filename)
     return found
 

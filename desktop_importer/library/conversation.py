@@ -14,6 +14,7 @@ from desktop_importer.basics.errors import UnknownConversation
 from desktop_importer.library.files import MediaFile, MediaRef
 from desktop_importer.store import listing as sql
 from desktop_importer.store import media as media_sql
+from desktop_importer.store import projects as projects_sql
 from desktop_importer.vendors.blocks import Block, plain_text
 from desktop_importer.vendors.parsed import vendor_name
 from desktop_importer.vendors.registry import vendor_named
@@ -42,6 +43,8 @@ class ReaderMessage:
     vendor: str
     source: Mapping[str, Any] | None  # the message's object in the original JSON
     show_hidden: bool = False  # hidden blocks (injected context) are shown too
+    # Files the vendor's library says this message made (ChatGPT's library_files.json).
+    made: tuple[Block, ...] = ()
     _blocks: list[Block] | None = None
 
     @property
@@ -52,6 +55,7 @@ class ReaderMessage:
         if self._blocks is None:
             found = vendor_named(self.vendor).blocks(self.source) if self.source is not None else []
             self._blocks = [b for b in found if self.show_hidden or b.kind != "injected"]
+            self._blocks += self.made
         return self._blocks
 
     @property
@@ -273,6 +277,7 @@ def _read(
     document = orjson.loads(stored.original_json)
     objects = vendor_named(stored.vendor).message_objects(document)
     children = _children(stored.nodes)
+    made = _library_blocks(session, profile, conversation_id)
     messages: list[ReaderMessage] = []
     hidden_count = 0
     vendor = vendor_named(stored.vendor)
@@ -300,6 +305,7 @@ def _read(
                 vendor=stored.vendor,
                 source=objects.get(node.node_id),
                 show_hidden=include_hidden,
+                made=tuple(made.get(node.node_id, ())),
             )
         )
     pointed_at = {
@@ -307,7 +313,7 @@ def _read(
         for message in messages
         if message.source is not None
         for asset in vendor_named(stored.vendor).message_pointers(message.source)
-    }
+    } | {b.pointer for m in messages for b in m.made if b.pointer}
     return ReaderConversation(
         stored.conversation_id,
         stored.title,
@@ -321,6 +327,20 @@ def _read(
         _kept_files(session, app, profile, pointed_at),
         document if isinstance(document, dict) else {},
     )
+
+
+def _library_blocks(session: Session, profile: str, conversation_id: str) -> dict[str, list[Block]]:
+    """Message id -> the files the vendor's library says it made, as image or file blocks."""
+    made: dict[str, list[Block]] = {}
+    for message_id, file_id, name, mime in projects_sql.library_files_of(
+        session, profile, conversation_id
+    ):
+        image = (mime or "").startswith("image/") or media.image_name(name)
+        made.setdefault(message_id, []).append(
+            Block("image" if image else "file", name=name or file_id, pointer=file_id,
+                  mime_type=mime)
+        )  # fmt: skip
+    return made
 
 
 def _kept_files(

@@ -317,6 +317,15 @@ def _upgrade_17_to_18(connection: Connection) -> None:
     )
 
 
+def _upgrade_18_to_19(connection: Connection) -> None:
+    """Version 19: ChatGPT's library (`library_files.json`) says which message made each
+    generated document and image. Nothing to backfill: the next import of the export
+    reads it (its files are kept already, as files no message pointed at)."""
+    from desktop_importer.store.models import LibraryFile
+
+    LibraryFile.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -336,6 +345,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_15_to_16,
     _upgrade_16_to_17,
     _upgrade_17_to_18,
+    _upgrade_18_to_19,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

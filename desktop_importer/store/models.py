@@ -265,6 +265,23 @@ class Memory(Base):
     raw_json: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed original
 
 
+class LibraryFile(Base):
+    """A file of ChatGPT's library (schema 19: `library_files.json`), a generated document
+    or image, and the message that made it: the reader shows it there."""
+
+    __tablename__ = "library_files"
+    __table_args__ = (Index("ix_library_files_conversation", "user_id", "conversation_id"),)
+
+    user_id: Mapped[str] = mapped_column(String, primary_key=True)
+    file_id: Mapped[str] = mapped_column(String, primary_key=True)
+    conversation_id: Mapped[str | None] = mapped_column(String)
+    message_id: Mapped[str | None] = mapped_column(String)
+    name: Mapped[str | None] = mapped_column(Text)
+    mime_type: Mapped[str | None] = mapped_column(String)
+    kind: Mapped[str | None] = mapped_column(String)  # image, report, writing_block, …
+    seen_at: Mapped[float] = mapped_column(Float)
+
+
 class RunSide(Base):
     """Projects and memory an import read (schema 17), staged until it publishes."""
 

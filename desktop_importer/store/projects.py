@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-PROJECT, MEMORY = "project", "memory"
+PROJECT, MEMORY, LIBRARY = "project", "memory", "library"
 
 
 @dataclass(frozen=True)
 class StagedSide:
-    kind: str  # PROJECT or MEMORY
+    kind: str  # PROJECT, MEMORY or LIBRARY
     vendor: str
-    key: str  # the project's id, or the memory's account ("" where it says none)
+    key: str  # the project's id, the memory's account ("" where it says none), a file id
     name: str | None
     seen_at: float  # the date of the export it came from
-    raw_zlib: bytes
+    # The original JSON compressed; a library entry's as text, which publish reads with
+    # json_extract.
+    raw_zlib: bytes | str
 
 
 def stage(session: Session, run_id: int, sides: Sequence[StagedSide]) -> None:
@@ -36,10 +38,26 @@ def stage(session: Session, run_id: int, sides: Sequence[StagedSide]) -> None:
         )
 
 
-def publish(session: Session, user_id: str, run_id: int) -> tuple[int, int]:
+def publish(session: Session, user_id: str, run_id: int) -> tuple[int, int, int]:
     """Keep what the run staged where it is no older than what is kept; (projects,
-    memories) the run's export held."""
+    memories, library files) the run's export held."""
     params = {"user_id": user_id, "run_id": run_id}
+    session.execute(
+        text(
+            "INSERT INTO library_files (user_id, file_id, conversation_id, message_id, name, "
+            "mime_type, kind, seen_at) SELECT :user_id, key, "
+            "json_extract(raw_json, '$.origination_thread_id'), "
+            "json_extract(raw_json, '$.origination_message_id'), name, "
+            "json_extract(raw_json, '$.mime_type'), "
+            "json_extract(raw_json, '$.library_artifact_type'), seen_at FROM run_sides "
+            "WHERE run_id = :run_id AND kind = 'library' AND json_valid(raw_json) "
+            "ON CONFLICT (user_id, file_id) DO UPDATE SET "
+            "conversation_id = excluded.conversation_id, message_id = excluded.message_id, "
+            "name = excluded.name, mime_type = excluded.mime_type, kind = excluded.kind, "
+            "seen_at = excluded.seen_at WHERE excluded.seen_at >= library_files.seen_at"
+        ),
+        params,
+    )
     session.execute(
         text(
             "INSERT INTO projects (user_id, vendor, project_id, name, seen_at, raw_json) "
@@ -68,7 +86,7 @@ def publish(session: Session, user_id: str, run_id: int) -> tuple[int, int]:
     )
     counts = {str(kind): int(count) for kind, count in rows}
     forget(session, run_id)
-    return counts.get(PROJECT, 0), counts.get(MEMORY, 0)
+    return counts.get(PROJECT, 0), counts.get(MEMORY, 0), counts.get(LIBRARY, 0)
 
 
 def forget(session: Session, run_id: int) -> None:
@@ -187,3 +205,18 @@ def give_name(
         ),
         {"user_id": user_id, "vendor": vendor, "project_id": project_id, "name": name},
     )
+
+
+def library_files_of(
+    session: Session, user_id: str, conversation_id: str
+) -> list[tuple[str, str, str | None, str | None]]:
+    """(message id, file id, name, MIME type) of the library files a conversation made."""
+    rows = session.execute(
+        text(
+            "SELECT message_id, file_id, name, mime_type FROM library_files "
+            "WHERE user_id = :user_id AND conversation_id = :conversation_id "
+            "AND message_id IS NOT NULL ORDER BY file_id"
+        ),
+        {"user_id": user_id, "conversation_id": conversation_id},
+    )
+    return [(str(m), str(f), n, t) for m, f, n, t in rows]

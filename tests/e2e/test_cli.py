@@ -59,6 +59,7 @@ def test_import_reports_in_json_and_in_words(data_dir: Path, export: Path) -> No
         "setAside": [],
         "projects": 0,
         "memories": 0,
+        "library": 0,
         "accounts": [],
     }
     again = run("import", str(export), data_dir=data_dir)

@@ -307,3 +307,31 @@ def test_screenshots_of_media(make_window, qtbot: QtBot, albums: App, palette: s
         screenshot(window, f"media-files-{palette}")
     finally:
         qapp.setPalette(previous)
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_chatgpt_library_files_show_in_the_message_that_made_them(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path, palette: str, qapp
+) -> None:
+    from tests.integration.test_chatgpt_library import library_export
+
+    start_import(gui_app, library_export(tmp_path / "chatgpt.zip"))
+    previous = qapp.palette()
+    if palette == "dark":
+        qapp.setPalette(dark_palette())
+    try:
+        window = make_window()
+        window.library.open("made")
+        qtbot.waitUntil(lambda: window.library.reader.message_widget("made-n1") is not None)
+        answer = window.library.reader.message_widget("made-n1")
+        (chart,) = answer.findChildren(ImageView)
+        qtbot.waitUntil(lambda: chart.pixmap is not None, timeout=WAIT)
+        (plan,) = answer.findChildren(FileRow)
+        assert "Kitchen plan.md" in texts(plan)
+        name = QAccessible.queryAccessibleInterface(chart).text(QAccessible.Text.Name)
+        assert name == "Image Sales chart.png"
+        assert unnamed_controls(answer) == []
+        shown_on_screen(window, qtbot)
+        screenshot(window, f"chatgpt-library-{palette}")
+    finally:
+        qapp.setPalette(previous)

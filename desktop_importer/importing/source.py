@@ -224,6 +224,13 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         )
     if not exports:
         found = sorted({base for bases in folders.values() for base in bases})
+        inner = [base for base in found if base.lower().endswith(".zip")]
+        if inner:  # Claude's files zipped together again (by a browser or the person)
+            zips = ", ".join(inner[:3]) + (", …" if len(inner) > 3 else "")
+            raise InvalidExport(
+                f"{path.name} holds the export's ZIP files inside it ({zips}); unzip it and "
+                "drop the folder it makes, or those files."
+            )
         listing = ", ".join(found[:6]) + (", …" if len(found) > 6 else "") if found else "nothing"
         raise InvalidExport(
             f"{path.name} has no conversation data (no conversations.json); it contains {listing}."

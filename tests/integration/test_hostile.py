@@ -98,6 +98,7 @@ GOOD = [conversation("new-1"), conversation("new-2")]
         (lambda d: write(d / "cut.zip", zip_bytes({"conversations.json": conversations(40)})[:900]), InvalidExport, "cut.zip is a damaged or incomplete ZIP archive; it may have been cut off while downloading."),
         (lambda d: write_zip(d / "locked.zip", {"conversations.json": GOOD}, encrypted={"conversations.json"}), InvalidExport, "locked.zip is password-protected; export your data again without a password."),
         (lambda d: write_zip(d / "other.zip", {"user.json": {}, "chat.html": "<p>"}), InvalidExport, "other.zip has no conversation data (no conversations.json); it contains chat.html, user.json."),
+        (lambda d: write_zip(d / "nested.zip", {"Claude export/conversations-000.zip": zip_bytes({"inner.zip": zip_bytes({"conversations.json": GOOD})})}), InvalidExport, "nested.zip holds the export's ZIP files inside it (conversations-000.zip); unzip it and drop the folder it makes, or those files."),
         (lambda d: write_zip(d / "two.zip", {"a/conversations.json": GOOD, "b/conversations.json": GOOD}), InvalidExport, "two.zip holds more than one export (a, b); import them one at a time."),
         (lambda d: write_zip(d / "bad.zip", {"conversations.json": json.dumps(GOOD)[:-30]}), InvalidExport, "conversations.json ends in the middle of its JSON (after byte "),
         (lambda d: write_zip(d / "num.zip", {"conversations.json": "42"}), InvalidExport, "conversations.json does not hold a list of conversations."),
@@ -114,7 +115,7 @@ GOOD = [conversation("new-1"), conversation("new-2")]
         (lambda d: d / "missing.zip", PathProblem, "missing.zip does not exist."),
         (lambda d: mkdir(d / "empty"), PathProblem, "The folder “empty” holds no files to import."),
     ],
-    ids=["empty", "text", "truncated", "password", "no-data", "two-exports", "malformed-json", "scalar", "object", "list-of-junk",
+    ids=["empty", "text", "truncated", "password", "no-data", "zips-in-a-zip", "two-exports", "malformed-json", "scalar", "object", "list-of-junk",
          "deep-nesting", "dotdot", "absolute", "backslash-dotdot", "drive-letter", "unknown-method", "bomb-within-limits", "lying-size", "missing", "folder"],
 )  # fmt: skip
 def test_each_bad_input_gets_its_sentence_and_changes_nothing(

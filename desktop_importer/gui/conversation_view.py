@@ -154,6 +154,8 @@ class ReaderView(QScrollArea):
         self.title.setText(view.title or "Untitled")
         updated = view.update_time or view.create_time
         parts = [text.vendor_name(view.vendor)]
+        if view.project:
+            parts.append(f"project {view.project}")
         if updated is not None:
             parts.append(text.local_date_time(datetime.fromtimestamp(updated, UTC)))
         parts.append(plural(len(view.messages), "message"))

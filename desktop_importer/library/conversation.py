@@ -94,6 +94,7 @@ class ReaderConversation:
     media: dict[str, MediaFile] = field(default_factory=dict)  # file id -> the kept file
     # The stored original JSON, parsed (the export reads its model, URL and JSON from it).
     document: Mapping[str, Any] = field(default_factory=dict)
+    project: str | None = None  # the name of its project (ChatGPT's), if it is in one
 
     def media_of(self, message: ReaderMessage) -> list[MediaRef]:
         """The files a message points at, in order, kept or missing."""
@@ -326,6 +327,7 @@ def _read(
         include_hidden,
         _kept_files(session, app, profile, pointed_at),
         document if isinstance(document, dict) else {},
+        stored.project,
     )
 
 

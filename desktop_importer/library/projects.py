@@ -35,9 +35,7 @@ NO_NAMES = (
 )
 
 
-def unnamed(project_id: str) -> str:
-    """How a project without a name is called: by the start of its id."""
-    return f"Unnamed project {project_id.removeprefix('g-p-')[:8]}"
+unnamed = sql.unnamed
 
 
 @dataclass(frozen=True)

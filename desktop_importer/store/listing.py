@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from desktop_importer.store import projects as projects_sql
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -131,12 +133,16 @@ class StoredConversation:
     update_time: float | None
     nodes: list[Node]
     original_json: bytes  # as stored: the export's object, merged with kept nodes
+    project: str | None = None  # the name of the project it belongs to (ChatGPT's)
 
 
 def conversation(session: Session, user_id: str, conversation_id: str) -> StoredConversation | None:
     head = session.execute(
         text(
-            "SELECT c.id, c.title, c.vendor, c.create_time, c.update_time, c.raw_json "
+            "SELECT c.id, c.title, c.vendor, c.create_time, c.update_time, c.raw_json, "
+            "c.project_id, (SELECT coalesce(p.given_name, p.name) FROM projects p "
+            "WHERE p.user_id = h.user_id AND p.vendor = c.vendor "
+            "AND p.project_id = c.project_id) "
             "FROM conversation_heads h JOIN conversations c ON c.id = h.version_id "
             "WHERE h.user_id = :user_id AND h.conversation_id = :cid"
         ),
@@ -177,6 +183,7 @@ def conversation(session: Session, user_id: str, conversation_id: str) -> Stored
         head.update_time,
         nodes,
         zlib.decompress(head.raw_json),
+        None if head[6] is None else head[7] or projects_sql.unnamed(head[6]),
     )
 
 

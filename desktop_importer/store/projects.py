@@ -13,6 +13,11 @@ from sqlalchemy.orm import Session
 PROJECT, MEMORY, LIBRARY = "project", "memory", "library"
 
 
+def unnamed(project_id: str) -> str:
+    """How a project without a name is called: by the start of its id."""
+    return f"Unnamed project {project_id.removeprefix('g-p-')[:8]}"
+
+
 @dataclass(frozen=True)
 class StagedSide:
     kind: str  # PROJECT, MEMORY or LIBRARY

@@ -206,4 +206,6 @@ def test_a_chatgpt_project_is_named_and_its_conversations_shown_in_the_list(
         model = library.list.model()
         shown = [model.index(r, 0).data() for r in range(model.rowCount())]
         assert sorted(shown) == ["Title of grout", "Title of tiles"]
+        library.open("tiles")
+        assert "project Kitchen tiles" in library.reader.details.text()  # where it belongs
         screenshot(window, f"chatgpt-project-list-{palette}")

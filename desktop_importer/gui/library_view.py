@@ -226,12 +226,12 @@ class LibraryView(QSplitter):
     def _fill_projects(self) -> None:
         """The projects that conversations belong to (ChatGPT's), to show one's alone."""
         chosen = self.project.currentData()
-        grouped = [r for r in library.list_projects(self.app, self.profile) if r.conversations]
+        grouped = library.grouped_projects(self.app, self.profile)
         self.project.blockSignals(True)
         self.project.clear()
         self.project.addItem("All conversations", None)
-        for row in grouped:
-            self.project.addItem(f"{row.name} ({row.conversations:,})", row.project_id)
+        for project_id, name, count in grouped:
+            self.project.addItem(f"{name} ({count:,})", project_id)
         self.project.setCurrentIndex(max(0, self.project.findData(chosen)))
         for widget in (self.project, self.project_label):
             widget.setVisible(bool(grouped))

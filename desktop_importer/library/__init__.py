@@ -38,6 +38,7 @@ from desktop_importer.library.listing import vendors as vendors
 from desktop_importer.library.projects import MemoryView as MemoryView
 from desktop_importer.library.projects import ProjectRow as ProjectRow
 from desktop_importer.library.projects import ProjectView as ProjectView
+from desktop_importer.library.projects import grouped_projects as grouped_projects
 from desktop_importer.library.projects import kept_counts as kept_counts
 from desktop_importer.library.projects import list_projects as list_projects
 from desktop_importer.library.projects import name_project as name_project

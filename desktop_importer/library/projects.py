@@ -115,8 +115,22 @@ def name_project(app: App, profile: str, vendor: str, project_id: str, name: str
 
 
 def project_names(app: App, profile: str) -> dict[tuple[str, str], str]:
-    """(vendor, project id) -> the name shown, for every project."""
-    return {(r.vendor, r.project_id): r.name for r in list_projects(app, profile)}
+    """(vendor, project id) -> the name shown, for every project (no project's JSON is
+    read: the list's filter asks on every refresh, the export once)."""
+    with app.store.read() as session:
+        named = sql.project_names(session, profile)
+        counted = sql.conversation_projects(session, profile)
+    return {**{key: unnamed(key[1]) for key in counted}, **named}
+
+
+def grouped_projects(app: App, profile: str) -> list[tuple[str, str, int]]:
+    """(project id, name, conversations) of each project conversations belong to, by
+    name: the list's filter."""
+    with app.store.read() as session:
+        named = sql.project_names(session, profile)
+        counted = sql.conversation_projects(session, profile)
+    found = [(p, named.get((v, p)) or unnamed(p), n) for (v, p), n in counted.items()]
+    return sorted(found, key=lambda row: (row[1].casefold(), row[0]))
 
 
 def read_project(app: App, profile: str, vendor: str, project_id: str) -> ProjectView | None:

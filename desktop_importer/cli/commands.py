@@ -49,7 +49,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         progress = JsonLinesProgress()
     elif not args.json and sys.stderr.isatty():
         progress = TextBar(sys.stderr)
-    with _app() as app, CancelOnInterrupt() as interrupt:
+    with opened_app() as app, CancelOnInterrupt() as interrupt:
         if args.worker:
             cancel_on_stdin(interrupt.requested)
         report = start_import(
@@ -67,7 +67,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    with _app() as app:
+    with opened_app() as app:
         state = profile_status(app, args.profile)
     lines = [f"Profile {state.user_id}: {state.status}"]
     if state.processing:
@@ -96,7 +96,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_conversations(args: argparse.Namespace) -> int:
-    with _app() as app:
+    with opened_app() as app:
         found = library.list_conversations(app, args.profile)
     body = {
         "conversations": [
@@ -121,7 +121,7 @@ def cmd_conversations(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _app() as app:
+    with opened_app() as app:
         shown = library.show_conversation(
             app, args.id, args.profile, include_hidden=args.include_hidden
         )
@@ -157,7 +157,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_importer.exporting import export
 
-    with _app() as app:
+    with opened_app() as app:
         result = export(
             app,
             args.profile,
@@ -181,7 +181,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from desktop_importer.upkeep.backup import backup
 
-    with _app() as app:
+    with opened_app() as app:
         result = backup(app, Path(args.path))
     emit(
         args,
@@ -193,7 +193,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with _app() as app:
+    with opened_app() as app:
         hits = library.search_archive(app, args.query, args.profile, limit=args.limit)
     body = {
         "query": args.query,
@@ -215,7 +215,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _app() -> Iterator[App]:
+def opened_app() -> Iterator[App]:
+    """The app, as every command opens it (cli/kept.py's too)."""
     app = open_app(waiting=say_waiting, progress=SayEachStage())
     try:
         yield app

@@ -18,6 +18,7 @@ from desktop_importer.cli.commands import (
     cmd_show,
     cmd_status,
 )
+from desktop_importer.cli.kept import cmd_memory, cmd_projects
 from desktop_importer.importing import worker_protocol
 
 if TYPE_CHECKING:
@@ -99,6 +100,26 @@ TABLE = (
         "list the imported conversations",
         "List the profile's conversations, most recently updated first.",
         cmd_conversations,
+    ),
+    Command(
+        "projects",
+        "list the projects, or show one (and name it)",
+        "List the projects the archive keeps: Claude's, with their instructions and "
+        "documents, and ChatGPT's, which its export knows by id only. With an ID, print the "
+        "project; --name gives it a name (ChatGPT's export has none), kept across imports. "
+        "Exit code 1 if there is no such project.",
+        cmd_projects,
+        (
+            arg("id", nargs="?", help="a project's id (see `projects`)"),
+            arg("--name", help='the name to give the project ("" takes it back)'),
+        ),
+    ),
+    Command(
+        "memory",
+        "print what Claude remembers of you",
+        "Print the memory Claude's export holds (the newest export's): what it remembers of "
+        "you, its memory files, and what it remembers of each project.",
+        cmd_memory,
     ),
     Command(
         "show",

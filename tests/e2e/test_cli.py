@@ -315,3 +315,36 @@ def test_claudes_download_folder_is_one_import_named_parts_and_partial(
     code, status = run_json("status", data_dir=data_dir)
     assert status["source"]["name"] == "conversations-000.zip and 2 more files"
     assert len(status["source"]["paths"]) == 3
+
+
+def test_projects_and_memory_are_read_and_a_project_named_from_the_command_line(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from tests.helpers.claude2026 import MEMORIES, MEMORY, download_folder
+    from tests.integration.test_chatgpt_projects import KITCHEN
+    from tests.integration.test_chatgpt_projects import export_of as chatgpt_projects
+
+    assert run("import", str(download_folder(tmp_path / "dl")), data_dir=data_dir).returncode == 0
+    assert run("import", str(chatgpt_projects(tmp_path)), data_dir=data_dir).returncode == 0
+    code, body = run_json("projects", data_dir=data_dir)
+    assert code == 0
+    assert [(p["name"], p["documents"], p["conversations"]) for p in body["projects"]] == [
+        ("Beekeeping", 1, 0),
+        ("Unnamed project 0f1e2d3c", 0, 1),
+        ("Unnamed project 67a1b2c3", 0, 2),
+    ]
+    words = run("projects", "proj-1", data_dir=data_dir)
+    assert words.returncode == 0
+    assert "Answer as a beekeeper would." in words.stdout and "hives.md" in words.stdout
+    code, named = run_json("projects", KITCHEN, "--name", "Kitchen tiles", data_dir=data_dir)
+    assert (code, named["name"], named["conversations"]) == (0, "Kitchen tiles", 2)
+    assert "Kitchen tiles" in run("projects", data_dir=data_dir).stdout
+    code, memory = run_json("memory", data_dir=data_dir)
+    assert code == 0 and [m["memory"] for m in memory["memories"]] == [MEMORIES]
+    assert MEMORY in run("memory", data_dir=data_dir).stdout
+    unknown = run("projects", "g-p-nope", data_dir=data_dir)
+    assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
+    assert unknown.stderr.strip() == (
+        "There is no project g-p-nope in the archive of profile default; "
+        "`desktop-importer projects` lists them."
+    )

@@ -13,10 +13,11 @@ the report. A file is told by what it holds, never by its name alone.
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,9 @@ class Export:
     given: tuple[Path, ...]  # what the person dropped, chose or named ("Try again" reuses it)
     set_aside: tuple[SetAside, ...] = ()
     sides: tuple[SideFile, ...] = ()  # Claude's projects and memory, read after the parts
+    # ZIPs inside a given ZIP, one level (a download folder zipped again), when a check
+    # only looked at them: the import unpacks and reads them (`unpack`).
+    nested: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -83,24 +87,37 @@ class Export:
 
 
 def open_exports(
-    paths: Sequence[Path], limits: Settings | None = None, *, partial: bool = False
+    paths: Sequence[Path],
+    limits: Settings | None = None,
+    *,
+    partial: bool = False,
+    unpack: Path | None = None,
 ) -> Export:
     """Check every file given (a folder stands for its files, a manifest for the files it
     lists beside it) and find their conversation data, or say in one sentence why not.
-    `partial`: a manifest whose files are not all there imports those that are."""
+    `partial`: a manifest whose files are not all there imports those that are. `unpack`:
+    a private folder the import deletes afterwards, into which the ZIPs a given ZIP holds
+    are copied (one level deep), each under a number, never its own name; without it they
+    are only checked."""
     limits = limits or Settings()
     given = tuple(paths)
     if not given:
         raise PathProblem("No file was given to import.")
-    gathered = _Gathered(limits, partial)
+    gathered = _Gathered(limits, partial, unpack)
     for path in given:
         if _is_folder(path):
             gathered.folder(path)
         else:
             gathered.file(path, explicit=True)
     export = Export(
-        tuple(gathered.parts), given, tuple(gathered.aside), tuple(gathered.side_files())
+        tuple(gathered.parts),
+        given,
+        tuple(gathered.aside),
+        tuple(gathered.side_files()),
+        tuple(gathered.nested),
     )
+    if export.nested and not export.parts:
+        return export  # checked; the import unpacks them and checks them again
     if not export.parts:
         raise _nothing_to_import(export)
     _check_complete(export)
@@ -142,9 +159,12 @@ def _is_folder(path: Path) -> bool:
 
 
 class _Gathered:
-    def __init__(self, limits: Settings, partial: bool) -> None:
+    def __init__(self, limits: Settings, partial: bool, unpack: Path | None = None) -> None:
         self.limits = limits
         self.partial = partial
+        self.unpack = unpack
+        self.nested: list[str] = []  # inner ZIPs only checked (no `unpack`)
+        self.unpacked = 0
         self.parts: list[ExportFile] = []
         self.aside: list[SetAside] = []
         self.sides: list[SideFile] = []
@@ -197,7 +217,8 @@ class _Gathered:
         for path in manifests or files:
             self.file(path, explicit=False)
 
-    def file(self, path: Path, *, explicit: bool) -> None:
+    def file(self, path: Path, *, explicit: bool, label: str | None = None, depth: int = 0) -> None:
+        """Take one file (`label`, `depth`: a ZIP unpacked from a given one, its name there)."""
         key = path.resolve()
         if key in self.seen:
             return
@@ -213,18 +234,67 @@ class _Gathered:
             for listed in manifest.files_beside(path, listing, partial=self.partial):
                 self.file(listed, explicit=False)
             return
-        if self._side(path, info, head):
+        if is_zip(head) and (inner := _inner_zips(path)):  # before its JSON tells a kind
+            self._nested(path, inner, label or path.name, depth)
+            return
+        if self._side(path, info, head, label):
             return
         try:
-            self.parts.append(open_export(path, self.limits))
+            part = open_export(path, self.limits)
         except LimitExceeded:
             raise
         except InvalidExport:
             if explicit or is_zip(head) or _is_json(head):
                 raise
-            self.aside.append(SetAside(path.name, "not part of an export"))
+            self.aside.append(SetAside(label or path.name, "not part of an export"))
+            return
+        self.parts.append(replace(part, label=label) if label else part)
 
-    def _side(self, path: Path, info: os.stat_result, head: bytes) -> bool:
+    def _nested(self, path: Path, inner: list[zipfile.ZipInfo], name: str, depth: int) -> None:
+        """The ZIPs a given ZIP holds (Claude's download folder zipped again): checked by
+        their declared sizes, then, when importing, copied out and read as if given."""
+        first = inner[0].filename.replace("\\", "/").rsplit("/", 1)[-1]
+        if depth >= 1:
+            raise InvalidExport(
+                f"{name}, a ZIP inside the one given, holds ZIP files itself ({first}); ZIPs "
+                "inside a ZIP are read one level deep, no more. Unzip it and drop the folder it "
+                "makes."
+            )
+        for info in inner:
+            if info.flag_bits & 0x1:
+                raise InvalidExport(
+                    f"{name} is password-protected; export your data again without a password."
+                )
+            if info.file_size > self.limits.max_member_bytes:
+                raise LimitExceeded(
+                    f"{info.filename} in {name} is {human_bytes(info.file_size)}, more than "
+                    f"{SIZE_LIMITS['max_member_bytes']} "
+                    f"({human_bytes(self.limits.max_member_bytes)}); it was refused before "
+                    "reading.",
+                    "max_member_bytes",
+                )
+        if self.unpack is None:
+            self.nested += [i.filename for i in inner]
+            return
+        for info in inner:
+            target = self.unpack / f"{self.unpacked:03d}.zip"  # never a name from the ZIP
+            self.unpacked += 1
+            try:
+                with (
+                    zipfile.ZipFile(path) as archive,
+                    archive.open(info) as source,
+                    target.open("xb") as out,
+                ):
+                    shutil.copyfileobj(source, out, 2**20)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+                raise InvalidExport(
+                    f"{name} is damaged: {info.filename} inside it cannot be decompressed; "
+                    "download the export again."
+                ) from None
+            base = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            self.file(target, explicit=False, label=base, depth=depth + 1)
+
+    def _side(self, path: Path, info: os.stat_result, head: bytes, label: str | None) -> bool:
         """Take a file of projects, memory or the account's details; False if it is none."""
         if is_zip(head):
             found = _zip_sides(path)
@@ -249,11 +319,36 @@ class _Gathered:
                 )
         kept = frozenset(kinds) & sides.KEPT
         if not kept:
-            self.aside.append(SetAside(path.name, sides.NOT_KEPT))
+            self.aside.append(SetAside(label or path.name, sides.NOT_KEPT))
             return True
         exported_at = made if made is not None else info.st_mtime
-        self.sides.append(SideFile(path, names, kept, size, fingerprint(info), exported_at))
+        self.sides.append(
+            SideFile(path, names, kept, size, fingerprint(info), exported_at, label=label)
+        )
         return True
+
+
+def _inner_zips(path: Path) -> list[zipfile.ZipInfo] | None:
+    """The ZIP files a ZIP holds (at its top or in one folder), if it holds no conversation
+    data of its own; else None."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = [
+                i for i in archive.infolist()
+                if not i.is_dir() and not i.filename.startswith("__MACOSX")
+                and not i.filename.replace("\\", "/").rsplit("/", 1)[-1].startswith(".")
+            ]  # fmt: skip
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        return None  # open_export says what is wrong with it
+    bases = [i.filename.replace("\\", "/").rsplit("/", 1)[-1].lower() for i in infos]
+    if any(b == "conversations.json" or (b.startswith("conversations-") and b.endswith(".json"))
+           for b in bases):  # fmt: skip
+        return None
+    inner = [
+        i for i, b in zip(infos, bases, strict=True)
+        if b.endswith(".zip") and i.filename.replace("\\", "/").count("/") <= 1
+    ]  # fmt: skip
+    return inner or None
 
 
 def _zip_sides(path: Path) -> tuple[set[str], list[zipfile.ZipInfo]] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from desktop_importer.basics.progress import (
 from desktop_importer.basics.settings import Settings, human_bytes
 from desktop_importer.importing import guard
 from desktop_importer.importing.export_set import Export, open_exports, source_text
+from desktop_importer.importing.owner import Owner, owner_alive
 from desktop_importer.importing.pipeline import ImportJob
 from desktop_importer.importing.report import ImportReport, ProfileStatus
 from desktop_importer.store import archive, profiles
@@ -108,7 +110,40 @@ def start_import(
     in a terminal state.
     """
     settings = app.settings.without_size_limits() if allow_large else app.settings
-    export = open_exports(_paths(given), settings, partial=partial)
+    unpack = _unpack_folder(app)
+    try:
+        return _import(app, given, profile, progress, cancel, settings, partial, unpack)
+    finally:
+        shutil.rmtree(unpack, ignore_errors=True)
+
+
+UNPACK_PREFIX = ".unpack-"  # beside the archive: ZIPs copied out of a given ZIP, per import
+
+
+def _unpack_folder(app: App) -> Path:
+    """A private folder for this import's unpacked ZIPs, named after this process, beside
+    the archive (the same disk); those of processes that died are removed first."""
+    folder = app.store.path.parent
+    for left in folder.glob(f"{UNPACK_PREFIX}*"):
+        pid, _, rest = left.name.removeprefix(UNPACK_PREFIX).partition("-")
+        started = rest.rpartition("-")[0] or None
+        if pid.isdigit() and owner_alive(Owner(app.owner.host, int(pid), started)) is False:
+            shutil.rmtree(left, ignore_errors=True)
+    started = app.owner.started or ""
+    return Path(tempfile.mkdtemp(prefix=f"{UNPACK_PREFIX}{app.owner.pid}-{started}-", dir=folder))
+
+
+def _import(
+    app: App,
+    given: Given,
+    profile: str,
+    progress: ProgressReporter | None,
+    cancel: Callable[[], bool],
+    settings: Settings,
+    partial: bool,
+    unpack: Path,
+) -> ImportReport:
+    export = open_exports(_paths(given), settings, partial=partial, unpack=unpack)
     _check_free_space(app, export)
     claim = profiles.claim(
         app.store,

@@ -58,10 +58,11 @@ class SideFile:
     data_bytes: int
     fingerprint: tuple[int, int, int] = (0, 0, 0)
     exported_at: float | None = None
+    label: str | None = None  # a ZIP unpacked from another: its name there
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.label or self.path.name
 
     @property
     def holds(self) -> str:

@@ -61,10 +61,11 @@ class ExportFile:
     # Claude's projects and memory beside its conversations.json (the one-ZIP layout): read
     # after the conversations (sides.py).
     sides: tuple[str, ...] = ()
+    label: str | None = None  # a ZIP unpacked from another: its name there (export_set.py)
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.label or self.path.name
 
 
 def check_path(path: Path) -> os.stat_result:

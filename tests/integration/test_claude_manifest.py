@@ -15,6 +15,7 @@ from desktop_importer.app import App
 from desktop_importer.basics.errors import FilesMissing, InvalidExport, PathProblem
 from desktop_importer.importing.report import detail_lines
 from desktop_importer.importing.service import check_export, profile_status, start_import
+from tests.helpers.archive import visible
 from tests.helpers.claude2026 import (
     LINK,
     MANIFEST,
@@ -282,3 +283,49 @@ def test_a_batch_of_another_account_is_kept_apart_and_named(app: App, tmp_path: 
     assert {r.conversation_id: r.gone for r in rows} == {"c1": False, "c2": False, "x1": False}
     alone = start_import(app, folder / "conversations-000.zip")
     assert alone.accounts == []  # one account: nothing to say
+
+
+def zipped_again(folder: Path, target: Path) -> Path:
+    """The download folder zipped whole (as a browser or a person does): its ZIPs inside."""
+    members: dict[str, Any] = {
+        f"{folder.name}/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())
+    }
+    return write_zip(target, members)
+
+
+def test_a_zip_of_the_download_folder_is_read_one_level_deep(
+    app: App, tmp_path: Path, data_dir: Path
+) -> None:
+    folder = download_folder(tmp_path / "Claude export")
+    outer = zipped_again(folder, tmp_path / "Claude export.zip")
+    checked = check_export(outer)  # the window's preflight: nothing unpacked
+    assert checked.name == "Claude export.zip" and checked.parts == ()
+    assert "Claude export/conversations-001.zip" in checked.nested
+    report = start_import(app, outer, profile="zipped")
+    assert (report.added, report.projects, report.memories) == (4, 1, 1)
+    assert report.files[:2] == ["conversations-000.zip", "conversations-001.zip"]  # as named there
+    assert [name for name, _ in report.set_aside] == []  # users.json is JSON: not unpacked
+    start_import(app, folder, profile="folder")
+    assert archive_of(app, "zipped") == archive_of(app, "folder")
+    assert not list(data_dir.glob(".unpack-*"))  # the unpacked copies are gone
+
+
+def test_a_zip_in_a_zip_in_a_zip_is_refused_and_a_dead_imports_copies_are_removed(
+    app: App, tmp_path: Path, data_dir: Path
+) -> None:
+    inner = write_zip(tmp_path / "inner.zip", {"conversations.json": [talk("c1", "x")]})
+    middle = write_zip(tmp_path / "middle.zip", {"conversations-000.zip": inner.read_bytes()})
+    outer = write_zip(tmp_path / "outer.zip", {"dl/middle.zip": middle.read_bytes()})
+    left = data_dir / ".unpack-999999-1-abc"  # of an import whose process died
+    left.mkdir()
+    (left / "000.zip").write_bytes(b"PK")
+    before = visible(app)
+    with pytest.raises(InvalidExport) as raised:
+        start_import(app, outer)
+    assert raised.value.message == (
+        "middle.zip, a ZIP inside the one given, holds ZIP files itself "
+        "(conversations-000.zip); ZIPs inside a ZIP are read one level deep, no more. Unzip "
+        "it and drop the folder it makes."
+    )
+    assert visible(app) == before and profile_status(app).status != "processing"
+    assert not list(data_dir.glob(".unpack-*"))

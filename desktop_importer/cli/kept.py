@@ -27,15 +27,15 @@ def cmd_projects(args: argparse.Namespace) -> int:
             rows = library.list_projects(app, args.profile)
             _list(args, rows)
             return EXIT_OK
-        found = [r for r in library.list_projects(app, args.profile) if r.project_id == args.id]
+        found = [v for v, p in library.project_names(app, args.profile) if p == args.id]
         if not found:
             raise UnknownProject(
                 f"There is no project {args.id} in the archive of profile {args.profile}; "
                 "`desktop-importer projects` lists them."
             )
         if args.name is not None:
-            library.name_project(app, args.profile, found[0].vendor, args.id, args.name)
-        view = library.read_project(app, args.profile, found[0].vendor, args.id)
+            library.name_project(app, args.profile, found[0], args.id, args.name)
+        view = library.read_project(app, args.profile, found[0], args.id)
     assert view is not None
     _show(args, view)
     return EXIT_OK

@@ -27,11 +27,11 @@ MARKDOWN_NAMES = (".md", ".markdown", ".txt")
 def kept_files(app: App, profile: str, fmt: str) -> Iterator[tuple[str, bytes]]:
     """(relative path, content) of each project and memory the archive keeps."""
     extension = {"markdown": "md", "html": "html", "json": "json"}[fmt]
-    for row in library.list_projects(app, profile):
-        view = library.read_project(app, profile, row.vendor, row.project_id)
+    for (vendor, project_id), shown in library.project_names(app, profile).items():
+        view = library.read_project(app, profile, vendor, project_id)  # its JSON read once
         if view is None or view.original is None:
             continue  # gone since the list was read, or a name only (in its notes' front matter)
-        name = file_name(row.name, row.vendor, f"project:{row.project_id}", extension)
+        name = file_name(shown, vendor, f"project:{project_id}", extension)
         yield f"projects/{name}", _project(view, fmt)
     for memory in library.read_memories(app, profile):
         account = f" {memory.account}" if memory.account else ""

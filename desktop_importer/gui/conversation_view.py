@@ -98,6 +98,7 @@ class ReaderView(QScrollArea):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = look.secondary(QLabel())
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # names from exports, as typed
         self.show_hidden = QCheckBox("Show hidden")
         self.show_hidden.setAccessibleName("Show hidden and tool messages")
         look.styled(self.show_hidden)  # its box, visible on a dark base

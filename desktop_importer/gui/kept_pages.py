@@ -128,6 +128,7 @@ class KeptPage(QScrollArea):
         self.chooser_label = QLabel("&Project:")
         self.chooser_label.setBuddy(self.chooser)
         self.details = look.secondary(QLabel())
+        self.details.setTextFormat(Qt.TextFormat.PlainText)  # names from exports, as typed
         self.details.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -163,13 +164,13 @@ class KeptPage(QScrollArea):
         shown, else the first)."""
         data = self.chooser.currentData()
         chosen = chosen or (data.split("/", 1)[1] if data else None)
-        rows = library.list_projects(self.app, self.profile)
+        names = library.project_names(self.app, self.profile)  # no project's JSON read
         self.chooser.clear()
-        for row in rows:
-            self.chooser.addItem(row.name, f"{row.vendor}/{row.project_id}")  # a str: findData
-        self.chooser.setVisible(len(rows) > 1)
-        self.chooser_label.setVisible(len(rows) > 1)
-        index = next((i for i, r in enumerate(rows) if r.project_id == chosen), 0)
+        for (vendor, project_id), name in names.items():
+            self.chooser.addItem(name, f"{vendor}/{project_id}")  # a str: findData finds it
+        self.chooser.setVisible(len(names) > 1)
+        self.chooser_label.setVisible(len(names) > 1)
+        index = next((i for i, (_, p) in enumerate(names) if p == chosen), 0)
         self.chooser.setCurrentIndex(index)
         self._show_chosen()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import zlib
 from typing import TYPE_CHECKING
 
 from desktop_importer.app import DEFAULT_PROFILE as DEFAULT_PROFILE  # callers' default too
@@ -212,19 +211,20 @@ class ImportJob:
             self._submit(writer)
 
     def _take_side(self, part: SidePart, writer: BackgroundWriter[_Batch]) -> None:
-        """A project or a memory, staged with the next batch (they come last)."""
+        """A project, a memory or a library entry, staged with the next batch (they come
+        last)."""
         seen_at = self.export.sides[part.side].exported_at or 0.0
-        raw: bytes | str = part.raw_zlib
+        raw: bytes | str = part.raw
         vendor = "claude"
         if part.what == projects.LIBRARY:  # ChatGPT's: its file is kept by its id
-            vendor, raw = "chatgpt", zlib.decompress(part.raw_zlib).decode()
+            vendor, raw = "chatgpt", part.raw.decode()
             self.assets.add(part.key)
             if part.name:
                 self.library_names[part.key] = part.name
         self.side_batch.append(
             projects.StagedSide(part.what, vendor, part.key, part.name, seen_at, raw)
         )
-        self.batch_bytes += len(part.raw_zlib)
+        self.batch_bytes += len(part.raw)
         if self.app.settings.batch_full(
             self.batch_conversations, self.batch_rows, self.batch_bytes
         ):

@@ -120,14 +120,16 @@ class ReadPart:
 
 @dataclass(frozen=True)
 class SidePart:
-    """A project or a memory of the export's side files (sides.py), read after the
-    conversations."""
+    """A project, a memory or a library entry of the export's side files (sides.py),
+    read after the conversations."""
 
     side: int  # which of the export's side files
-    what: str  # sides.PROJECT or sides.MEMORY
-    key: str  # the project's id, or the memory's account
+    what: str  # sides.PROJECT, sides.MEMORY or sides.LIBRARY
+    key: str  # the project's id, the memory's account, the library file's id
     name: str | None
-    raw_zlib: bytes  # its original JSON
+    # Its original JSON: compressed, as the archive keeps it; a library entry's as it is
+    # (a few hundred bytes, which the publish reads with json_extract).
+    raw: bytes
 
 
 def memory_message(name: str, megabytes: int) -> str:
@@ -357,7 +359,7 @@ class _Reading:
                 "what": what,
                 "key": key,
                 "name": name if isinstance(name, str) else None,
-                "raw": zlib.compress(orjson.dumps(obj)),
+                "raw": orjson.dumps(obj) if what == LIBRARY else zlib.compress(orjson.dumps(obj)),
             }
         )
 

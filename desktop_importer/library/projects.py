@@ -115,12 +115,13 @@ def name_project(app: App, profile: str, vendor: str, project_id: str, name: str
 
 
 def project_names(app: App, profile: str) -> dict[tuple[str, str], str]:
-    """(vendor, project id) -> the name shown, for every project (no project's JSON is
-    read: the list's filter asks on every refresh, the export once)."""
+    """(vendor, project id) -> the name shown, for every project, by name: no project's
+    JSON is read (the Projects page's chooser, the export and the command line ask)."""
     with app.store.read() as session:
         named = sql.project_names(session, profile)
         counted = sql.conversation_projects(session, profile)
-    return {**{key: unnamed(key[1]) for key in counted}, **named}
+    names = {**{key: unnamed(key[1]) for key in counted}, **named}
+    return dict(sorted(names.items(), key=lambda item: (item[1].casefold(), item[0][1])))
 
 
 def grouped_projects(app: App, profile: str) -> list[tuple[str, str, int]]:

@@ -37,9 +37,19 @@ _LINK = re.compile(rf"\[([^\]]*)\]\(<?{_URL}>?[^)]*\)")
 def _inert_prose(line: str) -> str:
     """Prose outside code: raw HTML shown as text, remote images as links (a note viewer
     would fetch them: a tracking pixel), links that are not web or mail as their words."""
-    line = line.replace("<", "&lt;")
     line = _IMAGE.sub(lambda m: f"[{m.group(1) or 'image'}]({m.group(2)})", line)
-    return _LINK.sub(lambda m: m.group(0) if is_safe_link(m.group(2)) else m.group(1), line)
+    pieces, at = [], 0
+    for link in _LINK.finditer(line):  # read before `<` is escaped: `[a](<https://…>)`
+        words = link.group(1).replace("<", "&lt;")
+        url = link.group(2)
+        pieces += [
+            line[at : link.start()].replace("<", "&lt;"),
+            (f"[{words}](<{url}>)" if "](<" in link.group(0) else f"[{words}]({url})")
+            if is_safe_link(url)
+            else words,
+        ]
+        at = link.end()
+    return "".join([*pieces, line[at:].replace("<", "&lt;")])
 
 
 def inert_markdown(text: str) -> str:

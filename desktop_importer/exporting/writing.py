@@ -40,6 +40,7 @@ from desktop_importer.store import archive as archive_sql
 from desktop_importer.store import listing as library_sql
 from desktop_importer.store import media as media_sql
 from desktop_importer.vendors import chatgpt
+from desktop_importer.vendors.registry import vendor_named
 
 if TYPE_CHECKING:
     from desktop_importer.app import App
@@ -98,14 +99,10 @@ def _other_branches(
     return branches
 
 
-def _details(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
+def _details(vendor: str, data: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """(model, url) of a conversation, where the vendor says."""
-    model = data.get("default_model_slug") or data.get("model")
-    cid = data.get("conversation_id") or data.get("id")
-    url = f"https://chatgpt.com/c/{cid}" if data.get("mapping") is not None and cid else None
-    if url is None and data.get("uuid"):
-        url = f"https://claude.ai/chat/{data['uuid']}"
-    return (model if isinstance(model, str) else None), url
+    module = vendor_named(vendor)
+    return module.model_of(data), module.url_of(data)
 
 
 READ_TOGETHER = 100  # conversations read in one transaction (library.read_conversations)
@@ -136,7 +133,7 @@ def _render(
     branches = _other_branches(app, profile, view) if all_branches else []
     if fmt == "html":
         return page_html(view, MediaLinks(writer), branches)
-    model, url = _details(view.document)
+    model, url = _details(view.vendor, view.document)
     project_id = chatgpt.project_of(view.document) if view.vendor == chatgpt.NAME else None
     name = projects.get((view.vendor, project_id)) if project_id else None
     project = (project_id, name) if project_id and name else None

@@ -21,7 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_importer.basics.markdown import escape_markdown, inert_images, split_fences
+from desktop_importer.basics.markdown import (
+    escape_markdown,
+    inert_images,
+    is_safe_link,
+    split_fences,
+)
 from desktop_importer.basics.media import asset_id
 from desktop_importer.basics.settings import human_bytes
 from desktop_importer.gui import look, text
@@ -133,7 +138,9 @@ def block_widget(
         view = SafeText()
         view.setAccessibleName("Source")
         words = escape_markdown(block.title or block.url or "")
-        view.set_markdown(f"Source: [{words}]({block.url})")
+        url = block.url or ""
+        linkable = is_safe_link(url) and not any(c in url for c in " <>\n")
+        view.set_markdown(f"Source: [{words}](<{url}>)" if linkable else f"Source: {words}")
         return view
     title = heading(block)
     if block.kind == "tool_call":

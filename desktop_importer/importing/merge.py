@@ -34,6 +34,7 @@ def _keep_claude_messages(new: dict[str, Any], old: dict[str, Any], kept: set[st
 
 RAW_MERGERS: dict[str, Callable[[dict[str, Any], dict[str, Any], set[str]], None]] = {
     "chatgpt": _keep_chatgpt_nodes,
+    "deepseek": _keep_chatgpt_nodes,  # the same `mapping` tree
     "claude": _keep_claude_messages,
 }
 

@@ -198,6 +198,7 @@ class ImportJob:
         self.report.add_skipped(part.skipped, part.skipped_details)
         self.report.add_unread(part.unread_content)
         self.report.messages += part.messages
+        self.report.vendors.update(part.vendors)
         self.assets.update(part.assets)
         if not part.conversations:
             return

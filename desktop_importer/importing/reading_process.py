@@ -112,6 +112,7 @@ class ReadPart:
     # Ids of its conversations that an earlier file of the export held too (two exports
     # dropped together): merged with the copy before, counted once.
     again: list[str] = dataclasses.field(default_factory=list)
+    vendors: Counter[str] = dataclasses.field(default_factory=Counter)  # conversations of each
 
     def records(self) -> list[ConversationRecord]:
         fields = pickle.loads(self.pickled_records)  # from our own child only (see above)
@@ -228,6 +229,7 @@ class ExportReader:
                 last=kind == "end",
                 assets=header["assets"],
                 again=header["again"],
+                vendors=Counter(header.get("vendors", {})),
             )
             if kind == "end":
                 return
@@ -328,6 +330,7 @@ class _Reading:
         self.json_bytes = 0
         self.assets: set[str] = set()
         self.again: list[str] = []
+        self.vendors: Counter[str] = Counter()
 
     def run(self) -> None:
         for number, export in enumerate(self.files):
@@ -400,6 +403,7 @@ class _Reading:
             self.assets.update(vendor_named(conversation.vendor).export_pointers(obj))
         self.messages += conversation.message_count
         self.records.append(record_fields(conversation))
+        self.vendors[conversation.vendor] += 1
         self.rows += len(conversation.messages)
         self.json_bytes += len(conversation.raw_json)
 
@@ -426,6 +430,7 @@ class _Reading:
                 "messages": self.messages,
                 "assets": sorted(self.assets),
                 "again": self.again,
+                "vendors": dict(self.vendors),
             }
         )
         self._new_part()

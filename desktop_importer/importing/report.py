@@ -50,6 +50,7 @@ class ImportReport:
     accounts: list[tuple[str, str | None, int, list[str]]] = field(default_factory=list)
     memories: int = 0  # and its memory
     library: int = 0  # entries of ChatGPT's library_files.json
+    vendors: Counter[str] = field(default_factory=Counter)  # readable conversations of each
 
     def add_skipped(self, count: int, details: Iterable[SkippedConversation]) -> None:
         self.skipped += count
@@ -99,6 +100,7 @@ class ImportReport:
             "projects": self.projects,
             "memories": self.memories,
             "library": self.library,
+            "vendors": dict(sorted(self.vendors.items())),
             "accounts": [
                 {"vendor": v, "account": a, "conversations": n, "files": f}
                 for v, a, n, f in self.accounts
@@ -163,6 +165,16 @@ def file_lines(report: Mapping[str, Any]) -> list[str]:
     if isinstance(files, list) and len(files) > 1:
         names = ", ".join(str(f) for f in files[:6]) + ("" if len(files) <= 6 else ", …")
         lines.append(f"Read {len(files):,} files as one export: {names}.")
+    vendors = report.get("vendors")
+    if isinstance(vendors, Mapping) and len(vendors) > 1:
+        counts = sorted(vendors.items(), key=lambda item: (-int(item[1]), str(item[0])))
+        lines.append(
+            f"From {len(counts)} assistants: "
+            + ", ".join(
+                f"{vendor_name(str(v))} {plural(int(n), 'conversation')}" for v, n in counts
+            )
+            + "."
+        )
     projects, memories = (report.get(key) for key in ("projects", "memories"))
     kept = [plural(projects, "Claude project")] if isinstance(projects, int) and projects else []
     if isinstance(memories, int) and memories:

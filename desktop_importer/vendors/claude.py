@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -29,6 +28,7 @@ from desktop_importer.vendors.parsed import (
     UnreadableConversation,
     original_json,
 )
+from desktop_importer.vendors.timestamps import iso_seconds
 from desktop_importer.vendors.tree import current_path
 from desktop_importer.vendors.values import as_int, as_list
 from desktop_importer.vendors.values import as_text as _text
@@ -41,15 +41,17 @@ def looks_like(obj: Mapping[str, Any]) -> bool:
     return isinstance(obj.get("chat_messages"), list)
 
 
-def timestamp(value: Any) -> float | None:
-    """Unix seconds from an ISO 8601 string, or None for anything else."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment.timestamp() if moment.tzinfo else None
+timestamp = iso_seconds  # Unix seconds from an ISO 8601 string with its offset, else None
+
+
+def model_of(conversation: Mapping[str, Any]) -> str | None:
+    model = conversation.get("model")
+    return model if isinstance(model, str) and model else None
+
+
+def url_of(conversation: Mapping[str, Any]) -> str | None:
+    uuid = _text(conversation.get("uuid"))
+    return f"https://claude.ai/chat/{uuid}" if uuid else None
 
 
 def result_text(content: Any) -> str:

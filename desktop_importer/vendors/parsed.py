@@ -85,7 +85,14 @@ class UnreadableConversation(Exception):
         self.conversation_id = conversation_id
 
 
-VENDOR_NAMES = {"chatgpt": "ChatGPT", "claude": "Claude"}
+VENDOR_NAMES = {
+    "chatgpt": "ChatGPT",
+    "claude": "Claude",
+    "deepseek": "DeepSeek",
+    "grok": "Grok",
+    "gemini": "Gemini",
+    "lechat": "Le Chat",
+}
 
 
 def vendor_name(vendor: str) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import orjson
 
 from desktop_importer.basics.settings import human_bytes
-from desktop_importer.vendors import chatgpt, claude
+from desktop_importer.vendors import chatgpt, claude, deepseek
 from desktop_importer.vendors.parsed import ParsedConversation, UnreadableConversation
 
 if TYPE_CHECKING:
@@ -39,8 +39,13 @@ class Vendor(Protocol):
 
     def has_hidden_blocks(self, content_type: str | None) -> bool: ...
 
+    def model_of(self, conversation: Mapping[str, Any]) -> str | None: ...
 
-VENDORS: tuple[Vendor, ...] = (chatgpt, claude)
+    def url_of(self, conversation: Mapping[str, Any]) -> str | None: ...
+
+
+# In the order they are tried: DeepSeek's tree looks like ChatGPT's, so it is told first.
+VENDORS: tuple[Vendor, ...] = (deepseek, chatgpt, claude)
 _BY_NAME: dict[str, Vendor] = {vendor.NAME: vendor for vendor in VENDORS}
 
 
@@ -83,7 +88,7 @@ def parse_conversation(obj: Any, max_message_bytes: int | None = None) -> Parsed
     vendor = next((v for v in VENDORS if v.looks_like(obj)), None)
     if vendor is None:
         raise UnreadableConversation(
-            "it holds no messages (neither a ChatGPT mapping nor Claude chat_messages)",
+            "it holds no messages this app can read (no vendor's message list or tree)",
             conversation_id,
         )
     try:

@@ -40,6 +40,16 @@ def looks_like(obj: Mapping[str, Any]) -> bool:
     return "mapping" in obj
 
 
+def model_of(conversation: Mapping[str, Any]) -> str | None:
+    model = conversation.get("default_model_slug") or conversation.get("model")
+    return model if isinstance(model, str) and model else None
+
+
+def url_of(conversation: Mapping[str, Any]) -> str | None:
+    cid = as_text(conversation.get("conversation_id")) or as_text(conversation.get("id"))
+    return f"https://chatgpt.com/c/{cid}" if cid else None
+
+
 def has_hidden_blocks(content_type: str | None) -> bool:
     """None: what ChatGPT hides is a whole message (is_hidden)."""
     return False

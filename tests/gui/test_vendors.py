@@ -1,0 +1,61 @@
+"""Each newer vendor's conversation in the reader as its app showed it: a thought folded,
+the answer with its cited pages, the files' text folded, the branch switcher reaching the
+other versions; named for a screen reader; in a light and a dark palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_importer.app import App
+from desktop_importer.gui.message_widget import Collapsible
+from desktop_importer.gui.safe_text import SafeText
+from desktop_importer.importing.service import start_import
+from tests.gui.conftest import screenshot, unnamed_controls
+from tests.gui.test_library import shown_on_screen, texts
+from tests.gui.test_projects import painted
+from tests.integration.test_deepseek import deepseek_zip
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_a_deepseek_conversation_reads_as_deepseek_showed_it(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path, palette: str, qapp: QApplication
+) -> None:
+    start_import(gui_app, deepseek_zip(tmp_path / "deepseek_data.zip"))
+    with painted(qapp, palette):
+        window = make_window()
+        reader = window.library.reader
+        window.library.open("ds-0001-reasoner")
+        shown_on_screen(window, qtbot)
+        assert reader.title.text() == "瓷砖 for the kitchen"
+        assert reader.details.text().startswith("DeepSeek")
+        prompt, answer = reader.message_widget("1"), reader.message_widget("2")
+        assert prompt is not None and answer is not None
+        assert prompt.who.text() == "You" and answer.who.text() == "DeepSeek"
+        (attachment,) = prompt.findChildren(Collapsible)
+        assert attachment.toggle.text() == "Attachment: floor plan.txt"
+        (thought,) = answer.findChildren(Collapsible)
+        assert thought.toggle.text() == "Thoughts" and thought.body.isHidden()
+        shown = texts(answer)
+        assert "Porcelain tiles suit a kitchen best (Porcelain tiles)" in shown
+        assert "[citation:" not in shown and "Source: Porcelain tiles" in shown
+        sources = [v for v in answer.findChildren(SafeText) if v.accessibleName() == "Source"]
+        links = [v.document().toHtml().count("<a href") for v in sources]
+        assert links == [1, 0]  # the javascript: page is words, never a link
+        edited = reader.message_widget("5")
+        assert edited is not None and edited.position.text() == "2/2"
+        edited.previous.click()  # the first version of the prompt, and its answer
+        qtbot.waitUntil(lambda: reader.message_widget("4") is not None)
+        assert "Use epoxy grout." in texts(reader.message_widget("4"))
+        assert "Content this version cannot show" in texts(reader.message_widget("4"))
+        assert unnamed_controls(window.library) == []
+        edited = reader.message_widget("3")
+        edited.next.click()
+        qtbot.waitUntil(lambda: reader.message_widget("6") is not None)
+        thought = reader.message_widget("2").findChildren(Collapsible)[0]
+        thought.toggle.click()
+        shown_on_screen(window, qtbot)
+        screenshot(window, f"deepseek-{palette}")

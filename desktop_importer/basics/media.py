@@ -148,13 +148,25 @@ def base_name(member: str) -> str:
     return PurePosixPath(member.replace("\\", "/")).name
 
 
+ASSET_FILE = "content"  # Grok keeps an asset as prod-mc-asset-server/<asset id>/content
+
+
+def _indexed_name(member: str) -> str:
+    """The name a member is found by: its base name, or for Grok's assets its folder's
+    (the asset's id)."""
+    path = PurePosixPath(member.replace("\\", "/"))
+    if path.name == ASSET_FILE and len(path.parts) >= 2:
+        return path.parent.name
+    return path.name
+
+
 class MemberIndex:
     """The export's media members by base name, to find the file of an id."""
 
     def __init__(self, members: Iterable[str]) -> None:
         self._by_name: dict[str, list[str]] = {}
         for member in members:
-            self._by_name.setdefault(base_name(member), []).append(member)
+            self._by_name.setdefault(_indexed_name(member), []).append(member)
         self._names = sorted(self._by_name)
 
     def find(self, file_id: str) -> list[str]:
@@ -198,6 +210,8 @@ def display_name(member: str, file_id: str | None, names: Mapping[str, str]) -> 
     """The name a person gave the file: from the names file, else the base name without
     the id in front (`file-XYZ-Report 2024.pdf` -> `Report 2024.pdf`)."""
     base = base_name(member)
+    if base == ASSET_FILE and (asset := _indexed_name(member)) != base:
+        return asset  # Grok's: the file has no name but its id (and the type its bytes say)
     if base in names:
         return base_name(names[base].replace("\\", "/")) or base
     if file_id and base.startswith(file_id + "-") and len(base) > len(file_id) + 1:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from desktop_importer.importing.merge import KEPT_MARKER
+from desktop_importer.importing.merge import KEPT_MARKER, response_id
 
 if TYPE_CHECKING:
     pass
@@ -32,4 +32,7 @@ def vendor_json(document: Mapping[str, Any]) -> bytes:
             data["chat_messages"] = [
                 m for m in messages if not (isinstance(m, dict) and m.get("uuid") in kept)
             ]
+        responses = data.get("responses")  # Grok's
+        if isinstance(responses, list):
+            data["responses"] = [r for r in responses if response_id(r) not in kept]
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"

@@ -106,31 +106,78 @@ class _Buffer:
                 return False
 
 
+def _decoder() -> json.JSONDecoder:
+    return json.JSONDecoder(parse_float=_float, parse_int=_integer, parse_constant=_refuse)
+
+
 def array_items(stream: Readable) -> Iterator[Any]:
     """The items of the array `stream` holds (its first significant byte is `[`); raises
     NotClean where ijson must take over."""
-    decoder = json.JSONDecoder(parse_float=_float, parse_int=_integer, parse_constant=_refuse)
     buffer = _Buffer(stream)
     if not buffer.skip_space() or buffer.text[buffer.at] != "[":
         raise NotClean("no array")
+    yield from _array(_decoder(), buffer)
+    if buffer.skip_space():
+        raise NotClean("data after the array")
+
+
+def object_lists(stream: Readable, names: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+    """The items of the arrays that the object `stream` holds under `names`, each with its
+    name, in the file's order (Grok's `{"conversations": [...], "media_posts": [...]}`);
+    its other values are read past. Raises NotClean where ijson must take over."""
+    decoder = _decoder()
+    buffer = _Buffer(stream)
+    if not buffer.skip_space() or buffer.text[buffer.at] != "{":
+        raise NotClean("no object")
+    buffer.at += 1
+    if not buffer.skip_space():
+        raise NotClean("cut short")
+    if buffer.text[buffer.at] == "}":
+        buffer.at += 1
+    else:
+        while True:
+            key = _item(decoder, buffer)
+            if not isinstance(key, str) or not buffer.skip_space():
+                raise NotClean("no key")
+            if buffer.text[buffer.at] != ":":
+                raise NotClean("no colon")
+            buffer.at += 1
+            if not buffer.skip_space():
+                raise NotClean("cut short")
+            if key in names and buffer.text[buffer.at] == "[":
+                yield from ((key, item) for item in _array(decoder, buffer))
+            else:
+                _item(decoder, buffer)  # another value (Grok's projects, tasks): not read
+            if not buffer.skip_space():
+                raise NotClean("cut short")
+            following = buffer.text[buffer.at]
+            buffer.at += 1
+            if following == "}":
+                break
+            if following != "," or not buffer.skip_space():
+                raise NotClean("no comma")
+    if buffer.skip_space():
+        raise NotClean("data after the object")
+
+
+def _array(decoder: json.JSONDecoder, buffer: _Buffer) -> Iterator[Any]:
+    """The items of the array at the buffer (at its `[`), up to and past its `]`."""
     buffer.at += 1
     if not buffer.skip_space():
         raise NotClean("cut short")
     if buffer.text[buffer.at] == "]":
         buffer.at += 1
-    else:
-        while True:
-            yield _item(decoder, buffer)
-            if not buffer.skip_space():
-                raise NotClean("cut short")
-            following = buffer.text[buffer.at]
-            buffer.at += 1
-            if following == "]":
-                break
-            if following != "," or not buffer.skip_space():
-                raise NotClean("no comma")
-    if buffer.skip_space():
-        raise NotClean("data after the array")
+        return
+    while True:
+        yield _item(decoder, buffer)
+        if not buffer.skip_space():
+            raise NotClean("cut short")
+        following = buffer.text[buffer.at]
+        buffer.at += 1
+        if following == "]":
+            return
+        if following != "," or not buffer.skip_space():
+            raise NotClean("no comma")
 
 
 def _item(decoder: json.JSONDecoder, buffer: _Buffer) -> Any:

@@ -14,6 +14,7 @@ and recorded for the profile, staged with the run (store/media.py).
 from __future__ import annotations
 
 import logging
+import mimetypes
 import time
 import zipfile
 import zlib
@@ -200,7 +201,11 @@ class MediaStage:
         mime = media.mime_type(staged.head, guess)
         if assets:
             rows = [
-                (a, self.names_by_id.get(a) or media.display_name(member, a, names), True)
+                (
+                    a,
+                    self.names_by_id.get(a) or _typed(media.display_name(member, a, names), mime),
+                    True,
+                )
                 for a in assets
             ]
         else:
@@ -252,6 +257,14 @@ class MediaStage:
 
 
 GC_BATCH = 200
+
+
+def _typed(name: str, mime: str) -> str:
+    """A name without an extension (Grok's assets are named by their id) given the one its
+    bytes' type has."""
+    if "." in name or mime == "application/octet-stream":
+        return name
+    return name + (mimetypes.guess_extension(mime) or "")
 
 
 def drop_run(app: App, run_id: int) -> None:

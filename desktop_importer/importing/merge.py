@@ -32,10 +32,23 @@ def _keep_claude_messages(new: dict[str, Any], old: dict[str, Any], kept: set[st
         messages.extend(m for m in old_messages if isinstance(m, dict) and m.get("uuid") in kept)
 
 
+def _keep_grok_responses(new: dict[str, Any], old: dict[str, Any], kept: set[str]) -> None:
+    items, old_items = new.get("responses"), old.get("responses")
+    if isinstance(items, list) and isinstance(old_items, list):
+        items.extend(i for i in old_items if response_id(i) in kept)
+
+
+def response_id(item: object) -> object:
+    """A Grok item's response id (`{response: {_id}}`), else None."""
+    response = item.get("response") if isinstance(item, dict) else None
+    return response.get("_id") if isinstance(response, dict) else None
+
+
 RAW_MERGERS: dict[str, Callable[[dict[str, Any], dict[str, Any], set[str]], None]] = {
     "chatgpt": _keep_chatgpt_nodes,
     "deepseek": _keep_chatgpt_nodes,  # the same `mapping` tree
     "claude": _keep_claude_messages,
+    "grok": _keep_grok_responses,
 }
 
 

@@ -91,13 +91,13 @@ def iter_objects(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterato
     """Every conversation object of the export, in order, parsed one at a time."""
     if export.members is None:
         with _opened(export, lambda: export.path.open("rb")) as handle:
-            yield from _objects_in(handle, export.name, on_bytes)
+            yield from _objects_in(handle, export.name, on_bytes, export.lists)
         return
     try:
         with _opened(export, lambda: zipfile.ZipFile(export.path)) as archive:
             for member in export.members:
                 with archive.open(member) as handle:
-                    yield from _objects_in(handle, member, on_bytes)
+                    yield from _objects_in(handle, member, on_bytes, export.lists)
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise InvalidExport(
             f"{export.name} is damaged: a part of it cannot be decompressed; "
@@ -118,28 +118,47 @@ def _opened(export: ExportFile, opener: Callable[[], T]) -> T:
         raise PathProblem(f"{export.name} cannot be read ({e.strerror}).") from None
 
 
-def _objects_in(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[Any]:
+def _objects_in(
+    handle: IO[bytes], name: str, on_bytes: Callable[[int], None], lists: tuple[str, ...]
+) -> Iterator[Any]:
+    """The items of the file's top-level array, or of the arrays its top-level object holds
+    under `lists` (the wrapped form `{"conversations": [...]}`, Grok's media posts)."""
     counted = _Counted(on_bytes)
     reader = _CountingReader(handle, counted)
     first = reader.first_significant_byte()
-    yielded = 0
-    if first == b"[":
-        prefix = "item"
-        try:  # the fast path (json_stream.py); ijson takes over where it is not sure
-            for item in json_stream.array_items(reader):
-                yielded += 1
-                yield item
-            return
-        except json_stream.NotClean:
-            handle.seek(0)
-            reader = _CountingReader(handle, _Counted(on_bytes, skip=counted.total))
-    elif first == b"{":
-        prefix = "conversations.item"  # the wrapped form: {"conversations": [...]}
-    else:
+    yielded: dict[str, int] = {}
+    if first not in (b"[", b"{"):
         raise InvalidExport(f"{name} does not hold a list of conversations.")
+    try:  # the fast path (json_stream.py); ijson takes over where it is not sure
+        if first == b"[":
+            for item in json_stream.array_items(reader):
+                yielded["item"] = yielded.get("item", 0) + 1
+                yield item
+        else:
+            for key, item in json_stream.object_lists(reader, lists):
+                yielded[key] = yielded.get(key, 0) + 1
+                yield item
+        return
+    except json_stream.NotClean:
+        pass
+    seen = counted.total  # each byte is counted once, however often it is read
+    for prefix in ["item"] if first == b"[" else lists:
+        handle.seek(0)
+        again = _Counted(on_bytes, skip=seen)
+        yield from _ijson_items(
+            _CountingReader(handle, again), name, prefix, yielded.get(prefix, 0)
+        )
+        seen = max(seen, again.total)
+
+
+def _ijson_items(reader: _CountingReader, name: str, prefix: str, done: int) -> Iterator[Any]:
+    """ijson's items at `prefix`, after the first `done` (yielded by the fast path); an
+    error in the JSON said in one sentence, placed at its byte."""
+    if prefix != "item":
+        prefix += ".item"
     try:
         for index, item in enumerate(ijson.items(reader, prefix, use_float=True)):
-            if index >= yielded:  # those before were yielded by the fast path
+            if index >= done:
                 yield item
     except ijson.JSONError as error:
         message = str(error)

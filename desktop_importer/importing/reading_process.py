@@ -162,7 +162,9 @@ class ExportReader:
         assert self._process.stdout is not None
         enlarge_pipe(self._process.stdout)
         request = {
-            "parts": [{"path": str(p.path), "members": p.members} for p in export.parts],
+            "parts": [
+                {"path": str(p.path), "members": p.members, "lists": p.lists} for p in export.parts
+            ],
             "sides": [{"path": str(s.path), "members": s.members} for s in export.sides],
             "settings": dataclasses.asdict(settings),
             "log": bool(logging.getLogger("desktop_importer").handlers),
@@ -249,7 +251,13 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
         logs.configure()
     cap_memory(settings.max_memory_mb)
     parts = [
-        ExportFile(Path(p["path"]), 0, None if p["members"] is None else tuple(p["members"]), 0)
+        ExportFile(
+            Path(p["path"]),
+            0,
+            None if p["members"] is None else tuple(p["members"]),
+            0,
+            lists=tuple(p.get("lists") or ("conversations",)),
+        )
         for p in request["parts"]
     ]
     side_files = [

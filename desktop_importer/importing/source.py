@@ -62,6 +62,9 @@ class ExportFile:
     # after the conversations (sides.py).
     sides: tuple[str, ...] = ()
     label: str | None = None  # a ZIP unpacked from another: its name there (export_set.py)
+    # The lists of a file whose top level is an object: `{"conversations": [...]}`, and
+    # Grok's Imagine posts beside its conversations.
+    lists: tuple[str, ...] = ("conversations",)
 
     @property
     def name(self) -> str:
@@ -156,6 +159,7 @@ def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
             info.st_size,
             fingerprint=fingerprint(info),
             exported_at=info.st_mtime,
+            lists=GROK_LISTS if is_grok_backend(head) else ("conversations",),
         )
     raise InvalidExport(
         f"{path.name} is neither a ZIP archive nor a conversations.json file; "
@@ -203,6 +207,9 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
                 for folder, bases in folders.items()
                 if (read := _conversation_files(archive, infos, folder, bases))[0]
             }
+            lists: tuple[str, ...] = ("conversations",)
+            if not exports and (grok := _grok_backend(archive, infos)) is not None:
+                exports, lists = {grok[0]: ([grok[1]], [])}, GROK_LISTS
             account = (
                 _chatgpt_account(archive, infos.get(next(iter(exports)) + "user.json"))
                 if len(exports) == 1
@@ -224,7 +231,9 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
             f"{path.name} holds more than one export ({places}); import them one at a time."
         )
     if not exports:
-        found = sorted({base for bases in folders.values() for base in bases})
+        found = sorted({base for bases in folders.values() for base in bases}) or sorted(
+            {name.rsplit("/", 1)[-1] for name, info in infos.items() if not info.is_dir()}
+        )  # files deeper down, where a Grok export keeps them
         inner = [base for base in found if base.lower().endswith(".zip")]
         if inner:  # Claude's files zipped together again (by a browser or the person)
             zips = ", ".join(inner[:3]) + (", …" if len(inner) > 3 else "")
@@ -266,7 +275,41 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         media_names=names.filename if names is not None else None,
         listed=tuple(listed),
         sides=tuple(sides),
+        lists=lists,
     )
+
+
+# Grok's backend file, told by its first bytes: an object whose conversations wrap twice.
+GROK_HEAD = re.compile(
+    rb'^\s*\{\s*"conversations"\s*:\s*\[\s*(?:\]|\{\s*"(?:conversation|responses)"\s*:)'
+)
+GROK_LISTS = ("conversations", "media_posts")
+
+
+def is_grok_backend(head: bytes) -> bool:
+    return GROK_HEAD.match(head.lstrip(b"\xef\xbb\xbf")) is not None
+
+
+def _grok_backend(
+    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]
+) -> tuple[str, str] | None:
+    """(folder, file name) of Grok's `prod-grok-backend.json`, wherever the export's folders
+    put it (`ttl/30d/export_data/<user>/`): the one JSON file whose first bytes are Grok's
+    conversations. Files are told by their content, their name only says which to look in
+    first."""
+    candidates = sorted(
+        (name for name, info in infos.items()
+         if name.lower().endswith(".json") and not info.is_dir() and not info.flag_bits & 0x1
+         and not _is_symlink(info) and name.split("/")[0] != "__MACOSX"
+         and not any(p.startswith(".") for p in name.split("/"))),
+        key=lambda name: (not name.endswith("prod-grok-backend.json"), name.count("/"), name),
+    )  # fmt: skip
+    for name in candidates[:64]:
+        with archive.open(infos[name]) as handle:
+            if is_grok_backend(handle.read(4096)):
+                folder, _, base = name.rpartition("/")
+                return (folder + "/" if folder else ""), base
+    return None
 
 
 def _side_members(

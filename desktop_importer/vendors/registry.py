@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import orjson
 
 from desktop_importer.basics.settings import human_bytes
-from desktop_importer.vendors import chatgpt, claude, deepseek
+from desktop_importer.vendors import chatgpt, claude, deepseek, grok
 from desktop_importer.vendors.parsed import ParsedConversation, UnreadableConversation
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Vendor(Protocol):
 
 
 # In the order they are tried: DeepSeek's tree looks like ChatGPT's, so it is told first.
-VENDORS: tuple[Vendor, ...] = (deepseek, chatgpt, claude)
+VENDORS: tuple[Vendor, ...] = (deepseek, chatgpt, claude, grok)
 _BY_NAME: dict[str, Vendor] = {vendor.NAME: vendor for vendor in VENDORS}
 
 
@@ -70,7 +70,8 @@ def _any_id(obj: dict[str, Any]) -> str | None:
         value = obj.get(key)
         if isinstance(value, str) and value:
             return value
-    return None
+    inner = obj.get("conversation")  # Grok's wrapping
+    return _any_id(inner) if isinstance(inner, dict) and inner is not obj else None
 
 
 NESTING_LIMIT = 255  # orjson's, which keeps each conversation's original JSON

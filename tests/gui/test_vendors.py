@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
+from desktop_importer.gui.media_view import ImageView
 from desktop_importer.gui.message_widget import Collapsible
 from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.importing.service import start_import
 from tests.gui.conftest import screenshot, unnamed_controls
 from tests.gui.test_library import shown_on_screen, texts
 from tests.gui.test_projects import painted
+from tests.helpers.grok import POST, grok_zip
 from tests.integration.test_deepseek import deepseek_zip
 
 
@@ -59,3 +61,38 @@ def test_a_deepseek_conversation_reads_as_deepseek_showed_it(
         thought.toggle.click()
         shown_on_screen(window, qtbot)
         screenshot(window, f"deepseek-{palette}")
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_a_grok_conversation_reads_as_grok_showed_it(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path, palette: str, qapp: QApplication
+) -> None:
+    start_import(gui_app, grok_zip(tmp_path / "grok-export.zip"))
+    with painted(qapp, palette):
+        window = make_window()
+        reader = window.library.reader
+        window.library.open("g-conv-1")
+        shown_on_screen(window, qtbot)
+        assert reader.details.text().startswith("Grok")
+        asked, answer = reader.message_widget("r1"), reader.message_widget("r2")
+        assert asked is not None and answer is not None
+        assert answer.who.text() == "Grok"
+        assert [f.toggle.text() for f in answer.findChildren(Collapsible)] == [
+            "Thoughts",
+            "Tool call: web_search",
+            "Document: kyoto-plan.md",  # folded, as the app shows an artifact beside
+        ]
+        shown = texts(answer)
+        assert "<script>alert(1)</script>" in shown  # shown as the words it is, never run
+        assert "<grok:render" not in shown and "Document: kyoto-plan.md" in shown
+        assert "Philosopher's Path" in shown
+        assert "Image not in the archive" not in texts(reader)  # the photo and the picture
+        photo = [v for v in asked.findChildren(ImageView)]
+        assert len(photo) == 1
+        shown_on_screen(window, qtbot)
+        screenshot(window, f"grok-{palette}")
+        window.library.open(POST)
+        qtbot.waitUntil(lambda: reader.message_widget("media") is not None)
+        assert len(reader.message_widget("media").findChildren(ImageView)) == 1
+        assert "A fox in snow, watercolour" in texts(reader.message_widget("media"))
+        assert unnamed_controls(window.library) == []

@@ -148,6 +148,7 @@ def base_name(member: str) -> str:
     return PurePosixPath(member.replace("\\", "/")).name
 
 
+PLACE = "|"  # in an id that names a file by its folder: `<folder>|<base name>` (Le Chat's)
 ASSET_FILE = "content"  # Grok keeps an asset as prod-mc-asset-server/<asset id>/content
 
 
@@ -165,13 +166,20 @@ class MemberIndex:
 
     def __init__(self, members: Iterable[str]) -> None:
         self._by_name: dict[str, list[str]] = {}
+        self._by_place: dict[str, list[str]] = {}
         for member in members:
             self._by_name.setdefault(_indexed_name(member), []).append(member)
+            path = PurePosixPath(member.replace("\\", "/"))
+            if len(path.parts) >= 2:
+                self._by_place.setdefault(path.parent.name + PLACE + path.name, []).append(member)
         self._names = sorted(self._by_name)
 
     def find(self, file_id: str) -> list[str]:
         """The members whose base name is the id, or starts with it followed by `-`, `.`
-        or `_` (`file-XYZ-photo.jpg`, `file-XYZ.dat`, `file_abc-<uuid>.wav`)."""
+        or `_` (`file-XYZ-photo.jpg`, `file-XYZ.dat`, `file_abc-<uuid>.wav`); an id of a
+        folder and a name (`chat-<id>-files|photo.png`): the member so placed."""
+        if PLACE in file_id:
+            return list(self._by_place.get(file_id, []))
         found: list[str] = []
         at = bisect.bisect_left(self._names, file_id)
         while at < len(self._names) and self._names[at].startswith(file_id):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from desktop_importer.importing.merge import KEPT_MARKER, response_id
+from desktop_importer.vendors import lechat
 
 if TYPE_CHECKING:
     pass
@@ -35,4 +36,11 @@ def vendor_json(document: Mapping[str, Any]) -> bytes:
         responses = data.get("responses")  # Grok's
         if isinstance(responses, list):
             data["responses"] = [r for r in responses if response_id(r) not in kept]
+        chat = data.get(lechat.WRAPPED)
+        if isinstance(chat, list):
+            data[lechat.WRAPPED] = [
+                m for m in chat if not (isinstance(m, dict) and m.get("id") in kept)
+            ]
+    if lechat.looks_like(data):  # Le Chat's file is the bare array
+        return orjson.dumps(lechat.unwrapped(data), option=orjson.OPT_INDENT_2) + b"\n"
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"

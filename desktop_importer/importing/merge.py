@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from desktop_importer.vendors.lechat import WRAPPED as LECHAT_MESSAGES
 from desktop_importer.vendors.parsed import ParsedConversation, ParsedMessage
 
 KEPT_MARKER = "desktop_importer_kept_nodes"
@@ -44,11 +45,18 @@ def response_id(item: object) -> object:
     return response.get("_id") if isinstance(response, dict) else None
 
 
+def _keep_lechat_messages(new: dict[str, Any], old: dict[str, Any], kept: set[str]) -> None:
+    messages, old_messages = new.get(LECHAT_MESSAGES), old.get(LECHAT_MESSAGES)
+    if isinstance(messages, list) and isinstance(old_messages, list):
+        messages.extend(m for m in old_messages if isinstance(m, dict) and m.get("id") in kept)
+
+
 RAW_MERGERS: dict[str, Callable[[dict[str, Any], dict[str, Any], set[str]], None]] = {
     "chatgpt": _keep_chatgpt_nodes,
     "deepseek": _keep_chatgpt_nodes,  # the same `mapping` tree
     "claude": _keep_claude_messages,
     "grok": _keep_grok_responses,
+    "lechat": _keep_lechat_messages,
 }
 
 

@@ -10,10 +10,13 @@ import zlib
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import ijson
+import orjson
 
 from desktop_importer.basics.errors import InvalidExport, PathProblem
 from desktop_importer.importing import json_stream
 from desktop_importer.importing.source import ExportFile, disappeared
+from desktop_importer.vendors import lechat
+from desktop_importer.vendors.lechat import NESTED_TOO_DEEPLY
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -91,13 +94,19 @@ def iter_objects(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterato
     """Every conversation object of the export, in order, parsed one at a time."""
     if export.members is None:
         with _opened(export, lambda: export.path.open("rb")) as handle:
-            yield from _objects_in(handle, export.name, on_bytes, export.lists)
+            if export.whole:
+                yield _whole(handle, export.name, on_bytes)
+            else:
+                yield from _objects_in(handle, export.name, on_bytes, export.lists)
         return
     try:
         with _opened(export, lambda: zipfile.ZipFile(export.path)) as archive:
             for member in export.members:
                 with archive.open(member) as handle:
-                    yield from _objects_in(handle, member, on_bytes, export.lists)
+                    if export.whole:
+                        yield _whole(handle, member, on_bytes)
+                    else:
+                        yield from _objects_in(handle, member, on_bytes, export.lists)
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise InvalidExport(
             f"{export.name} is damaged: a part of it cannot be decompressed; "
@@ -116,6 +125,33 @@ def _opened(export: ExportFile, opener: Callable[[], T]) -> T:
         raise disappeared(export) from None
     except OSError as e:
         raise PathProblem(f"{export.name} cannot be read ({e.strerror}).") from None
+
+
+def _whole(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Any:
+    """One file that is one conversation, a bare array of its messages (Le Chat's
+    chat-<id>.json; its size bounded by max_member_bytes before it is read), as the object
+    its vendor module reads. A file nested too deeply for the parser costs its
+    conversation; a file that is not JSON is refused, as any export's file is."""
+    chunks = []
+    while chunk := handle.read(CHUNK):
+        on_bytes(len(chunk))
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    chat_id = name.rsplit("/", 1)[-1].removesuffix(".json").removeprefix("chat-")
+    try:
+        return lechat.wrap(chat_id, orjson.loads(data))
+    except orjson.JSONDecodeError as error:
+        if "recursion" in error.msg.lower() or "depth" in error.msg.lower():
+            return lechat.wrap(chat_id, NESTED_TOO_DEEPLY)
+        if error.pos >= len(data.rstrip()) - 1:
+            raise InvalidExport(
+                f"{name} ends in the middle of its JSON (after byte {len(data):,}); "
+                "the export is incomplete, perhaps cut off while downloading."
+            ) from None
+        raise InvalidExport(
+            f"{name} is not valid JSON (at byte {error.pos:,}: {error.msg}); "
+            "the export may be damaged."
+        ) from None
 
 
 def _objects_in(

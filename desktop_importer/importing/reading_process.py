@@ -163,7 +163,8 @@ class ExportReader:
         enlarge_pipe(self._process.stdout)
         request = {
             "parts": [
-                {"path": str(p.path), "members": p.members, "lists": p.lists} for p in export.parts
+                {"path": str(p.path), "members": p.members, "lists": p.lists, "whole": p.whole}
+                for p in export.parts
             ],
             "sides": [{"path": str(s.path), "members": s.members} for s in export.sides],
             "settings": dataclasses.asdict(settings),
@@ -257,6 +258,7 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
             None if p["members"] is None else tuple(p["members"]),
             0,
             lists=tuple(p.get("lists") or ("conversations",)),
+            whole=bool(p.get("whole")),
         )
         for p in request["parts"]
     ]

@@ -65,6 +65,8 @@ class ExportFile:
     # The lists of a file whose top level is an object: `{"conversations": [...]}`, and
     # Grok's Imagine posts beside its conversations.
     lists: tuple[str, ...] = ("conversations",)
+    # Each member is one conversation, a bare array of its messages (Le Chat's chat-<id>.json).
+    whole: bool = False
 
     @property
     def name(self) -> str:
@@ -160,6 +162,7 @@ def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
             fingerprint=fingerprint(info),
             exported_at=info.st_mtime,
             lists=GROK_LISTS if is_grok_backend(head) else ("conversations",),
+            whole=is_lechat_chat(head),
         )
     raise InvalidExport(
         f"{path.name} is neither a ZIP archive nor a conversations.json file; "
@@ -208,8 +211,11 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
                 if (read := _conversation_files(archive, infos, folder, bases))[0]
             }
             lists: tuple[str, ...] = ("conversations",)
+            whole = False
             if not exports and (grok := _grok_backend(archive, infos)) is not None:
                 exports, lists = {grok[0]: ([grok[1]], [])}, GROK_LISTS
+            if not exports and (chats := _lechat_chats(archive, infos, folders)) is not None:
+                exports, whole = {chats[0]: (chats[1], [])}, True
             account = (
                 _chatgpt_account(archive, infos.get(next(iter(exports)) + "user.json"))
                 if len(exports) == 1
@@ -276,6 +282,7 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         listed=tuple(listed),
         sides=tuple(sides),
         lists=lists,
+        whole=whole,
     )
 
 
@@ -310,6 +317,40 @@ def _grok_backend(
                 folder, _, base = name.rpartition("/")
                 return (folder + "/" if folder else ""), base
     return None
+
+
+# A Le Chat chat file, told by its first bytes: an array of messages of one chat.
+LECHAT_HEAD = re.compile(rb"^\s*\[\s*\{")
+
+
+def is_lechat_chat(head: bytes) -> bool:
+    head = head.lstrip(b"\xef\xbb\xbf")
+    return (
+        LECHAT_HEAD.match(head) is not None
+        and b'"chatId"' in head
+        and (b'"contentChunks"' in head or b'"role"' in head)
+    )
+
+
+def _lechat_chats(
+    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], folders: dict[str, set[str]]
+) -> tuple[str, list[str]] | None:
+    """(folder, chat files) of a Le Chat export: the JSON files at the top (or under one
+    folder) whose first bytes are one chat's messages. Told by content: a file named
+    chat-<id>.json that holds something else is not read as one."""
+    best: tuple[str, list[str]] | None = None
+    for folder, bases in sorted(folders.items()):
+        chats = []
+        for base in sorted(bases):
+            info = infos[folder + base]
+            if not base.lower().endswith(".json") or info.flag_bits & 0x1 or _is_symlink(info):
+                continue
+            with archive.open(info) as handle:
+                if is_lechat_chat(handle.read(4096)):
+                    chats.append(base)
+        if chats and (best is None or len(chats) > len(best[1])):
+            best = (folder, chats)
+    return best
 
 
 def _side_members(

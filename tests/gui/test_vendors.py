@@ -19,6 +19,8 @@ from tests.gui.conftest import screenshot, unnamed_controls
 from tests.gui.test_library import shown_on_screen, texts
 from tests.gui.test_projects import painted
 from tests.helpers.grok import POST, grok_zip
+from tests.helpers.lechat import FIRST as LECHAT_FIRST
+from tests.helpers.lechat import lechat_zip
 from tests.integration.test_deepseek import deepseek_zip
 
 
@@ -96,3 +98,31 @@ def test_a_grok_conversation_reads_as_grok_showed_it(
         assert len(reader.message_widget("media").findChildren(ImageView)) == 1
         assert "A fox in snow, watercolour" in texts(reader.message_widget("media"))
         assert unnamed_controls(window.library) == []
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_a_le_chat_conversation_reads_as_le_chat_showed_it(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path, palette: str, qapp: QApplication
+) -> None:
+    start_import(gui_app, lechat_zip(tmp_path / "chat-export-1777712400000.zip"))
+    with painted(qapp, palette):
+        window = make_window()
+        reader = window.library.reader
+        window.library.open(LECHAT_FIRST)
+        shown_on_screen(window, qtbot)
+        assert reader.details.text().startswith("Le Chat")
+        asked, answer = reader.message_widget("m1"), reader.message_widget("m2")
+        assert asked is not None and answer is not None
+        assert answer.who.text() == "Le Chat"
+        assert len(asked.findChildren(ImageView)) == 1  # the photo the person gave, kept
+        assert [f.toggle.text() for f in answer.findChildren(Collapsible)][:2] == [
+            "Thoughts",
+            "Tool call: web_search",
+        ]
+        shown = texts(answer)
+        assert shown.count("La tour Eiffel mesure 330 m. Voici un plan.") == 1
+        assert "Image not in the archive: plan-eiffel.png (kept on Mistral's servers)" in shown
+        sources = [v for v in answer.findChildren(SafeText) if v.accessibleName() == "Source"]
+        assert [v.document().toHtml().count("<a href") for v in sources] == [1, 0]
+        assert unnamed_controls(window.library) == []
+        screenshot(window, f"lechat-{palette}")

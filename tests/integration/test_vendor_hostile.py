@@ -18,6 +18,7 @@ from desktop_importer.basics.errors import InvalidExport
 from desktop_importer.importing.service import start_import
 from tests.helpers.exports import chatgpt_zip, conversations, write_zip
 from tests.helpers.grok import ROOT, backend
+from tests.helpers.lechat import FIRST, SECOND, chats
 from tests.integration.test_deepseek import conversations as deepseek_conversations
 from tests.integration.test_hostile import refused, zip_bytes
 
@@ -32,9 +33,19 @@ def _grok(body: bytes | str, extra: dict[str, Any] | None = None) -> dict[str, A
     return {f"{ROOT}prod-grok-backend.json": body, **(extra or {})}
 
 
+def _lechat(body: bytes | str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {f"chat-{SECOND}.json": json.dumps(chats()[SECOND]), f"chat-{FIRST}.json": body,
+            **(extra or {})}  # fmt: skip
+
+
+def _lechat_alone(body: bytes | str) -> dict[str, Any]:
+    return {f"chat-{FIRST}.json": body}
+
+
 GOOD: dict[str, tuple[Callable[..., dict[str, Any]], str]] = {
     "deepseek": (_deepseek, json.dumps(deepseek_conversations())),
     "grok": (_grok, json.dumps(backend())),
+    "lechat": (_lechat, json.dumps(chats()[FIRST])),
 }
 
 
@@ -60,11 +71,15 @@ def test_two_million_levels_of_nesting_end_in_a_sentence(
 ) -> None:
     members, good = GOOD[vendor]
     nested = good[:-1] + ', "deep": ' + "[" * DEPTH + "]" * DEPTH + good[-1]
-    if vendor == "deepseek":  # inside the conversation, where the scanner must descend
+    if vendor in ("deepseek", "lechat"):  # inside the last object of the array
         nested = good[:-2] + ', "deep": ' + "[" * DEPTH + "]" * DEPTH + good[-2:]
-    sentence = refused(
-        seeded, write_zip(tmp_path / f"{vendor}.zip", members(nested)), InvalidExport
-    )
+    path = write_zip(tmp_path / f"{vendor}.zip", members(nested))
+    if vendor == "lechat":  # one chat is one file: that chat is skipped, the other kept
+        report = start_import(seeded, path)
+        assert (report.added, report.skipped) == (1, 1)
+        assert "nested deeper than" in report.skipped_details[0].reason
+        return
+    sentence = refused(seeded, path, InvalidExport)
     assert "nested too deeply" in sentence or "nested deeper than" in sentence
 
 
@@ -78,6 +93,10 @@ def test_a_bomb_within_the_limits_is_read_as_what_it_holds(
         if vendor != "grok"
         else ('{"conversations": [' + " " * 20_000_000 + "]}")
     )
+    if vendor == "lechat":  # one message of 20 MB, over max_message_bytes: its chat skipped
+        body = '[{"chatId": "x", "role": "user", "content": "' + "a" * 20_000_000 + '"}]'
+        members = _lechat_alone
+        seeded.settings = replace(seeded.settings, max_message_bytes=1_000_000)
     path = tmp_path / f"{vendor}.zip"
     path.write_bytes(zip_bytes(members(body)))
     sentence = refused(seeded, path, InvalidExport)
@@ -86,6 +105,9 @@ def test_a_bomb_within_the_limits_is_read_as_what_it_holds(
             "grok.zip has no conversation data (no conversations.json); "
             "it contains prod-grok-backend.json."
         )
+    elif vendor == "lechat":
+        assert "Not one of the 1 conversations in lechat.zip could be read" in sentence
+        assert "(max_message_bytes)" in sentence
     else:
         assert "contains no conversations" in sentence
 

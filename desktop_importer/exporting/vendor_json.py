@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from desktop_importer.importing.merge import KEPT_MARKER, response_id
-from desktop_importer.vendors import lechat
+from desktop_importer.vendors import gemini, lechat
 
 if TYPE_CHECKING:
     pass
@@ -41,6 +41,19 @@ def vendor_json(document: Mapping[str, Any]) -> bytes:
             data[lechat.WRAPPED] = [
                 m for m in chat if not (isinstance(m, dict) and m.get("id") in kept)
             ]
+    if gemini.looks_like(data):  # Takeout's entries, newest first (the latest Takeout's)
+        entries = gemini.unwrapped({**data, gemini.GROUPED: _latest_entries(data, kept)})
+        return orjson.dumps(entries, option=orjson.OPT_INDENT_2) + b"\n"
     if lechat.looks_like(data):  # Le Chat's file is the bare array
         return orjson.dumps(lechat.unwrapped(data), option=orjson.OPT_INDENT_2) + b"\n"
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def _latest_entries(data: Mapping[str, Any], kept: set[str]) -> list[Any]:
+    """A Gemini conversation's entries without those kept from earlier Takeouts only."""
+    if not kept:
+        return gemini.entries_of(data)
+    return [
+        entry for entry in gemini.entries_of(data)
+        if not all(node in kept for node, *_ in gemini.message_nodes({gemini.GROUPED: [entry]}))
+    ]  # fmt: skip

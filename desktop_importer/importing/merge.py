@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from desktop_importer.vendors import gemini
 from desktop_importer.vendors.lechat import WRAPPED as LECHAT_MESSAGES
 from desktop_importer.vendors.parsed import ParsedConversation, ParsedMessage
 
@@ -57,6 +58,7 @@ RAW_MERGERS: dict[str, Callable[[dict[str, Any], dict[str, Any], set[str]], None
     "claude": _keep_claude_messages,
     "grok": _keep_grok_responses,
     "lechat": _keep_lechat_messages,
+    "gemini": gemini.keep_entries,
 }
 
 
@@ -84,6 +86,16 @@ def merge(
     if merger is not None and isinstance(raw, dict) and isinstance(old, dict):
         merger(raw, old, kept_ids)
         raw[KEPT_MARKER] = sorted(kept_ids)
+        if incoming.vendor == gemini.NAME:  # a log's window moved: the old entries come first
+            whole = gemini.parse(raw)
+            return replace(
+                incoming,
+                title=whole.title,
+                create_time=whole.create_time,
+                current_node=whole.current_node,
+                messages=[m._replace(in_export=m.node_id not in kept_ids) for m in whole.messages],
+                raw_json=orjson.dumps(raw),
+            )
     return replace(
         incoming,
         messages=[*incoming.messages, *kept],

@@ -5,15 +5,17 @@ error placed at its byte, in one sentence."""
 
 from __future__ import annotations
 
+import contextlib
 import zipfile
 import zlib
+from collections import Counter
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import ijson
 import orjson
 
 from desktop_importer.basics.errors import InvalidExport, PathProblem
-from desktop_importer.importing import json_stream
+from desktop_importer.importing import activity, json_stream
 from desktop_importer.importing.source import ExportFile, disappeared
 from desktop_importer.vendors import lechat
 from desktop_importer.vendors.lechat import NESTED_TOO_DEEPLY
@@ -90,8 +92,15 @@ class _CountingReader:
         return None if found < 0 else start + found + max(0, caret - 1)
 
 
-def iter_objects(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterator[Any]:
-    """Every conversation object of the export, in order, parsed one at a time."""
+def iter_objects(
+    export: ExportFile, on_bytes: Callable[[int], None], notes: Counter[str] | None = None
+) -> Iterator[Any]:
+    """Every conversation object of the export, in order, parsed one at a time (`notes`
+    counts what a Gemini log holds that is not a conversation, for the report)."""
+    if export.activity is not None:
+        counted = notes if notes is not None else Counter()
+        yield from activity.conversations(_activity_entries(export, on_bytes), counted)
+        return
     if export.members is None:
         with _opened(export, lambda: export.path.open("rb")) as handle:
             if export.whole:
@@ -125,6 +134,31 @@ def _opened(export: ExportFile, opener: Callable[[], T]) -> T:
         raise disappeared(export) from None
     except OSError as e:
         raise PathProblem(f"{export.name} cannot be read ({e.strerror}).") from None
+
+
+def _activity_entries(export: ExportFile, on_bytes: Callable[[int], None]) -> Iterator[Any]:
+    """The entries of a Gemini activity log, in the log's order (newest first)."""
+    try:
+        with contextlib.ExitStack() as stack:
+            handles: list[tuple[str, IO[bytes]]]
+            if export.members is None:
+                opened: IO[bytes] = stack.enter_context(
+                    _opened(export, lambda: export.path.open("rb"))
+                )
+                handles = [(export.name, opened)]
+            else:
+                archive = stack.enter_context(_opened(export, lambda: zipfile.ZipFile(export.path)))
+                handles = [(m, stack.enter_context(archive.open(m))) for m in export.members]
+            for name, handle in handles:
+                if export.activity == "html":
+                    yield from activity.html_entries(handle, name, on_bytes)
+                else:
+                    yield from _objects_in(handle, name, on_bytes, ("conversations",))
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise InvalidExport(
+            f"{export.name} is damaged: a part of it cannot be decompressed; "
+            "download the export again."
+        ) from None
 
 
 def _whole(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Any:

@@ -199,6 +199,7 @@ class ImportJob:
         self.report.add_unread(part.unread_content)
         self.report.messages += part.messages
         self.report.vendors.update(part.vendors)
+        self.report.notes.update(part.notes)
         self.assets.update(part.assets)
         if not part.conversations:
             return

@@ -113,6 +113,7 @@ class ReadPart:
     # dropped together): merged with the copy before, counted once.
     again: list[str] = dataclasses.field(default_factory=list)
     vendors: Counter[str] = dataclasses.field(default_factory=Counter)  # conversations of each
+    notes: Counter[str] = dataclasses.field(default_factory=Counter)  # what the report names
 
     def records(self) -> list[ConversationRecord]:
         fields = pickle.loads(self.pickled_records)  # from our own child only (see above)
@@ -163,7 +164,13 @@ class ExportReader:
         enlarge_pipe(self._process.stdout)
         request = {
             "parts": [
-                {"path": str(p.path), "members": p.members, "lists": p.lists, "whole": p.whole}
+                {
+                    "path": str(p.path),
+                    "members": p.members,
+                    "lists": p.lists,
+                    "whole": p.whole,
+                    "activity": p.activity,
+                }
                 for p in export.parts
             ],
             "sides": [{"path": str(s.path), "members": s.members} for s in export.sides],
@@ -233,6 +240,7 @@ class ExportReader:
                 assets=header["assets"],
                 again=header["again"],
                 vendors=Counter(header.get("vendors", {})),
+                notes=Counter(header.get("notes", {})),
             )
             if kind == "end":
                 return
@@ -259,6 +267,7 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
             0,
             lists=tuple(p.get("lists") or ("conversations",)),
             whole=bool(p.get("whole")),
+            activity=p.get("activity"),
         )
         for p in request["parts"]
     ]
@@ -327,6 +336,7 @@ class _Reading:
         self.bytes_done = 0
         self.seen = _SeenIds()
         self.skipped_total = 0
+        self.notes: Counter[str] = Counter()  # for the whole import: sent with its end
         self._new_part()
         self.last_sent = time.monotonic()
 
@@ -345,7 +355,7 @@ class _Reading:
     def run(self) -> None:
         for number, export in enumerate(self.files):
             self.file = number
-            for obj in iter_objects(export, self._on_bytes):
+            for obj in iter_objects(export, self._on_bytes, self.notes):
                 self.found += 1
                 self._take(obj)
                 now = time.monotonic()
@@ -441,6 +451,7 @@ class _Reading:
                 "assets": sorted(self.assets),
                 "again": self.again,
                 "vendors": dict(self.vendors),
+                "notes": dict(self.notes) if kind == "end" else {},
             }
         )
         self._new_part()

@@ -51,6 +51,7 @@ class ImportReport:
     memories: int = 0  # and its memory
     library: int = 0  # entries of ChatGPT's library_files.json
     vendors: Counter[str] = field(default_factory=Counter)  # readable conversations of each
+    notes: Counter[str] = field(default_factory=Counter)  # what the export held beside them
 
     def add_skipped(self, count: int, details: Iterable[SkippedConversation]) -> None:
         self.skipped += count
@@ -101,6 +102,7 @@ class ImportReport:
             "memories": self.memories,
             "library": self.library,
             "vendors": dict(sorted(self.vendors.items())),
+            "notes": dict(sorted(self.notes.items())),
             "accounts": [
                 {"vendor": v, "account": a, "conversations": n, "files": f}
                 for v, a, n, f in self.accounts
@@ -175,6 +177,9 @@ def file_lines(report: Mapping[str, Any]) -> list[str]:
             )
             + "."
         )
+    notes = report.get("notes")
+    for note, count in sorted(notes.items())[:6] if isinstance(notes, Mapping) else []:
+        lines.append(f"{note}: {int(count):,}.")
     projects, memories = (report.get(key) for key in ("projects", "memories"))
     kept = [plural(projects, "Claude project")] if isinstance(projects, int) and projects else []
     if isinstance(memories, int) and memories:

@@ -22,6 +22,7 @@ from desktop_importer.importing import (
     inflate,  # noqa: F401  (Deflate by ISA-L)
     sides,
 )
+from desktop_importer.vendors import gemini
 
 if TYPE_CHECKING:
     import os
@@ -67,6 +68,8 @@ class ExportFile:
     lists: tuple[str, ...] = ("conversations",)
     # Each member is one conversation, a bare array of its messages (Le Chat's chat-<id>.json).
     whole: bool = False
+    # A Gemini activity log ("html" or "json"), whose entries are grouped into conversations.
+    activity: str | None = None
 
     @property
     def name(self) -> str:
@@ -147,7 +150,8 @@ def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
     if is_zip(head):
         export = _open_zip(path, info.st_size, limits)
         return replace(export, fingerprint=fingerprint(info))
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+    form = _bare_activity(path, head)
+    if form is not None or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
         if info.st_size > limits.max_member_bytes:
             raise _too_large(
                 f"{path.name} is {human_bytes(info.st_size)}, more than",
@@ -163,11 +167,25 @@ def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
             exported_at=info.st_mtime,
             lists=GROK_LISTS if is_grok_backend(head) else ("conversations",),
             whole=is_lechat_chat(head),
+            activity=form,
         )
     raise InvalidExport(
         f"{path.name} is neither a ZIP archive nor a conversations.json file; "
         "choose the .zip file your ChatGPT or Claude export came as."
     )
+
+
+def _bare_activity(path: Path, head: bytes) -> str | None:
+    """ "json" or "html" for a Gemini activity log given on its own, else None."""
+    if gemini.is_activity_json(head):
+        return "json"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"<":
+        return None
+    try:
+        with path.open("rb") as handle:
+            return "html" if gemini.is_activity_html(handle.read(gemini.HTML_HEAD_BYTES)) else None
+    except OSError:
+        return None
 
 
 def _safe_name(name: str) -> str | None:
@@ -216,6 +234,10 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
                 exports, lists = {grok[0]: ([grok[1]], [])}, GROK_LISTS
             if not exports and (chats := _lechat_chats(archive, infos, folders)) is not None:
                 exports, whole = {chats[0]: (chats[1], [])}, True
+            form: str | None = None
+            if not exports and (log := _gemini_log(archive, infos)) is not None:
+                folder, base, form = log
+                exports = {folder: ([base], [])}
             account = (
                 _chatgpt_account(archive, infos.get(next(iter(exports)) + "user.json"))
                 if len(exports) == 1
@@ -283,6 +305,7 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         sides=tuple(sides),
         lists=lists,
         whole=whole,
+        activity=form,
     )
 
 
@@ -351,6 +374,34 @@ def _lechat_chats(
         if chats and (best is None or len(chats) > len(best[1])):
             best = (folder, chats)
     return best
+
+
+def _gemini_log(
+    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]
+) -> tuple[str, str, str] | None:
+    """(folder, file name, "json" or "html") of the Gemini Apps activity among a Takeout's
+    products' (every name translated: `Takeout/Moja dejavnost/Aplikacije Gemini/
+    Moja_dejavnost.html`): told by its content. The JSON form is preferred where the
+    person asked for both (its times are exact)."""
+    found: list[tuple[int, str, str]] = []
+    for name, info in infos.items():
+        parts = name.split("/")
+        lower = name.lower()
+        if (
+            info.is_dir() or info.flag_bits & 0x1 or _is_symlink(info) or parts[0] == "__MACOSX"
+            or any(p.startswith(".") for p in parts) or not lower.endswith((".json", ".html"))
+        ):  # fmt: skip
+            continue
+        html = lower.endswith(".html")
+        with archive.open(info) as handle:
+            head = handle.read(gemini.HTML_HEAD_BYTES if html else 4096)
+        if gemini.is_activity_html(head) if html else gemini.is_activity_json(head):
+            found.append((1 if html else 0, name, "html" if html else "json"))
+    if not found:
+        return None
+    _, name, form = min(found)
+    folder, _, base = name.rpartition("/")
+    return (folder + "/" if folder else ""), base, form
 
 
 def _side_members(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import orjson
 
 from desktop_importer.basics.settings import human_bytes
-from desktop_importer.vendors import chatgpt, claude, deepseek, grok, lechat
+from desktop_importer.vendors import chatgpt, claude, deepseek, gemini, grok, lechat
 from desktop_importer.vendors.parsed import ParsedConversation, UnreadableConversation
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Vendor(Protocol):
 
 
 # In the order they are tried: DeepSeek's tree looks like ChatGPT's, so it is told first.
-VENDORS: tuple[Vendor, ...] = (deepseek, chatgpt, claude, grok, lechat)
+VENDORS: tuple[Vendor, ...] = (deepseek, chatgpt, claude, grok, lechat, gemini)
 _BY_NAME: dict[str, Vendor] = {vendor.NAME: vendor for vendor in VENDORS}
 
 

@@ -60,6 +60,8 @@ def test_import_reports_in_json_and_in_words(data_dir: Path, export: Path) -> No
         "projects": 0,
         "memories": 0,
         "library": 0,
+        "vendors": {"chatgpt": 3},
+        "notes": {},
         "accounts": [],
     }
     again = run("import", str(export), data_dir=data_dir)

@@ -18,6 +18,8 @@ from desktop_importer.importing.service import start_import
 from tests.gui.conftest import screenshot, unnamed_controls
 from tests.gui.test_library import shown_on_screen, texts
 from tests.gui.test_projects import painted
+from tests.helpers.gemini import THREAD as GEMINI_THREAD
+from tests.helpers.gemini import takeout_zip
 from tests.helpers.grok import POST, grok_zip
 from tests.helpers.lechat import FIRST as LECHAT_FIRST
 from tests.helpers.lechat import lechat_zip
@@ -126,3 +128,29 @@ def test_a_le_chat_conversation_reads_as_le_chat_showed_it(
         assert [v.document().toHtml().count("<a href") for v in sources] == [1, 0]
         assert unnamed_controls(window.library) == []
         screenshot(window, f"lechat-{palette}")
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_a_gemini_conversation_reads_as_gemini_showed_it(
+    make_window, qtbot: QtBot, gui_app: App, tmp_path: Path, palette: str, qapp: QApplication
+) -> None:
+    start_import(gui_app, takeout_zip(tmp_path / "takeout-20260821T101010Z-001.zip"))
+    with painted(qapp, palette):
+        window = make_window()
+        reader = window.library.reader
+        window.library.open(GEMINI_THREAD)
+        shown_on_screen(window, qtbot)
+        assert reader.details.text().startswith("Gemini")
+        messages = reader.widgets
+        assert [w.who.text() for w in messages] == ["You", "Gemini", "You", "Gemini"]
+        assert len(messages[0].findChildren(ImageView)) == 1  # the attached photo, kept
+        answer = texts(messages[3])
+        assert "Philosopher's Path" in answer and "alert" not in answer
+        assert "Image not in the archive: image_agent_tag_7f3a9c" in answer
+        links = [v.document().toHtml() for v in messages[3].findChildren(SafeText)]
+        assert not any("javascript" in html for html in links)
+        assert not any("<img" in html for html in links)  # the remote pixel is never fetched
+        assert unnamed_controls(window.library) == []
+        screenshot(window, f"gemini-{palette}")
+        # The last import's report names what the log held that is not a message.
+        assert "Gemini activity that is not a message" in window.result.body.text()

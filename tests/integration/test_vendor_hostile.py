@@ -17,6 +17,7 @@ from desktop_importer.app import App
 from desktop_importer.basics.errors import InvalidExport
 from desktop_importer.importing.service import start_import
 from tests.helpers.exports import chatgpt_zip, conversations, write_zip
+from tests.helpers.gemini import json_log
 from tests.helpers.grok import ROOT, backend
 from tests.helpers.lechat import FIRST, SECOND, chats
 from tests.integration.test_deepseek import conversations as deepseek_conversations
@@ -42,7 +43,12 @@ def _lechat_alone(body: bytes | str) -> dict[str, Any]:
     return {f"chat-{FIRST}.json": body}
 
 
+def _gemini(body: bytes | str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"Takeout/My Activity/Gemini Apps/MyActivity.json": body, **(extra or {})}
+
+
 GOOD: dict[str, tuple[Callable[..., dict[str, Any]], str]] = {
+    "gemini": (_gemini, json.dumps(json_log())),
     "deepseek": (_deepseek, json.dumps(deepseek_conversations())),
     "grok": (_grok, json.dumps(backend())),
     "lechat": (_lechat, json.dumps(chats()[FIRST])),
@@ -71,7 +77,7 @@ def test_two_million_levels_of_nesting_end_in_a_sentence(
 ) -> None:
     members, good = GOOD[vendor]
     nested = good[:-1] + ', "deep": ' + "[" * DEPTH + "]" * DEPTH + good[-1]
-    if vendor in ("deepseek", "lechat"):  # inside the last object of the array
+    if vendor in ("deepseek", "lechat", "gemini"):  # inside the last object of the array
         nested = good[:-2] + ', "deep": ' + "[" * DEPTH + "]" * DEPTH + good[-2:]
     path = write_zip(tmp_path / f"{vendor}.zip", members(nested))
     if vendor == "lechat":  # one chat is one file: that chat is skipped, the other kept
@@ -100,11 +106,8 @@ def test_a_bomb_within_the_limits_is_read_as_what_it_holds(
     path = tmp_path / f"{vendor}.zip"
     path.write_bytes(zip_bytes(members(body)))
     sentence = refused(seeded, path, InvalidExport)
-    if vendor == "grok":  # not told as Grok's by its first bytes: not read at all
-        assert sentence == (
-            "grok.zip has no conversation data (no conversations.json); "
-            "it contains prod-grok-backend.json."
-        )
+    if vendor in ("grok", "gemini"):  # not told as the vendor's by its first bytes
+        assert sentence.startswith(f"{vendor}.zip has no conversation data")
     elif vendor == "lechat":
         assert "Not one of the 1 conversations in lechat.zip could be read" in sentence
         assert "(max_message_bytes)" in sentence

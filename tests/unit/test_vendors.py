@@ -69,4 +69,11 @@ def test_a_cited_answer_names_its_sources_and_files_in_its_text() -> None:
 
 def test_every_vendor_is_found_by_its_name() -> None:
     assert [vendor_named(v.NAME) for v in VENDORS] == list(VENDORS)
-    assert {v.NAME for v in VENDORS} == {"chatgpt", "claude", "deepseek", "grok", "lechat"}
+    assert {v.NAME for v in VENDORS} == {
+        "chatgpt",
+        "claude",
+        "deepseek",
+        "gemini",
+        "grok",
+        "lechat",
+    }

@@ -1,0 +1,220 @@
+"""HTML from an export (Gemini's answers in Google Takeout) as the reader's Markdown, with
+nothing active kept: scripts, styles, forms, frames and their content dropped; remote
+images named, never fetched; only web and mail links kept as links; every tag gone.
+
+The standard library's HTMLParser reads it: forgiving of the broken HTML a log holds, and
+never building a tree (an answer of 300 KB is read in one pass).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from html.parser import HTMLParser
+
+from desktop_importer.basics.markdown import escape_markdown, is_safe_link
+
+# Their content is never text: what runs, styles, or stands for something else.
+_DROPPED = frozenset(
+    {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+     "head", "title", "select", "textarea", "button", "canvas", "video", "audio"}
+)  # fmt: skip
+_BLOCKS = frozenset(
+    {"p", "div", "section", "article", "header", "footer", "table", "blockquote", "figure",
+     "dl", "dt", "dd", "hr"}
+)  # fmt: skip
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "del": "~~", "s": "~~"}
+
+
+_PROSE = re.compile(r"([\\`*_\[\]<>])")
+
+
+def _escape_prose(words: str, line_start: bool) -> str:
+    """Words of the HTML as Markdown shows them: what would start emphasis, code, a link or
+    a tag escaped; a `#` that would start a heading too. Parentheses and `!` stay."""
+    escaped = _PROSE.sub(r"\\\1", words)
+    return "\\" + escaped if line_start and escaped.startswith("#") else escaped
+
+
+class _Converter(HTMLParser):
+    def __init__(self, image_name: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.image_name = image_name
+        self.out: list[str] = []
+        self.images: list[str] = []  # the names of images with no file behind them
+        self.dropped = 0  # depth inside a dropped element
+        self.pre = 0
+        self.lists: list[int | None] = []
+        self.link: tuple[str | None, int] | None = None  # (href, where its words start)
+        self.row_cells = 0
+        self.header_row_done = False
+        self.code = False  # inside inline code: its words as they are
+
+    # -- text ---------------------------------------------------------------------------
+
+    def handle_data(self, data: str) -> None:
+        if self.dropped:
+            return
+        if self.pre:
+            self.out.append(data)
+            return
+        words = re.sub(r"[ \t\r\n\f]+", " ", data.replace("\xa0", " "))
+        if not words.strip():
+            if words and self.out and not self.out[-1].endswith((" ", "\n")):
+                self.out.append(" ")
+            return
+        if self._at_line_start():
+            words = words.lstrip()
+        plain = self.link is not None or self.code
+        self.out.append(words if plain else _escape_prose(words, self._at_line_start()))
+
+    def _at_line_start(self) -> bool:
+        return not self.out or self.out[-1].endswith("\n")
+
+    def _block(self) -> None:
+        """Start a new paragraph (one blank line, however many blocks end here)."""
+        text = "".join(self.out).rstrip(" ")
+        if text and not text.endswith("\n\n"):
+            text = text.rstrip("\n") + "\n\n"
+        self.out = [text]
+
+    def _line(self) -> None:
+        if self.out and not self._at_line_start():
+            self.out.append("\n")
+
+    # -- tags ---------------------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROPPED:
+            self.dropped += 1
+            return
+        if self.dropped:
+            return
+        values = dict(attrs)
+        if tag == "br":
+            self.out.append("\n")
+        elif tag in _HEADINGS:
+            self._block()
+            self.out.append("#" * _HEADINGS[tag] + " ")
+        elif tag in ("ul", "ol"):
+            self._line() if self.lists else self._block()
+            self.lists.append(1 if tag == "ol" else None)
+        elif tag == "li":
+            self._line()
+            depth = "  " * max(len(self.lists) - 1, 0)
+            number = self.lists[-1] if self.lists else None
+            if self.lists and number is not None:
+                self.lists[-1] = number + 1
+            self.out.append(depth + (f"{number}. " if number is not None else "- "))
+        elif tag == "pre":
+            self._block()
+            self.out.append("```\n")
+            self.pre += 1
+        elif tag == "code" and not self.pre:
+            self.out.append("`")
+            self.code = True
+        elif tag in _MARKS:
+            self.out.append(_MARKS[tag])
+        elif tag == "a":
+            self.link = (values.get("href"), len(self.out))
+        elif tag == "img":
+            self._image(values.get("src") or "", values.get("alt") or "")
+        elif tag == "tr":
+            self._line()
+            self.row_cells = 0
+        elif tag in ("td", "th"):
+            self.out.append("| " if self.row_cells == 0 else " | ")
+            self.row_cells += 1
+        elif tag in _BLOCKS:
+            self._block()
+            if tag == "blockquote":
+                self.out.append("> ")
+            elif tag == "hr":
+                self.out.append("---\n\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "img", "hr"):
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROPPED:
+            self.dropped = max(0, self.dropped - 1)
+            return
+        if self.dropped:
+            return
+        if tag in _HEADINGS or tag in ("p", "div", "blockquote", "table", "section", "article"):
+            self._block()
+        elif tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+            if not self.lists:
+                self._block()
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
+            text = "".join(self.out)
+            self.out = [text if text.endswith("\n") else text + "\n", "```"]
+            self._block()
+        elif tag == "code" and not self.pre:
+            self.out.append("`")
+            self.code = False
+        elif tag in _MARKS:
+            self.out.append(_MARKS[tag])
+        elif tag == "a" and self.link is not None:
+            href, start = self.link
+            self.link = None
+            words = "".join(self.out[start:]).strip()
+            del self.out[start:]
+            shown = escape_markdown(words)
+            if href and is_safe_link(href) and not any(c in href for c in " <>\n"):
+                self.out.append(f"[{shown or escape_markdown(href)}](<{href}>)")
+            else:
+                self.out.append(shown)
+        elif tag == "tr":
+            if self.row_cells:
+                self.out.append(" |\n")
+                if not self.header_row_done:
+                    self.out.append("|" + " --- |" * self.row_cells + "\n")
+                    self.header_row_done = True
+            self.row_cells = 0
+        elif tag == "table":
+            self.header_row_done = False
+            self._block()
+
+    def _image(self, src: str, alt: str) -> None:
+        """An image is never fetched: one the answer made (`image_agent_tag_…`, no file
+        behind it) is named as missing; a remote one is named with its address."""
+        name = src.rsplit("/", 1)[-1] if src else ""
+        if name.startswith(self.image_name) or not src.startswith(("http://", "https://")):
+            self.images.append(name or alt or "image")  # shown apart, as a missing image
+        else:
+            self.out.append(f"[image: {escape_markdown(alt or 'remote image')}](<{src}>)")
+
+    def text(self) -> str:
+        markdown = "".join(self.out)
+        return re.sub(r"\n{3,}", "\n\n", markdown).strip()
+
+
+def html_markdown(html: str, *, missing_images: str = "image_agent_tag_") -> tuple[str, list[str]]:
+    """The Markdown of an HTML fragment, and the images it shows that no file stands behind
+    (named, for the reader to say they are missing)."""
+    converter = _Converter(missing_images)
+    converter.feed(html)
+    converter.close()
+    return converter.text(), converter.images
+
+
+_TAG = re.compile(r"<[^>]*>")
+_DROPPED_CONTENT = re.compile(
+    r"<(script|style|template|iframe|object|svg|math|noscript)\b.*?</\1\s*>", re.S | re.I
+)
+
+
+def html_text(html: str) -> str:
+    """An HTML fragment's words as plain text, its spacing kept (a prompt, a title, a
+    Canvas document, which Takeout writes as Markdown with `<br>` between its lines): tags
+    gone, what runs or styles dropped with its content, entities read."""
+    text = _DROPPED_CONTENT.sub("", html)
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    text = re.sub(r"</(?:p|div|li|h[1-6]|tr)\s*>", "\n", text, flags=re.I)
+    return htmllib.unescape(_TAG.sub("", text)).replace("\xa0", " ").strip()

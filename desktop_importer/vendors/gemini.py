@@ -1,0 +1,454 @@
+"""Gemini (Google Takeout's "My Activity"): an activity log, not a conversation store
+(../shared/EXPORT_FORMATS.md, "Gemini (Google Takeout)" and "Seen in real files").
+
+Takeout writes the Gemini Apps activity as HTML unless JSON is asked for, newest first,
+every label, file and folder name in the account's language. An entry that carries an
+answer is an exchange, whatever its verb; the rest (feedback, settings, a chosen draft) is
+activity, not a message. The reading side (importing/activity.py) groups a log's entries
+into conversations by their `gemini.google.com/app/<id>` link; an exchange without one is
+a conversation of its own. This module reads one entry (either form, the HTML one made
+into the JSON form's shape by `html_entry`) and one grouped conversation.
+
+Ids are stable across Takeouts that overlap: a conversation's is its app id (else a hash
+of its exchange), a message's a hash of its prompt and answer (never its place in the log,
+which a later Takeout shifts, nor its printed time, which Takeout prints in the zone of the
+day of export).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, NamedTuple
+
+from desktop_importer.basics import media
+from desktop_importer.basics.html_text import html_markdown, html_text
+from desktop_importer.vendors.blocks import Block, BlockKind, plain_text
+from desktop_importer.vendors.parsed import (
+    ParsedConversation,
+    ParsedMessage,
+    UnreadableConversation,
+    original_json,
+)
+from desktop_importer.vendors.timestamps import iso_seconds
+from desktop_importer.vendors.values import as_dict, as_list, as_text
+
+NAME = "gemini"
+GROUPED = "gemini_entries"  # a grouped conversation's entries, oldest first
+KEY = "gemini_conversation"  # its id
+APP_LINK = re.compile(r"https://gemini\.google\.com/(?:u/\d+/)?app/([0-9A-Za-z_-]{6,64})")
+NBSP = "\xa0"
+
+# The verbs Takeout puts before a prompt, and before a Canvas document's title, in the
+# languages seen; other languages' are unknown: an entry with an answer is an exchange all
+# the same, its title kept whole and its label named in the report.
+PROMPT_VERBS = ("Prompted", "Poslali ste poziv:")
+CANVAS_VERBS = ("Created Gemini Canvas titled", "Ustvarjeno platno Gemini z naslovom")
+
+
+def looks_like(obj: Mapping[str, Any]) -> bool:
+    return GROUPED in obj
+
+
+def has_hidden_blocks(content_type: str | None) -> bool:
+    return False
+
+
+# -- telling a Gemini activity log by its content -----------------------------------------
+
+CELL_MARKER = b'<div class="outer-cell'
+HTML_HINT = re.compile(rb'gemini\.google\.com|mdl-typography--title">[^<]{0,80}Gemini', re.I)
+JSON_HINT = re.compile(rb'"(?:header|products)"\s*:\s*\[?\s*"[^"]{0,80}Gemini')
+HTML_HEAD_BYTES = 1 << 20  # the log's inlined stylesheet alone is about 140 KB
+
+
+def is_activity_html(head: bytes) -> bool:
+    return CELL_MARKER in head and HTML_HINT.search(head) is not None
+
+
+def is_activity_json(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start[:1] == b"[" and b'"title"' in head and JSON_HINT.search(head) is not None
+
+
+# -- one entry ----------------------------------------------------------------------------
+
+
+class Entry(NamedTuple):
+    """What an activity entry is: an exchange (a prompt and its answers, the drafts), a
+    Canvas document, or activity that is not a message."""
+
+    kind: str  # "exchange", "canvas" or "activity"
+    label: str  # the verb as the log wrote it
+    known: bool  # a verb this version knows
+    prompt: str  # what the person wrote (an exchange), or the document's title (canvas)
+    answers: list[str]  # the answer's HTML, one per draft
+    link: str | None  # the conversation's app id
+    at: float | None
+    files: list[str]  # the names of the files the person attached
+
+
+def entry_of(entry: Mapping[str, Any]) -> Entry:
+    title = as_text(entry.get("title")) or ""
+    answers = [
+        html
+        for item in as_list(entry.get("safeHtmlItem"))
+        if (html := as_text(as_dict(item).get("html"))) and html.strip()
+    ]
+    label, prompt, known = _split_title(title)
+    canvas = any(title.startswith(verb) for verb in CANVAS_VERBS)
+    kind = "canvas" if canvas else "exchange" if answers else "activity"
+    return Entry(
+        kind,
+        label,
+        known or canvas,
+        prompt,
+        answers,
+        link_of(entry),
+        iso_seconds(entry.get("time"), naive_utc=True),
+        attached_files(entry),
+    )
+
+
+def _split_title(title: str) -> tuple[str, str, bool]:
+    """(label, prompt, whether the label is known). The HTML form separates the label from
+    what it names with a no-break space; the JSON form with a plain one, after a verb."""
+    for verb in PROMPT_VERBS + CANVAS_VERBS:
+        if title.startswith(verb) and (len(title) == len(verb) or not title[len(verb)].isalnum()):
+            return verb, title[len(verb) :].lstrip(" :" + NBSP), True
+    label = title.partition(NBSP)[0].strip() if NBSP in title else ""
+    return label, title.replace(NBSP, " ").strip(), False  # an unknown verb: kept whole
+
+
+def link_of(entry: Mapping[str, Any]) -> str | None:
+    for item in [*as_list(entry.get("details")), *as_list(entry.get("subtitles"))]:
+        for value in as_dict(item).values():
+            if isinstance(value, str) and (found := APP_LINK.search(value)):
+                return found.group(1)
+    url = as_text(entry.get("titleUrl"))
+    found = APP_LINK.search(url) if url else None
+    return found.group(1) if found else None
+
+
+def attached_files(entry: Mapping[str, Any]) -> list[str]:
+    image = entry.get("imageFile")
+    names = [image] if isinstance(image, str) and image else []
+    names += [n for n in as_list(image) if isinstance(n, str) and n]
+    names += [n for n in as_list(entry.get("attachedFiles")) if isinstance(n, str) and n]
+    return list(dict.fromkeys(media.base_name(n) for n in names if media.base_name(n)))
+
+
+# -- the HTML form --------------------------------------------------------------------------
+
+_BODY = re.compile(r'<div class="content-cell[^"]*mdl-typography--body-1(?![^"]*text-right)[^"]*">')
+_NEXT_CELL = re.compile(r'<div class="content-cell')
+_HEADER = re.compile(r'<p class="mdl-typography--title">(.*?)</p>', re.S)
+_RELATIVE = re.compile(r'<(?:a\s[^>]*?href|img\s[^>]*?src)="([^":#?]{1,255})"')
+_BR = re.compile(r"<br\s*/?>", re.I)
+_PREVIEWS = re.compile(r'mdl-typography--text-right">(.*?)</div>', re.S)  # attached images
+_COUNT_LINE = re.compile(r"\s*\d{1,3}\s[^<>]{1,40}")  # "1 attached file." in any language
+
+# A printed time: "Aug 8, 2026, 6:39:27 PM CEST", "8 Aug 2026, 18:39:27 BST",
+# "5. nov. 2025, 01:34:47 CEST". Months in the languages seen (and a few near them).
+_MONTHS = {
+    **dict.fromkeys(("jan", "janv", "ene", "gen", "led", "sty"), 1),
+    **dict.fromkeys(("feb", "févr", "fevr", "fév", "úno", "lut"), 2),
+    **dict.fromkeys(("mar", "mär", "mars", "bře", "mrz"), 3),
+    **dict.fromkeys(("apr", "avr", "abr", "dub", "kwi"), 4),
+    **dict.fromkeys(("may", "maj", "mai", "mei", "mag", "kvě", "maja"), 5),
+    **dict.fromkeys(("jun", "juin", "giu", "čvn", "cze"), 6),
+    **dict.fromkeys(("jul", "juil", "lug", "čvc", "lip"), 7),
+    **dict.fromkeys(("aug", "avg", "août", "ago", "srp", "sie"), 8),
+    **dict.fromkeys(("sep", "sept", "set", "zář", "wrz"), 9),
+    **dict.fromkeys(("oct", "okt", "ott", "out", "říj", "paź"), 10),
+    **dict.fromkeys(("nov", "lis", "noi"), 11),
+    **dict.fromkeys(("dec", "déc", "dic", "dez", "pro", "gru"), 12),
+}
+_ZONES = {
+    "UTC": 0, "GMT": 0, "WET": 0, "WEST": 60, "BST": 60, "IST": 60, "CET": 60, "CEST": 120,
+    "EET": 120, "EEST": 180, "MSK": 180, "EST": -300, "EDT": -240, "CST": -360, "CDT": -300,
+    "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480,
+    "HST": -600, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}  # fmt: skip
+_CLOCK = r"(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?\s*"
+_ZONE = r"(?P<tz>GMT[+-]\d{1,2}(?::\d{2})?|UTC[+-]\d{1,2}(?::\d{2})?|[A-Z]{2,5})"
+_PRINTED = (
+    re.compile(rf"(?P<mon>[^\W\d_]{{3,5}})\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}}),?\s+{_CLOCK}{_ZONE}"),
+    re.compile(rf"(?P<day>\d{{1,2}})\.?\s+(?P<mon>[^\W\d_]{{3,5}})\.?,?\s+(?P<year>\d{{4}}),?\s+{_CLOCK}{_ZONE}"),
+)  # fmt: skip
+
+
+def printed_time(line: str) -> float | None:
+    """Unix seconds of a time as the HTML log prints it, in the zone it names; None for a
+    line that is not one (or names a month or zone this version does not know)."""
+    words = line.replace(NBSP, " ").replace("\u202f", " ").strip()
+    for pattern in _PRINTED:
+        match = pattern.fullmatch(words)
+        if match is None:
+            continue
+        month = _MONTHS.get(match.group("mon").lower()[:4]) or _MONTHS.get(
+            match.group("mon").lower()[:3]
+        )
+        offset = _offset(match.group("tz"))
+        if month is None or offset is None:
+            return None
+        hour = int(match.group("h"))
+        if ampm := match.group("ampm"):
+            hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
+        try:
+            moment = datetime(
+                int(match.group("year")), month, int(match.group("day")), hour,
+                int(match.group("m")), int(match.group("s")),
+                tzinfo=timezone(timedelta(minutes=offset)),
+            )  # fmt: skip
+        except ValueError:
+            return None
+        return moment.timestamp()
+    return None
+
+
+def _offset(zone: str) -> int | None:
+    if zone in _ZONES:
+        return _ZONES[zone]
+    found = re.fullmatch(r"(?:GMT|UTC)([+-])(\d{1,2})(?::(\d{2}))?", zone)
+    if found is None:
+        return None
+    minutes = int(found.group(2)) * 60 + int(found.group(3) or 0)
+    return minutes if found.group(1) == "+" else -minutes
+
+
+def html_cells(text: str) -> Iterator[str]:
+    """The activity cells of a stretch of the HTML log (each from its marker to the next)."""
+    marker = CELL_MARKER.decode()
+    starts = [m.start() for m in re.finditer(re.escape(marker), text)]
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        yield text[start:end]
+
+
+def html_entry(cell: str) -> dict[str, Any] | None:
+    """One cell of the HTML log in the JSON form's shape (header, title, time,
+    safeHtmlItem, details, attachedFiles), or None for a cell with no printed time (no
+    line tells the prompt from the answer, and a guess would file one under the other)."""
+    body = _BODY.search(cell)
+    if body is None:
+        return None
+    rest = cell[body.end() :]
+    following = _NEXT_CELL.search(rest)
+    inner = rest[: following.start()] if following else rest
+    inner = re.sub(r"(?:\s*</div>)+\s*$", "", inner)
+    lines = _BR.split(inner)
+    stamp_at = next((i for i, line in enumerate(lines) if printed_time(html_text(line))), None)
+    if stamp_at is None:
+        return None
+    printed = html_text(lines[stamp_at])
+    before, after = lines[:stamp_at], "<br>".join(lines[stamp_at + 1 :])
+    previews = _PREVIEWS.search(cell)
+    files = [
+        m.group(1)
+        for text in ("<br>".join(before), previews.group(1) if previews else "")
+        for m in _RELATIVE.finditer(text)
+        if not media.base_name(m.group(1)).startswith("image_agent_tag")
+    ]
+    kept: list[str] = []
+    for line in before:  # the attached files' lines, and the count line above them, apart
+        if _RELATIVE.search(line):
+            if kept and len(kept) > 1 and _COUNT_LINE.fullmatch(html_text(kept[-1])):
+                kept.pop()
+            continue
+        kept.append(line)
+    words = "<br>".join(kept).replace("&nbsp;", NBSP)
+    canvas = any(html_text(words).startswith(verb) for verb in CANVAS_VERBS)
+    if canvas:  # its title on the first line, the document below it
+        head, _, document = words.partition("<br>")
+        title, answer = html_text(head).strip(), after if after.strip() else document
+    else:
+        label, separator, named = words.partition(NBSP)
+        title = (
+            f"{html_text(label).strip()}{NBSP}{html_text(named).strip()}"
+            if separator
+            else (html_text(words).strip())
+        )
+        answer = after
+    moment = printed_time(printed)
+    header = _HEADER.search(cell)
+    link = APP_LINK.search(cell)
+    return {
+        "header": html_text(header.group(1)).strip() if header else "Gemini",
+        "title": title,
+        "time": datetime.fromtimestamp(moment or 0, UTC).isoformat().replace("+00:00", "Z"),
+        "printedTime": printed,
+        "safeHtmlItem": [{"html": answer}] if answer.strip() else [],
+        "details": [{"name": link.group(0), "url": link.group(0)}] if link else [],
+        "attachedFiles": list(dict.fromkeys(media.base_name(f) for f in files)),
+        "form": "html",
+    }
+
+
+# -- a grouped conversation -----------------------------------------------------------------
+
+
+def group_key(entry: Entry) -> str:
+    """The conversation an entry belongs to: its app id, else (an exchange without a link,
+    a Canvas document) a conversation of its own, named by what it holds."""
+    if entry.link:
+        return entry.link
+    return "gemini-" + _digest(entry.prompt, *entry.answers[:1])
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def entries_of(conversation: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [e for e in as_list(conversation.get(GROUPED)) if isinstance(e, dict)]
+
+
+def message_nodes(
+    conversation: Mapping[str, Any],
+) -> Iterator[tuple[str, str, Mapping[str, Any], int]]:
+    """(node id, role, entry, draft number) of each message, oldest first: an exchange's
+    prompt and each of its drafts, a Canvas document."""
+    seen: Counter[str] = Counter()
+    for raw_entry in entries_of(conversation):
+        entry = entry_of(raw_entry)
+        if entry.kind == "activity":
+            continue
+        stem = ("c-" if entry.kind == "canvas" else "p-") + _digest(
+            entry.prompt, *entry.answers[:1]
+        )
+        seen[stem] += 1
+        stem += f"-{seen[stem]}" if seen[stem] > 1 else ""
+        if entry.kind == "exchange":
+            yield stem, "user", raw_entry, -1
+        for draft in range(
+            max(1, len(entry.answers)) if entry.kind == "canvas" else len(entry.answers)
+        ):
+            yield f"{stem}-d{draft}", "assistant", raw_entry, draft
+
+
+def message_objects(conversation: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {
+        node: {"entry": raw, "draft": draft} for node, _, raw, draft in message_nodes(conversation)
+    }
+
+
+def message_pointers(message: Mapping[str, Any]) -> list[str]:
+    if as_dict(message).get("draft", 0) != -1:
+        return []
+    return attached_files(as_dict(message.get("entry")))
+
+
+def export_pointers(conversation: Mapping[str, Any]) -> set[str]:
+    return {f for e in entries_of(conversation) for f in attached_files(e)}
+
+
+MISSING_IMAGE = "gemini-image:"  # an image in an answer that no file stands behind
+
+
+def blocks(message: Mapping[str, Any]) -> list[Block]:
+    raw_entry = as_dict(message.get("entry"))
+    draft = message.get("draft")
+    entry = entry_of(raw_entry)
+    if draft == -1:  # the person's prompt, and the files they attached
+        made = [Block("text", text=entry.prompt)]
+        for name in entry.files:
+            kind: BlockKind = "image" if media.image_name(name) else "file"
+            made.append(Block(kind, name=name, pointer=name))
+        return [b for b in made if b.kind != "text" or b.text]
+    html = entry.answers[draft] if isinstance(draft, int) and draft < len(entry.answers) else ""
+    if entry.kind == "canvas":  # Markdown as written, its lines parted by <br>
+        document = html_text(html)
+        made = [Block("canvas", title=entry.prompt or "Canvas", language="document", text=document)]
+        images: list[str] = []
+    else:
+        markdown, images = html_markdown(html)
+        made = [Block("text", text=markdown)]
+    made += [Block("image", name=name, pointer=MISSING_IMAGE + name) for name in images]
+    return [b for b in made if b.kind != "text" or b.text]
+
+
+def model_of(conversation: Mapping[str, Any]) -> str | None:
+    return None  # Takeout names no model
+
+
+def url_of(conversation: Mapping[str, Any]) -> str | None:
+    key = as_text(conversation.get(KEY)) or ""
+    return None if not key or key.startswith("gemini-") else f"https://gemini.google.com/app/{key}"
+
+
+def unwrapped(conversation: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The conversation's entries as Takeout wrote them (the JSON export's), newest first
+    as the log has them."""
+    return entries_of(conversation)[::-1]
+
+
+def parse(obj: Mapping[str, Any]) -> ParsedConversation:
+    conversation_id = as_text(obj.get(KEY))
+    if not conversation_id:
+        raise UnreadableConversation("it has no conversation id")
+    messages: list[ParsedMessage] = []
+    parent: str | None = None
+    title: str | None = None
+    times: list[float] = []
+    shown = 0
+    for node, role, raw_entry, draft in message_nodes(obj):
+        entry = entry_of(raw_entry)
+        found = blocks({"entry": raw_entry, "draft": draft})
+        if title is None and entry.prompt:
+            line = " ".join(entry.prompt.split())
+            title = line if len(line) <= 80 else line[:80].rsplit(" ", 1)[0] + "…"
+        on_path = draft in (-1, 0)
+        messages.append(
+            ParsedMessage(
+                node,
+                parent if role == "user" or entry.kind == "canvas" else _prompt_of(node),
+                len(messages),
+                shown if on_path else None,
+                role,
+                None,
+                "+".join(dict.fromkeys(b.kind for b in found)) or "text",
+                plain_text(found),
+                entry.at,
+                False,
+            )
+        )
+        shown += on_path
+        if entry.at is not None:
+            times.append(entry.at)
+        if (on_path and role == "assistant") or (role == "user" and not entry.answers):
+            parent = node
+    if not messages:
+        raise UnreadableConversation("it holds activity only, no exchange", conversation_id)
+    raw_json, content_hash = original_json(obj)
+    return ParsedConversation(
+        conversation_id=conversation_id,
+        vendor=NAME,
+        title=title,
+        create_time=min(times) if times else None,
+        update_time=max(times) if times else None,
+        current_node=parent,
+        messages=messages,
+        raw_json=raw_json,
+        content_hash=content_hash,
+    )
+
+
+def keep_entries(new: dict[str, Any], old: dict[str, Any], kept: set[str]) -> None:
+    """A newer Takeout's conversation with the entries of the one before that hold kept
+    messages (My Activity forgets entries older than its window: the archive does not),
+    in time order again."""
+    earlier = [
+        entry for entry in entries_of(old)
+        if any(node in kept for node, *_ in message_nodes({GROUPED: [entry]}))
+    ]  # fmt: skip
+    if earlier and isinstance(new.get(GROUPED), list):
+        merged = [*earlier, *new[GROUPED]]
+        merged.sort(key=lambda e: iso_seconds(as_dict(e).get("time"), naive_utc=True) or 0.0)
+        new[GROUPED] = merged
+
+
+def _prompt_of(draft_node: str) -> str:
+    return draft_node.rsplit("-d", 1)[0]

@@ -189,7 +189,8 @@ COMMANDS = tuple(command.name for command in TABLE)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="desktop-importer",
-        description="Import ChatGPT and Claude exports into a private archive on this machine. "
+        description="Import ChatGPT, Claude, DeepSeek, Grok, Gemini (Google Takeout) and Le Chat "
+        "exports into a private archive on this machine. "
         "With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

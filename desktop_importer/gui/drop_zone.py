@@ -16,8 +16,11 @@ if TYPE_CHECKING:
 
     from desktop_importer.gui.look import DropFrame
 
-IDLE_TEXT = "Drop your ChatGPT or Claude export (.zip) here"
-IDLE_HINT = "or its files, or their folder; or choose them yourself (Ctrl+O)"
+IDLE_TEXT = "Drop your AI chat export (.zip) here"
+IDLE_HINT = (
+    "ChatGPT, Claude, DeepSeek, Grok, Gemini (Google Takeout) or Le Chat; or its files, or "
+    "their folder; or choose them yourself (Ctrl+O)"
+)
 
 
 def verdict_for(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> DropVerdict:

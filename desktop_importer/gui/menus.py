@@ -88,8 +88,8 @@ def about(window: QMainWindow, archive: Path) -> QMessageBox:
     box.setIconPixmap(window.windowIcon().pixmap(64, 64))
     box.setText(f"<b>Desktop Importer {__version__}</b>")
     box.setInformativeText(
-        "Your ChatGPT and Claude exports as a private, searchable archive on this "
-        f"computer.\n\nArchive: {archive}"
+        "Your ChatGPT, Claude, DeepSeek, Grok, Gemini and Le Chat exports as a private, "
+        f"searchable archive on this computer.\n\nArchive: {archive}"
     )
     box.open()
     return box

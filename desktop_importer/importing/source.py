@@ -171,7 +171,8 @@ def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
         )
     raise InvalidExport(
         f"{path.name} is neither a ZIP archive nor a conversations.json file; "
-        "choose the .zip file your ChatGPT or Claude export came as."
+        "choose the .zip file your AI chat export came as (ChatGPT, Claude, DeepSeek, Grok, "
+        "Google Takeout for Gemini, Le Chat)."
     )
 
 

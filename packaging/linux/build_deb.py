@@ -28,8 +28,9 @@ INSTALLED_BUDGET = 130 * 2**20
 DEB_BUDGET = 40 * 10**6
 TOLERANCE = 1.05
 DESCRIPTION = """\
-private, searchable archive of your ChatGPT and Claude exports
- Drop the "Export data" ZIP of ChatGPT or Claude on the window, or use the
+private, searchable archive of your AI chat exports
+ Drop the export of ChatGPT, Claude, DeepSeek, Grok, Gemini (Google Takeout) or
+ Le Chat on the window, or use the
  desktop-importer command, and every conversation is kept in a private SQLite
  archive on this computer: searchable, readable branch by branch, and kept up
  to date by importing newer exports. Nothing is uploaded."""

@@ -37,6 +37,12 @@ folders, against the distinct media bytes; peak RSS includes the reading process
 2026 `conversations-000.zip`, `-001`, …, in a folder imported as one export), alternating,
 with this checkout only: the cost of reading several files as one (issue #25: within 5 %).
 
+--vendors deepseek grok lechat gemini imports the same conversations as each of those vendors
+exports them (bench/vendor_exports.py: DeepSeek's fragment tree, Grok's wrapped backend
+file, one Le Chat file per conversation, Gemini's HTML activity log) and as ChatGPT's,
+alternating: wall time, messages a second and peak RSS as ratios to ChatGPT's (issue #26:
+within 20 %).
+
 --unreadable N imports, through the service only, a bare JSON file of N MB that holds one
 readable conversation and then nothing but unreadable `{}` (every one skipped and counted):
 what the report keeps of them must not grow with the file either.
@@ -342,6 +348,41 @@ def measure_batches(sizes: list[int], kinds: list[str], batches: int, repeat: in
             )
 
 
+def measure_vendors(sizes: list[int], vendors: list[str], repeat: int) -> None:
+    """Each vendor's export of the same conversations (bench/vendor_exports.py) against
+    ChatGPT's, alternating: wall time, messages a second and peak RSS, as ratios to
+    ChatGPT's (issue #26: within 20 %)."""
+    from bench.vendor_exports import export_for
+
+    print(f"{'size':>7} {'vendor':<9} {'JSON MB':>8} {'messages':>9} {'s':>6} {'msg/s':>8} "
+          f"{'peak MB':>8} {'time':>6} {'msg/s':>6} {'peak':>6}")  # fmt: skip
+    for size in sizes:
+        source, _ = export_of(size, "cjk")
+        for vendor in vendors:
+            export = export_for(vendor, source)
+            chatgpt: list[dict[str, Any]] = []
+            theirs: list[dict[str, Any]] = []
+            for _ in range(repeat):  # alternating, so that a slow spell hits each alike
+                chatgpt.append(measure("service", source))
+                theirs.append(measure("service", export))
+            a, b = median_run(chatgpt), median_run(theirs)
+            rate_a, rate_b = a["messages"] / a["seconds"], b["messages"] / b["seconds"]
+            for name, run, rate, path in (
+                ("chatgpt", a, rate_a, source),
+                (vendor, b, rate_b, export),
+            ):
+                megabytes = sum(i.file_size for i in zipfile.ZipFile(path).infolist()) / 1e6
+                ratios = (
+                    f"{run['seconds'] / a['seconds']:>5.2f}x {rate / rate_a:>5.2f}x "
+                    f"{run['peak_mb'] / a['peak_mb']:>5.2f}x"
+                    if name != "chatgpt" else ""
+                )  # fmt: skip
+                print(
+                    f"{size:>5}MB {name:<9} {megabytes:>8.0f} {run['messages']:>9,} "
+                    f"{run['seconds']:>6.2f} {rate:>8,.0f} {run['peak_mb']:>8.0f} {ratios}"
+                )
+
+
 def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -434,6 +475,13 @@ def main() -> None:
         "--against", nargs="+", metavar="REV", help="also import with the app at each REV"
     )
     parser.add_argument("--batches", type=int, metavar="N", help="one ZIP against N batches")
+    parser.add_argument(
+        "--vendors",
+        nargs="+",
+        metavar="VENDOR",
+        help="each vendor's export of the same conversations against ChatGPT's "
+        "(deepseek grok lechat gemini)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "EXPORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -441,6 +489,9 @@ def main() -> None:
         return
     if args.media:
         measure_media(args.media, args.repeat)
+        return
+    if args.vendors:
+        measure_vendors(args.sizes, args.vendors, args.repeat)
         return
     if args.batches:
         measure_batches(args.sizes, args.kinds, args.batches, args.repeat)

@@ -6,6 +6,12 @@ flat memory: each entry is set down in a private temporary SQLite database as it
 (SQLite keeps a couple of MB of it in memory and the rest in a file it deletes), then read
 back one conversation at a time, oldest entry first.
 
+The first pass, which the import's writer waits for, only finds each entry's link; an
+entry is read whole (its HTML cell parsed, its answer converted) in the second, one
+conversation at a time, while the writer stores the conversations before it. An entry with
+no link (an old log's, a Canvas document) is read in the first pass: its conversation is
+named by what it holds.
+
 What is not a message (feedback, settings, a chosen draft) is counted, and so is each
 label this version does not know, for the report to name (`notes`).
 """
@@ -29,10 +35,12 @@ if TYPE_CHECKING:
 CHUNK = 256 * 1024
 NOT_MESSAGES = "Gemini activity that is not a message (feedback, settings, chosen drafts), left out"
 UNKNOWN_LABEL = "Gemini labels this version does not know, each entry kept with its title whole"
+NO_TIME = "Gemini activity entries with no time this version can read, left out"
+BATCH = 500
 
 
-def html_entries(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[Any]:
-    """The entries of an HTML log, read a chunk at a time (a cell is never cut: the text
+def html_cells(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[str]:
+    """The cells of an HTML log, read a chunk at a time (a cell is never cut: the text
     after the last marker waits for the next chunk)."""
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     marker = gemini.CELL_MARKER.decode()
@@ -43,8 +51,7 @@ def html_entries(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) 
         pending += decoder.decode(data, final=not data)
         last = pending.rfind(marker) if data else len(pending)
         if last > 0:
-            for cell in gemini.html_cells(pending[:last]):
-                yield gemini.html_entry(cell) or {"unreadable": True}
+            yield from gemini.html_cells(pending[:last])
             pending = pending[last:]
         if not data:
             return
@@ -52,36 +59,79 @@ def html_entries(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) 
             raise InvalidExport(f"{name} holds an activity entry too large to be one.")
 
 
-def conversations(entries: Iterable[Any], notes: Counter[str]) -> Iterator[dict[str, Any]]:
-    """The log's entries grouped into conversations (each its entries oldest first)."""
+def _read(item: Any) -> dict[str, Any] | None:
+    """An entry in the JSON form's shape: a cell of the HTML log read, or the JSON's own."""
+    if isinstance(item, str):
+        return gemini.html_entry(item)
+    return item if isinstance(item, dict) else None
+
+
+def _link(item: Any) -> str | None:
+    if isinstance(item, str):  # in the caption, at the cell's end (never in the answer)
+        at = item.rfind(gemini.CAPTION)
+        found = gemini.APP_LINK.search(item, at) if at >= 0 else None
+        return found.group(1) if found else None
+    return gemini.link_of(item) if isinstance(item, dict) else None
+
+
+def conversations(items: Iterable[Any], notes: Counter[str]) -> Iterator[dict[str, Any]]:
+    """The log's entries (HTML cells or JSON objects, newest first) grouped into
+    conversations, each with its entries oldest first."""
     with closing(sqlite3.connect("", isolation_level=None)) as spill:  # "": private, on disk
         spill.execute("PRAGMA cache_size = -2000")
-        spill.execute("CREATE TABLE entry (key TEXT, at REAL, place INTEGER, body BLOB)")
-        rows: list[tuple[str, float, int, bytes]] = []
-        for place, raw in enumerate(entries):
-            if not isinstance(raw, dict) or raw.get("unreadable"):
-                notes["Gemini activity entries with no time this version can read, left out"] += 1
-                continue
-            entry = gemini.entry_of(raw)
-            if entry.kind == "activity":
-                notes[NOT_MESSAGES] += 1
-                continue
-            if not entry.known:
-                notes[f"{UNKNOWN_LABEL}: “{(entry.label or entry.prompt)[:40]}”"] += 1
-            # Newest first in the log: a later place is an earlier entry, at equal times.
-            rows.append((gemini.group_key(entry), entry.at or 0.0, -place, orjson.dumps(raw)))
-            if len(rows) >= 500:
-                spill.executemany("INSERT INTO entry VALUES (?, ?, ?, ?)", rows)
+        spill.execute("CREATE TABLE entry (key TEXT, place INTEGER, body BLOB)")
+        rows: list[tuple[str, int, bytes]] = []
+        for place, item in enumerate(items):
+            key = _link(item)
+            if key is None:  # no link: read now, for the conversation it makes alone
+                entry = _read(item)
+                if entry is None or not _counted(entry, notes):
+                    notes[NO_TIME] += entry is None
+                    continue
+                key, item = gemini.group_key(gemini.entry_of(entry)), entry
+            body = item.encode() if isinstance(item, str) else orjson.dumps(item)  # "<" or "{"
+            rows.append((key, -place, body))  # newest first: a later place is earlier
+            if len(rows) >= BATCH:
+                spill.executemany("INSERT INTO entry VALUES (?, ?, ?)", rows)
                 rows.clear()
-        spill.executemany("INSERT INTO entry VALUES (?, ?, ?, ?)", rows)
-        spill.execute("CREATE INDEX entry_key ON entry (key, at, place)")
-        key: str | None = None
-        grouped: list[Any] = []
-        for found, body in spill.execute("SELECT key, body FROM entry ORDER BY key, at, place"):
-            if found != key and grouped:
-                yield {gemini.KEY: key, gemini.GROUPED: grouped}
-                grouped = []
-            key = found
-            grouped.append(orjson.loads(body))
-        if grouped:
-            yield {gemini.KEY: key, gemini.GROUPED: grouped}
+        spill.executemany("INSERT INTO entry VALUES (?, ?, ?)", rows)
+        spill.execute("CREATE INDEX entry_key ON entry (key, place)")
+        yield from _grouped(spill.execute("SELECT key, body FROM entry ORDER BY key, place"), notes)
+
+
+def _grouped(rows: Iterable[tuple[str, bytes]], notes: Counter[str]) -> Iterator[dict[str, Any]]:
+    """Each conversation of the rows (ordered by it), with its entries read."""
+    current: str | None = None
+    grouped: list[dict[str, Any]] = []
+    for key, body in rows:
+        if key != current and grouped:
+            yield {gemini.KEY: current, gemini.GROUPED: grouped}
+            grouped = []
+        current = key
+        grouped += _entries(body, notes)
+    if grouped:
+        yield {gemini.KEY: current, gemini.GROUPED: grouped}
+
+
+def _entries(body: bytes, notes: Counter[str]) -> list[dict[str, Any]]:
+    """The stored entry, read (none, if it is activity rather than a message)."""
+    if body[:1] == b"{":
+        entry: dict[str, Any] | None = orjson.loads(body)
+    else:
+        entry = gemini.html_entry(body.decode())
+    if entry is None:
+        notes[NO_TIME] += 1
+        return []
+    return [entry] if _counted(entry, notes) else []
+
+
+def _counted(entry: dict[str, Any], notes: Counter[str]) -> bool:
+    """Whether the entry is a message; what it is not, and an unknown label, counted."""
+    kind, label, known = gemini.classify(entry)
+    if kind == "activity":
+        notes[NOT_MESSAGES] += 1
+        return False
+    if not known:
+        title = str(entry.get("title") or "")
+        notes[f"{UNKNOWN_LABEL}: “{(label or title)[:40]}”"] += 1
+    return True

@@ -151,7 +151,7 @@ def _activity_entries(export: ExportFile, on_bytes: Callable[[int], None]) -> It
                 handles = [(m, stack.enter_context(archive.open(m))) for m in export.members]
             for name, handle in handles:
                 if export.activity == "html":
-                    yield from activity.html_entries(handle, name, on_bytes)
+                    yield from activity.html_cells(handle, name, on_bytes)
                 else:
                     yield from _objects_in(handle, name, on_bytes, ("conversations",))
     except (zipfile.BadZipFile, zlib.error, EOFError):

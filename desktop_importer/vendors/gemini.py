@@ -91,6 +91,20 @@ class Entry(NamedTuple):
     files: list[str]  # the names of the files the person attached
 
 
+def classify(entry: Mapping[str, Any]) -> tuple[str, str, bool]:
+    """(kind, label, whether the label is known) of an entry, as `entry_of` tells them,
+    without reading the rest."""
+    title = as_text(entry.get("title")) or ""
+    label, _, known = _split_title(title)
+    if title.startswith(CANVAS_VERBS):
+        return "canvas", label, True
+    answered = any(
+        (html := as_dict(item).get("html")) and isinstance(html, str) and html.strip()
+        for item in as_list(entry.get("safeHtmlItem"))
+    )
+    return ("exchange" if answered else "activity"), label, known
+
+
 def entry_of(entry: Mapping[str, Any]) -> Entry:
     title = as_text(entry.get("title")) or ""
     answers = [
@@ -143,11 +157,13 @@ def attached_files(entry: Mapping[str, Any]) -> list[str]:
 
 # -- the HTML form --------------------------------------------------------------------------
 
-_BODY = re.compile(r'<div class="content-cell[^"]*mdl-typography--body-1(?![^"]*text-right)[^"]*">')
-_NEXT_CELL = re.compile(r'<div class="content-cell')
+_BODY_OPENS = 'mdl-typography--body-1">'
+CAPTION = "mdl-typography--caption"  # the cell's last part: products, details (the link)
+_NEXT_CELL = '<div class="content-cell'
 _HEADER = re.compile(r'<p class="mdl-typography--title">(.*?)</p>', re.S)
 _RELATIVE = re.compile(r'<(?:a\s[^>]*?href|img\s[^>]*?src)="([^":#?]{1,255})"')
 _BR = re.compile(r"<br\s*/?>", re.I)
+_CLOCK_HINT = re.compile(r"\d:\d\d:\d\d")  # a line that may be the printed time
 _PREVIEWS = re.compile(r'mdl-typography--text-right">(.*?)</div>', re.S)  # attached images
 _COUNT_LINE = re.compile(r"\s*\d{1,3}\s[^<>]{1,40}")  # "1 attached file." in any language
 
@@ -232,23 +248,31 @@ def html_entry(cell: str) -> dict[str, Any] | None:
     """One cell of the HTML log in the JSON form's shape (header, title, time,
     safeHtmlItem, details, attachedFiles), or None for a cell with no printed time (no
     line tells the prompt from the answer, and a guess would file one under the other)."""
-    body = _BODY.search(cell)
-    if body is None:
+    body = cell.find(_BODY_OPENS)  # the text-right cell's class goes on past "body-1"
+    if body < 0:
         return None
-    rest = cell[body.end() :]
-    following = _NEXT_CELL.search(rest)
-    inner = rest[: following.start()] if following else rest
-    inner = re.sub(r"(?:\s*</div>)+\s*$", "", inner)
+    rest = cell[body + len(_BODY_OPENS) :]
+    following = rest.find(_NEXT_CELL)
+    inner = rest[:following] if following >= 0 else rest
+    while (trimmed := inner.rstrip()).endswith("</div>"):  # the cell's closing tags
+        inner = trimmed[:-6]
     lines = _BR.split(inner)
-    stamp_at = next((i for i, line in enumerate(lines) if printed_time(html_text(line))), None)
+    stamp_at, moment = None, None
+    for number, line in enumerate(lines):
+        if len(line) < 120 and _CLOCK_HINT.search(line):
+            moment = printed_time(html_text(line))
+            if moment is not None:
+                stamp_at = number
+                break
     if stamp_at is None:
         return None
     printed = html_text(lines[stamp_at])
     before, after = lines[:stamp_at], "<br>".join(lines[stamp_at + 1 :])
-    previews = _PREVIEWS.search(cell)
+    previews = _PREVIEWS.search(rest, following) if following >= 0 else None
     files = [
         m.group(1)
         for text in ("<br>".join(before), previews.group(1) if previews else "")
+        if "=" in text
         for m in _RELATIVE.finditer(text)
         if not media.base_name(m.group(1)).startswith("image_agent_tag")
     ]
@@ -260,7 +284,7 @@ def html_entry(cell: str) -> dict[str, Any] | None:
             continue
         kept.append(line)
     words = "<br>".join(kept).replace("&nbsp;", NBSP)
-    canvas = any(html_text(words).startswith(verb) for verb in CANVAS_VERBS)
+    canvas = html_text(words).startswith(CANVAS_VERBS)
     if canvas:  # its title on the first line, the document below it
         head, _, document = words.partition("<br>")
         title, answer = html_text(head).strip(), after if after.strip() else document
@@ -272,9 +296,10 @@ def html_entry(cell: str) -> dict[str, Any] | None:
             else (html_text(words).strip())
         )
         answer = after
-    moment = printed_time(printed)
-    header = _HEADER.search(cell)
-    link = APP_LINK.search(cell)
+    caption_at = cell.rfind(CAPTION)
+    caption = cell[caption_at:] if caption_at >= 0 else ""
+    header = _HEADER.search(cell, 0, body)
+    link = APP_LINK.search(caption)
     return {
         "header": html_text(header.group(1)).strip() if header else "Gemini",
         "title": title,
@@ -308,9 +333,9 @@ def entries_of(conversation: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def message_nodes(
     conversation: Mapping[str, Any],
-) -> Iterator[tuple[str, str, Mapping[str, Any], int]]:
-    """(node id, role, entry, draft number) of each message, oldest first: an exchange's
-    prompt and each of its drafts, a Canvas document."""
+) -> Iterator[tuple[str, str, Mapping[str, Any], int, Entry]]:
+    """(node id, role, entry, draft number, the entry read) of each message, oldest first:
+    an exchange's prompt and each of its drafts, a Canvas document."""
     seen: Counter[str] = Counter()
     for raw_entry in entries_of(conversation):
         entry = entry_of(raw_entry)
@@ -322,16 +347,17 @@ def message_nodes(
         seen[stem] += 1
         stem += f"-{seen[stem]}" if seen[stem] > 1 else ""
         if entry.kind == "exchange":
-            yield stem, "user", raw_entry, -1
+            yield stem, "user", raw_entry, -1, entry
         for draft in range(
             max(1, len(entry.answers)) if entry.kind == "canvas" else len(entry.answers)
         ):
-            yield f"{stem}-d{draft}", "assistant", raw_entry, draft
+            yield f"{stem}-d{draft}", "assistant", raw_entry, draft, entry
 
 
 def message_objects(conversation: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return {
-        node: {"entry": raw, "draft": draft} for node, _, raw, draft in message_nodes(conversation)
+        node: {"entry": raw, "draft": draft}
+        for node, _, raw, draft, _ in message_nodes(conversation)
     }
 
 
@@ -349,16 +375,18 @@ MISSING_IMAGE = "gemini-image:"  # an image in an answer that no file stands beh
 
 
 def blocks(message: Mapping[str, Any]) -> list[Block]:
-    raw_entry = as_dict(message.get("entry"))
     draft = message.get("draft")
-    entry = entry_of(raw_entry)
+    return _blocks(entry_of(as_dict(message.get("entry"))), draft if isinstance(draft, int) else 0)
+
+
+def _blocks(entry: Entry, draft: int) -> list[Block]:
     if draft == -1:  # the person's prompt, and the files they attached
         made = [Block("text", text=entry.prompt)]
         for name in entry.files:
             kind: BlockKind = "image" if media.image_name(name) else "file"
             made.append(Block(kind, name=name, pointer=name))
         return [b for b in made if b.kind != "text" or b.text]
-    html = entry.answers[draft] if isinstance(draft, int) and draft < len(entry.answers) else ""
+    html = entry.answers[draft] if 0 <= draft < len(entry.answers) else ""
     if entry.kind == "canvas":  # Markdown as written, its lines parted by <br>
         document = html_text(html)
         made = [Block("canvas", title=entry.prompt or "Canvas", language="document", text=document)]
@@ -394,9 +422,8 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     title: str | None = None
     times: list[float] = []
     shown = 0
-    for node, role, raw_entry, draft in message_nodes(obj):
-        entry = entry_of(raw_entry)
-        found = blocks({"entry": raw_entry, "draft": draft})
+    for node, role, _, draft, entry in message_nodes(obj):
+        found = _blocks(entry, draft)
         if title is None and entry.prompt:
             line = " ".join(entry.prompt.split())
             title = line if len(line) <= 80 else line[:80].rsplit(" ", 1)[0] + "…"

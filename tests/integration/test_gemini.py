@@ -83,6 +83,8 @@ def test_a_canvas_is_a_document_and_a_lone_exchange_its_own_conversation(importe
     (document,) = canvas.messages[0].blocks
     assert (document.kind, document.title) == ("canvas", "Trip plan")
     assert document.text == "# Trip plan\n\nDay 1: temples"
+    # A link in an answer is not the conversation's: only the entry's details name that.
+    assert rows["hello"].conversation_id.startswith("gemini-")
     joke = library.read_conversation(imported, "default", JOKES)
     assert [m.role for m in joke.messages] == ["user", "assistant"]
 

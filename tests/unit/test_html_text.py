@@ -1,0 +1,71 @@
+"""HTML from an export as inert Markdown: nothing that runs, styles or fetches survives;
+the fast path for paragraphs and line breaks gives exactly what the full converter gives;
+Takeout's printed local times read in the languages and zones seen."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from desktop_importer.basics import html_text
+from desktop_importer.basics.html_text import html_markdown
+from desktop_importer.vendors.gemini import printed_time
+
+
+def full(html: str) -> str:
+    converter = html_text._Converter("image_agent_tag_")
+    converter.feed(html)
+    converter.close()
+    return converter.text()
+
+
+def test_nothing_active_survives() -> None:
+    markdown, images = html_markdown(
+        '<p onclick="x()">Hi <a href="javascript:alert(1)">there</a></p>'
+        "<script>alert(2)</script><style>p{}</style><iframe src=https://x></iframe>"
+        '<img src="image_agent_tag_1"><img src="https://tracker.example/p.png">'
+    )
+    assert "alert" not in markdown and "javascript" not in markdown and "iframe" not in markdown
+    assert markdown.startswith("Hi there")
+    assert "[image: remote image](<https://tracker.example/p.png>)" in markdown  # named only
+    assert images == ["image_agent_tag_1"]
+
+
+def test_the_fast_path_gives_what_the_converter_gives() -> None:
+    pieces = ["<p>", "</p>", "<br>", "a", " b ", "\n", "  ", "*x*", "#h", "[l](u)", "&amp;",
+              "&lt;b&gt;", "京都", "\xa0", "_u_", "1. x", " ", "<BR/>", "<p >", "\t"]  # fmt: skip
+    rng = random.Random(7)
+    compared = 0
+    for _ in range(4000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        fast = html_text._simple_markdown(html)
+        if fast is not None:
+            compared += 1
+            assert fast == full(html), html
+    assert compared > 3000
+    assert html_text._simple_markdown("<p>a <b>b</b></p>") is None  # other tags: the converter
+
+
+@pytest.mark.parametrize(
+    ("printed", "utc"),
+    [
+        ("Aug 8, 2026, 6:39:27 PM CEST", "2026-08-08T16:39:27"),
+        ("Aug 8, 2026, 6:39:27\u202fPM CEST", "2026-08-08T16:39:27"),
+        ("5. nov. 2025, 01:34:47 CEST", "2025-11-04T23:34:47"),
+        ("8 Aug 2026, 18:39:27 BST", "2026-08-08T17:39:27"),
+        ("Jan 2, 2026, 12:05:00 AM GMT-05:00", "2026-01-02T05:05:00"),
+    ],
+)
+def test_printed_times_are_read_in_the_zone_they_name(printed: str, utc: str) -> None:
+    from datetime import UTC, datetime
+
+    seconds = printed_time(printed)
+    assert seconds is not None
+    assert datetime.fromtimestamp(seconds, UTC).isoformat().startswith(utc)
+
+
+def test_a_line_that_is_not_a_printed_time_is_none() -> None:
+    assert printed_time("We met at 6:39:27 on a Tuesday") is None
+    assert printed_time("Foo 8, 2026, 6:39:27 PM CEST") is None  # no such month
+    assert printed_time("Aug 8, 2026, 6:39:27 PM XYZT") is None  # no such zone

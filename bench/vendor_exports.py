@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-VENDORS = ("deepseek", "grok", "lechat", "gemini")
+VENDORS = ("deepseek", "grok", "lechat", "gemini", "gemini-json")
 ROOT = "ttl/30d/export_data/5f0c7e2a-1111-4222-8333-944445555666/"
 GEMINI = "Takeout/My Activity/Gemini Apps/"
 
@@ -133,6 +133,23 @@ def gemini_cells(conv: dict[str, Any]) -> Iterator[tuple[float, str]]:
             prompt = None
 
 
+def gemini_entries(conv: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The JSON form's entries of each exchange."""
+    link = "https://gemini.google.com/app/" + uuid.uuid5(uuid.NAMESPACE_URL, conv["id"]).hex[:16]
+    prompt: str | None = None
+    for _, _, role, words, at in _nodes(conv):
+        if role == "user":
+            prompt = words
+        elif prompt is not None:
+            yield {
+                "header": "Gemini Apps", "title": f"Prompted {prompt}",
+                "time": _iso(at)[:23] + "Z", "products": ["Gemini Apps"],
+                "safeHtmlItem": [{"html": f"<p>{html.escape(words).replace(chr(10), '<br>')}</p>"}],
+                "details": [{"name": link}],
+            }  # fmt: skip
+            prompt = None
+
+
 def write(vendor: str, source: Path, target: Path) -> None:
     """`source` (a generated ChatGPT export) written as `vendor` exports it."""
     conversations = orjson.loads(zipfile.ZipFile(source).read("conversations.json"))
@@ -152,6 +169,12 @@ def write(vendor: str, source: Path, target: Path) -> None:
                 chat = lechat(conv)
                 if chat:
                     archive.writestr(f"chat-{chat[0]['chatId']}.json", orjson.dumps(chat))
+        elif vendor == "gemini-json":  # the log as JSON, when the person asks for it
+            entries = sorted(
+                (e for conv in conversations for e in gemini_entries(conv)),
+                key=lambda e: e["time"], reverse=True,
+            )  # fmt: skip
+            archive.writestr(GEMINI + "MyActivity.json", orjson.dumps(entries))
         else:  # the HTML log, which Takeout gives unless JSON is asked for: newest first
             cells = sorted((c for conv in conversations for c in gemini_cells(conv)), reverse=True)
             page = (

@@ -2,9 +2,10 @@
 
 The log is a list of entries, newest first, and a conversation's entries lie scattered
 through it: they are brought together by their link (vendors/gemini.py). At any size in
-flat memory: each entry is set down in a private temporary SQLite database as it is read
-(SQLite keeps a couple of MB of it in memory and the rest in a file it deletes), then read
-back one conversation at a time, oldest entry first.
+flat memory: each entry is written to a private temporary file as it is read, and its place
+there to a private temporary SQLite database (which keeps a couple of MB in memory and the
+rest in a file it deletes); then they are read back one conversation at a time, oldest
+entry first.
 
 The first pass, which the import's writer waits for, only finds each entry's link; an
 entry is read whole (its HTML cell parsed, its answer converted) in the second, one
@@ -19,7 +20,9 @@ label this version does not know, for the report to name (`notes`).
 from __future__ import annotations
 
 import codecs
+import os
 import sqlite3
+import tempfile
 from collections import Counter
 from contextlib import closing
 from typing import IO, TYPE_CHECKING, Any
@@ -77,10 +80,14 @@ def _link(item: Any) -> str | None:
 def conversations(items: Iterable[Any], notes: Counter[str]) -> Iterator[dict[str, Any]]:
     """The log's entries (HTML cells or JSON objects, newest first) grouped into
     conversations, each with its entries oldest first."""
-    with closing(sqlite3.connect("", isolation_level=None)) as spill:  # "": private, on disk
+    with (
+        closing(sqlite3.connect("", isolation_level=None)) as spill,  # "": private, on disk
+        tempfile.TemporaryFile() as bodies,  # the entries themselves, one after another
+    ):
         spill.execute("PRAGMA cache_size = -2000")
-        spill.execute("CREATE TABLE entry (key TEXT, place INTEGER, body BLOB)")
-        rows: list[tuple[str, int, bytes]] = []
+        spill.execute("CREATE TABLE entry (key TEXT, place INTEGER, at INTEGER, size INTEGER)")
+        rows: list[tuple[str, int, int, int]] = []
+        written = 0
         for place, item in enumerate(items):
             key = _link(item)
             if key is None:  # no link: read now, for the conversation it makes alone
@@ -90,13 +97,19 @@ def conversations(items: Iterable[Any], notes: Counter[str]) -> Iterator[dict[st
                     continue
                 key, item = gemini.group_key(gemini.entry_of(entry)), entry
             body = item.encode() if isinstance(item, str) else orjson.dumps(item)  # "<" or "{"
-            rows.append((key, -place, body))  # newest first: a later place is earlier
+            bodies.write(body)
+            rows.append((key, -place, written, len(body)))  # newest first: later is earlier
+            written += len(body)
             if len(rows) >= BATCH:
-                spill.executemany("INSERT INTO entry VALUES (?, ?, ?)", rows)
+                spill.executemany("INSERT INTO entry VALUES (?, ?, ?, ?)", rows)
                 rows.clear()
-        spill.executemany("INSERT INTO entry VALUES (?, ?, ?)", rows)
-        spill.execute("CREATE INDEX entry_key ON entry (key, place)")
-        yield from _grouped(spill.execute("SELECT key, body FROM entry ORDER BY key, place"), notes)
+        spill.executemany("INSERT INTO entry VALUES (?, ?, ?, ?)", rows)
+        bodies.flush()
+        ordered = spill.execute("SELECT key, at, size FROM entry ORDER BY key, place")
+        descriptor = bodies.fileno()
+        yield from _grouped(
+            ((key, os.pread(descriptor, size, at)) for key, at, size in ordered), notes
+        )
 
 
 def _grouped(rows: Iterable[tuple[str, bytes]], notes: Counter[str]) -> Iterator[dict[str, Any]]:

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import chain
 from typing import Any, NamedTuple
 
 from desktop_importer.basics import media
@@ -244,6 +245,24 @@ def html_cells(text: str) -> Iterator[str]:
         yield text[start:end]
 
 
+def _stamp(inner: str) -> tuple[float, str, int, int] | None:
+    """The first line of a cell that is a printed time: (its time, its words, where it
+    starts, where the text after it starts)."""
+    start = 0
+    for boundary in chain(_BR.finditer(inner), [None]):  # lazily: the answer is not read
+        stop = boundary.start() if boundary else len(inner)
+        line = inner[start:stop]
+        if len(line) < 120 and _CLOCK_HINT.search(line):
+            words = html_text(line)
+            moment = printed_time(words)
+            if moment is not None:
+                return moment, words, start, boundary.end() if boundary else len(inner)
+        if boundary is None:
+            return None
+        start = boundary.end()
+    return None
+
+
 def html_entry(cell: str) -> dict[str, Any] | None:
     """One cell of the HTML log in the JSON form's shape (header, title, time,
     safeHtmlItem, details, attachedFiles), or None for a cell with no printed time (no
@@ -256,18 +275,11 @@ def html_entry(cell: str) -> dict[str, Any] | None:
     inner = rest[:following] if following >= 0 else rest
     while (trimmed := inner.rstrip()).endswith("</div>"):  # the cell's closing tags
         inner = trimmed[:-6]
-    lines = _BR.split(inner)
-    stamp_at, moment = None, None
-    for number, line in enumerate(lines):
-        if len(line) < 120 and _CLOCK_HINT.search(line):
-            moment = printed_time(html_text(line))
-            if moment is not None:
-                stamp_at = number
-                break
-    if stamp_at is None:
+    found = _stamp(inner)  # the answer, after it, is never split into lines
+    if found is None:
         return None
-    printed = html_text(lines[stamp_at])
-    before, after = lines[:stamp_at], "<br>".join(lines[stamp_at + 1 :])
+    moment, printed, start, end = found
+    before, after = _BR.split(inner[:start]) if start else [], inner[end:]
     previews = _PREVIEWS.search(rest, following) if following >= 0 else None
     files = [
         m.group(1)
@@ -324,7 +336,10 @@ def group_key(entry: Entry) -> str:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
+    """An exchange's name: a hash of the start of its prompt and answer (two exchanges that
+    begin alike for 4,000 characters each are told apart by their place)."""
+    text = "\x00".join(part[:4000] for part in parts)
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def entries_of(conversation: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -195,9 +195,9 @@ class _Converter(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", markdown).strip()
 
 
-_TOKENS = re.compile(r"(<[^>]*>)")
-_SIMPLE_TAG = re.compile(r"<(/?)(p|br)\s*/?>", re.I)
-_ANY_TAG = re.compile(r"<[a-zA-Z/!?]")
+_OTHER_TAG = re.compile(r"<(?!(?:/?p|br)\s*/?>)[a-zA-Z/!?]", re.I)
+_PARAGRAPH = re.compile(r"</?p\s*/?>", re.I)
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 _SPACE = re.compile(r"[ \t\r\n\f]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -205,37 +205,20 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 def _simple_markdown(html: str) -> str | None:
     """The Markdown of HTML that holds paragraphs and line breaks only (most of a log's
     answers), made as the converter makes it, several times faster; None for any other."""
+    if _OTHER_TAG.search(html):
+        return None
     paragraphs: list[str] = []
-    line: list[str] = []
-    lines: list[str] = []
-    for token in _TOKENS.split(html):
-        if not token:
-            continue
-        if token[0] == "<" and _ANY_TAG.match(token):
-            tag = _SIMPLE_TAG.fullmatch(token)
-            if tag is None:
-                return None
-            if tag.group(2).lower() == "br":
-                lines.append("".join(line))
-                line = []
-            else:  # <p> or </p>: a paragraph ends
-                lines.append("".join(line).rstrip(" "))
-                line = []
-                if any(lines):
-                    paragraphs.append("\n".join(lines).strip("\n"))
-                lines = []
-            continue
-        words = htmllib.unescape(token) if "&" in token else token
-        if any(c in words for c in "\xa0\n\t\r\f") or "  " in words:
-            words = _SPACE.sub(" ", words.replace("\xa0", " "))
-        if not line:
+    for paragraph in _PARAGRAPH.split(html):
+        lines: list[str] = []
+        for line in _LINE_BREAK.split(paragraph):
+            words = htmllib.unescape(line) if "&" in line else line
+            if any(c in words for c in "\xa0\n\t\r\f") or "  " in words:
+                words = _SPACE.sub(" ", words.replace("\xa0", " "))
             words = words.lstrip()
-            if not words:
-                continue
-        line.append(_escape_prose(words, not line))
-    lines.append("".join(line).rstrip(" "))
-    if any(lines):
-        paragraphs.append("\n".join(lines).strip("\n"))
+            lines.append(_escape_prose(words, True) if words else "")
+        lines[-1] = lines[-1].rstrip(" ")  # a paragraph's end; a line break keeps its spaces
+        if any(lines):
+            paragraphs.append("\n".join(lines).strip("\n"))
     return _BLANK_LINES.sub("\n\n", "\n\n".join(p for p in paragraphs if p)).strip()
 
 

@@ -34,7 +34,8 @@ def test_nothing_active_survives() -> None:
 
 def test_the_fast_path_gives_what_the_converter_gives() -> None:
     pieces = ["<p>", "</p>", "<br>", "a", " b ", "\n", "  ", "*x*", "#h", "[l](u)", "&amp;",
-              "&lt;b&gt;", "京都", "\xa0", "_u_", "1. x", " ", "<BR/>", "<p >", "\t"]  # fmt: skip
+              "&lt;b&gt;", "京都", "\xa0", "_u_", "1. x", " ", "<BR/>", "<p >", "\t", "</br>",
+              "a < b", "<3", "&", "&nbsp;", "<P>", "<br />"]  # fmt: skip
     rng = random.Random(7)
     compared = 0
     for _ in range(4000):
@@ -43,7 +44,7 @@ def test_the_fast_path_gives_what_the_converter_gives() -> None:
         if fast is not None:
             compared += 1
             assert fast == full(html), html
-    assert compared > 3000
+    assert compared > 2500
     assert html_text._simple_markdown("<p>a <b>b</b></p>") is None  # other tags: the converter
 
 

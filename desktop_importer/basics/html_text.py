@@ -33,7 +33,7 @@ _PROSE = re.compile(r"([\\`*_\[\]<>])")
 def _escape_prose(words: str, line_start: bool) -> str:
     """Words of the HTML as Markdown shows them: what would start emphasis, code, a link or
     a tag escaped; a `#` that would start a heading too. Parentheses and `!` stay."""
-    escaped = _PROSE.sub(r"\\\1", words) if any(c in words for c in "\\`*_[]<>") else words
+    escaped = _PROSE.sub(r"\\\1", words) if _PROSE.search(words) else words
     return "\\" + escaped if line_start and escaped.startswith("#") else escaped
 
 
@@ -199,6 +199,7 @@ _OTHER_TAG = re.compile(r"<(?!(?:/?p|br)\s*/?>)[a-zA-Z/!?]", re.I)
 _PARAGRAPH = re.compile(r"</?p\s*/?>", re.I)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 _SPACE = re.compile(r"[ \t\r\n\f]+")
+_UNEVEN_SPACE = re.compile(r"[\xa0\t\r\n\f]|  ")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -212,7 +213,7 @@ def _simple_markdown(html: str) -> str | None:
         lines: list[str] = []
         for line in _LINE_BREAK.split(paragraph):
             words = htmllib.unescape(line) if "&" in line else line
-            if any(c in words for c in "\xa0\n\t\r\f") or "  " in words:
+            if _UNEVEN_SPACE.search(words):
                 words = _SPACE.sub(" ", words.replace("\xa0", " "))
             words = words.lstrip()
             lines.append(_escape_prose(words, True) if words else "")

@@ -21,7 +21,8 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
+from functools import lru_cache
 from itertools import chain
 from typing import Any, NamedTuple
 
@@ -206,27 +207,26 @@ def printed_time(line: str) -> float | None:
         match = pattern.fullmatch(words)
         if match is None:
             continue
-        month = _MONTHS.get(match.group("mon").lower()[:4]) or _MONTHS.get(
-            match.group("mon").lower()[:3]
+        mon, day, year, h, m, sec, ampm, tz = match.group(
+            "mon", "day", "year", "h", "m", "s", "ampm", "tz"
         )
-        offset = _offset(match.group("tz"))
+        name = mon.lower()
+        month = _MONTHS.get(name[:4]) or _MONTHS.get(name[:3])
+        offset = _offset(tz)
         if month is None or offset is None:
             return None
-        hour = int(match.group("h"))
-        if ampm := match.group("ampm"):
-            hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
+        hour = int(h)
+        if ampm:
+            hour = hour % 12 + (12 if ampm[0] in "pP" else 0)
         try:
-            moment = datetime(
-                int(match.group("year")), month, int(match.group("day")), hour,
-                int(match.group("m")), int(match.group("s")),
-                tzinfo=timezone(timedelta(minutes=offset)),
-            )  # fmt: skip
+            moment = datetime(int(year), month, int(day), hour, int(m), int(sec), tzinfo=UTC)
         except ValueError:
             return None
-        return moment.timestamp()
+        return moment.timestamp() - offset * 60
     return None
 
 
+@lru_cache(maxsize=256)
 def _offset(zone: str) -> int | None:
     if zone in _ZONES:
         return _ZONES[zone]
@@ -243,6 +243,15 @@ def html_cells(text: str) -> Iterator[str]:
     starts = [m.start() for m in re.finditer(re.escape(marker), text)]
     for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
         yield text[start:end]
+
+
+_CANVAS_WORDS = tuple(verb.split()[-1] for verb in CANVAS_VERBS)  # cheap to look for first
+
+
+@lru_cache(maxsize=64)
+def _product(header: str) -> str:
+    """The product a cell's header names ("Gemini Apps", "Aplikacije Gemini")."""
+    return html_text(header).strip()
 
 
 def _stamp(inner: str) -> tuple[float, str, int, int] | None:
@@ -296,7 +305,9 @@ def html_entry(cell: str) -> dict[str, Any] | None:
             continue
         kept.append(line)
     words = "<br>".join(kept).replace("&nbsp;", NBSP)
-    canvas = html_text(words).startswith(CANVAS_VERBS)
+    canvas = any(verb in words[:400] for verb in _CANVAS_WORDS) and html_text(words).startswith(
+        CANVAS_VERBS
+    )
     if canvas:  # its title on the first line, the document below it
         head, _, document = words.partition("<br>")
         title, answer = html_text(head).strip(), after if after.strip() else document
@@ -313,7 +324,7 @@ def html_entry(cell: str) -> dict[str, Any] | None:
     header = _HEADER.search(cell, 0, body)
     link = APP_LINK.search(caption)
     return {
-        "header": html_text(header.group(1)).strip() if header else "Gemini",
+        "header": _product(header.group(1)) if header else "Gemini",
         "title": title,
         "time": datetime.fromtimestamp(moment or 0, UTC).isoformat().replace("+00:00", "Z"),
         "printedTime": printed,

@@ -19,6 +19,7 @@ from desktop_importer.cli.commands import (
     cmd_status,
 )
 from desktop_importer.cli.kept import cmd_memory, cmd_projects
+from desktop_importer.cli.mcp import cmd_mcp
 from desktop_importer.importing import worker_protocol
 
 if TYPE_CHECKING:
@@ -147,6 +148,18 @@ TABLE = (
             arg("query", help="the words to look for"),
             arg("--limit", type=int, default=20, help="at most this many results"),
         ),
+    ),
+    Command(
+        "mcp",
+        "serve the archive to your AI assistant (MCP, read-only)",
+        "Run a local, read-only Model Context Protocol server over stdin and stdout, for an "
+        "AI assistant (Claude Desktop, an editor, a local model) to search and read the "
+        "archive: tools search, read_conversation and list_conversations, and each "
+        "conversation as a resource archive://conversation/ID. It opens no port, writes "
+        "nothing, never blocks an import, and ends when its input closes. The assistant "
+        "starts it: configure it with this command's absolute path and the arguments "
+        "`mcp --profile NAME`.",
+        cmd_mcp,
     ),
     Command(
         "export",

@@ -31,6 +31,7 @@ from desktop_importer.library.files import save_copy as save_copy
 from desktop_importer.library.files import temporary_copy as temporary_copy
 from desktop_importer.library.listing import PAGE as PAGE
 from desktop_importer.library.listing import ListRow as ListRow
+from desktop_importer.library.listing import conversation_heads as conversation_heads
 from desktop_importer.library.listing import every_conversation as every_conversation
 from desktop_importer.library.listing import list_conversations as list_conversations
 from desktop_importer.library.listing import list_page as list_page

@@ -26,11 +26,22 @@ def list_page(
     after: tuple[float, int] | None = None,
     limit: int = PAGE,
     project: str | None = None,
+    since: float | None = None,
+    until: float | None = None,
 ) -> list[ListRow]:
     """Up to `limit` conversations, newest first, after `after` (the last row's cursor);
-    of one vendor, or of one project (its id), if asked."""
+    of one vendor, of one project (its id), last changed in [since, until), if asked."""
     with app.store.read() as session:
-        return sql.page(session, profile, vendor=vendor, after=after, limit=limit, project=project)
+        return sql.page(
+            session, profile, vendor=vendor, after=after, limit=limit, project=project,
+            since=since, until=until,
+        )  # fmt: skip
+
+
+def conversation_heads(app: App, profile: str, conversation_ids: list[str]) -> dict[str, ListRow]:
+    """The list's row of each conversation named, by id (those that exist)."""
+    with app.store.read() as session:
+        return sql.heads(session, profile, conversation_ids)
 
 
 def every_conversation(app: App, profile: str) -> Iterator[ListRow]:

@@ -41,9 +41,17 @@ def page(
     after: tuple[float, int] | None,
     limit: int,
     project: str | None = None,
+    since: float | None = None,
+    until: float | None = None,
 ) -> list[ListRow]:
     where = ["c.user_id = :user_id"]
     params: dict[str, object] = {"user_id": user_id, "limit": limit}
+    if since is not None:  # by the time the list is ordered by (its last change)
+        where.append(f"{SORT_KEY} >= :since")
+        params["since"] = since
+    if until is not None:
+        where.append(f"{SORT_KEY} < :until")
+        params["until"] = until
     if vendor is not None:
         where.append("c.vendor = :vendor")
         params["vendor"] = vendor
@@ -80,6 +88,30 @@ def page(
         )
         for row in rows
     ]
+
+
+def heads(session: Session, user_id: str, conversation_ids: list[str]) -> dict[str, ListRow]:
+    """The list's row of each conversation named (its title, vendor and times), by id."""
+    if not conversation_ids:
+        return {}
+    marks = ", ".join(f":c{i}" for i in range(len(conversation_ids)))
+    params: dict[str, object] = {"user_id": user_id}
+    params.update({f"c{i}": cid for i, cid in enumerate(conversation_ids)})
+    rows = session.execute(
+        text(
+            "SELECT c.conversation_id, c.title, c.vendor, c.create_time, c.update_time, "
+            f"c.message_count, {SORT_KEY}, c.id FROM conversations c "
+            "JOIN conversation_heads h ON h.version_id = c.id "
+            f"WHERE c.user_id = :user_id AND c.conversation_id IN ({marks})"
+        ),
+        params,
+    )
+    return {
+        row[0]: ListRow(
+            row[0], row[1], row[2], row[3], row[4], row[5], (float(row[6]), int(row[7]))
+        )
+        for row in rows
+    }
 
 
 def vendors(session: Session, user_id: str) -> list[str]:

@@ -1,0 +1,111 @@
+"""`desktop-importer mcp` as an assistant meets it: the real server started as a process
+and spoken to with the SDK's own stdio client. Initialize, list the tools, search, read a
+conversation page by page to its end, a branch, a resource; bad arguments answered with one
+sentence while the server keeps serving; the end of its input ends it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+from tests.e2e.test_cli import CLI, run
+from tests.helpers.exports import chatgpt_zip
+from tests.integration.test_deepseek import deepseek_zip
+from tests.integration.test_memory_tools import long_conversation
+
+
+@pytest.fixture
+def archive(data_dir: Path, tmp_path: Path) -> Path:
+    assert run("import", str(deepseek_zip(tmp_path / "d.zip")), data_dir=data_dir).returncode == 0
+    long = chatgpt_zip(tmp_path / "c.zip", [long_conversation(300)])
+    assert run("import", str(long), data_dir=data_dir).returncode == 0
+    return data_dir
+
+
+def server(data_dir: Path) -> StdioServerParameters:
+    return StdioServerParameters(
+        command=CLI, args=["mcp", "--profile", "default"],
+        env={**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir)},
+    )  # fmt: skip
+
+
+def structured(result: Any) -> dict[str, Any]:
+    assert not result.is_error, result.content
+    found: dict[str, Any] = result.structured_content or json.loads(result.content[0].text)
+    return found
+
+
+def test_an_assistant_searches_and_reads_the_archive(archive: Path) -> None:
+    async def session() -> None:
+        async with (
+            stdio_client(server(archive)) as (reading, writing),
+            ClientSession(reading, writing) as client,
+        ):
+            hello = await client.initialize()
+            assert hello.server_info.name == "desktop-importer"
+            names = {tool.name for tool in (await client.list_tools()).tools}
+            assert names == {"search", "read_conversation", "list_conversations"}
+
+            hits = structured(await client.call_tool("search", {"words": "瓷砖"}))["hits"]
+            assert [(h["conversation_id"], h["vendor"]) for h in hits] == [
+                ("ds-0001-reasoner", "DeepSeek")
+            ]
+            page = structured(await client.call_tool(
+                    "read_conversation", {"conversation_id": "long"}))  # fmt: skip
+            text, pages = page["markdown"], 1
+            while page["next_cursor"]:
+                page = structured(await client.call_tool(
+                        "read_conversation",
+                        {"conversation_id": "long", "cursor": page["next_cursor"]}))  # fmt: skip
+                text += page["markdown"]
+                pages += 1
+            assert pages > 3 and text.count("message `m299`") == 1
+
+            branch = structured(await client.call_tool(
+                    "read_conversation", {"conversation_id": "ds-0001-reasoner", "start_at": "4"}))  # fmt: skip
+            assert "Use epoxy grout." in branch["markdown"]
+            listed = structured(await client.call_tool("list_conversations", {"limit": 1}))
+            assert len(listed["conversations"]) == 1 and listed["next_cursor"]
+
+            resource = await client.read_resource("archive://conversation/ds-0002-older")
+            assert "こんにちは" in resource.contents[0].text
+
+            for arguments in ({"words": ""}, {"words": "x", "limit": 0},
+                                  {"words": "x", "vendor": "bard"}):  # fmt: skip
+                bad = await client.call_tool("search", arguments)
+                assert bad.is_error and "\n" not in bad.content[0].text
+            wrong = await client.call_tool("search", {"words": 7})  # a wrong type
+            assert wrong.is_error
+            unknown = await client.call_tool("read_conversation", {"conversation_id": "nope"})
+            assert unknown.is_error
+            assert unknown.content[0].text.endswith(
+                "There is no conversation 'nope' in this archive."
+            )
+            for query in ('"', "NEAR(", "*", "-"):
+                assert not (await client.call_tool("search", {"words": query})).is_error
+            # Still serving after every one of them:
+            again = structured(await client.call_tool("search", {"words": "Glazed"}))
+            assert again["hits"][0]["conversation_id"] == "ds-0001-reasoner"
+
+    anyio.run(session)
+
+
+def test_the_server_ends_when_its_input_closes_and_wrote_nothing(archive: Path) -> None:
+    database = archive / "archive.sqlite3"
+    before = database.read_bytes()
+    env = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(archive)}
+    done = subprocess.run(
+        [CLI, "mcp"], input=b"", capture_output=True, timeout=60, env=env, check=False
+    )
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    assert database.read_bytes() == before  # read-only: not a byte changed
+    status = json.loads(run("status", "--json", data_dir=archive).stdout)
+    assert status["status"] == "complete"  # the guard was never claimed

@@ -37,9 +37,16 @@ def server(data_dir: Path) -> StdioServerParameters:
     )  # fmt: skip
 
 
+def text_of(content: object) -> str:
+    """The text of a tool's or a resource's content (which the SDK types as any kind)."""
+    text = getattr(content, "text", None)
+    assert isinstance(text, str), content
+    return text
+
+
 def structured(result: Any) -> dict[str, Any]:
     assert not result.is_error, result.content
-    found: dict[str, Any] = result.structured_content or json.loads(result.content[0].text)
+    found: dict[str, Any] = result.structured_content or json.loads(text_of(result.content[0]))
     return found
 
 
@@ -76,17 +83,17 @@ def test_an_assistant_searches_and_reads_the_archive(archive: Path) -> None:
             assert len(listed["conversations"]) == 1 and listed["next_cursor"]
 
             resource = await client.read_resource("archive://conversation/ds-0002-older")
-            assert "こんにちは" in resource.contents[0].text
+            assert "こんにちは" in text_of(resource.contents[0])
 
             for arguments in ({"words": ""}, {"words": "x", "limit": 0},
                                   {"words": "x", "vendor": "bard"}):  # fmt: skip
                 bad = await client.call_tool("search", arguments)
-                assert bad.is_error and "\n" not in bad.content[0].text
+                assert bad.is_error and "\n" not in text_of(bad.content[0])
             wrong = await client.call_tool("search", {"words": 7})  # a wrong type
             assert wrong.is_error
             unknown = await client.call_tool("read_conversation", {"conversation_id": "nope"})
             assert unknown.is_error
-            assert unknown.content[0].text.endswith(
+            assert text_of(unknown.content[0]).endswith(
                 "There is no conversation 'nope' in this archive."
             )
             for query in ('"', "NEAR(", "*", "-"):

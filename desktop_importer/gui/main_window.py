@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_importer.app import App
 from desktop_importer.basics.errors import DesktopImporterError, LimitExceeded
 from desktop_importer.gui import look, text
+from desktop_importer.gui.assistant_dialog import AssistantDialog
 from desktop_importer.gui.drop_zone import DropAnywhere, DropZone, move_drag
 from desktop_importer.gui.export_dialog import ExportDialog
 from desktop_importer.gui.import_process import ImportProcess
@@ -82,6 +83,7 @@ class ImportWindow(QMainWindow):
             self.find_in_conversation,
             self.focus_search,
             self.library.find_step,
+            self.show_assistant_setup,
         )
         self.menu_actions = build_menus(self, commands, app.store.path)
         self.backup_action = self.menu_actions.backup
@@ -177,6 +179,11 @@ class ImportWindow(QMainWindow):
         dialog = ExportDialog(self.app, self.profile, self.library.current, self)
         dialog.open()
         self.export_dialog = dialog
+
+    def show_assistant_setup(self) -> None:
+        """Help → Use with an AI assistant…: the MCP configuration, with a Copy button."""
+        self.assistant_dialog = AssistantDialog(self.profile, self)
+        self.assistant_dialog.open()
 
     # -- the profile's state --------------------------------------------------------------
 

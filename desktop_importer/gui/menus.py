@@ -35,6 +35,7 @@ class WindowCommands(NamedTuple):
     find_in_conversation: Callable[[], None]
     focus_search: Callable[[], None]
     find_step: Callable[[int], None]
+    use_with_assistant: Callable[[], None]
 
 
 def build_menus(window: QMainWindow, commands: WindowCommands, archive: Path) -> WindowActions:
@@ -60,6 +61,7 @@ def build_menus(window: QMainWindow, commands: WindowCommands, archive: Path) ->
     file_menu.addSeparator()
     file_menu.addAction(_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit))
     help_menu = window.menuBar().addMenu("&Help")
+    help_menu.addAction(_action(window, "Use with an AI &assistant…", commands.use_with_assistant))
     help_menu.addAction(_action(window, "Open &log folder", open_log_folder))
     help_menu.addAction(_action(window, "&About Desktop Importer", lambda: about(window, archive)))
     return WindowActions(open_action, export_action, backup_action)

@@ -35,6 +35,7 @@ from desktop_importer.library.listing import conversation_heads as conversation_
 from desktop_importer.library.listing import every_conversation as every_conversation
 from desktop_importer.library.listing import list_conversations as list_conversations
 from desktop_importer.library.listing import list_page as list_page
+from desktop_importer.library.listing import published_version as published_version
 from desktop_importer.library.listing import vendors as vendors
 from desktop_importer.library.projects import MemoryView as MemoryView
 from desktop_importer.library.projects import ProjectRow as ProjectRow

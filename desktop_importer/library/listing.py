@@ -38,6 +38,13 @@ def list_page(
         )  # fmt: skip
 
 
+def published_version(app: App, profile: str, conversation_id: str) -> int | None:
+    """The id of the conversation's published version, None if there is none: a cheap
+    way to know that what was read of it is still what is published."""
+    with app.store.read() as session:
+        return sql.head_version(session, profile, conversation_id)
+
+
 def conversation_heads(app: App, profile: str, conversation_ids: list[str]) -> dict[str, ListRow]:
     """The list's row of each conversation named, by id (those that exist)."""
     with app.store.read() as session:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -216,7 +217,37 @@ class Page:
 Placed = list[tuple[str | None, library.ReaderMessage]]  # each message, under its branch's heading
 
 
+# The conversations read last, with the published version they were read at: an assistant
+# reads a long one page after page, and each page need not read its 2,000 messages again.
+_READ: OrderedDict[
+    tuple[str, str, str | None, bool], tuple[int, library.ReaderConversation, Placed]
+]
+_READ = OrderedDict()
+KEPT_READS = 4
+
+
 def _messages(
+    app: App, profile: str, conversation_id: str, start_at: str | None, all_branches: bool
+) -> tuple[library.ReaderConversation, Placed]:
+    """`_read_messages`, or what it gave for the same published version of the conversation
+    (a version an import replaces is read again: nothing half-old is ever shown)."""
+    if not isinstance(conversation_id, str) or not conversation_id.strip():
+        raise BadArgument("conversation_id must be the id a search or list answer gave.")
+    key = (profile, conversation_id, start_at, all_branches)
+    version = library.published_version(app, profile, conversation_id)
+    kept = _READ.get(key)
+    if version is not None and kept is not None and kept[0] == version:
+        _READ.move_to_end(key)
+        return kept[1], kept[2]
+    view, found = _read_messages(app, profile, conversation_id, start_at, all_branches)
+    if version is not None:
+        _READ[key] = (version, view, found)
+        while len(_READ) > KEPT_READS:
+            _READ.popitem(last=False)
+    return view, found
+
+
+def _read_messages(
     app: App, profile: str, conversation_id: str, start_at: str | None, all_branches: bool
 ) -> tuple[library.ReaderConversation, Placed]:
     """The branch to read (the current one, or the one through `start_at`), then, if asked,

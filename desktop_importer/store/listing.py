@@ -114,6 +114,18 @@ def heads(session: Session, user_id: str, conversation_ids: list[str]) -> dict[s
     }
 
 
+def head_version(session: Session, user_id: str, conversation_id: str) -> int | None:
+    """The id of a conversation's published version (it changes when an import updates it)."""
+    found = session.execute(
+        text(
+            "SELECT c.id FROM conversations c JOIN conversation_heads h ON h.version_id = c.id "
+            "WHERE c.user_id = :user_id AND c.conversation_id = :conversation_id"
+        ),
+        {"user_id": user_id, "conversation_id": conversation_id},
+    ).scalar()
+    return int(found) if found is not None else None
+
+
 def vendors(session: Session, user_id: str) -> list[str]:
     """The vendors of the visible conversations: a skip from vendor to vendor along the
     vendor index (a DISTINCT over every row took 197 ms on a 1 GB archive)."""

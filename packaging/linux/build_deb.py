@@ -24,8 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "desktop-importer"
 MAINTAINER = "Desktop Importer developers <desktop-importer@users.noreply.github.com>"
-INSTALLED_BUDGET = 130 * 2**20
-DEB_BUDGET = 40 * 10**6
+# Issue #27: the MCP server's official SDK costs about 11.6 MB of the .deb (24 MiB
+# installed): the SDK imports, whatever the transport, cryptography (its request-state
+# codec: a 12 MiB Rust core), pydantic-core, and its HTTP stack (starlette, uvicorn, httpx2).
+# Measured at 35.2 MB before it and 46.8 MB with it; the budgets grow by that, no more.
+INSTALLED_BUDGET = 145 * 2**20
+DEB_BUDGET = 49 * 10**6
 TOLERANCE = 1.05
 DESCRIPTION = """\
 private, searchable archive of your AI chat exports

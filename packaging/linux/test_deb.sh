@@ -66,6 +66,12 @@ in_root desktop-importer status >/dev/null
 ARCHIVE="$ROOT/root/.local/share/desktop-importer/archive.sqlite3"
 test -f "$ARCHIVE"
 
+say "the installed command serves an assistant over MCP (initialize, then its input ends)"
+printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"deb-test","version":"1"}}}' \
+  | in_root desktop-importer mcp >"$ROOT/tmp/mcp.out"
+grep -q '"serverInfo"' "$ROOT/tmp/mcp.out" || { cat "$ROOT/tmp/mcp.out"; exit 1; }
+echo "answered: $(grep -o '"serverInfo":{[^}]*}' "$ROOT/tmp/mcp.out")"
+
 say "apt-get purge desktop-importer"
 in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q desktop-importer >/dev/null
 left=0

@@ -6,6 +6,7 @@ sentence while the server keeps serving; the end of its input ends it."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 from pathlib import Path
@@ -17,9 +18,11 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from tests.e2e.test_cli import CLI, run
-from tests.helpers.exports import chatgpt_zip
+from tests.helpers.exports import chatgpt_zip, conversation
 from tests.integration.test_deepseek import deepseek_zip
 from tests.integration.test_memory_tools import long_conversation
+
+SPAWN = multiprocessing.get_context("spawn")
 
 
 @pytest.fixture
@@ -116,3 +119,41 @@ def test_the_server_ends_when_its_input_closes_and_wrote_nothing(archive: Path) 
     assert database.read_bytes() == before  # read-only: not a byte changed
     status = json.loads(run("status", "--json", data_dir=archive).stdout)
     assert status["status"] == "complete"  # the guard was never claimed
+
+
+def test_an_import_in_another_process_is_unseen_until_it_publishes_and_never_blocked(
+    archive: Path, tmp_path: Path
+) -> None:
+    from tests.helpers.workers import hold_import
+
+    held = chatgpt_zip(tmp_path / "held.zip", [conversation("zebra", [
+        ("user", "Where do zebras sleep?"), ("assistant", "Standing, mostly.")])])  # fmt: skip
+    ready, release, results = SPAWN.Event(), SPAWN.Event(), SPAWN.Queue()
+    holder = SPAWN.Process(
+        target=hold_import,
+        args=(str(archive), str(held), 0, ready, release, results, "publishing"),
+    )
+    holder.start()
+
+    async def session() -> None:
+        async with (
+            stdio_client(server(archive)) as (reading, writing),
+            ClientSession(reading, writing) as client,
+        ):
+            await client.initialize()
+            assert await anyio.to_thread.run_sync(ready.wait, 120)  # staged, not published
+            hits = structured(await client.call_tool("search", {"words": "zebras"}))["hits"]
+            assert hits == []  # half an import is never seen
+            listed = structured(await client.call_tool("list_conversations", {"limit": 100}))
+            assert "zebra" not in [c["conversation_id"] for c in listed["conversations"]]
+            release.set()  # the import goes on while the server is connected
+            outcome = await anyio.to_thread.run_sync(lambda: results.get(timeout=120))
+            assert outcome == "added 1"
+            hits = structured(await client.call_tool("search", {"words": "zebras"}))["hits"]
+            assert [h["conversation_id"] for h in hits] == ["zebra"]
+
+    try:
+        anyio.run(session)
+    finally:
+        release.set()
+        holder.join(120)

@@ -109,3 +109,12 @@ def test_each_bad_argument_is_one_sentence(archive: App, call: Any, sentence: st
 @pytest.mark.parametrize("query", ['"', "NEAR(", "*", "-", "tiles OR", '"kitchen', "AND AND", "^"])
 def test_fts_syntax_in_a_query_is_words_never_an_error(archive: App, query: str) -> None:
     assert isinstance(tools.search(archive, "default", query), list)
+
+
+def test_a_conversation_an_import_updates_is_read_again(archive: App, tmp_path: Path) -> None:
+    before = tools.read_conversation(archive, "default", "short")
+    assert "Hello from short" in before.markdown
+    newer = conversation("short", [("user", "Hello again, newer")], update_time=2_000_000_000)
+    start_import(archive, chatgpt_zip(tmp_path / "newer.zip", [newer], exported=(2026, 6, 1)))
+    after = tools.read_conversation(archive, "default", "short")
+    assert "Hello again, newer" in after.markdown

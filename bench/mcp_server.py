@@ -8,7 +8,8 @@ After one cold search and 20 to warm the page cache, it calls `search` 200 times
 classes of bench.library, 40 each), reads the 2,000-message conversation page by page to
 its end and reads the first pages of the 100 newest conversations, then repeats searches
 until 1,000 calls are made; prints p50, p95 and the worst round trip of each kind, and the
-server's RSS at rest (after initialize) and after the 1,000 calls. Budgets: search p95 <= 50 ms; a read_conversation page p95 <= 50 ms.
+server's RSS at rest (after initialize) and after the 1,000 calls. Budgets: search p95
+<= 50 ms; a read_conversation page p95 <= 50 ms.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ import orjson
 
 from desktop_importer import library
 from desktop_importer.basics.errors import UnknownConversation
+from desktop_importer.basics.markdown import inert_markdown
 from desktop_importer.library.search import plain_marks
 from desktop_importer.vendors.blocks import plain_text
 from desktop_importer.vendors.parsed import VENDOR_NAMES, vendor_name
@@ -286,7 +287,8 @@ def _rendered(heading: str | None, message: library.ReaderMessage, vendor: str) 
     top = f"## {heading}\n\n" if heading else ""
     gone = " (no longer in the vendor's export)" if not message.in_export else ""
     head = f"### {who} · {when} · message `{message.node_id}`{gone}"
-    return f"{top}{head}\n\n{plain_text(message.blocks)}\n\n"
+    # Inert as the Markdown export is: an assistant's client may render what it reads.
+    return f"{top}{head}\n\n{inert_markdown(plain_text(message.blocks))}\n\n"
 
 
 def read_conversation(

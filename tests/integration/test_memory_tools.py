@@ -118,3 +118,9 @@ def test_a_conversation_an_import_updates_is_read_again(archive: App, tmp_path: 
     start_import(archive, chatgpt_zip(tmp_path / "newer.zip", [newer], exported=(2026, 6, 1)))
     after = tools.read_conversation(archive, "default", "short")
     assert "Hello again, newer" in after.markdown
+
+
+def test_what_a_page_holds_is_inert_markdown(archive: App) -> None:
+    page = tools.read_conversation(archive, "default", "ds-0001-reasoner").markdown
+    assert "<script>" not in page and "&lt;script>" in page  # words, never a tag
+    assert "](javascript" not in page

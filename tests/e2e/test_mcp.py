@@ -157,3 +157,36 @@ def test_an_import_in_another_process_is_unseen_until_it_publishes_and_never_blo
     finally:
         release.set()
         holder.join(120)
+
+
+def test_a_killed_client_leaves_no_server_behind(archive: Path) -> None:
+    """A client that dies mid-session closes both pipes at once: the server ends (no
+    process left serving nobody), having written nothing."""
+    env = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(archive)}
+    before = sorted(p.name for p in archive.iterdir() if not p.name.endswith(("-wal", "-shm")))
+    process = subprocess.Popen(
+        [CLI, "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    hello = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": {"name": "dying", "version": "1"}}}  # fmt: skip
+    process.stdin.write(json.dumps(hello).encode() + b"\n")
+    process.stdin.flush()
+    assert b'"serverInfo"' in process.stdout.readline()  # it answered
+    search = {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+              "params": {"name": "search", "arguments": {"words": "tiles"}}}  # fmt: skip
+    process.stdin.write(json.dumps(search).encode() + b"\n")
+    process.stdin.flush()
+    process.stdout.close()  # the client is gone: nothing reads its answer,
+    process.stdin.close()  # and nothing more comes
+    assert process.wait(timeout=30) is not None
+    assert process.stderr is not None
+    with process.stderr:
+        assert b"Traceback" not in process.stderr.read()
+    # SQLite's own companions of a WAL database may appear for any reader; nothing in them.
+    after = sorted(p.name for p in archive.iterdir())
+    assert [n for n in after if not n.endswith(("-wal", "-shm"))] == before
+    wal = archive / "archive.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0

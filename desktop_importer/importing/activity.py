@@ -36,7 +36,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
 CHUNK = 256 * 1024
-NOT_MESSAGES = "Gemini activity that is not a message (feedback, settings, chosen drafts), left out"
+NOT_MESSAGES = (
+    "Gemini activity that is not a message (feedback, settings, chosen drafts), kept hidden "
+    "(Show hidden shows it)"
+)
 UNKNOWN_LABEL = "Gemini labels this version does not know, each entry kept with its title whole"
 NO_TIME = "Gemini activity entries with no time this version can read, left out"
 BATCH = 500
@@ -92,8 +95,8 @@ def conversations(items: Iterable[Any], notes: Counter[str]) -> Iterator[dict[st
             key = _link(item)
             if key is None:  # no link: read now, for the conversation it makes alone
                 entry = _read(item)
-                if entry is None or not _counted(entry, notes):
-                    notes[NO_TIME] += entry is None
+                if entry is None:
+                    notes[NO_TIME] += 1
                     continue
                 key, item = gemini.group_key(gemini.entry_of(entry)), entry
             body = item.encode() if isinstance(item, str) else orjson.dumps(item)  # "<" or "{"
@@ -135,16 +138,15 @@ def _entries(body: bytes, notes: Counter[str]) -> list[dict[str, Any]]:
     if entry is None:
         notes[NO_TIME] += 1
         return []
-    return [entry] if _counted(entry, notes) else []
+    _counted(entry, notes)
+    return [entry]
 
 
-def _counted(entry: dict[str, Any], notes: Counter[str]) -> bool:
-    """Whether the entry is a message; what it is not, and an unknown label, counted."""
+def _counted(entry: dict[str, Any], notes: Counter[str]) -> None:
+    """Count what is not a message (kept hidden), and an unknown label of one that is."""
     kind, label, known = gemini.classify(entry)
     if kind == "activity":
         notes[NOT_MESSAGES] += 1
-        return False
-    if not known:
+    elif not known:
         title = str(entry.get("title") or "")
         notes[f"{UNKNOWN_LABEL}: “{(label or title)[:40]}”"] += 1
-    return True

@@ -43,6 +43,8 @@ GROUPED = "gemini_entries"  # a grouped conversation's entries, oldest first
 KEY = "gemini_conversation"  # its id
 APP_LINK = re.compile(r"https://gemini\.google\.com/(?:u/\d+/)?app/([0-9A-Za-z_-]{6,64})")
 NBSP = "\xa0"
+ACTIVITY = "activity"  # the role of an entry that is not a message (hidden)
+ACTIVITY_KEY = "gemini-activity"  # where activity with no conversation link is kept
 
 # The verbs Takeout puts before a prompt, and before a Canvas document's title, in the
 # languages seen; other languages' are unknown: an entry with an answer is an exchange all
@@ -340,9 +342,12 @@ def html_entry(cell: str) -> dict[str, Any] | None:
 
 def group_key(entry: Entry) -> str:
     """The conversation an entry belongs to: its app id, else (an exchange without a link,
-    a Canvas document) a conversation of its own, named by what it holds."""
+    a Canvas document) a conversation of its own, named by what it holds; activity with no
+    link (a setting changed) is kept together, hidden."""
     if entry.link:
         return entry.link
+    if entry.kind == "activity":
+        return ACTIVITY_KEY
     return "gemini-" + _digest(entry.prompt, *entry.answers[:1])
 
 
@@ -365,7 +370,16 @@ def message_nodes(
     seen: Counter[str] = Counter()
     for raw_entry in entries_of(conversation):
         entry = entry_of(raw_entry)
-        if entry.kind == "activity":
+        if entry.kind == "activity":  # hidden, as the app does not show it in the chat
+            stem = "a-" + _digest(entry.prompt, as_text(raw_entry.get("time")) or "")
+            seen[stem] += 1
+            yield (
+                stem + (f"-{seen[stem]}" if seen[stem] > 1 else ""),
+                ACTIVITY,
+                raw_entry,
+                -2,
+                entry,
+            )
             continue
         stem = ("c-" if entry.kind == "canvas" else "p-") + _digest(
             entry.prompt, *entry.answers[:1]
@@ -406,6 +420,8 @@ def blocks(message: Mapping[str, Any]) -> list[Block]:
 
 
 def _blocks(entry: Entry, draft: int) -> list[Block]:
+    if draft == -2:  # activity that is not a message: what the log says of it
+        return [Block("text", text=entry.prompt or entry.label or "Gemini activity")]
     if draft == -1:  # the person's prompt, and the files they attached
         made = [Block("text", text=entry.prompt)]
         for name in entry.files:
@@ -450,14 +466,14 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     shown = 0
     for node, role, _, draft, entry in message_nodes(obj):
         found = _blocks(entry, draft)
-        if title is None and entry.prompt:
+        if title is None and entry.prompt and role != ACTIVITY:
             line = " ".join(entry.prompt.split())
             title = line if len(line) <= 80 else line[:80].rsplit(" ", 1)[0] + "…"
-        on_path = draft in (-1, 0)
+        on_path = draft in (-2, -1, 0)
         messages.append(
             ParsedMessage(
                 node,
-                parent if role == "user" or entry.kind == "canvas" else _prompt_of(node),
+                parent if draft < 0 or entry.kind == "canvas" else _prompt_of(node),
                 len(messages),
                 shown if on_path else None,
                 role,
@@ -465,16 +481,18 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
                 "+".join(dict.fromkeys(b.kind for b in found)) or "text",
                 plain_text(found),
                 entry.at,
-                False,
+                role == ACTIVITY,  # hidden: "Show hidden" shows it
             )
         )
         shown += on_path
         if entry.at is not None:
             times.append(entry.at)
-        if (on_path and role == "assistant") or (role == "user" and not entry.answers):
+        if (on_path and role in ("assistant", ACTIVITY)) or (role == "user" and not entry.answers):
             parent = node
     if not messages:
-        raise UnreadableConversation("it holds activity only, no exchange", conversation_id)
+        raise UnreadableConversation("it holds no entry", conversation_id)
+    if title is None and conversation_id == ACTIVITY_KEY:
+        title = "Gemini activity that is not a conversation"
     raw_json, content_hash = original_json(obj)
     return ParsedConversation(
         conversation_id=conversation_id,

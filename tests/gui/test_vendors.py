@@ -154,3 +154,4 @@ def test_a_gemini_conversation_reads_as_gemini_showed_it(
         screenshot(window, f"gemini-{palette}")
         # The last import's report names what the log held that is not a message.
         assert "Gemini activity that is not a message" in window.result.body.text()
+        assert "1 hidden" in reader.details.text()  # the feedback, shown with Show hidden

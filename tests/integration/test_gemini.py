@@ -16,6 +16,7 @@ from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.basics.errors import InvalidExport
 from desktop_importer.exporting import export
+from desktop_importer.importing.activity import NOT_MESSAGES
 from desktop_importer.importing.report import file_lines
 from desktop_importer.importing.service import profile_status, start_import
 from desktop_importer.vendors.gemini import printed_time
@@ -34,7 +35,6 @@ from tests.helpers.gemini import (
     takeout_zip,
 )
 
-NOT_MESSAGES = "Gemini activity that is not a message (feedback, settings, chosen drafts), left out"
 
 
 @pytest.fixture
@@ -46,6 +46,12 @@ def imported(app: App, tmp_path: Path) -> App:
     assert (report.media_files, report.media_kept, report.media_missing) == (1, 1, 0)
     lines = file_lines(report.to_json())
     assert f"{NOT_MESSAGES}: 2." in lines
+    view = library.read_conversation(app, "default", THREAD)
+    assert view.hidden_count == 1 and "Gave feedback" not in str([m.blocks for m in view.messages])
+    shown = library.read_conversation(app, "default", THREAD, include_hidden=True)
+    (feedback,) = [m for m in shown.messages if m.hidden]
+    assert feedback.blocks[0].text == "Gave feedback: Good response"
+    assert library.speaker(feedback, "gemini") == "Activity"
     assert any("“Asked Gemini”: 1." in line for line in lines)
     return app
 
@@ -91,7 +97,14 @@ def test_a_canvas_is_a_document_and_a_lone_exchange_its_own_conversation(importe
 
 def test_the_slovene_takeout_reads_the_same(app: App, tmp_path: Path) -> None:
     report = start_import(app, slovene_takeout_zip(tmp_path / "takeout-sl.zip"))
-    assert (report.added, report.notes[NOT_MESSAGES]) == (2, 1)
+    # an exchange, a Canvas document, and the activity no conversation holds (hidden)
+    assert (report.added, report.notes[NOT_MESSAGES]) == (3, 1)
+    kept = library.read_conversation(app, "default", "gemini-activity", include_hidden=True)
+    assert kept.title == "Gemini activity that is not a conversation"
+    assert [b.text for m in kept.messages for b in m.blocks] == [
+        "Uporabljena je bila funkcija Pomočnika"
+    ]
+    assert library.read_conversation(app, "default", "gemini-activity").messages == []
     view = library.read_conversation(app, "default", "5555666677778888")
     assert view.messages[0].blocks[0].text == "Kako se reče čebela po japonsko?"
     assert view.messages[0].create_time == printed_time("5. nov. 2025, 01:34:47 CEST")
@@ -101,7 +114,7 @@ def test_the_slovene_takeout_reads_the_same(app: App, tmp_path: Path) -> None:
 
 def test_the_json_form_keeps_its_drafts_as_branches(app: App, tmp_path: Path) -> None:
     report = start_import(app, json_takeout_zip(tmp_path / "takeout-json.zip"))
-    assert (report.added, report.notes[NOT_MESSAGES]) == (1, 1)
+    assert (report.added, report.notes[NOT_MESSAGES]) == (2, 1)  # the feedback kept hidden
     assert (report.media_kept, report.media_missing) == (2, 0)
     view = library.read_conversation(app, "default", TILES)
     assert [m.role for m in view.messages] == ["user", "assistant", "user", "assistant"]

@@ -36,7 +36,6 @@ from tests.helpers.gemini import (
 )
 
 
-
 @pytest.fixture
 def imported(app: App, tmp_path: Path) -> App:
     report = start_import(app, takeout_zip(tmp_path / "takeout-20260821T101010Z-001.zip"))

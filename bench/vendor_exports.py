@@ -118,36 +118,39 @@ CELL = (
 )
 
 
-def gemini_cells(conv: dict[str, Any]) -> Iterator[tuple[float, str]]:
-    """(time, HTML cell) of each exchange: a prompt and the answer after it."""
+def _exchanges(conv: dict[str, Any]) -> Iterator[tuple[str, str, float, str]]:
+    """(prompt, answer, time, link) of each exchange: a prompt and the answer after it, as
+    Gemini's log keeps them."""
     link = "https://gemini.google.com/app/" + uuid.uuid5(uuid.NAMESPACE_URL, conv["id"]).hex[:16]
     prompt: str | None = None
     for _, _, role, words, at in _nodes(conv):
         if role == "user":
             prompt = words
         elif prompt is not None:
-            printed = datetime.fromtimestamp(at, UTC).strftime("%b %-d, %Y, %-I:%M:%S %p UTC")
-            body = (f"Prompted\xa0{html.escape(prompt)}<br>{printed}<br>"
-                    f"<p>{html.escape(words).replace(chr(10), '<br>')}</p>")  # fmt: skip
-            yield at, CELL.format(body=body, link=link)
+            yield prompt, words, at, link
             prompt = None
+
+
+def _answer_html(words: str) -> str:
+    return f"<p>{html.escape(words).replace(chr(10), '<br>')}</p>"
+
+
+def gemini_cells(conv: dict[str, Any]) -> Iterator[tuple[float, str]]:
+    """(time, HTML cell) of each exchange, as the HTML log prints it."""
+    for prompt, words, at, link in _exchanges(conv):
+        printed = datetime.fromtimestamp(at, UTC).strftime("%b %-d, %Y, %-I:%M:%S %p UTC")
+        body = f"Prompted\xa0{html.escape(prompt)}<br>{printed}<br>{_answer_html(words)}"
+        yield at, CELL.format(body=body, link=link)
 
 
 def gemini_entries(conv: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The JSON form's entries of each exchange."""
-    link = "https://gemini.google.com/app/" + uuid.uuid5(uuid.NAMESPACE_URL, conv["id"]).hex[:16]
-    prompt: str | None = None
-    for _, _, role, words, at in _nodes(conv):
-        if role == "user":
-            prompt = words
-        elif prompt is not None:
-            yield {
-                "header": "Gemini Apps", "title": f"Prompted {prompt}",
-                "time": _iso(at)[:23] + "Z", "products": ["Gemini Apps"],
-                "safeHtmlItem": [{"html": f"<p>{html.escape(words).replace(chr(10), '<br>')}</p>"}],
-                "details": [{"name": link}],
-            }  # fmt: skip
-            prompt = None
+    """The JSON form's entry of each exchange."""
+    for prompt, words, at, link in _exchanges(conv):
+        yield {
+            "header": "Gemini Apps", "title": f"Prompted {prompt}", "time": _iso(at)[:23] + "Z",
+            "products": ["Gemini Apps"], "safeHtmlItem": [{"html": _answer_html(words)}],
+            "details": [{"name": link}],
+        }  # fmt: skip
 
 
 def write(vendor: str, source: Path, target: Path) -> None:

@@ -27,7 +27,7 @@ from desktop_importer.vendors.parsed import (
     original_json,
 )
 from desktop_importer.vendors.timestamps import iso_seconds
-from desktop_importer.vendors.tree import current_path
+from desktop_importer.vendors.tree import current_path, mapping_tree
 from desktop_importer.vendors.values import as_dict, as_int, as_list, as_text
 
 NAME = "deepseek"
@@ -210,19 +210,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     mapping = obj.get("mapping")
     if not isinstance(mapping, dict):
         raise UnreadableConversation("its message tree (mapping) is missing", conversation_id)
-    order: list[str] = []
-    parents: dict[str, str | None] = {}
-    times: dict[str, float | None] = {}
-    nodes: dict[str, Mapping[str, Any]] = {}
-    for key, node in mapping.items():
-        if not isinstance(node, dict) or key in parents:
-            continue
-        order.append(key)
-        parent = node.get("parent")
-        parents[key] = parent if isinstance(parent, str) and parent != key else None
-        message = node.get("message")
-        times[key] = iso_seconds(message.get("inserted_at")) if isinstance(message, dict) else None
-        nodes[key] = node
+    order, parents, times, nodes = mapping_tree(mapping, _inserted_at)
     if not order:
         raise UnreadableConversation("its message tree is empty", conversation_id)
     on_path = {node: i for i, node in enumerate(current_path(order, parents, times, None))}
@@ -266,6 +254,10 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         content_hash=content_hash,
         unread_content=unread_kinds,
     )
+
+
+def _inserted_at(message: Mapping[str, Any]) -> float | None:
+    return iso_seconds(message.get("inserted_at"))
 
 
 def _depth(node: str, parents: Mapping[str, str | None]) -> int:

@@ -1,11 +1,38 @@
-"""Which branch of a conversation's tree is the current one."""
+"""A `mapping` tree read (ChatGPT's and DeepSeek's), and which branch of a conversation's
+tree is the current one."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
-if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+
+class MappingTree(NamedTuple):
+    """The nodes of a `mapping` in the file's order, each node's parent (None at a root or
+    where it points at itself), each node's time, and the node objects."""
+
+    order: list[str]
+    parents: dict[str, str | None]
+    times: dict[str, float | None]
+    nodes: dict[str, Mapping[str, Any]]
+
+
+def mapping_tree(
+    mapping: Mapping[str, Any], time_of: Callable[[Mapping[str, Any]], float | None]
+) -> MappingTree:
+    """Read a `{node id: {parent, message, …}}` tree once; `time_of(message)` gives a
+    message's time as its vendor writes it. Nodes that are not objects are left out."""
+    tree = MappingTree([], {}, {}, {})
+    for key, node in mapping.items():
+        if not isinstance(node, dict) or key in tree.parents:
+            continue
+        tree.order.append(key)
+        parent = node.get("parent")
+        tree.parents[key] = parent if isinstance(parent, str) and parent != key else None
+        message = node.get("message")
+        tree.times[key] = time_of(message) if isinstance(message, dict) else None
+        tree.nodes[key] = node
+    return tree
 
 
 def _walk_up(start: str, parents: Mapping[str, str | None]) -> tuple[list[str], bool]:

@@ -27,7 +27,7 @@ from desktop_importer.vendors.parsed import (
     original_json,
     vendor_flags,
 )
-from desktop_importer.vendors.tree import current_path
+from desktop_importer.vendors.tree import current_path, mapping_tree
 from desktop_importer.vendors.values import as_dict, as_text
 
 if TYPE_CHECKING:
@@ -66,6 +66,10 @@ def _number(value: Any) -> float | None:
 # -- a conversation -----------------------------------------------------------------------
 
 
+def _create_time(message: Mapping[str, Any]) -> float | None:
+    return _number(message.get("create_time"))
+
+
 def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     conversation_id = as_text(obj.get("id")) or as_text(obj.get("conversation_id"))
     if not conversation_id:
@@ -74,19 +78,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     if not isinstance(mapping, dict):
         raise UnreadableConversation("its message tree (mapping) is missing", conversation_id)
 
-    order: list[str] = []
-    parents: dict[str, str | None] = {}
-    times: dict[str, float | None] = {}
-    nodes: dict[str, Mapping[str, Any]] = {}
-    for key, node in mapping.items():
-        if not isinstance(node, dict) or key in parents:
-            continue
-        order.append(key)
-        parent = node.get("parent")
-        parents[key] = parent if isinstance(parent, str) and parent != key else None
-        message = node.get("message")
-        times[key] = _number(message.get("create_time")) if isinstance(message, dict) else None
-        nodes[key] = node
+    order, parents, times, nodes = mapping_tree(mapping, _create_time)
     if not order:
         raise UnreadableConversation("its message tree is empty", conversation_id)
 

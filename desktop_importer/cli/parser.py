@@ -154,7 +154,7 @@ TABLE = (
         "serve the archive to your AI assistant (MCP, read-only)",
         "Run a local, read-only Model Context Protocol server over stdin and stdout, for an "
         "AI assistant (Claude Desktop, an editor, a local model) to search and read the "
-        "archive: tools search, read_conversation and list_conversations, and each "
+        "archive: tools search, read_conversation, list_conversations and read_image, and each "
         "conversation as a resource archive://conversation/ID. It opens no port, writes "
         "nothing, never blocks an import, and ends when its input closes. The assistant "
         "starts it: configure it with this command's absolute path and the arguments "

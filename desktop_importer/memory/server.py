@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Image, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from pydantic import Field
 
@@ -122,6 +122,21 @@ def build(app: App, profile: str) -> MCPServer:
             all_branches=all_branches, cursor=cursor,
         )  # fmt: skip
         return asdict(page)
+
+    @server.tool(
+        description=(
+            "See an image a message holds (a photo the person attached, a picture the "
+            "assistant made), where the archive keeps it: PNG, JPEG, GIF or WebP of at most "
+            "2 MB. read_conversation shows images as [image: name] in the message."
+        )
+    )
+    def read_image(
+        conversation_id: Annotated[str, Field(description="The conversation's id.")],
+        message_id: Annotated[str, Field(description="The message that holds the image.")],
+        number: Annotated[int, Field(description="Which of its images, from 1.")] = 1,
+    ) -> Image:
+        picture = answer(tools.read_image, conversation_id, message_id, number)
+        return Image(data=picture.data, format=picture.mime_type.split("/", 1)[1])
 
     @server.resource(
         "archive://conversation/{conversation_id}",

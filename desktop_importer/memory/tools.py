@@ -342,3 +342,48 @@ def read_conversation(
     return Page(
         view.conversation_id, view.title, vendor_name(view.vendor), "".join(parts), following
     )
+
+
+IMAGE_BYTES_MOST = 2 * 2**20  # an image returned to an assistant: at most this large
+
+
+@dataclass(frozen=True)
+class Picture:
+    data: bytes
+    mime_type: str
+    name: str
+
+
+def read_image(
+    app: App, profile: str, conversation_id: str, message_id: str, number: int = 1
+) -> Picture:
+    """The `number`th image a message holds (a photo the person gave, a picture the
+    assistant made), as bytes, when the archive keeps it and it is a PNG, JPEG, GIF or WebP
+    of at most 2 MB. Never a path."""
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise BadArgument("number must be a whole number from 1 (the message's first image).")
+    view, found = _messages(app, profile, conversation_id, message_id or None, False)
+    message = next((m for _, m in found if m.node_id == message_id), None)
+    if message is None:
+        raise BadArgument(f"Conversation {conversation_id!r} holds no message {message_id!r}.")
+    images = [  # what the vendor calls an image, and a file whose bytes are one
+        b for b in message.blocks if b.pointer and (b.kind == "image" or (
+            b.kind == "file" and (kept := view.file_for(b.pointer)) is not None
+            and kept.mime_type.startswith("image/")))
+    ]  # fmt: skip
+    if number > len(images):
+        raise BadArgument(f"Message {message_id!r} holds {len(images)} image(s), not {number}.")
+    block = images[number - 1]
+    kept = view.file_for(block.pointer)
+    if kept is None:
+        raise BadArgument(
+            f"The image {block.name or block.pointer!r} is not in the archive; "
+            "its export left it out."
+        )
+    if kept.mime_type not in library.SHOWN_IMAGES:
+        raise BadArgument(
+            f"{kept.name!r} is a {kept.mime_type} file, not a picture this server returns."
+        )
+    if kept.bytes > IMAGE_BYTES_MOST:
+        raise BadArgument(f"{kept.name!r} is larger than the 2 MB an image may be here.")
+    return Picture(kept.path.read_bytes(), kept.mime_type, kept.name)

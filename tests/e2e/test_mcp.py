@@ -5,6 +5,7 @@ sentence while the server keeps serving; the end of its input ends it."""
 
 from __future__ import annotations
 
+import base64
 import json
 import multiprocessing
 import os
@@ -19,6 +20,7 @@ from mcp.client.stdio import stdio_client
 
 from tests.e2e.test_cli import CLI, run
 from tests.helpers.exports import chatgpt_zip, conversation
+from tests.helpers.grok import PHOTO, grok_zip
 from tests.integration.test_deepseek import deepseek_zip
 from tests.integration.test_memory_tools import long_conversation
 
@@ -62,7 +64,7 @@ def test_an_assistant_searches_and_reads_the_archive(archive: Path) -> None:
             hello = await client.initialize()
             assert hello.server_info.name == "desktop-importer"
             names = {tool.name for tool in (await client.list_tools()).tools}
-            assert names == {"search", "read_conversation", "list_conversations"}
+            assert names == {"search", "read_conversation", "list_conversations", "read_image"}
 
             hits = structured(await client.call_tool("search", {"words": "瓷砖"}))["hits"]
             assert [(h["conversation_id"], h["vendor"]) for h in hits] == [
@@ -104,6 +106,34 @@ def test_an_assistant_searches_and_reads_the_archive(archive: Path) -> None:
             # Still serving after every one of them:
             again = structured(await client.call_tool("search", {"words": "Glazed"}))
             assert again["hits"][0]["conversation_id"] == "ds-0001-reasoner"
+
+    anyio.run(session)
+
+
+def test_an_assistant_sees_an_image_a_message_holds(data_dir: Path, tmp_path: Path) -> None:
+    assert run("import", str(grok_zip(tmp_path / "grok.zip")), data_dir=data_dir).returncode == 0
+
+    async def session() -> None:
+        async with (
+            stdio_client(server(data_dir)) as (reading, writing),
+            ClientSession(reading, writing) as client,
+        ):
+            await client.initialize()
+            shown = await client.call_tool(
+                "read_image", {"conversation_id": "g-conv-1", "message_id": "r1"}
+            )
+            assert not shown.is_error
+            (image,) = shown.content
+            assert getattr(image, "mime_type", None) == "image/png"
+            assert base64.b64decode(getattr(image, "data", "")) == PHOTO  # bytes, never a path
+            fake = await client.call_tool(
+                "read_image", {"conversation_id": "g-conv-1", "message_id": "r4"}
+            )  # an asset that claims to be a picture and holds HTML
+            assert fake.is_error and "text/html file, not a picture" in text_of(fake.content[0])
+            none = await client.call_tool(
+                "read_image", {"conversation_id": "g-conv-1", "message_id": "r2"}
+            )
+            assert none.is_error and "holds 0 image(s)" in text_of(none.content[0])
 
     anyio.run(session)
 

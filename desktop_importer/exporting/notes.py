@@ -104,7 +104,9 @@ def block_markdown(
             return missing + (f"\\\n{escape_markdown(block.text)}" if block.text else "")
         target = files.link(file)
         label = escape_markdown(block.text or file.name)
-        if kind == "image" and file.mime_type in library.SHOWN_IMAGES:
+        # A picture is shown as one whatever the vendor called it (Grok's attachments are
+        # "files" whose bytes say what they are).
+        if kind in ("image", "file") and file.mime_type in library.SHOWN_IMAGES:
             return f"![{label}]({target})"
         return f"[{escape_markdown(file.name)}]({target})"
     if kind == "citation":

@@ -131,6 +131,7 @@ def test_every_export_format_writes_it(imported: App, tmp_path: Path, fmt: str) 
             'model: "grok-imagine"' in written
             and 'url: "https://grok.com/chat/g-conv-1"' in written
         )
+        assert f"![{UPLOAD}.png](media/" in written  # an attached file that is a picture
 
 
 def test_the_same_export_again_changes_nothing_and_a_newer_one_merges(

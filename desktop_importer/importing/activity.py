@@ -19,8 +19,8 @@ label this version does not know, for the report to name (`notes`).
 
 from __future__ import annotations
 
-import codecs
 import os
+import re
 import sqlite3
 import tempfile
 from collections import Counter
@@ -45,19 +45,21 @@ NO_TIME = "Gemini activity entries with no time this version can read, left out"
 BATCH = 500
 
 
-def html_cells(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[str]:
-    """The cells of an HTML log, read a chunk at a time (a cell is never cut: the text
-    after the last marker waits for the next chunk)."""
-    decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    marker = gemini.CELL_MARKER.decode()
-    pending = ""
+def html_cells(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[bytes]:
+    """The cells of an HTML log as bytes, read a chunk at a time (a cell is never cut: what
+    follows the last marker waits for the next chunk; the marker is ASCII, so no character
+    is cut either). A cell is decoded when it is read whole, in the second pass."""
+    marker = gemini.CELL_MARKER
+    pending = b""
     while True:
         data = handle.read(CHUNK)
         on_bytes(len(data))
-        pending += decoder.decode(data, final=not data)
+        pending += data
         last = pending.rfind(marker) if data else len(pending)
         if last > 0:
-            yield from gemini.html_cells(pending[:last])
+            starts = [m.start() for m in _MARKER.finditer(pending, 0, last)]
+            for start, end in zip(starts, [*starts[1:], last], strict=True):
+                yield pending[start:end]
             pending = pending[last:]
         if not data:
             return
@@ -67,16 +69,21 @@ def html_cells(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) ->
 
 def _read(item: Any) -> dict[str, Any] | None:
     """An entry in the JSON form's shape: a cell of the HTML log read, or the JSON's own."""
-    if isinstance(item, str):
-        return gemini.html_entry(item)
+    if isinstance(item, bytes):
+        return gemini.html_entry(item.decode("utf-8", "replace"))
     return item if isinstance(item, dict) else None
 
 
+_MARKER = re.compile(re.escape(gemini.CELL_MARKER))
+_CAPTION = gemini.CAPTION.encode()
+_APP_LINK = re.compile(gemini.APP_LINK.pattern.encode())
+
+
 def _link(item: Any) -> str | None:
-    if isinstance(item, str):  # in the caption, at the cell's end (never in the answer)
-        at = item.rfind(gemini.CAPTION)
-        found = gemini.APP_LINK.search(item, at) if at >= 0 else None
-        return found.group(1) if found else None
+    if isinstance(item, bytes):  # in the caption, at the cell's end (never in the answer)
+        at = item.rfind(_CAPTION)
+        found = _APP_LINK.search(item, at) if at >= 0 else None
+        return found.group(1).decode() if found else None
     return gemini.link_of(item) if isinstance(item, dict) else None
 
 
@@ -99,7 +106,7 @@ def conversations(items: Iterable[Any], notes: Counter[str]) -> Iterator[dict[st
                     notes[NO_TIME] += 1
                     continue
                 key, item = gemini.group_key(gemini.entry_of(entry)), entry
-            body = item.encode() if isinstance(item, str) else orjson.dumps(item)  # "<" or "{"
+            body = item if isinstance(item, bytes) else orjson.dumps(item)  # "<" or "{"
             bodies.write(body)
             rows.append((key, -place, written, len(body)))  # newest first: later is earlier
             written += len(body)
@@ -134,7 +141,7 @@ def _entries(body: bytes, notes: Counter[str]) -> list[dict[str, Any]]:
     if body[:1] == b"{":
         entry: dict[str, Any] | None = orjson.loads(body)
     else:
-        entry = gemini.html_entry(body.decode())
+        entry = gemini.html_entry(body.decode("utf-8", "replace"))
     if entry is None:
         notes[NO_TIME] += 1
         return []

@@ -239,14 +239,6 @@ def _offset(zone: str) -> int | None:
     return minutes if found.group(1) == "+" else -minutes
 
 
-def html_cells(text: str) -> Iterator[str]:
-    """The activity cells of a stretch of the HTML log (each from its marker to the next)."""
-    marker = CELL_MARKER.decode()
-    starts = [m.start() for m in re.finditer(re.escape(marker), text)]
-    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        yield text[start:end]
-
-
 _CANVAS_WORDS = tuple(verb.split()[-1] for verb in CANVAS_VERBS)  # cheap to look for first
 
 

@@ -221,7 +221,7 @@ Placed = list[tuple[str | None, library.ReaderMessage]]  # each message, under i
 # The conversations read last, with the published version they were read at: an assistant
 # reads a long one page after page, and each page need not read its 2,000 messages again.
 _READ: OrderedDict[
-    tuple[str, str, str | None, bool], tuple[int, library.ReaderConversation, Placed]
+    tuple[str, str, str, str | None, bool], tuple[int, library.ReaderConversation, Placed]
 ]
 _READ = OrderedDict()
 KEPT_READS = 4
@@ -234,7 +234,7 @@ def _messages(
     (a version an import replaces is read again: nothing half-old is ever shown)."""
     if not isinstance(conversation_id, str) or not conversation_id.strip():
         raise BadArgument("conversation_id must be the id a search or list answer gave.")
-    key = (profile, conversation_id, start_at, all_branches)
+    key = (str(app.store.path), profile, conversation_id, start_at, all_branches)
     version = library.published_version(app, profile, conversation_id)
     kept = _READ.get(key)
     if version is not None and kept is not None and kept[0] == version:

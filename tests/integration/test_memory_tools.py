@@ -124,3 +124,24 @@ def test_what_a_page_holds_is_inert_markdown(archive: App) -> None:
     page = tools.read_conversation(archive, "default", "ds-0001-reasoner").markdown
     assert "<script>" not in page and "&lt;script>" in page  # words, never a tag
     assert "](javascript" not in page
+
+
+def test_two_archives_in_one_process_never_share_a_read(tmp_path: Path) -> None:
+    """The same conversation id at the same version in two archives: each is read from its
+    own (the server's cache is per archive)."""
+    from desktop_importer.wiring import open_app
+
+    opened = []
+    for name, words in (("one", "Hello from the first archive"), ("two", "Bonjour du second")):
+        app = open_app(tmp_path / name)
+        opened.append(app)
+        export = chatgpt_zip(tmp_path / f"{name}.zip", [conversation("same", [("user", words)])])
+        start_import(app, export)
+    try:
+        first = tools.read_conversation(opened[0], "default", "same").markdown
+        second = tools.read_conversation(opened[1], "default", "same").markdown
+        assert "Hello from the first archive" in first
+        assert "Bonjour du second" in second and "first archive" not in second
+    finally:
+        for app in opened:
+            app.close()

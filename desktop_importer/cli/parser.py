@@ -20,10 +20,15 @@ from desktop_importer.cli.commands import (
 )
 from desktop_importer.cli.kept import cmd_memory, cmd_projects
 from desktop_importer.cli.mcp import cmd_mcp
+from desktop_importer.cli.stats import cmd_stats
 from desktop_importer.importing import worker_protocol
+from desktop_importer.vendors.parsed import VENDOR_NAMES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+
+VENDOR_CHOICES = tuple(VENDOR_NAMES)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,16 @@ TABLE = (
             arg("query", help="the words to look for"),
             arg("--limit", type=int, default=20, help="at most this many results"),
         ),
+    ),
+    Command(
+        "stats",
+        "print the archive's figures (Insights)",
+        "Print what the window's Insights view draws: totals (conversations, messages, the "
+        "words you wrote and read, media), conversations and messages per assistant, per "
+        "model and per month, when you talk (weekday and hour), the longest conversations "
+        "and those you came back to most. Days, months and hours are your local time.",
+        cmd_stats,
+        (arg("--vendor", choices=VENDOR_CHOICES, help="one assistant's conversations only"),),
     ),
     Command(
         "mcp",

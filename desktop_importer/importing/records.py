@@ -50,6 +50,7 @@ def record_fields(conv: ParsedConversation) -> tuple[Any, ...]:
         conv.account,
         maybe_in_utf8(conv.raw_json),
         conv.project,
+        conv.model,
     )
 
 
@@ -79,6 +80,7 @@ class ConversationRecord:
     # message's text as it is, without looking for runs to split (cjk.py).
     may_hold_cjk: bool = True
     project: str | None = None  # ParsedConversation.project
+    model: str | None = None  # ParsedConversation.model
 
     @classmethod
     def of(cls, conv: ParsedConversation) -> ConversationRecord:
@@ -102,6 +104,7 @@ class ConversationRecord:
             flags=self.flags,
             account=self.account,
             project=self.project,
+            model=self.model,
         )
 
 

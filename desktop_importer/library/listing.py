@@ -28,13 +28,15 @@ def list_page(
     project: str | None = None,
     since: float | None = None,
     until: float | None = None,
+    active: tuple[float, float] | None = None,
 ) -> list[ListRow]:
     """Up to `limit` conversations, newest first, after `after` (the last row's cursor);
-    of one vendor, of one project (its id), last changed in [since, until), if asked."""
+    of one vendor, of one project (its id), last changed in [since, until), with a message
+    in [active[0], active[1]) (Unix seconds), if asked."""
     with app.store.read() as session:
         return sql.page(
             session, profile, vendor=vendor, after=after, limit=limit, project=project,
-            since=since, until=until,
+            since=since, until=until, active=active,
         )  # fmt: skip
 
 

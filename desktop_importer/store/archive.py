@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, text
 
 from desktop_importer.basics.cjk import indexed
 from desktop_importer.importing.records import ROW_FIELDS, ROW_WIDTH, ConversationRecord
-from desktop_importer.store import recovery
+from desktop_importer.store import insights, recovery
 from desktop_importer.store.models import Conversation, ConversationHead, ImportRun, Message
 from desktop_importer.vendors.parsed import ParsedMessage
 
@@ -78,7 +78,7 @@ def staged_versions(
 _INSERT_VERSION = (
     "INSERT INTO conversations (id, user_id, conversation_id, run_id, vendor, title, "
     "create_time, update_time, current_node, message_count, content_hash, raw_json, flags, "
-    "project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "project_id, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # A batch's messages go in as multi-row statements of 64 rows, across conversations (each
 # row names its version): SQLite binds and steps a whole statement in C with the interpreter
@@ -170,6 +170,7 @@ def stage(
                 conv.raw_zlib,
                 conv.flags,
                 conv.project,
+                conv.model,
             )
             for version_id, conv in enumerate(conversations, first)
         ],
@@ -194,6 +195,7 @@ def stage(
     cursor.close()
     last = first + len(conversations) - 1
     connection.exec_driver_sql(_INDEX_TITLES, (first, last))
+    insights.count_activity(session, first, last)
     return sum(conv.message_count for conv in conversations)
 
 

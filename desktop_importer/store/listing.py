@@ -4,6 +4,7 @@ thread."""
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 
 from desktop_importer.store import projects as projects_sql
+from desktop_importer.store.insights import QUARTER
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,9 +45,17 @@ def page(
     project: str | None = None,
     since: float | None = None,
     until: float | None = None,
+    active: tuple[float, float] | None = None,
 ) -> list[ListRow]:
     where = ["c.user_id = :user_id"]
     params: dict[str, object] = {"user_id": user_id, "limit": limit}
+    if active is not None:  # a message in [start, end): Insights' activity (schema 20)
+        where.append(
+            "c.id IN (SELECT version_id FROM conversation_activity "
+            "WHERE quarter >= :active_from AND quarter < :active_to)"
+        )
+        params["active_from"] = math.floor(active[0] / QUARTER)
+        params["active_to"] = math.ceil(active[1] / QUARTER)
     if since is not None:  # by the time the list is ordered by (its last change)
         where.append(f"{SORT_KEY} >= :since")
         params["since"] = since

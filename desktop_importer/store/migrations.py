@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from desktop_importer.basics import cjk
 from desktop_importer.basics.errors import EnvironmentProblem
+from desktop_importer.store import insights
 from desktop_importer.store.models import Base
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def register_functions(dbapi_connection: sqlite3.Connection) -> None:
     """What the archive's triggers call; every connection that may delete or change a
     message registers it."""
     dbapi_connection.create_function(FTS_FUNCTION, 1, cjk.indexed, deterministic=True)
+    insights.register_functions(dbapi_connection)
 
 
 # FTS5 writes each transaction's terms as a new segment and, by default, merges segments
@@ -112,12 +114,20 @@ TITLE_INDEX = "CREATE INDEX ix_conversations_title ON conversations (user_id, ti
 COUNTS_INDEX = "CREATE INDEX ix_conversations_counts ON conversations (id, message_count)"
 
 
+# A version's activity (Insights) goes with it, whichever way it is deleted.
+ACTIVITY_TRIGGER = (
+    "CREATE TRIGGER conversation_activity_delete AFTER DELETE ON conversations BEGIN "
+    "DELETE FROM conversation_activity WHERE version_id = old.id; END"
+)
+
+
 def _create_current(connection: Connection) -> None:
     """A brand-new archive gets today's schema in one step."""
     Base.metadata.create_all(connection)
     for statement in (
         *FTS_TABLES,
         *FTS_MAINTENANCE_TRIGGERS,
+        ACTIVITY_TRIGGER,
         *FTS_TUNING,
         *FTS_CRISIS,
         *LIST_INDEXES,
@@ -326,6 +336,24 @@ def _upgrade_18_to_19(connection: Connection) -> None:
     LibraryFile.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
 
 
+def _upgrade_19_to_20(connection: Connection) -> None:
+    """Version 20: Insights' figures. Each conversation version's activity per quarter hour
+    and its model, written by the import from now on; those stored before it are counted
+    afterwards in resumable steps (the `activity` maintenance task: recovery.py)."""
+    from desktop_importer.store.models import ConversationActivity
+
+    columns = {row[1] for row in connection.exec_driver_sql("PRAGMA table_info(conversations)")}
+    if "model" not in columns:  # a test may set the version back
+        connection.exec_driver_sql("ALTER TABLE conversations ADD COLUMN model TEXT")
+    ConversationActivity.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+    connection.exec_driver_sql("DROP TRIGGER IF EXISTS conversation_activity_delete")
+    connection.exec_driver_sql(ACTIVITY_TRIGGER)
+    connection.exec_driver_sql(
+        "INSERT OR IGNORE INTO maintenance (name, state) SELECT 'activity', '0' "
+        "WHERE EXISTS (SELECT 1 FROM conversations)"
+    )
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -346,6 +374,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_16_to_17,
     _upgrade_17_to_18,
     _upgrade_18_to_19,
+    _upgrade_19_to_20,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

@@ -116,6 +116,8 @@ class Conversation(Base):
     flags: Mapped[int | None] = mapped_column(Integer)  # domain.ARCHIVED | STARRED; NULL: unread
     # The vendor's project it belongs to (ChatGPT's `g-p-` gizmo id; schema 18).
     project_id: Mapped[str | None] = mapped_column(String)
+    # The model that answered, as its vendor's export names it (schema 20; vendors/*.model_of).
+    model: Mapped[str | None] = mapped_column(String)
 
 
 class ConversationHead(Base):
@@ -294,3 +296,27 @@ class RunSide(Base):
     name: Mapped[str | None] = mapped_column(Text)
     seen_at: Mapped[float] = mapped_column(Float)
     raw_json: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ConversationActivity(Base):
+    """What Insights counts of a conversation version (schema 20), written with its messages
+    (store/insights.py): per quarter of an hour in UTC (every time zone's offset is a whole
+    number of quarters, so any local day or hour is a set of them), the messages the person
+    and the assistant wrote and their words, as the search index counts its tokens (a CJK
+    run counts one a character, as word processors count CJK). A message with no time of
+    its own takes its conversation's; with neither, `quarter` is NULL and it counts in the
+    totals only."""
+
+    __tablename__ = "conversation_activity"
+    __table_args__ = (
+        Index("ix_activity_version", "version_id"),
+        Index("ix_activity_quarter", "quarter", "version_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int | None] = mapped_column(Integer)  # Unix seconds // 900
+    messages: Mapped[int] = mapped_column(Integer)
+    prompts: Mapped[int] = mapped_column(Integer)  # of them, the person's
+    words_written: Mapped[int] = mapped_column(Integer)  # the person's
+    words_read: Mapped[int] = mapped_column(Integer)  # the assistant's

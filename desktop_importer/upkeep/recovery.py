@@ -22,11 +22,12 @@ import orjson
 
 from desktop_importer.basics.progress import never_cancelled
 from desktop_importer.importing import media_stage
+from desktop_importer.store import insights as insights_sql
 from desktop_importer.store import media as media_sql
 from desktop_importer.store import recovery as sql
 from desktop_importer.vendors import chatgpt
 from desktop_importer.vendors.parsed import UnreadableConversation, vendor_flags
-from desktop_importer.vendors.registry import parse_conversation
+from desktop_importer.vendors.registry import parse_conversation, vendor_named
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -191,6 +192,14 @@ def _project_of(raw_zlib: bytes) -> str | None:
     return chatgpt.project_of(obj) if isinstance(obj, dict) else None
 
 
+def _model_of(vendor: str, raw_zlib: bytes) -> str | None:
+    try:
+        obj = orjson.loads(zlib.decompress(raw_zlib))
+        return vendor_named(vendor).model_of(obj) if isinstance(obj, dict) else None
+    except (KeyError, orjson.JSONDecodeError, zlib.error):
+        return None
+
+
 def _derive(raw_zlib: bytes) -> sql.Derived | None:
     """A stored conversation's messages as this version's reader reads them."""
     try:
@@ -212,6 +221,8 @@ UPGRADE_TASKS: tuple[
     ("upgrading", sql.flags_cursor, lambda s: sql.backfill_flags_step(s, _flags_of)),
     # 18: ChatGPT conversations stored before it get the project they belong to.
     ("upgrading", sql.projects_cursor, lambda s: sql.backfill_projects_step(s, _project_of)),
+    # 20: Insights' activity and model of conversations stored before it.
+    ("upgrading", insights_sql.activity_cursor, lambda s: insights_sql.backfill_step(s, _model_of)),
     # 13 and 15: messages stored before it read again (what is shown, instructions,
     # citations; the one rendering of blocks to text, injected context hidden).
     ("upgrading", sql.reread_cursor, lambda s: sql.reread_step(s, _derive)),

@@ -51,6 +51,7 @@ class ParsedConversation:
     flags: int = 0  # ARCHIVED | STARRED, as the vendor's app had them
     account: str | None = None  # whose conversation it is (Claude names it in each one)
     project: str | None = None  # the vendor's project it belongs to (ChatGPT's g-p- id)
+    model: str | None = None  # the model that answered, as the vendor names it (model_of)
 
     @property
     def message_count(self) -> int:

@@ -350,3 +350,43 @@ def test_projects_and_memory_are_read_and_a_project_named_from_the_command_line(
         "There is no project g-p-nope in the archive of profile default; "
         "`desktop-importer projects` lists them."
     )
+
+
+def test_stats_prints_the_figures_insights_draws(data_dir: Path, tmp_path: Path) -> None:
+    """`stats`: camelCase JSON, months in the person's local time (TZ), words and models;
+    `--vendor` narrows it; words on a terminal; an empty archive said in a sentence."""
+    done = run("stats", data_dir=data_dir)
+    assert done.returncode == 0 and "holds no conversations" in done.stdout
+    turns = [("user", "Plan the kitchen tiles"), ("assistant", "Start with the wall")]
+    convs = [conversation("late", turns, update_time=1_700_000_000.0)]
+    convs[0]["default_model_slug"] = "gpt-4o"
+    late = 1_767_222_000.0  # 2025-12-31 23:00 UTC: 2026-01-01 00:00 in Ljubljana
+    for msg in convs[0]["mapping"].values():
+        if msg["message"]:
+            msg["message"]["create_time"] = late
+    run("import", str(chatgpt_zip(tmp_path / "e.zip", convs)), data_dir=data_dir)
+    environ = {"TZ": "Europe/Ljubljana"}
+    done = run("stats", "--json", data_dir=data_dir, **environ)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    body = json.loads(done.stdout)
+    assert body["totals"] | {"mediaFiles": 0} == {
+        "conversations": 1, "messages": 2, "prompts": 1, "answers": 1, "wordsWritten": 4,
+        "wordsRead": 4, "mediaFiles": 0, "mediaBytes": 0, "activeDays": 1,
+        "firstDay": "2026-01-01", "lastDay": "2026-01-01",
+    }  # fmt: skip
+    assert body["months"] == [
+        {"month": "2026-01", "vendor": "chatgpt", "conversations": 1, "messages": 2}
+    ]
+    assert body["models"] == [{"model": "gpt-4o", "vendor": "chatgpt", "conversations": 1}]
+    assert body["hours"]["messages"][3][0] == 2  # Thursday, 00:00 to 01:00
+    assert [c["id"] for c in body["longest"]] == ["late"]
+    in_utc = json.loads(run("stats", "--json", data_dir=data_dir, TZ="UTC").stdout)
+    assert in_utc["months"][0]["month"] == "2025-12"
+    assert (
+        run_json("stats", "--vendor", "claude", data_dir=data_dir)[1]["totals"]["conversations"]
+        == 0
+    )
+    words = run("stats", data_dir=data_dir, **environ).stdout
+    assert "1 conversation, 2 messages, from 2026-01-01 to 2026-01-01" in words
+    assert "You wrote 4 words in 1 prompt; you read 4 words in 1 answer." in words
+    assert "gpt-4o" in words and "2026-01  ChatGPT 1 / 2" in words

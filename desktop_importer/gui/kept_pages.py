@@ -59,10 +59,11 @@ def _heading(words: str) -> QLabel:
 
 
 class KeptNav(QWidget):
-    """ "Projects (n)" and "Memory" under the conversation list."""
+    """ "Insights", "Projects (n)" and "Memory" under the conversation list."""
 
     projectsRequested = Signal()
     memoryRequested = Signal()
+    insightsRequested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,7 +73,9 @@ class KeptNav(QWidget):
         self.projects.setAccessibleName("Show Claude's projects")
         self.memory = QPushButton("Memory")
         self.memory.setAccessibleName("Show what Claude remembers")
-        for button in (self.projects, self.memory):
+        self.insights = QPushButton("Insights")
+        self.insights.setAccessibleName("Show insights: your history at a glance")
+        for button in (self.insights, self.projects, self.memory):
             # Not checkable: a screen reader's "press" on a checkable button only toggles
             # it (no click), which opened nothing (seen through AT-SPI).
             button.setFlat(True)
@@ -81,11 +84,16 @@ class KeptNav(QWidget):
         self.showing = ""
         self.projects.clicked.connect(self.projectsRequested)
         self.memory.clicked.connect(self.memoryRequested)
+        self.insights.clicked.connect(self.insightsRequested)
         self.set_counts(0, 0)
 
     def mark(self, showing: str) -> None:
         """The button of the page shown ("project", "memory"; "" for none) in bold."""
-        for button, page in ((self.projects, "project"), (self.memory, "memory")):
+        for button, page in (
+            (self.projects, "project"),
+            (self.memory, "memory"),
+            (self.insights, "insights"),
+        ):
             font = button.font()
             font.setBold(showing == page)
             button.setFont(font)
@@ -95,7 +103,6 @@ class KeptNav(QWidget):
         self.projects.setText(f"Projects ({projects:,})")
         self.projects.setVisible(projects > 0)
         self.memory.setVisible(memories > 0)
-        self.setVisible(projects > 0 or memories > 0)
 
 
 class KeptPage(QScrollArea):

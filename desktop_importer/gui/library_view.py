@@ -7,7 +7,7 @@ opens the conversation at the matching message. Every call into the service is b
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -33,6 +34,7 @@ from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.basics.errors import DesktopImporterError
 from desktop_importer.gui import look, text
+from desktop_importer.gui.charts import day_name
 from desktop_importer.gui.conversation_list import (
     ConversationListModel,
     ConversationListView,
@@ -44,9 +46,11 @@ from desktop_importer.gui.conversation_list import (
 )
 from desktop_importer.gui.conversation_view import ReaderView
 from desktop_importer.gui.find_bar import FindBar
+from desktop_importer.gui.insights_view import InsightsPage
 from desktop_importer.gui.kept_pages import KeptNav, KeptPage
 from desktop_importer.gui.service_job import ServiceJob
 from desktop_importer.importing.report import plural
+from desktop_importer.library.insights import day_bounds
 
 DEBOUNCE_MS = 150
 ALL_VENDORS = "All"
@@ -83,6 +87,18 @@ class LibraryView(QSplitter):
         look.secondary(self.status)
         self.status.setAccessibleName("Search status")
         self.status.hide()
+        # A day chosen in Insights: the list shows that day's conversations until cleared.
+        self.day: date | None = None
+        self.day_label = QLabel()
+        self.day_label.setWordWrap(True)
+        self.day_clear = QPushButton("Show all")
+        self.day_clear.setAccessibleName("Show every conversation again")
+        self.day_bar = QWidget()
+        day_row = QHBoxLayout(self.day_bar)
+        day_row.setContentsMargins(0, 0, 0, 0)
+        day_row.addWidget(self.day_label, 1)
+        day_row.addWidget(self.day_clear)
+        self.day_bar.hide()
         self.list_model = ConversationListModel(self._page, now=now)
         self.results = SearchResultsModel()
         self.list = ConversationListView()
@@ -95,6 +111,7 @@ class LibraryView(QSplitter):
         self.reader = ReaderView()
         self.kept_nav = KeptNav()
         self.kept_page = KeptPage(app, profile)
+        self.insights_page = InsightsPage(app, profile)
         self.reading = QStackedWidget()  # the conversation, or a project or the memory
         self.find_bar = FindBar()
         self._found: list[tuple[str, int]] = []  # (node id, its nth match), in reading order
@@ -113,6 +130,7 @@ class LibraryView(QSplitter):
         projects.addWidget(self.project, 1)
         column.addLayout(projects)
         column.addWidget(self.status)
+        column.addWidget(self.day_bar)
         column.addWidget(self.list, 1)
         column.addWidget(self.kept_nav)
         self.addWidget(side)
@@ -124,6 +142,7 @@ class LibraryView(QSplitter):
         reading_column.addWidget(self.reader, 1)
         self.reading.addWidget(reading)
         self.reading.addWidget(self.kept_page)
+        self.reading.addWidget(self.insights_page)
         self.addWidget(self.reading)
         self.setStretchFactor(1, 1)
         self.setSizes([300, 600])
@@ -135,7 +154,7 @@ class LibraryView(QSplitter):
         self.debounce.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _text: self.debounce.start())
         self.search.downPressed.connect(self._into_list)
-        self.vendor.currentIndexChanged.connect(lambda _i: self._reload_list())
+        self.vendor.currentIndexChanged.connect(lambda _i: self._vendor_changed())
         self.project.currentIndexChanged.connect(lambda _i: self._reload_list())
         self.kept_page.conversationsRequested.connect(self.show_project_conversations)
         self.kept_page.renamed.connect(self.refresh)
@@ -151,14 +170,20 @@ class LibraryView(QSplitter):
         self.find_bar.closed.connect(self.close_find)
         self.kept_nav.projectsRequested.connect(self.show_projects)
         self.kept_nav.memoryRequested.connect(self.show_memory)
+        self.kept_nav.insightsRequested.connect(self.show_insights)
+        self.insights_page.dayChosen.connect(self.show_day)
+        self.insights_page.conversationChosen.connect(self.open)
+        self.day_clear.clicked.connect(lambda: self.show_day(None))
 
     # -- the list -------------------------------------------------------------------------
 
     def _page(self, after: tuple[float, int] | None, limit: int) -> list[library.ListRow]:
         vendor, project = self.vendor.currentData(), self.project.currentData()
+        active = day_bounds(self.day, None) if self.day is not None else None
         return library.list_page(
-            self.app, self.profile, vendor=vendor, after=after, limit=limit, project=project
-        )
+            self.app, self.profile, vendor=vendor, after=after, limit=limit, project=project,
+            active=active,
+        )  # fmt: skip
 
     def refresh(self) -> None:
         """Read the list again (after an import published), keeping what is shown."""
@@ -172,6 +197,8 @@ class LibraryView(QSplitter):
             self.show_memory()
         elif self.reading.currentWidget() is self.kept_page:
             self.show_projects()
+        elif self.reading.currentWidget() is self.insights_page:
+            self.show_insights()
 
     def _reload_list(self) -> None:
         """The list, or the search results, read again (for another vendor, or after an
@@ -375,6 +402,30 @@ class LibraryView(QSplitter):
         self._leave_conversation()
         self.kept_page.show_projects()
         self.kept_nav.mark("project")
+
+    def show_insights(self) -> None:
+        """The reader pane shows Insights, of the assistant the filter shows (or all)."""
+        self._leave_conversation()
+        self.reading.setCurrentWidget(self.insights_page)
+        self.kept_nav.mark("insights")
+        self.insights_page.show_for(self.vendor.currentData())
+
+    def show_day(self, day: date | None) -> None:
+        """The list shows the conversations with a message on `day` (local), or all again."""
+        self.day = day
+        if day is not None:
+            self.search.clear()
+            self.day_label.setText(f"Conversations with a message on {day_name(day)}")
+            self.day_label.setAccessibleName(self.day_label.text())
+        self.day_bar.setVisible(day is not None)
+        self._reload_list()
+        if day is not None:
+            self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _vendor_changed(self) -> None:
+        self._reload_list()
+        if self.reading.currentWidget() is self.insights_page:
+            self.insights_page.show_for(self.vendor.currentData())
 
     def show_memory(self) -> None:
         self._leave_conversation()

@@ -139,7 +139,9 @@ def test_without_projects_or_memory_the_buttons_stay_away(
 ) -> None:
     start_import(gui_app, write_zip(tmp_path / "c.zip", {"conversations.json": [talk("c1", "x")]}))
     window = make_window()
-    assert window.library.kept_nav.isHidden()
+    nav = window.library.kept_nav
+    assert nav.projects.isHidden() and nav.memory.isHidden()
+    assert not nav.isHidden() and not nav.insights.isHidden()  # Insights is always there
 
 
 def test_project_text_from_the_export_stays_inert(

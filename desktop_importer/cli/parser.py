@@ -162,7 +162,15 @@ TABLE = (
         "model and per month, when you talk (weekday and hour), the longest conversations "
         "and those you came back to most. Days, months and hours are your local time.",
         cmd_stats,
-        (arg("--vendor", choices=VENDOR_CHOICES, help="one assistant's conversations only"),),
+        (
+            arg("--vendor", choices=VENDOR_CHOICES, help="one assistant's conversations only"),
+            arg(
+                "--words",
+                action="store_true",
+                help="also the words that stand out, by quarter (counted once; the first "
+                "time after a large import takes a while)",
+            ),
+        ),
     ),
     Command(
         "mcp",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING
 
 from desktop_importer.basics.errors import EXIT_OK
 from desktop_importer.basics.settings import human_bytes
@@ -12,14 +14,39 @@ from desktop_importer.importing.report import plural
 from desktop_importer.library import insights as figures_of
 from desktop_importer.vendors.parsed import vendor_name
 
+if TYPE_CHECKING:
+    from desktop_importer.app import App
+
 SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    found: figures_of.Topics | None = None
     with opened_app() as app:
         figures = figures_of.insights(app, args.profile, vendor=args.vendor)
-    emit(args, figures_of.as_json(figures), "\n".join(lines(figures, args.profile)))
+        if args.words:
+            found = _words(app, args.profile, args.vendor)
+    body = figures_of.as_json(figures)
+    said = lines(figures, args.profile)
+    if found is not None:
+        body["words"] = [
+            {"period": p.period, "words": [{"word": w, "conversations": n} for w, n in p.words]}
+            for p in found.periods
+        ]
+        said += ["", "Words that stand out:"]
+        said += [f"  {p.period:<9} {', '.join(w for w, _n in p.words)}" for p in found.periods]
+    emit(args, body, "\n".join(said))
     return EXIT_OK
+
+
+def _words(app: App, profile: str, vendor: str | None) -> figures_of.Topics:
+    """Count the words not counted yet (saying so on stderr: the first time after a large
+    import takes a while), then what stands out."""
+    owed = figures_of.uncounted_words(app, profile)
+    if owed:
+        print(f"Counting the words of {plural(owed, 'conversation')}…", file=sys.stderr)
+        figures_of.count_words(app, profile)
+    return figures_of.topics(app, profile, vendor=vendor, uncounted=False)
 
 
 def model_name(model: str | None, vendor: str) -> str:

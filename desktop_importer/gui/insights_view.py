@@ -8,10 +8,11 @@ a day's click lists that day's conversations in the library; a conversation's op
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,8 +47,9 @@ from desktop_importer.gui.charts import (
     month_name,
     plural,
 )
+from desktop_importer.gui.flow_layout import FlowLayout
 from desktop_importer.gui.service_job import ServiceJob
-from desktop_importer.library.insights import Insights, insights
+from desktop_importer.library.insights import Insights, Topics, count_words, insights, topics
 
 if TYPE_CHECKING:
     from desktop_importer.app import App
@@ -86,18 +89,32 @@ class ChartCard(QFrame):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumHeight(220)
         self.table.hide()
+        self.data: tuple[list[str], list[list[str]]] = ([], [])
         column.addWidget(chart)
         column.addWidget(self.table)
         self.table_button.toggled.connect(self.show_table)
         self.save_button.clicked.connect(self.choose_file)
 
     def show_table(self, shown: bool) -> None:
+        if shown:
+            self._fill()
         self.chart.setVisible(not shown)
         self.table.setVisible(shown)
         self.table_button.setText("Chart" if shown else "Table")
         (self.table if shown else self.chart).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_rows(self, headers: list[str], rows: list[list[str]]) -> None:
+        """The chart's data, put in the table when it is first shown (a table of a few
+        hundred days costs the GUI thread tens of milliseconds)."""
+        self.data = (headers, rows)
+        if self.table.isVisible():
+            self._fill()
+
+    def _fill(self) -> None:
+        headers, rows = self.data
+        self.data = ([], [])
+        if not headers:
+            return
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -124,18 +141,84 @@ class ChartCard(QFrame):
         return bool(self.chart.grab().save(str(path), "PNG"))
 
 
+class WordsCard(QFrame):
+    """The words that stand out, a row a period, each word a button that searches for it."""
+
+    wordChosen = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 6, 0, 6)
+        column.setSpacing(6)
+        self.title = QLabel("Words that stand out")
+        look.strong(self.title, 11)
+        self.status = look.secondary(QLabel())
+        self.status.setAccessibleName("Words that stand out: status")
+        self.status.setWordWrap(True)
+        self.rows = QGridLayout()
+        self.rows.setHorizontalSpacing(12)
+        self.rows.setVerticalSpacing(6)
+        self.rows.setColumnStretch(1, 1)
+        column.addWidget(self.title)
+        column.addWidget(self.status)
+        column.addLayout(self.rows)
+        self.buttons: list[QToolButton] = []
+
+    def counting(self, percent: int) -> None:
+        self.status.setText(f"Finding the words your conversations are about… {percent}%")
+        self.status.show()
+
+    def show_topics(self, found: Topics) -> None:
+        while self.rows.count():
+            item = self.rows.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.buttons = []
+        for row, period in enumerate(found.periods):
+            label = look.secondary(QLabel(period.period))
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label.setContentsMargins(0, 3, 0, 0)  # level with the words' text
+            holder = QWidget()
+            flow = FlowLayout(holder)
+            for word, among in period.words:
+                button = QToolButton()
+                button.setText(word)
+                button.setAutoRaise(True)
+                button.setToolTip(f"In {plural(among, 'conversation')}; search for it")
+                button.setAccessibleName(f"{period.period}: {word}, search for it")
+                button.clicked.connect(lambda _on=False, word=word: self.wordChosen.emit(word))
+                flow.addWidget(button)
+                self.buttons.append(button)
+            self.rows.addWidget(label, row, 0)
+            self.rows.addWidget(holder, row, 1)
+        if found.periods:
+            self.status.hide()
+        else:
+            self.status.setText("No words stand out yet.")
+            self.status.show()
+
+
 class RankedList(QListWidget):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.setAccessibleName(name)
-        self.setMinimumHeight(120)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def fit(self) -> None:
+        """As tall as its rows (ten at most): the page scrolls, not the list."""
+        rows = sum(self.sizeHintForRow(r) for r in range(self.count()))
+        self.setFixedHeight(rows + 2 * self.frameWidth() + 4)
 
 
 class InsightsPage(QScrollArea):
     dayChosen = Signal(object)  # a date: list that day's conversations
     conversationChosen = Signal(str)
+    wordChosen = Signal(str)  # search for it
     loaded = Signal()  # figures shown (tests wait for it)
+    wordsLoaded = Signal()  # the words that stand out shown
 
     def __init__(self, app: App, profile: str) -> None:
         super().__init__()
@@ -143,6 +226,8 @@ class InsightsPage(QScrollArea):
         self.vendor: str | None = None
         self.figures: Insights | None = None
         self.job: ServiceJob | None = None
+        self.words_job: ServiceJob | None = None
+        self._shown = 0  # figures shown so far (a newer set stops an older one's drawing)
         self._wanted: str | bool | None = False  # a vendor asked for while a job ran
         self.setObjectName("InsightsPage")
         self.setAccessibleName("Insights")
@@ -201,9 +286,12 @@ class InsightsPage(QScrollArea):
             widget.itemActivated.connect(self._open_item)
             widget.itemClicked.connect(self._open_item)
         column.addLayout(lists)
+        self.words = WordsCard()
+        column.addWidget(self.words)
         column.addStretch(1)
         self.setWidget(page)
         self.calendar.activated.connect(self.dayChosen)
+        self.words.wordChosen.connect(self.wordChosen)
 
     def show_for(self, vendor: str | None) -> None:
         """Compute the figures (of one vendor, or all) off the GUI thread, then draw them."""
@@ -227,9 +315,33 @@ class InsightsPage(QScrollArea):
             wanted, self._wanted = self._wanted, False
             self.show_for(wanted if isinstance(wanted, str) else None)
 
+    def _find_words(self, vendor: str | None) -> None:
+        """Count the words of conversations not counted yet (short steps; the first time
+        after a large import takes a while, said in percent), then show what stands out."""
+
+        def work(progress: Callable[[str, int], None], cancel: Callable[[], bool]) -> Topics:
+            count_words(self.app, self.profile, progress=progress, cancel=cancel)
+            return topics(self.app, self.profile, vendor=vendor, uncounted=False)
+
+        job = ServiceJob(work, self)
+        job.progressed.connect(lambda _stage, percent: self.words.counting(percent))
+        job.succeeded.connect(self._words_found)
+        job.failed.connect(self.words.status.setText)
+        job.finished.connect(self._words_done)
+        self.words_job = job
+        job.start()
+
+    def _words_found(self, found: Topics) -> None:
+        self.words.show_topics(found)
+        self.wordsLoaded.emit()
+
+    def _words_done(self) -> None:
+        self.words_job = None
+
     def stop(self) -> None:
-        if self.job is not None:
-            self.job.stop()
+        for job in (self.job, self.words_job):
+            if job is not None:
+                job.stop()
 
     def _show(self, figures: Insights) -> None:
         self.figures = figures
@@ -258,12 +370,40 @@ class InsightsPage(QScrollArea):
             number.setText(value)
             caption.setText(words)
             number.setAccessibleName(f"{value} {words}")
+        # A chart a turn of the event loop: each takes a few milliseconds, all at once
+        # tens of them, and the window answers input between them.
+        self._shown += 1
+        steps: list[Callable[[Insights], None]] = [
+            self._show_calendar,
+            self._show_months,
+            self._show_models,
+            self._show_hours,
+            self._show_lists,
+        ]
+        self._next_step(self._shown, steps, figures)
+
+    def _next_step(
+        self, shown: int, steps: list[Callable[[Insights], None]], figures: Insights
+    ) -> None:
+        if shown != self._shown:
+            return  # newer figures came meanwhile
+        if not steps:
+            self.loaded.emit()
+            if self.words_job is None and self.job is None:
+                self._find_words(figures.vendor)  # after the charts: they come first
+            return
+        steps[0](figures)
+        QTimer.singleShot(0, lambda: self._next_step(shown, steps[1:], figures))
+
+    def _show_calendar(self, figures: Insights) -> None:
         self.calendar.set_data(figures.days)
         self.cards[0].set_rows(
             ["Day", "Conversations", "Messages", "Yours"],
             [[day_name(d), f"{f.conversations:,}", f"{f.messages:,}", f"{f.prompts:,}"]
              for d, f in sorted(figures.days.items(), reverse=True)],
         )  # fmt: skip
+
+    def _show_months(self, figures: Insights) -> None:
         self.months.set_data(figures.months)
         vendors = self.months.vendors
         by_month: dict[str, dict[str, tuple[int, int]]] = {}
@@ -275,7 +415,9 @@ class InsightsPage(QScrollArea):
               f"{sum(n for _c, n in row.values()):,}"]
              for month, row in sorted(by_month.items(), reverse=True)],
         )  # fmt: skip
-        month_keys = sorted(by_month)
+
+    def _show_models(self, figures: Insights) -> None:
+        month_keys = sorted({m.month for m in figures.months})
         self.models.set_data(figures.models, month_keys)
         first_last: dict[str, tuple[str, str]] = {}
         for row in figures.models:
@@ -288,11 +430,15 @@ class InsightsPage(QScrollArea):
               month_name(first_last[model_label(m, v)][1])]
              for m, v, n in figures.model_totals()],
         )  # fmt: skip
+
+    def _show_hours(self, figures: Insights) -> None:
         self.hours.set_data(figures.hours)
         self.cards[3].set_rows(
             ["Weekday", *(f"{h:02d}" for h in range(24))],
             [[WEEKDAYS[d], *(f"{n:,}" for n in row)] for d, row in enumerate(figures.hours)],
         )
+
+    def _show_lists(self, figures: Insights) -> None:
         for widget, ranked, unit in ((self.longest, figures.longest, "message"),
                                      (self.returned, figures.returned, "day")):  # fmt: skip
             widget.clear()
@@ -308,7 +454,7 @@ class InsightsPage(QScrollArea):
                 empty = QListWidgetItem("None yet.")
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)
                 widget.addItem(empty)
-        self.loaded.emit()
+            widget.fit()
 
     def _open_item(self, item: QListWidgetItem) -> None:
         conversation_id = item.data(ConversationRole)

@@ -84,6 +84,7 @@ class ImportWindow(QMainWindow):
             self.focus_search,
             self.library.find_step,
             self.show_assistant_setup,
+            self.show_insights,
         )
         self.menu_actions = build_menus(self, commands, app.store.path)
         self.backup_action = self.menu_actions.backup
@@ -179,6 +180,12 @@ class ImportWindow(QMainWindow):
         dialog = ExportDialog(self.app, self.profile, self.library.current, self)
         dialog.open()
         self.export_dialog = dialog
+
+    def show_insights(self) -> None:
+        """Insights in the reader pane, once the archive holds something."""
+        if self.pages.currentWidget() is self.library:
+            self.library.show_insights()
+            self.library.insights_page.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_assistant_setup(self) -> None:
         """Help → Use with an AI assistant…: the MCP configuration, with a Copy button."""

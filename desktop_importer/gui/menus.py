@@ -1,5 +1,5 @@
-"""The window's menus and keys: File (import, export, back up, quit), Help (the log folder,
-About), and the find keys, which work wherever the focus is.
+"""The window's menus and keys: File (import, export, back up, quit), View (Insights,
+Ctrl+I), Help (the log folder, About), and the find keys, which work wherever the focus is.
 
 Keys as in a browser, a mail client and Obsidian: Ctrl+F finds in what is open (the
 conversation in the reader pane), Ctrl+K or Ctrl+Shift+F searches everything, F3 and
@@ -36,6 +36,7 @@ class WindowCommands(NamedTuple):
     focus_search: Callable[[], None]
     find_step: Callable[[int], None]
     use_with_assistant: Callable[[], None]
+    show_insights: Callable[[], None]
 
 
 def build_menus(window: QMainWindow, commands: WindowCommands, archive: Path) -> WindowActions:
@@ -60,6 +61,10 @@ def build_menus(window: QMainWindow, commands: WindowCommands, archive: Path) ->
         window.addAction(action)
     file_menu.addSeparator()
     file_menu.addAction(_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit))
+    view_menu = window.menuBar().addMenu("&View")
+    insights = _action(window, "&Insights", commands.show_insights, QKeySequence("Ctrl+I"))
+    view_menu.addAction(insights)
+    window.addAction(insights)
     help_menu = window.menuBar().addMenu("&Help")
     help_menu.addAction(_action(window, "Use with an AI &assistant…", commands.use_with_assistant))
     help_menu.addAction(_action(window, "Open &log folder", open_log_folder))

@@ -11,11 +11,15 @@ system's local time (what the window and the command line show).
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
+from desktop_importer.basics.progress import never_cancelled
+from desktop_importer.basics.words import top_words
 from desktop_importer.store import insights as sql
 
 if TYPE_CHECKING:
@@ -118,80 +122,80 @@ def day_bounds(day: date, zone: tzinfo | None) -> tuple[float, float]:
     return start.timestamp(), end.timestamp()  # naive (zone None): the system's time
 
 
+EPOCH = date(1970, 1, 1)
+
+
+def offset_quarters(quarter: int, zone: tzinfo | None) -> int:
+    """The zone's UTC offset at that quarter, in quarters (the system's zone for None)."""
+    seconds = quarter * QUARTER
+    when = datetime.fromtimestamp(seconds, zone) if zone else datetime.fromtimestamp(seconds)
+    offset = (when if zone else when.astimezone()).utcoffset()
+    return int(offset.total_seconds() // QUARTER) if offset is not None else 0
+
+
+def shifts(first: int, last: int, zone: tzinfo | None) -> sql.Shifts:
+    """The zone's offsets from quarter `first` to `last`: (from quarter, offset), each
+    change found by a day's steps, then a bisection to the quarter (a zone changes its
+    offset at most a few times a year)."""
+    found = [(first, offset_quarters(first, zone))]
+    at = first
+    while at < last:
+        following = min(at + sql.DAY, last)
+        if offset_quarters(following, zone) != found[-1][1]:
+            low, high = at, following
+            while high - low > 1:
+                middle = (low + high) // 2
+                if offset_quarters(middle, zone) == found[-1][1]:
+                    low = middle
+                else:
+                    high = middle
+            found.append((high, offset_quarters(high, zone)))
+        at = following
+    return found
+
+
+def _day(number: int) -> date:
+    return EPOCH + timedelta(days=number)
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def insights(
     app: App, profile: str, *, vendor: str | None = None, zone: tzinfo | None = None
 ) -> Insights:
     """The figures of the profile's visible conversations (of one vendor, if asked)."""
     with app.store.read() as session:
-        rows = sql.activity(session, profile, vendor)
-        conversations = sql.conversation_count(session, profile, vendor)
+        bounds = sql.quarter_bounds(session)
+        sql.load_visible(session, profile, vendor, shifts(*bounds, zone) if bounds else [])
+        raw = sql.figures(session, TOP)
         media_files, media_bytes = sql.media(session, profile, vendor)
         counting = sql.activity_cursor(session) is not None
-    places: dict[int, tuple[date, str, int, int]] = {}  # quarter -> (day, month, weekday, hour)
-    days_messages: Counter[date] = Counter()
-    days_prompts: Counter[date] = Counter()
-    day_conversations: dict[date, set[int]] = defaultdict(set)
-    conversation_days: dict[int, set[date]] = defaultdict(set)
-    first_quarter: dict[int, tuple[int, str, str, str | None]] = {}  # version -> start
+    conversations, messages, prompts, written, read = raw.totals
+    per_day: dict[int, tuple[int, int, int]] = {}
     month_messages: Counter[tuple[str, str]] = Counter()
-    hours = [[0] * 24 for _ in range(7)]
-    prompts = answers = written = read = 0
-    lengths: Counter[int] = Counter()
-    for row in rows:
-        lengths[row.version_id] += row.messages
-        prompts += row.prompts
-        answers += row.messages - row.prompts
-        written += row.words_written
-        read += row.words_read
-        if row.quarter is None:
-            continue
-        place = places.get(row.quarter)
-        if place is None:
-            when = local_time(row.quarter * QUARTER, zone)
-            place = (when.date(), f"{when.year:04d}-{when.month:02d}", when.weekday(), when.hour)
-            places[row.quarter] = place
-        day, month, weekday, hour = place
-        days_messages[day] += row.messages
-        days_prompts[day] += row.prompts
-        day_conversations[day].add(row.version_id)
-        conversation_days[row.version_id].add(day)
-        month_messages[month, row.vendor] += row.messages
-        hours[weekday][hour] += row.messages
-        start = first_quarter.get(row.version_id)
-        if start is None or row.quarter < start[0]:
-            first_quarter[row.version_id] = (row.quarter, month, row.vendor, row.model)
+    for d, conv_vendor, c, m, p in raw.days:  # a conversation is of one vendor: sums hold
+        before = per_day.get(d, (0, 0, 0))
+        per_day[d] = (before[0] + c, before[1] + m, before[2] + p)
+        month_messages[_month(_day(d)), conv_vendor] += m
+    days = {_day(d): Day(*per_day[d]) for d in sorted(per_day)}
     started: Counter[tuple[str, str]] = Counter()
     by_model: Counter[tuple[str, str | None, str]] = Counter()
-    for _quarter, month, conv_vendor, model in first_quarter.values():
-        started[month, conv_vendor] += 1
-        by_model[month, model, conv_vendor] += 1
-    months = [
-        Month(month, v, started[month, v], month_messages[month, v])
-        for month, v in sorted(set(started) | set(month_messages))
-    ]
-    days = {
-        day: Day(len(day_conversations[day]), days_messages[day], days_prompts[day])
-        for day in sorted(days_messages)
-    }
-    ids = {row.version_id: (row.conversation_id, row.vendor) for row in rows}
-    came_back = sorted(
-        ((len(found), version) for version, found in conversation_days.items() if len(found) > 1),
-        key=lambda t: (-t[0], -t[1]),
-    )[:TOP]
-    longest = sorted(((n, v) for v, n in lengths.items()), key=lambda t: (-t[0], -t[1]))[:TOP]
-    with app.store.read() as session:
-        names = sql.titles(session, profile, [ids[v][0] for _n, v in (*came_back, *longest)])
-
-    def ranked(pairs: list[tuple[int, int]]) -> list[Ranked]:
-        return [Ranked(ids[v][0], names.get(ids[v][0]), ids[v][1], n) for n, v in pairs]
-
+    for d, conv_vendor, model, n in raw.starts:
+        month = _month(_day(d))
+        started[month, conv_vendor] += n
+        by_model[month, model, conv_vendor] += n
+    hours = [[0] * 24 for _ in range(7)]
+    for weekday, hour, n in raw.hours:
+        hours[weekday][hour] = n
     return Insights(
         vendor=vendor,
         totals=Totals(
             conversations=conversations,
-            messages=prompts + answers,
+            messages=messages,
             prompts=prompts,
-            answers=answers,
+            answers=messages - prompts,
             words_written=written,
             words_read=read,
             media_files=media_files,
@@ -201,7 +205,10 @@ def insights(
             last_day=max(days, default=None),
         ),
         days=days,
-        months=months,
+        months=[
+            Month(month, v, started[month, v], month_messages[month, v])
+            for month, v in sorted(set(started) | set(month_messages))
+        ],
         models=[
             ModelMonth(m, model, v, n)
             for (m, model, v), n in sorted(
@@ -209,8 +216,8 @@ def insights(
             )
         ],
         hours=hours,
-        longest=ranked(longest),
-        returned=ranked(came_back),
+        longest=[Ranked(*row) for row in raw.longest],
+        returned=[Ranked(*row) for row in raw.returned],
         counting=counting,
     )
 
@@ -274,3 +281,130 @@ def as_json(figures: Insights) -> dict[str, object]:
 
 def _ranked(row: Ranked, unit: str) -> dict[str, object]:
     return {"id": row.conversation_id, "title": row.title, "vendor": row.vendor, unit: row.count}
+
+
+# -- the words that stand out --------------------------------------------------------------
+
+WORD_STEP_VERSIONS = 100
+WORD_STEP_CHARACTERS = 2_000_000  # about 0.1 s of counting a step
+WORDS_READ_PER_CONVERSATION = 200_000  # characters: a pasted book says little of the topic
+WORDS_SHOWN = 8
+STANDS_OUT = 1.25  # a quarter's word used at least this much more than the archive uses it
+SAMPLED_MOST = 2000  # conversations whose words are read, shared across the quarters
+SAMPLED_LEAST = 100  # of each quarter at least
+PERIODS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class PeriodWords:
+    period: str  # "2026 Q3", or "All time"
+    words: list[tuple[str, int]]  # (word, conversations it is among the words of)
+
+
+@dataclass(frozen=True)
+class Topics:
+    periods: list[PeriodWords]  # all time first, then the latest quarters, newest first
+    uncounted: int  # conversations whose words are not counted yet
+
+
+def uncounted_words(app: App, profile: str) -> int:
+    """The visible conversations whose words are not counted yet."""
+    with app.store.read() as session:
+        return sql.uncounted_count(session, profile)
+
+
+def count_words(
+    app: App,
+    profile: str,
+    *,
+    progress: Callable[[str, int], None] | None = None,
+    cancel: Callable[[], bool] = never_cancelled,
+) -> bool:
+    """Count the words of the visible conversations not counted yet (newest first), in
+    short steps, each its own transaction; `progress("words", percent)`. False if
+    cancelled (what was counted is kept)."""
+    with app.store.read() as session:
+        total = sql.uncounted_count(session, profile)
+    done = 0
+    while True:
+        if cancel():
+            return False
+        with app.store.read() as session:
+            ids = sql.uncounted_versions(session, profile, WORD_STEP_VERSIONS)
+            if not ids:
+                return True
+            texts = sql.person_texts(session, ids)
+        counted: dict[int, list[tuple[str, int]]] = {}
+        characters = 0
+        for version_id in ids:
+            kept, length = [], 0
+            for body in texts[version_id]:
+                kept.append(body[: WORDS_READ_PER_CONVERSATION - length])
+                length += len(kept[-1])
+                if length >= WORDS_READ_PER_CONVERSATION:
+                    break
+            counted[version_id] = top_words(kept, sql.TERMS_KEPT)
+            characters += length
+            if characters >= WORD_STEP_CHARACTERS:
+                break
+        with app.store.write() as session:
+            sql.store_terms(session, counted)
+        done += len(counted)
+        if progress is not None:
+            progress("words", min(99, done * 100 // max(1, total)))
+
+
+def topics(
+    app: App,
+    profile: str,
+    *,
+    vendor: str | None = None,
+    zone: tzinfo | None = None,
+    uncounted: bool = True,
+) -> Topics:
+    """The words that stand out: over all time, the words the most conversations are
+    about; in each quarter (by a conversation's start, local time), those it used more
+    than the archive does, among at least two of its conversations (one, in a quarter of
+    one). Of a large archive, each quarter's fullest conversations are read (sql.
+    sampled_terms), which bounds the time at any size. `uncounted` False skips counting
+    the conversations whose words are not counted yet (after `count_words`, none)."""
+    with app.store.read() as session:
+        bounds = sql.quarter_bounds(session)
+        zone_shifts = shifts(*bounds, zone) if bounds else []
+        rows = sql.sampled_terms(session, profile, vendor, zone_shifts, SAMPLED_LEAST, SAMPLED_MOST)
+        left = sql.uncounted_count(session, profile) if uncounted else 0
+    in_period: dict[str, Counter[str]] = defaultdict(Counter)  # conversations with the word
+    used: dict[str, Counter[str]] = defaultdict(Counter)  # times used
+    overall: Counter[str] = Counter()
+    overall_used: Counter[str] = Counter()
+    for key, term, count in rows:
+        period = f"{key // 4} Q{key % 4 + 1}"
+        overall[term] += 1
+        overall_used[term] += count
+        in_period[period][term] += 1
+        used[period][term] += count
+    everything = sum(overall_used.values()) or 1
+    periods = [
+        PeriodWords("All time", [(t, n) for t, n in sorted(
+            overall.items(), key=lambda i: (-i[1], -overall_used[i[0]], i[0])
+        )[:WORDS_SHOWN]])
+    ] if overall else []  # fmt: skip
+    for period in sorted(in_period, reverse=True)[:PERIODS_SHOWN]:
+        size = sum(used[period].values()) or 1
+        least = min(2, max(in_period[period].values()))
+        scored = []
+        for term, among in in_period[period].items():
+            if among < least:
+                continue
+            share = used[period][term] / size
+            background = overall_used[term] / everything
+            ratio = share / background
+            if len(in_period) > 1 and ratio < STANDS_OUT:
+                continue
+            score = used[period][term] * math.log(ratio)
+            scored.append((score if len(in_period) > 1 else among, among, term))
+        scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+        chosen = [(term, among) for score, among, term in scored if score > 0][:WORDS_SHOWN]
+        if chosen:
+            periods.append(PeriodWords(period, chosen))
+    return Topics(periods, left)

@@ -114,10 +114,11 @@ TITLE_INDEX = "CREATE INDEX ix_conversations_title ON conversations (user_id, ti
 COUNTS_INDEX = "CREATE INDEX ix_conversations_counts ON conversations (id, message_count)"
 
 
-# A version's activity (Insights) goes with it, whichever way it is deleted.
+# A version's figures (Insights) go with it, whichever way it is deleted.
 ACTIVITY_TRIGGER = (
     "CREATE TRIGGER conversation_activity_delete AFTER DELETE ON conversations BEGIN "
-    "DELETE FROM conversation_activity WHERE version_id = old.id; END"
+    "DELETE FROM conversation_activity WHERE version_id = old.id; "
+    "DELETE FROM conversation_terms WHERE version_id = old.id; END"
 )
 
 
@@ -339,13 +340,15 @@ def _upgrade_18_to_19(connection: Connection) -> None:
 def _upgrade_19_to_20(connection: Connection) -> None:
     """Version 20: Insights' figures. Each conversation version's activity per quarter hour
     and its model, written by the import from now on; those stored before it are counted
-    afterwards in resumable steps (the `activity` maintenance task: recovery.py)."""
-    from desktop_importer.store.models import ConversationActivity
+    afterwards in resumable steps (the `activity` maintenance task: recovery.py). The words
+    each is about are counted when Insights first needs them (conversation_terms)."""
+    from desktop_importer.store.models import ConversationActivity, ConversationTerm
 
     columns = {row[1] for row in connection.exec_driver_sql("PRAGMA table_info(conversations)")}
     if "model" not in columns:  # a test may set the version back
         connection.exec_driver_sql("ALTER TABLE conversations ADD COLUMN model TEXT")
-    ConversationActivity.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
+    for table in (ConversationActivity, ConversationTerm):
+        table.__table__.create(connection, checkfirst=True)  # type: ignore[attr-defined]
     connection.exec_driver_sql("DROP TRIGGER IF EXISTS conversation_activity_delete")
     connection.exec_driver_sql(ACTIVITY_TRIGGER)
     connection.exec_driver_sql(

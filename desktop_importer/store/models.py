@@ -304,19 +304,38 @@ class ConversationActivity(Base):
     number of quarters, so any local day or hour is a set of them), the messages the person
     and the assistant wrote and their words, as the search index counts its tokens (a CJK
     run counts one a character, as word processors count CJK). A message with no time of
-    its own takes its conversation's; with neither, `quarter` is NULL and it counts in the
-    totals only."""
+    its own takes its conversation's; with neither, it is in the row of quarter -1, which
+    counts in the totals only, as does the -1 row every version without a message has.
+    The version's vendor and model are kept here too, so that Insights reads these rows
+    alone (the conversation's row carries its JSON: reading a column after it costs an
+    overflow chain per row)."""
 
     __tablename__ = "conversation_activity"
     __table_args__ = (
-        Index("ix_activity_version", "version_id"),
         Index("ix_activity_quarter", "quarter", "version_id"),
+        {"sqlite_with_rowid": False},
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version_id: Mapped[int] = mapped_column(Integer)
-    quarter: Mapped[int | None] = mapped_column(Integer)  # Unix seconds // 900
+    version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quarter: Mapped[int] = mapped_column(Integer, primary_key=True)  # Unix seconds // 900
+    vendor: Mapped[str] = mapped_column(String)
+    model: Mapped[str | None] = mapped_column(String)
     messages: Mapped[int] = mapped_column(Integer)
     prompts: Mapped[int] = mapped_column(Integer)  # of them, the person's
     words_written: Mapped[int] = mapped_column(Integer)  # the person's
     words_read: Mapped[int] = mapped_column(Integer)  # the assistant's
+
+
+class ConversationTerm(Base):
+    """The words a conversation version is most about (schema 20): the person's most used
+    words in its title and prompts, stop words left out (basics/words.py), counted once
+    when Insights first needs them. A version with none has one row whose term is ''."""
+
+    __tablename__ = "conversation_terms"
+    # Clustered by version (its words are read together); the key also makes two windows
+    # counting at once write each word once.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    term: Mapped[str] = mapped_column(String, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

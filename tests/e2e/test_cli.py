@@ -390,3 +390,23 @@ def test_stats_prints_the_figures_insights_draws(data_dir: Path, tmp_path: Path)
     assert "1 conversation, 2 messages, from 2026-01-01 to 2026-01-01" in words
     assert "You wrote 4 words in 1 prompt; you read 4 words in 1 answer." in words
     assert "gpt-4o" in words and "2026-01  ChatGPT 1 / 2" in words
+
+
+def test_stats_words_counts_them_once_and_says_what_stands_out(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    convs = [
+        conversation(f"k{i}", [("user", "kubernetes ingress 学习中文"), ("assistant", "ok")])
+        for i in range(3)
+    ]
+    run("import", str(chatgpt_zip(tmp_path / "w.zip", convs)), data_dir=data_dir)
+    first = run("stats", "--words", "--json", data_dir=data_dir)
+    assert first.returncode == 0 and "Counting the words of 3 conversations" in first.stderr
+    periods = json.loads(first.stdout)["words"]
+    assert periods[0]["period"] == "All time"
+    words = [w["word"] for w in periods[0]["words"]]
+    assert {"kubernetes", "ingress", "学习", "中文"} <= set(words)
+    assert {"word": "kubernetes", "conversations": 3} in periods[0]["words"]
+    again = run("stats", "--words", data_dir=data_dir)
+    assert "Counting" not in again.stderr  # counted once, kept
+    assert "Words that stand out:" in again.stdout and "kubernetes" in again.stdout

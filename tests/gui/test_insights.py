@@ -103,6 +103,11 @@ def test_insights_draws_every_chart_of_both_assistants(
     assert len(days) == len(page.figures.days)
     assert page.longest.count() == 10 and page.returned.count() > 0
     assert unnamed_controls(page) == []
+    window.library.open("c1")
+    assert window.library.reading.currentWidget() is not page
+    with qtbot.waitSignal(page.loaded, timeout=WAIT):
+        qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # View menu
+    assert window.library.reading.currentWidget() is page
 
 
 def test_a_day_clicked_lists_that_days_conversations(
@@ -217,7 +222,27 @@ def test_screenshots(
     with painted(qapp, palette):
         window = make_window()
         window.resize(1280, 860)
-        open_insights(window, qtbot)
-        screenshot(window, f"insights-{palette}")
+        with qtbot.waitSignal(window.library.insights_page.wordsLoaded, timeout=WAIT):
+            open_insights(window, qtbot)
         page = window.library.insights_page
+        qtbot.waitUntil(lambda: page.words.buttons[0].isVisible(), timeout=WAIT)
+        screenshot(window, f"insights-{palette}")
         screenshot(page.widget(), f"insights-page-{palette}")
+
+
+def test_the_words_that_stand_out_search_when_clicked(
+    make_window: Any, qtbot: QtBot, archive: App
+) -> None:
+    window = make_window()
+    page = window.library.insights_page
+    with qtbot.waitSignal(page.wordsLoaded, timeout=WAIT):
+        open_insights(window, qtbot)
+    words = {button.text(): button for button in page.words.buttons}
+    assert {"words", "学习"} <= set(words)  # CJK as a word, never a character
+    assert not set(words) & {"学", "习", "the", "a"}  # no single character, no stop word
+    button = words["学习"]
+    assert accessible_name(button).endswith("学习, search for it")
+    with qtbot.waitSignal(window.library.searched, timeout=WAIT):
+        button.click()
+    assert window.library.search.text() == "学习"
+    assert window.library.list.model() is window.library.results

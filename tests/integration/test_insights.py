@@ -17,7 +17,16 @@ from sqlalchemy import text
 from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.importing.service import open_app, start_import
-from desktop_importer.library.insights import Day, Insights, day_bounds, insights
+from desktop_importer.library import insights as library_insights
+from desktop_importer.library.insights import (
+    Day,
+    Insights,
+    Topics,
+    count_words,
+    day_bounds,
+    insights,
+    topics,
+)
 from desktop_importer.store import insights as insights_sql
 from desktop_importer.upkeep import recovery
 from tests.helpers.archive import load_archive
@@ -234,3 +243,59 @@ def test_a_schema_13_archive_gets_its_figures(data_dir: Path) -> None:
         assert figures.totals.words_written > 0 and figures.days
     finally:
         app.close()
+
+
+def about(conv_id: str, when: float, *prompts: str) -> dict[str, Any]:
+    turns: list[tuple[str, str, float]] = []
+    for index, prompt in enumerate(prompts):
+        turns += [("user", prompt, when + index * 60), ("assistant", "noted", when + index * 60)]
+    return talk(conv_id, turns)
+
+
+def test_the_words_that_stand_out_by_quarter(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    winter, spring = utc(2026, 2, 10, 12), utc(2026, 5, 10, 12)
+    convs = [
+        about("bread-1", winter, "Please help: the sourdough starter and its hydration"),
+        about("bread-2", winter + 86400, "Sourdough hydration, again, und the crumb"),
+        about("chinese", winter + 2 * 86400, "我们今天学习中文", "学习中文的方法"),
+        about("chinese-2", winter + 3 * 86400, "学习中文 every day"),
+        about("k8s-1", spring, "kubernetes ingress for the cluster"),
+        about("k8s-2", spring + 86400, "The kubernetes ingress again, and helm"),
+        about("k8s-3", spring + 2 * 86400, "helm charts for kubernetes"),
+    ]
+    start_import(app, chatgpt_zip(tmp_path / "words.zip", convs))
+    before = library_topics(app)
+    assert before.uncounted == 7 and before.periods == []
+    monkeypatch.setattr(library_insights, "WORD_STEP_VERSIONS", 2)
+    seen: list[int] = []
+    assert not count_words(app, "default", progress=lambda _s, done: seen.append(done),
+                           cancel=lambda: len(seen) >= 2)  # fmt: skip
+    assert library_topics(app).uncounted == 3  # two steps of two kept
+    assert count_words(app, "default", progress=lambda _s, done: seen.append(done))
+    found = library_topics(app)
+    assert found.uncounted == 0
+    by_period = {p.period: [word for word, _n in p.words] for p in found.periods}
+    assert list(by_period) == ["All time", "2026 Q2", "2026 Q1"]
+    assert by_period["2026 Q2"][:3] == ["kubernetes", "helm", "ingress"]
+    assert {"sourdough", "hydration", "学习", "中文"} <= set(by_period["2026 Q1"])
+    assert "kubernetes" not in by_period["2026 Q1"]
+    everything = {word for p in found.periods for word, _n in p.words}
+    assert not everything & {"the", "please", "help", "und", "again", "我们", "学", "中"}
+    assert by_period["All time"][0] in {"kubernetes", "学习", "中文"}  # in three conversations
+    # A newer version's words are counted again; the old version's go with it.
+    convs[4] = about("k8s-1", spring + 600, "terraform modules, not kubernetes")
+    start_import(app, chatgpt_zip(tmp_path / "newer.zip", convs, exported=(2026, 12, 1)))
+    assert library_topics(app).uncounted == 1
+    count_words(app, "default")
+    with app.store.read() as session:
+        orphans = session.execute(text(
+            "SELECT count(*) FROM conversation_terms "
+            "WHERE version_id NOT IN (SELECT id FROM conversations)"
+        )).scalar_one()  # fmt: skip
+    assert orphans == 0
+
+
+def library_topics(app: App) -> Topics:
+    return topics(app, "default", zone=LJUBLJANA)

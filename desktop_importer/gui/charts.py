@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
+    QAccessibleInterface,
     QColor,
     QFocusEvent,
     QFontMetricsF,
@@ -30,7 +31,7 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QAccessibleWidget, QSizePolicy, QToolTip, QWidget
 
 from desktop_importer.gui import text
 
@@ -104,6 +105,28 @@ def months_between(first: str, last: str) -> list[str]:
     return out
 
 
+class ChartAccessible(QAccessibleWidget):
+    """A chart is a chart to a screen reader (a plain widget is a "filler"), with its
+    name (the cell reached) and description as the widget has them."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget, QAccessible.Role.Chart)
+
+
+def _accessible(key: str, obj: QObject) -> QAccessibleInterface | None:
+    return ChartAccessible(obj) if isinstance(obj, Chart) else None
+
+
+_factory_installed = False
+
+
+def _install_factory() -> None:
+    global _factory_installed
+    if not _factory_installed:
+        QAccessible.installFactory(_accessible)
+        _factory_installed = True
+
+
 @dataclass
 class Cell:
     rect: QRectF
@@ -121,6 +144,7 @@ class Chart(QWidget):
 
     def __init__(self, name: str) -> None:
         super().__init__()
+        _install_factory()
         self.name = name
         self.cells: list[Cell] = []
         self.current = -1
@@ -256,6 +280,10 @@ class Chart(QWidget):
             super().keyPressEvent(event)
             return
         moves = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+        if self.current < 0:  # focus came without a focus event (an inactive window)
+            self.set_current(self.first_cell())
+            if key in moves or key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                return
         if key in moves:
             self.set_current(max(0, min(len(self.cells) - 1, self.current + moves[key])))
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):

@@ -134,11 +134,17 @@ def test_keyboard_and_screen_reader_reach_every_cell(
     open_insights(window, qtbot)
     page = window.library.insights_page
     calendar = page.calendar
-    calendar.setFocus()
     latest = max(page.figures.days) if page.figures else None
+    # A key reaching the chart without a focus event (a window not active, as under AT-SPI
+    # on a bare X server) lands on where the chart starts, the present.
+    qtbot.keyClick(calendar, Qt.Key.Key_Left)
+    assert calendar.cells[calendar.current].payload == latest
+    calendar.current = -1
+    calendar.setFocus()
     qtbot.waitUntil(lambda: calendar.hasFocus(), timeout=WAIT)
     assert calendar.cells[calendar.current].payload == latest  # it starts on the present
     assert accessible_name(calendar).startswith(f"Activity by day: {day_name(latest)}: ")
+    assert QAccessible.queryAccessibleInterface(calendar).role() == QAccessible.Role.Chart
     assert latest is not None and latest.weekday() < 6 and latest.month < 12  # as built
     qtbot.keyClick(calendar, Qt.Key.Key_Left)  # the day before
     assert accessible_name(calendar).startswith(

@@ -4,7 +4,6 @@ stored conversation's vendor names."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
@@ -96,7 +95,9 @@ def parse_conversation(obj: Any, max_message_bytes: int | None = None) -> Parsed
     try:
         parsed = vendor.parse(obj)
         if (model := vendor.model_of(obj)) is not None:
-            parsed = replace(parsed, model=model)
+            # Set on the new, frozen object in place: replace() made a copy of each
+            # conversation on the reading process's critical path.
+            object.__setattr__(parsed, "model", model)
         if max_message_bytes is not None:
             _check_message_sizes(parsed, max_message_bytes)
         return parsed

@@ -299,3 +299,16 @@ def test_the_words_that_stand_out_by_quarter(
 
 def library_topics(app: App) -> Topics:
     return topics(app, "default", zone=LJUBLJANA)
+
+
+def test_long_messages_count_every_word(app: App, tmp_path: Path) -> None:
+    """The index keeps a size of 128 tokens or more in two or three bytes."""
+    when = utc(2026, 6, 1, 9)
+    long_talk = talk("long", [
+        ("user", " ".join(["word"] * 300), when),
+        ("assistant", " ".join(["answer"] * 20_000), when + 60),
+        ("user", "你好" * 100, when + 120),
+    ])  # fmt: skip
+    start_import(app, chatgpt_zip(tmp_path / "long.zip", [long_talk]))
+    totals = insights(app, "default", zone=UTC).totals
+    assert (totals.words_written, totals.words_read) == (300 + 200, 20_000)

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, update
-
+from desktop_importer.store import recovery
 from desktop_importer.store.models import Maintenance
 
 if TYPE_CHECKING:
@@ -94,8 +93,6 @@ def count_activity(session: Session, first: int, last: int, *, backfill: bool = 
 # -- the upgrade to schema 20: versions stored before it ----------------------------------
 
 ACTIVITY_TASK = "activity"  # a Maintenance row whose state is the last version id done
-STEP_VERSIONS = 200
-STEP_BYTES = 4 * 2**20  # of compressed JSON read per transaction at most (for the model)
 
 
 def activity_cursor(session: Session) -> int | None:
@@ -103,43 +100,19 @@ def activity_cursor(session: Session) -> int | None:
     return None if task is None else int(task.state)
 
 
-def backfill_step(
-    session: Session, model_of: Callable[[str, bytes], str | None]
-) -> tuple[int, int]:
-    """Count the next versions' activity and read their model (`model_of(vendor, raw
-    zlib JSON)`); returns (the last version id done, the largest version id), for
-    progress. Versions an import counted since the upgrade are left as they are."""
+def backfill_step(session: Session, model_of: Callable[[bytes], str | None]) -> tuple[int, int]:
+    """Read the next versions' model from their original JSON (`model_of`), as the other
+    upgrades read theirs, and count the activity of the versions stepped over; returns
+    (the last version id done, the largest version id), for progress. Versions an import
+    counted since the upgrade are left as they are."""
     at = activity_cursor(session)
     if at is None:
         return 0, 0
-    connection = session.connection()
-    rows = connection.exec_driver_sql(
-        "SELECT id, vendor, raw_json FROM conversations WHERE id > ? ORDER BY id LIMIT ?",
-        (at, STEP_VERSIONS),
-    ).all()
-    more = len(rows) == STEP_VERSIONS
-    first, read = at + 1, 0
-    for count, (version_id, vendor, raw) in enumerate(rows, 1):
-        connection.exec_driver_sql(
-            "UPDATE conversations SET model = ? WHERE id = ? AND model IS NULL",
-            (model_of(vendor, raw), version_id),
-        )
-        at, read = version_id, read + len(raw)
-        if read >= STEP_BYTES and count < len(rows):
-            more = True
-            break
-    if rows:
-        count_activity(session, first, at, backfill=True)
-    last = int(
-        connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM conversations").scalar_one()
+    reached, last = recovery.backfill_versions(
+        session, ACTIVITY_TASK, "model", "model IS NULL", model_of
     )
-    if not more:
-        session.execute(delete(Maintenance).where(Maintenance.name == ACTIVITY_TASK))
-        return last, last
-    session.execute(
-        update(Maintenance).where(Maintenance.name == ACTIVITY_TASK).values(state=str(at))
-    )
-    return at, last
+    count_activity(session, at + 1, reached, backfill=True)
+    return reached, last
 
 
 # -- reads ------------------------------------------------------------------------------

@@ -220,7 +220,7 @@ def backfill_flags_step(session: Session, flags_of: Callable[[bytes], int]) -> t
     returns (the last version id done, the largest version id), for progress. Removes the
     task when done. (No count of what is left: reading `flags` of every remaining row
     walks past its compressed JSON, 2 s a step on a 1 GB archive.)"""
-    return _backfill_step(session, FLAGS, "flags", "flags IS NULL", flags_of)
+    return backfill_versions(session, FLAGS, "flags", "flags IS NULL", flags_of)
 
 
 PROJECTS = "projects"  # a Maintenance row whose state is the last conversation version id done
@@ -236,10 +236,10 @@ def backfill_projects_step(
 ) -> tuple[int, int]:
     """Set the project of the next ChatGPT versions from their original JSON (schema 18),
     as `backfill_flags_step` does the flags."""
-    return _backfill_step(session, PROJECTS, "project_id", "vendor = 'chatgpt'", project_of)
+    return backfill_versions(session, PROJECTS, "project_id", "vendor = 'chatgpt'", project_of)
 
 
-def _backfill_step(
+def backfill_versions(
     session: Session, task: str, column: str, where: str, value_of: Callable[[bytes], object]
 ) -> tuple[int, int]:
     """One step of a task that sets `column` of the versions `where` says, from each one's

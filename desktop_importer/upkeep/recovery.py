@@ -27,7 +27,7 @@ from desktop_importer.store import media as media_sql
 from desktop_importer.store import recovery as sql
 from desktop_importer.vendors import chatgpt
 from desktop_importer.vendors.parsed import UnreadableConversation, vendor_flags
-from desktop_importer.vendors.registry import parse_conversation, vendor_named
+from desktop_importer.vendors.registry import parse_conversation, vendor_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -192,12 +192,13 @@ def _project_of(raw_zlib: bytes) -> str | None:
     return chatgpt.project_of(obj) if isinstance(obj, dict) else None
 
 
-def _model_of(vendor: str, raw_zlib: bytes) -> str | None:
+def _model_of(raw_zlib: bytes) -> str | None:
     try:
         obj = orjson.loads(zlib.decompress(raw_zlib))
-        return vendor_named(vendor).model_of(obj) if isinstance(obj, dict) else None
-    except (KeyError, orjson.JSONDecodeError, zlib.error):
+    except (orjson.JSONDecodeError, zlib.error):
         return None
+    vendor = vendor_of(obj) if isinstance(obj, dict) else None
+    return vendor.model_of(obj) if vendor is not None else None
 
 
 def _derive(raw_zlib: bytes) -> sql.Derived | None:

@@ -74,6 +74,11 @@ def _any_id(obj: dict[str, Any]) -> str | None:
     return _any_id(inner) if isinstance(inner, dict) and inner is not obj else None
 
 
+def vendor_of(obj: dict[str, Any]) -> Vendor | None:
+    """The vendor whose conversation object this is, told by its content."""
+    return next((v for v in VENDORS if v.looks_like(obj)), None)
+
+
 NESTING_LIMIT = 255  # orjson's, which keeps each conversation's original JSON
 
 
@@ -86,7 +91,7 @@ def parse_conversation(obj: Any, max_message_bytes: int | None = None) -> Parsed
     if not isinstance(obj, dict):
         raise UnreadableConversation(f"it is a JSON {type(obj).__name__}, not a conversation")
     conversation_id = _any_id(obj)
-    vendor = next((v for v in VENDORS if v.looks_like(obj)), None)
+    vendor = vendor_of(obj)
     if vendor is None:
         raise UnreadableConversation(
             "it holds no messages this app can read (no vendor's message list or tree)",

@@ -27,7 +27,7 @@ from desktop_importer.library.insights import (
     insights,
     topics,
 )
-from desktop_importer.store import insights as insights_sql
+from desktop_importer.store import recovery as recovery_sql
 from desktop_importer.upkeep import recovery
 from tests.helpers.archive import load_archive
 from tests.helpers.exports import chatgpt_zip, linked, message, node
@@ -219,7 +219,7 @@ def test_an_older_archive_is_counted_in_resumable_steps(
     assert not before.counting
     _forget_figures(imported)
     assert _figures(imported).counting and _figures(imported).totals.messages == 0
-    monkeypatch.setattr(insights_sql, "STEP_VERSIONS", 1)
+    monkeypatch.setattr(recovery_sql, "FLAGS_STEP_VERSIONS", 1)
     seen: list[tuple[str, int]] = []
     first = recovery.recover(
         imported, progress=lambda stage, done: seen.append((stage, done)),

@@ -416,14 +416,14 @@ class CalendarChart(Chart):
 
 
 class MonthChart(Chart):
-    """Conversations started per month, a bar a month stacked by assistant, with the
-    trend (the mean of three months) drawn over them."""
+    """Conversations started (or messages written) per month, a bar a month stacked by
+    assistant, with the trend (the mean of three months) drawn over them."""
 
     HEIGHT = 220.0
     LAYOUT_STATE = ("cells", "frame", "legend", "trend", "grid")
 
     def __init__(self) -> None:
-        super().__init__("Conversations per month")
+        super().__init__("Per month, by assistant")
         self.months: list[str] = []
         self.vendors: list[str] = []
         self.counts: dict[tuple[str, str], tuple[int, int]] = {}
@@ -431,6 +431,12 @@ class MonthChart(Chart):
         self.legend: list[tuple[QRectF, str]] = []
         self.trend: list[QPointF] = []
         self.grid: list[float] = []
+        self.counted = 0  # 0: conversations started, 1: messages written
+
+    def show_metric(self, counted: int) -> None:
+        self.counted = counted
+        self.current = -1
+        self.relayout()
 
     def set_data(self, months: list[Month]) -> None:
         self.counts = {(m.month, m.vendor): (m.conversations, m.messages) for m in months}
@@ -451,7 +457,8 @@ class MonthChart(Chart):
             name = text.vendor_name(vendor)
             self.legend.append((QRectF(x, 0, 12, 12), name))
             x += 12 + 6 + metrics.horizontalAdvance(name) + 16
-        sums = [sum(self.counts.get((m, v), (0, 0))[0] for v in self.vendors) for m in self.months]
+        at = self.counted
+        sums = [sum(self.counts.get((m, v), (0, 0))[at] for v in self.vendors) for m in self.months]
         most = max(sums, default=0)
         ceiling = nice_ceiling(most)
         left = metrics.horizontalAdvance(f"{ceiling:,}") + 8
@@ -473,20 +480,20 @@ class MonthChart(Chart):
             x = left + index * slot + (slot - bar) / 2
             y = bottom
             parts = []
-            messages = 0
+            conversations = messages = 0
             for vendor in self.vendors:
-                started, written = self.counts.get((month, vendor), (0, 0))
-                messages += written
-                if started:
-                    parts.append(f"{text.vendor_name(vendor)} {started:,}")
-                    h = span * started / ceiling if ceiling else 0
+                figures = self.counts.get((month, vendor), (0, 0))
+                conversations, messages = conversations + figures[0], messages + figures[1]
+                if figures[0] or figures[1]:
+                    parts.append(f"{text.vendor_name(vendor)} {figures[0]:,} and {figures[1]:,}")
+                if figures[at]:
+                    h = span * figures[at] / ceiling if ceiling else 0
                     cells.append(Cell(QRectF(x, y - h, bar, h), "", vendor_colour(vendor)))
                     y -= h
-            total = sums[index]
             label = (
-                f"{month_name(month)}: {plural(total, 'conversation')} started"
-                + (f" ({', '.join(parts)})" if len(parts) > 1 else "")
-                + f", {plural(messages, 'message')}"
+                f"{month_name(month)}: {plural(conversations, 'conversation')} started, "
+                f"{plural(messages, 'message')}"
+                + (f" ({'; '.join(parts)})" if len(parts) > 1 else "")
             )
             # The month's own cell: the whole column, for the keyboard and the tooltip.
             cells.append(

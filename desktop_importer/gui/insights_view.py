@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -62,7 +63,9 @@ ConversationRole = Qt.ItemDataRole.UserRole
 class ChartCard(QFrame):
     """A chart with its title, its data as a table (the Table button), and Save as PNG."""
 
-    def __init__(self, title: str, chart: Chart, file_name: str) -> None:
+    def __init__(
+        self, title: str, chart: Chart, file_name: str, choice: QComboBox | None = None
+    ) -> None:
         super().__init__()
         self.chart, self.file_name = chart, file_name
         self.setObjectName("ChartCard")
@@ -79,6 +82,13 @@ class ChartCard(QFrame):
         self.save_button.setAccessibleName(f"Save {title.lower()} as a PNG picture")
         header.addWidget(self.title)
         header.addStretch(1)
+        self.choice_label: QLabel | None = None
+        if choice is not None:  # named by its label (a combo box's name is its text)
+            label = look.secondary(QLabel("Count:"))
+            label.setBuddy(choice)
+            header.addWidget(label)
+            header.addWidget(choice)
+            self.choice_label = label
         header.addWidget(self.table_button)
         header.addWidget(self.save_button)
         column.addLayout(header)
@@ -263,9 +273,15 @@ class InsightsPage(QScrollArea):
         self.months = MonthChart()
         self.models = ModelChart()
         self.hours = HourChart()
+        self.month_metric = QComboBox()
+        self.month_metric.addItems(["Conversations", "Messages"])
+        self.month_metric.setAccessibleDescription("What the bars of each month count")
+        self.month_metric.currentIndexChanged.connect(self.months.show_metric)
         self.cards = [
             ChartCard("Activity by day", self.calendar, "insights-days.png"),
-            ChartCard("Conversations per month", self.months, "insights-months.png"),
+            ChartCard(
+                "Per month, by assistant", self.months, "insights-months.png", self.month_metric
+            ),
             ChartCard("Models over time", self.models, "insights-models.png"),
             ChartCard("When you talk", self.hours, "insights-hours.png"),
         ]
@@ -410,9 +426,10 @@ class InsightsPage(QScrollArea):
         for m in figures.months:
             by_month.setdefault(m.month, {})[m.vendor] = (m.conversations, m.messages)
         self.cards[1].set_rows(
-            ["Month", *(f"{text.vendor_name(v)} conversations" for v in vendors), "Messages"],
-            [[month_name(month), *(f"{row.get(v, (0, 0))[0]:,}" for v in vendors),
-              f"{sum(n for _c, n in row.values()):,}"]
+            ["Month", *(f"{text.vendor_name(v)} {what}" for v in vendors
+                        for what in ("conversations", "messages"))],
+            [[month_name(month), *(f"{row.get(v, (0, 0))[i]:,}" for v in vendors
+                                   for i in (0, 1))]
              for month, row in sorted(by_month.items(), reverse=True)],
         )  # fmt: skip
 

@@ -170,11 +170,22 @@ def test_keyboard_and_screen_reader_reach_every_cell(
     table = QAccessible.queryAccessibleInterface(card.table)
     assert table.role() == QAccessible.Role.Table
     headers = [card.table.horizontalHeaderItem(c).text() for c in range(card.table.columnCount())]
-    assert headers == ["Month", "ChatGPT conversations", "DeepSeek conversations", "Messages"]
+    assert headers == ["Month", "ChatGPT conversations", "ChatGPT messages",
+                       "DeepSeek conversations", "DeepSeek messages"]  # fmt: skip
     months = {m.month for m in page.figures.months} if page.figures else set()
     assert card.table.rowCount() == len(months)
     card.table_button.click()
     assert card.chart.isVisible() and not card.table.isVisible()
+    # Messages per month, by assistant, as well as conversations.
+    months = page.months
+    months.setFocus()
+    qtbot.keyClick(months, Qt.Key.Key_End)
+    conversations_bar = [c.rect.height() for c in months.cells if not c.label]
+    page.month_metric.setCurrentIndex(1)
+    assert [c.rect.height() for c in months.cells if not c.label] != conversations_bar
+    assert accessible_name(page.month_metric) == "Messages"  # a combo box says its choice
+    assert page.cards[1].choice_label is not None
+    assert page.cards[1].choice_label.buddy() is page.month_metric  # and its label
 
 
 def test_a_ranked_conversation_opens_and_the_filter_narrows_insights(

@@ -96,7 +96,7 @@ def measure_service(folder: Path, repeat: int) -> None:
             "words sampled",
             read(lambda s: sql.sampled_terms(s, profile, None, zone_shifts, 100, 2000)),
         ),
-        ("media totals", read(lambda s: sql.media(s, profile, None))),
+        ("media totals", read(lambda s: sql.media(s, profile))),
         ("library.insights, every vendor", lambda: insights(app, profile)),
         ("library.insights, one vendor", lambda: insights(app, profile, vendor="chatgpt")),
         ("library.topics, every vendor", lambda: topics(app, profile, uncounted=False)),

@@ -388,6 +388,7 @@ class ImportWindow(QMainWindow):
             return
         self.watch.stop()
         self.upkeep.stop()
+        self.library.insights_page.stop()  # its words are written: before the archive closes
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("librarySplitter", self.library.saveState())
         self.settings.sync()

@@ -109,11 +109,6 @@ class Insights:
         )
 
 
-def local_time(seconds: float, zone: tzinfo | None) -> datetime:
-    """The person's local time of a Unix time (the system's zone when `zone` is None)."""
-    return datetime.fromtimestamp(seconds, zone)
-
-
 def day_bounds(day: date, zone: tzinfo | None) -> tuple[float, float]:
     """[start, end) of a local day as Unix seconds (23 or 25 hours across a DST change)."""
     start = datetime(day.year, day.month, day.day, tzinfo=zone)
@@ -170,7 +165,7 @@ def insights(
         bounds = sql.quarter_bounds(session)
         sql.load_visible(session, profile, vendor, shifts(*bounds, zone) if bounds else [])
         raw = sql.figures(session, TOP)
-        media_files, media_bytes = sql.media(session, profile, vendor)
+        media_files, media_bytes = sql.media(session, profile)
         counting = sql.activity_cursor(session) is not None
     conversations, messages, prompts, written, read = raw.totals
     per_day: dict[int, tuple[int, int, int]] = {}

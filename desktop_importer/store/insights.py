@@ -247,11 +247,10 @@ def figures(session: Session, top: int) -> Figures:
     )
 
 
-def media(session: Session, user_id: str, vendor: str | None) -> tuple[int, int]:
-    """(files kept, their bytes) of the profile's published media; with a vendor, those its
-    visible conversations' messages point at are not told apart from the rest, so the
-    figure is the whole profile's (a file may be shared across vendors)."""
-    del vendor
+def media(session: Session, user_id: str) -> tuple[int, int]:
+    """(files kept, their bytes) of the profile's published media, every vendor's: the
+    store does not tie a file to the vendor whose message points at it (one may be
+    shared)."""
     row = (
         session.connection()
         .exec_driver_sql(

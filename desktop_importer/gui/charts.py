@@ -152,6 +152,9 @@ class Chart(QWidget):
         self._layouts: dict[float, tuple[float, dict[str, object]]] = {}
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
+        # The page's background, painted by the chart too: a saved picture has it.
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(Role.Base)
         self.setAccessibleName(name)
         self.setAccessibleDescription(
             "Arrow keys move through the chart; the Table button shows its data as a table."

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -146,9 +147,28 @@ class ChartCard(QFrame):
         if path and not self.save_png(Path(path)):
             QMessageBox.warning(self, "Not saved", f"The picture could not be written to {path}.")
 
+    def picture(self) -> QPixmap:
+        """The chart as the window paints it, under its title (a picture saved alone says
+        what it shows)."""
+        chart = self.chart.grab()
+        band = self.title.sizeHint().height() + 12
+        picture = QPixmap(chart.width(), chart.height() + band)
+        picture.fill(self.palette().color(look.Role.Base))
+        painter = QPainter(picture)
+        painter.setFont(self.title.font())
+        painter.setPen(self.palette().color(look.Role.Text))
+        painter.drawText(
+            QRect(0, 0, chart.width(), band),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            self.title.text(),
+        )
+        painter.drawPixmap(0, band, chart)
+        painter.end()
+        return picture
+
     def save_png(self, path: Path) -> bool:
-        """The chart as the window paints it, with its title, into `path`."""
-        return bool(self.chart.grab().save(str(path), "PNG"))
+        """The picture into `path`; False if it could not be written."""
+        return bool(self.picture().save(str(path), "PNG"))
 
 
 class WordsCard(QFrame):

@@ -217,7 +217,11 @@ def test_save_as_png_and_charts_fit_a_narrower_window(
     card = page.cards[0]
     assert card.save_png(tmp_path / "days.png")
     picture = QImage(str(tmp_path / "days.png"))
-    assert picture.width() == card.chart.width() and picture.height() == card.chart.height()
+    assert picture.width() == card.chart.width()
+    assert picture.height() > card.chart.height()  # the title above the chart
+    assert picture.copy(0, picture.height() - card.chart.height(), picture.width(),
+                        card.chart.height()) == card.chart.grab().toImage().convertToFormat(
+                            picture.format())  # fmt: skip
     assert not card.save_png(tmp_path)  # a folder: nothing written, False said
 
     def fits(chart: Chart) -> bool:

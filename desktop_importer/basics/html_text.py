@@ -199,8 +199,8 @@ _OTHER_TAG = re.compile(r"<(?!(?:/?p|br)\s*/?>)[a-zA-Z/!?]", re.I)
 _PARAGRAPH = re.compile(r"</?p\s*/?>", re.I)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 _SPACE = re.compile(r"[ \t\r\n\f]+")
-_UNEVEN_SPACE = re.compile(r"[\xa0\t\r\n\f]|  ")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_HEADING_START = re.compile(r"^#", re.M)  # a line that would start a heading
 
 
 def _simple_markdown(html: str) -> str | None:
@@ -210,17 +210,36 @@ def _simple_markdown(html: str) -> str | None:
         return None
     paragraphs: list[str] = []
     for paragraph in _PARAGRAPH.split(html):
+        if "&" not in paragraph:  # the lines at once (an entity is read first, line by line)
+            if _uneven(paragraph):
+                paragraph = _SPACE.sub(" ", paragraph.replace("\xa0", " "))
+            text = "\n".join(line.lstrip() for line in _LINE_BREAK.split(paragraph))
+            if _PROSE.search(text):
+                text = _PROSE.sub(r"\\\1", text)
+            if "#" in text:
+                text = _HEADING_START.sub(r"\\#", text)
+            if text := text.rstrip(" ").strip("\n"):
+                paragraphs.append(text)
+            continue
         lines: list[str] = []
         for line in _LINE_BREAK.split(paragraph):
             words = htmllib.unescape(line) if "&" in line else line
-            if _UNEVEN_SPACE.search(words):
+            if _uneven(words):
                 words = _SPACE.sub(" ", words.replace("\xa0", " "))
             words = words.lstrip()
             lines.append(_escape_prose(words, True) if words else "")
         lines[-1] = lines[-1].rstrip(" ")  # a paragraph's end; a line break keeps its spaces
         if any(lines):
             paragraphs.append("\n".join(lines).strip("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n\n".join(p for p in paragraphs if p)).strip()
+    markdown = "\n\n".join(p for p in paragraphs if p)
+    return (_BLANK_LINES.sub("\n\n", markdown) if "\n\n\n" in markdown else markdown).strip()
+
+
+def _uneven(text: str) -> bool:
+    """Whether the text holds white space that HTML shows as one space (a character class
+    or an alternation makes the regular expression engine try every position, ten times
+    slower than looking for each)."""
+    return "  " in text or any(c in text for c in "\n\t\xa0\r\f")
 
 
 def html_markdown(html: str, *, missing_images: str = "image_agent_tag_") -> tuple[str, list[str]]:

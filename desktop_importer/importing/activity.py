@@ -25,7 +25,7 @@ import sqlite3
 import tempfile
 from collections import Counter
 from contextlib import closing
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
@@ -45,7 +45,18 @@ NO_TIME = "Gemini activity entries with no time this version can read, left out"
 BATCH = 500
 
 
-def html_cells(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[bytes]:
+class Cells(NamedTuple):
+    """Whole cells of an HTML log, one after another: their bytes, and where each starts
+    (each ends where the next starts, the last where the bytes end)."""
+
+    data: bytes
+    starts: list[int]
+
+    def spans(self) -> Iterator[tuple[int, int]]:
+        return zip(self.starts, [*self.starts[1:], len(self.data)], strict=True)
+
+
+def html_cells(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Iterator[Cells]:
     """The cells of an HTML log as bytes, read a chunk at a time (a cell is never cut: what
     follows the last marker waits for the next chunk; the marker is ASCII, so no character
     is cut either). A cell is decoded when it is read whole, in the second pass."""
@@ -58,8 +69,9 @@ def html_cells(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) ->
         last = pending.rfind(marker) if data else len(pending)
         if last > 0:
             starts = [m.start() for m in _MARKER.finditer(pending, 0, last)]
-            for start, end in zip(starts, [*starts[1:], last], strict=True):
-                yield pending[start:end]
+            if starts:
+                first = starts[0]
+                yield Cells(pending[first:last], [start - first for start in starts])
             pending = pending[last:]
         if not data:
             return
@@ -79,12 +91,12 @@ _CAPTION = gemini.CAPTION.encode()
 _APP_LINK = re.compile(gemini.APP_LINK.pattern.encode())
 
 
-def _link(item: Any) -> str | None:
-    if isinstance(item, bytes):  # in the caption, at the cell's end (never in the answer)
-        at = item.rfind(_CAPTION)
-        found = _APP_LINK.search(item, at) if at >= 0 else None
-        return found.group(1).decode() if found else None
-    return gemini.link_of(item) if isinstance(item, dict) else None
+def _cell_link(cells: Cells, start: int, end: int) -> str | None:
+    """A cell's conversation link: in its caption, at the cell's end (never in the
+    answer)."""
+    at = cells.data.rfind(_CAPTION, start, end)
+    found = _APP_LINK.search(cells.data, at, end) if at >= 0 else None
+    return found.group(1).decode() if found else None
 
 
 def conversations(items: Iterable[Any], notes: Counter[str]) -> Iterator[dict[str, Any]]:
@@ -98,18 +110,30 @@ def conversations(items: Iterable[Any], notes: Counter[str]) -> Iterator[dict[st
         spill.execute("CREATE TABLE entry (key TEXT, place INTEGER, at INTEGER, size INTEGER)")
         rows: list[tuple[str, int, int, int]] = []
         written = 0
-        for place, item in enumerate(items):
-            key = _link(item)
-            if key is None:  # no link: read now, for the conversation it makes alone
-                entry = _read(item)
-                if entry is None:
+        place = 0  # newest first: a later place is earlier
+        for item in items:
+            if isinstance(item, Cells):  # written as they are, each cell's place noted
+                bodies.write(item.data)
+                for start, end in item.spans():
+                    place += 1
+                    key = _cell_link(item, start, end)
+                    if key is None:  # no link: read now, for the conversation it makes alone
+                        if (entry := _read(item.data[start:end])) is None:
+                            notes[NO_TIME] += 1
+                            continue
+                        key = gemini.group_key(gemini.entry_of(entry))
+                    rows.append((key, -place, written + start, end - start))
+                written += len(item.data)
+            else:
+                place += 1
+                if (entry := _read(item)) is None:
                     notes[NO_TIME] += 1
                     continue
-                key, item = gemini.group_key(gemini.entry_of(entry)), entry
-            body = item if isinstance(item, bytes) else orjson.dumps(item)  # "<" or "{"
-            bodies.write(body)
-            rows.append((key, -place, written, len(body)))  # newest first: later is earlier
-            written += len(body)
+                key = gemini.link_of(entry) or gemini.group_key(gemini.entry_of(entry))
+                body = orjson.dumps(entry)
+                bodies.write(body)
+                rows.append((key, -place, written, len(body)))
+                written += len(body)
             if len(rows) >= BATCH:
                 spill.executemany("INSERT INTO entry VALUES (?, ?, ?, ?)", rows)
                 rows.clear()

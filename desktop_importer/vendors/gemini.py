@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import chain
 from typing import Any, NamedTuple
 
 from desktop_importer.basics import media
@@ -252,18 +251,21 @@ def _stamp(inner: str) -> tuple[float, str, int, int] | None:
     """The first line of a cell that is a printed time: (its time, its words, where it
     starts, where the text after it starts)."""
     start = 0
-    for boundary in chain(_BR.finditer(inner), [None]):  # lazily: the answer is not read
-        stop = boundary.start() if boundary else len(inner)
-        line = inner[start:stop]
-        if len(line) < 120 and _CLOCK_HINT.search(line):
-            words = html_text(line)
-            moment = printed_time(words)
-            if moment is not None:
-                return moment, words, start, boundary.end() if boundary else len(inner)
-        if boundary is None:
-            return None
+    for boundary in _BR.finditer(inner):  # lazily: the answer is not read
+        stop = boundary.start()
+        if (found := _printed_line(inner, start, stop)) is not None:
+            return *found, start, boundary.end()
         start = boundary.end()
-    return None
+    found = _printed_line(inner, start, len(inner))
+    return None if found is None else (*found, start, len(inner))
+
+
+def _printed_line(inner: str, start: int, stop: int) -> tuple[float, str] | None:
+    if stop - start >= 120 or _CLOCK_HINT.search(inner, start, stop) is None:
+        return None
+    words = html_text(inner[start:stop])
+    moment = printed_time(words)
+    return None if moment is None else (moment, words)
 
 
 def html_entry(cell: str) -> dict[str, Any] | None:
@@ -273,50 +275,55 @@ def html_entry(cell: str) -> dict[str, Any] | None:
     body = cell.find(_BODY_OPENS)  # the text-right cell's class goes on past "body-1"
     if body < 0:
         return None
-    rest = cell[body + len(_BODY_OPENS) :]
-    following = rest.find(_NEXT_CELL)
-    inner = rest[:following] if following >= 0 else rest
+    opened = body + len(_BODY_OPENS)
+    following = cell.find(_NEXT_CELL, opened)
+    inner = cell[opened:following] if following >= 0 else cell[opened:]
     while (trimmed := inner.rstrip()).endswith("</div>"):  # the cell's closing tags
         inner = trimmed[:-6]
     found = _stamp(inner)  # the answer, after it, is never split into lines
     if found is None:
         return None
     moment, printed, start, end = found
-    before, after = _BR.split(inner[:start]) if start else [], inner[end:]
-    previews = _PREVIEWS.search(rest, following) if following >= 0 else None
-    files = [
-        m.group(1)
-        for text in ("<br>".join(before), previews.group(1) if previews else "")
-        if "=" in text
-        for m in _RELATIVE.finditer(text)
-        if not media.base_name(m.group(1)).startswith("image_agent_tag")
-    ]
-    kept: list[str] = []
-    for line in before:  # the attached files' lines, and the count line above them, apart
-        if _RELATIVE.search(line):
-            if kept and len(kept) > 1 and _COUNT_LINE.fullmatch(html_text(kept[-1])):
-                kept.pop()
-            continue
-        kept.append(line)
+    head, after = inner[:start], inner[end:]
+    before = _BR.split(head) if start else []
+    files: list[str] = []
+    kept = before
+    if "=" in head or following >= 0:  # attached files: links in the prompt, previews beside
+        previews = _PREVIEWS.search(cell, following) if following >= 0 else None
+        files = [
+            m.group(1)
+            for text in ("<br>".join(before), previews.group(1) if previews else "")
+            if "=" in text
+            for m in _RELATIVE.finditer(text)
+            if not media.base_name(m.group(1)).startswith("image_agent_tag")
+        ]
+        if "=" in head:  # the attached files' lines, and the count line above them, apart
+            kept = []
+            for line in before:
+                if _RELATIVE.search(line):
+                    if kept and len(kept) > 1 and _COUNT_LINE.fullmatch(html_text(kept[-1])):
+                        kept.pop()
+                    continue
+                kept.append(line)
     words = "<br>".join(kept).replace("&nbsp;", NBSP)
     canvas = any(verb in words[:400] for verb in _CANVAS_WORDS) and html_text(words).startswith(
         CANVAS_VERBS
     )
     if canvas:  # its title on the first line, the document below it
-        head, _, document = words.partition("<br>")
-        title, answer = html_text(head).strip(), after if after.strip() else document
+        first, _, document = words.partition("<br>")
+        title, answer = html_text(first).strip(), after if after.strip() else document
     else:
-        label, separator, named = words.partition(NBSP)
+        # The line break that ends the prompt says nothing (html_text drops it at the end).
+        label, separator, named = words.removesuffix("<br>").partition(NBSP)
         title = (
             f"{html_text(label).strip()}{NBSP}{html_text(named).strip()}"
             if separator
-            else (html_text(words).strip())
+            else (html_text(label).strip())
         )
         answer = after
     caption_at = cell.rfind(CAPTION)
-    caption = cell[caption_at:] if caption_at >= 0 else ""
     header = _HEADER.search(cell, 0, body)
-    link = APP_LINK.search(caption)
+    link = APP_LINK.search(cell, caption_at) if caption_at >= 0 else None
     return {
         "header": _product(header.group(1)) if header else "Gemini",
         "title": title,
@@ -324,7 +331,7 @@ def html_entry(cell: str) -> dict[str, Any] | None:
         "printedTime": printed,
         "safeHtmlItem": [{"html": answer}] if answer.strip() else [],
         "details": [{"name": link.group(0), "url": link.group(0)}] if link else [],
-        "attachedFiles": list(dict.fromkeys(media.base_name(f) for f in files)),
+        "attachedFiles": list(dict.fromkeys(media.base_name(f) for f in files)) if files else [],
         "form": "html",
     }
 

@@ -67,6 +67,7 @@ from desktop_importer.importing.records import (
     SKIPPED_DETAILS_KEPT,
     ConversationRecord,
     SkippedConversation,
+    compressed,
     record_fields,
 )
 from desktop_importer.importing.sides import LIBRARY, PROJECT, SideFile, side_objects
@@ -114,9 +115,12 @@ class ReadPart:
     again: list[str] = dataclasses.field(default_factory=list)
     vendors: Counter[str] = dataclasses.field(default_factory=Counter)  # conversations of each
     notes: Counter[str] = dataclasses.field(default_factory=Counter)  # what the report names
+    compressed: bool = True  # its records' original JSON (else the importing side does it)
 
     def records(self) -> list[ConversationRecord]:
         fields = pickle.loads(self.pickled_records)  # from our own child only (see above)
+        if not self.compressed:
+            fields = [compressed(values) for values in fields]
         return [ConversationRecord(*values) for values in fields]
 
 
@@ -238,6 +242,7 @@ class ExportReader:
                 messages=header["messages"],
                 last=kind == "end",
                 assets=header["assets"],
+                compressed=header.get("compressed", True),
                 again=header["again"],
                 vendors=Counter(header.get("vendors", {})),
                 notes=Counter(header.get("notes", {})),
@@ -422,10 +427,16 @@ class _Reading:
         if isinstance(obj, dict):  # it is: it was parsed
             self.assets.update(vendor_named(conversation.vendor).export_pointers(obj))
         self.messages += conversation.message_count
-        self.records.append(record_fields(conversation))
+        self.records.append(record_fields(conversation, compress=self._compress()))
         self.vendors[conversation.vendor] += 1
         self.rows += len(conversation.messages)
         self.json_bytes += len(conversation.raw_json)
+
+    def _compress(self) -> bool:
+        """Whether this process compresses the conversations' JSON: unless it is reading a
+        Gemini HTML log, whose cells it parses in Python while the importing process would
+        wait: 4.08-4.17 s -> 3.81-3.95 s per 100 MB, alternating runs)."""
+        return self.files[self.file].activity != "html" if self.files else True
 
     def _skip(self, conversation_id: str | None, reason: str) -> None:
         self.skipped += 1
@@ -452,6 +463,7 @@ class _Reading:
                 "again": self.again,
                 "vendors": dict(self.vendors),
                 "notes": dict(self.notes) if kind == "end" else {},
+                "compressed": self._compress(),
             }
         )
         self._new_part()

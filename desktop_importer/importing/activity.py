@@ -146,38 +146,46 @@ def conversations(items: Iterable[Any], notes: Counter[str]) -> Iterator[dict[st
         )
 
 
-def _grouped(rows: Iterable[tuple[str, bytes]], notes: Counter[str]) -> Iterator[dict[str, Any]]:
+def _grouped(rows: Iterable[tuple[str, bytes]], notes: Counter[str]) -> Iterator[gemini.Grouped]:
     """Each conversation of the rows (ordered by it), with its entries read."""
     current: str | None = None
     grouped: list[dict[str, Any]] = []
+    read: list[gemini.Entry] = []
     for key, body in rows:
         if key != current and grouped:
-            yield {gemini.KEY: current, gemini.GROUPED: grouped}
-            grouped = []
+            yield _conversation(current, grouped, read)
+            grouped, read = [], []
         current = key
-        grouped += _entries(body, notes)
+        if (found := _entry(body)) is None:
+            notes[NO_TIME] += 1
+            continue
+        _counted(*found, notes)
+        grouped.append(found[0])
+        read.append(found[1])
     if grouped:
-        yield {gemini.KEY: current, gemini.GROUPED: grouped}
+        yield _conversation(current, grouped, read)
 
 
-def _entries(body: bytes, notes: Counter[str]) -> list[dict[str, Any]]:
-    """The stored entry, read (none, if it is activity rather than a message)."""
+def _conversation(
+    key: str | None, grouped: list[dict[str, Any]], read: list[gemini.Entry]
+) -> gemini.Grouped:
+    conversation = gemini.Grouped({gemini.KEY: key, gemini.GROUPED: grouped})
+    conversation.read = read
+    return conversation
+
+
+def _entry(body: bytes) -> tuple[dict[str, Any], gemini.Entry] | None:
+    """The stored entry, and the entry read."""
     if body[:1] == b"{":
-        entry: dict[str, Any] | None = orjson.loads(body)
-    else:
-        entry = gemini.html_entry(body.decode("utf-8", "replace"))
-    if entry is None:
-        notes[NO_TIME] += 1
-        return []
-    _counted(entry, notes)
-    return [entry]
+        entry: dict[str, Any] = orjson.loads(body)
+        return entry, gemini.entry_of(entry)
+    return gemini.read_cell(body.decode("utf-8", "replace"))
 
 
-def _counted(entry: dict[str, Any], notes: Counter[str]) -> None:
+def _counted(entry: dict[str, Any], read: gemini.Entry, notes: Counter[str]) -> None:
     """Count what is not a message (kept hidden), and an unknown label of one that is."""
-    kind, label, known = gemini.classify(entry)
-    if kind == "activity":
+    if read.kind == "activity":
         notes[NOT_MESSAGES] += 1
-    elif not known:
+    elif not read.known:
         title = str(entry.get("title") or "")
-        notes[f"{UNKNOWN_LABEL}: “{(label or title)[:40]}”"] += 1
+        notes[f"{UNKNOWN_LABEL}: “{(read.label or title)[:40]}”"] += 1

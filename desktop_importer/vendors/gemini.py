@@ -94,18 +94,12 @@ class Entry(NamedTuple):
     files: list[str]  # the names of the files the person attached
 
 
-def classify(entry: Mapping[str, Any]) -> tuple[str, str, bool]:
-    """(kind, label, whether the label is known) of an entry, as `entry_of` tells them,
-    without reading the rest."""
-    title = as_text(entry.get("title")) or ""
-    label, _, known = _split_title(title)
-    if title.startswith(CANVAS_VERBS):
-        return "canvas", label, True
-    answered = any(
-        (html := as_dict(item).get("html")) and isinstance(html, str) and html.strip()
-        for item in as_list(entry.get("safeHtmlItem"))
-    )
-    return ("exchange" if answered else "activity"), label, known
+class Grouped(dict[str, Any]):
+    """A conversation as the reading side groups it: the JSON the archive keeps, and
+    `read`, its entries already read (one Entry for each of GROUPED's, in order), which
+    `parse` then does not read again. Only the reading process makes one."""
+
+    read: list[Entry]
 
 
 def entry_of(entry: Mapping[str, Any]) -> Entry:
@@ -272,6 +266,13 @@ def html_entry(cell: str) -> dict[str, Any] | None:
     """One cell of the HTML log in the JSON form's shape (header, title, time,
     safeHtmlItem, details, attachedFiles), or None for a cell with no printed time (no
     line tells the prompt from the answer, and a guess would file one under the other)."""
+    found = read_cell(cell)
+    return found[0] if found else None
+
+
+def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
+    """`html_entry`, and the entry read (what `entry_of` tells of it, without reading the
+    JSON shape back)."""
     body = cell.find(_BODY_OPENS)  # the text-right cell's class goes on past "body-1"
     if body < 0:
         return None
@@ -324,16 +325,30 @@ def html_entry(cell: str) -> dict[str, Any] | None:
     caption_at = cell.rfind(CAPTION)
     header = _HEADER.search(cell, 0, body)
     link = APP_LINK.search(cell, caption_at) if caption_at >= 0 else None
-    return {
+    answers = [answer] if answer.strip() else []
+    time = datetime.fromtimestamp(moment or 0, UTC).isoformat().replace("+00:00", "Z")
+    entry = {
         "header": _product(header.group(1)) if header else "Gemini",
         "title": title,
-        "time": datetime.fromtimestamp(moment or 0, UTC).isoformat().replace("+00:00", "Z"),
+        "time": time,
         "printedTime": printed,
-        "safeHtmlItem": [{"html": answer}] if answer.strip() else [],
+        "safeHtmlItem": [{"html": answer} for answer in answers],
         "details": [{"name": link.group(0), "url": link.group(0)}] if link else [],
         "attachedFiles": list(dict.fromkeys(media.base_name(f) for f in files)) if files else [],
         "form": "html",
     }
+    label, prompt, known = _split_title(title)
+    canvas = title.startswith(CANVAS_VERBS)
+    return entry, Entry(
+        "canvas" if canvas else "exchange" if answers else "activity",
+        label,
+        known or canvas,
+        prompt,
+        answers,
+        link.group(1) if link else None,
+        iso_seconds(time, naive_utc=True),
+        attached_files(entry) if files else [],
+    )
 
 
 # -- a grouped conversation -----------------------------------------------------------------
@@ -367,8 +382,11 @@ def message_nodes(
     """(node id, role, entry, draft number, the entry read) of each message, oldest first:
     an exchange's prompt and each of its drafts, a Canvas document."""
     seen: Counter[str] = Counter()
-    for raw_entry in entries_of(conversation):
-        entry = entry_of(raw_entry)
+    entries = entries_of(conversation)
+    read = getattr(conversation, "read", None)
+    if read is None or len(read) != len(entries):
+        read = [entry_of(e) for e in entries]
+    for raw_entry, entry in zip(entries, read, strict=True):
         if entry.kind == "activity":  # hidden, as the app does not show it in the chat
             stem = "a-" + _digest(entry.prompt, as_text(raw_entry.get("time")) or "")
             seen[stem] += 1

@@ -108,6 +108,7 @@ def conversations(items: Iterable[Any], notes: Counter[str]) -> Iterator[dict[st
     ):
         spill.execute("PRAGMA cache_size = -2000")
         spill.execute("CREATE TABLE entry (key TEXT, place INTEGER, at INTEGER, size INTEGER)")
+        spill.execute("BEGIN")  # one transaction, never committed: 0.13 -> 0.03 s per 52,000
         rows: list[tuple[str, int, int, int]] = []
         written = 0
         place = 0  # newest first: a later place is earlier

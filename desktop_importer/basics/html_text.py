@@ -28,6 +28,7 @@ _MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "del": "~~", "s": "~~"
 
 
 _PROSE = re.compile(r"([\\`*_\[\]<>])")
+_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([A-Za-z0-9_+#-]{1,24})(?:\s|$)")
 
 
 def _escape_prose(words: str, line_start: bool) -> str:
@@ -50,6 +51,8 @@ class _Converter(HTMLParser):
         self.row_cells = 0
         self.header_row_done = False
         self.code = False  # inside inline code: its words as they are
+        self.marker_end = -1  # len(out) just after a list item's marker
+        self.fence = -1  # where the open code block's fence is in out
 
     # -- text ---------------------------------------------------------------------------
 
@@ -80,6 +83,8 @@ class _Converter(HTMLParser):
         self.out = [text] if text else []
 
     def _line(self) -> None:
+        while self.out and self.out[-1] == " ":  # a space that only stood between tags
+            self.out.pop()
         if self.out and not self._at_line_start():
             self.out.append("\n")
 
@@ -107,11 +112,17 @@ class _Converter(HTMLParser):
             if self.lists and number is not None:
                 self.lists[-1] = number + 1
             self.out.append(depth + (f"{number}. " if number is not None else "- "))
+            self.marker_end = len(self.out)
         elif tag == "pre":
             self._block()
             self.out.append("```\n")
+            self.fence = len(self.out) - 1
             self.pre += 1
-        elif tag == "code" and not self.pre:
+        elif tag == "code" and self.pre:  # the block's language, from its class
+            language = _LANGUAGE.search(values.get("class") or "")
+            if language and self.fence == len(self.out) - 1:
+                self.out[self.fence] = f"```{language.group(1)}\n"
+        elif tag == "code":
             self.out.append("`")
             self.code = True
         elif tag in _MARKS:
@@ -126,6 +137,10 @@ class _Converter(HTMLParser):
         elif tag in ("td", "th"):
             self.out.append("| " if self.row_cells == 0 else " | ")
             self.row_cells += 1
+        elif tag in ("p", "div") and self.lists:  # a list item's paragraph stays in it
+            if len(self.out) != self.marker_end:  # a second one: on a line of its own
+                self._line()
+                self.out.append("  " * len(self.lists))
         elif tag in _BLOCKS:
             self._block()
             if tag == "blockquote":
@@ -143,6 +158,8 @@ class _Converter(HTMLParser):
             return
         if self.dropped:
             return
+        if tag in ("p", "div") and self.lists:
+            return  # the item goes on until its list's next item or end
         if tag in _HEADINGS or tag in ("p", "div", "blockquote", "table", "section", "article"):
             self._block()
         elif tag in ("ul", "ol"):

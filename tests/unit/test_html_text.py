@@ -70,3 +70,32 @@ def test_a_line_that_is_not_a_printed_time_is_none() -> None:
     assert printed_time("We met at 6:39:27 on a Tuesday") is None
     assert printed_time("Foo 8, 2026, 6:39:27 PM CEST") is None  # no such month
     assert printed_time("Aug 8, 2026, 6:39:27 PM XYZT") is None  # no such zone
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        (  # Gemini's lists hold paragraphs: each stays on its item's line
+            "<ul><li><p><strong>Tiles:</strong> porcelain</p></li><li><p>grout</p></li></ul>"
+            "<p>Done.</p>",
+            "- **Tiles:** porcelain\n- grout\n\nDone.",
+        ),
+        (
+            "<ol>\n<li>\n<p>Step <code>a</code></p>\n</li>\n<li>\n<p>Step b</p>\n"
+            "<ul><li>nested</li></ul></li>\n</ol>",
+            "1. Step `a`\n2. Step b\n  - nested",
+        ),
+        (  # a second paragraph of one item: on its own line, still in the item
+            "<ul><li><p>one</p><p>more of one</p></li><li>two</li></ul>",
+            "- one\n  more of one\n- two",
+        ),
+        ("<ul>\n<li>plain</li>\n<li>items</li>\n</ul>", "- plain\n- items"),
+        (  # a code block keeps its language (a class that is not one is left out)
+            '<pre><code class="language-python">x = 1\n</code></pre>'
+            '<pre><code class="language-x`y">z</code></pre>',
+            "```python\nx = 1\n```\n\n```\nz\n```",
+        ),
+    ],
+)
+def test_answers_read_as_the_app_showed_them(html: str, markdown: str) -> None:
+    assert html_markdown(html)[0] == markdown

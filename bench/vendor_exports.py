@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import random
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,7 +134,57 @@ def _exchanges(conv: dict[str, Any]) -> Iterator[tuple[str, str, float, str]]:
 
 
 def _answer_html(words: str) -> str:
-    return f"<p>{html.escape(words).replace(chr(10), '<br>')}</p>"
+    """An answer as Gemini's log holds it: its Markdown rendered, so paragraphs with bold
+    words and inline code, headings, lists whose items hold paragraphs, and code blocks
+    with their language, made from the answer's own words (every word once, in order), the
+    same for the same words."""
+    rng = random.Random(zlib.crc32(words.encode()))
+    if "\n" in words:  # pasted lines, code: a code block, as Gemini renders them
+        head, _, code = words.partition("\n")
+        return (
+            f"<p>{_inline(head.split(), rng)}</p>\n"
+            f'<pre><code class="language-python">{html.escape(code)}\n</code></pre>'
+        )
+    pool, blocks = words.split(), list[str]()
+    while pool:
+        roll = rng.random()
+        if roll < 0.15 and blocks and len(pool) > 12:  # a heading
+            blocks.append(f"<h3>{_inline(_take(pool, rng.randint(2, 5)), rng, marks=False)}</h3>")
+        elif roll < 0.4 and len(pool) > 20:  # a list, its items paragraphs with a bold lead
+            tag = "ol" if rng.random() < 0.4 else "ul"
+            items = [
+                f"<li>\n<p><strong>{html.escape(lead[0])}:</strong> {_inline(lead[1:], rng)}</p>"
+                "\n</li>"
+                for _ in range(rng.randint(2, 5))
+                if (lead := _take(pool, rng.randint(6, 18)))
+            ]
+            blocks.append(f"<{tag}>\n" + "\n".join(items) + f"\n</{tag}>")
+        else:
+            blocks.append(f"<p>{_inline(_take(pool, rng.randint(12, 45)), rng)}</p>")
+    return "\n".join(blocks)
+
+
+def _take(pool: list[str], count: int) -> list[str]:
+    taken = pool[:count]
+    del pool[:count]
+    return taken
+
+
+def _inline(words: list[str], rng: random.Random, *, marks: bool = True) -> str:
+    """Words as a paragraph's HTML: now and then two in bold, or one as code."""
+    out, at = [], 0
+    while at < len(words):
+        roll = rng.random() if marks else 1.0
+        if roll < 0.06:
+            out.append(f"<strong>{html.escape(' '.join(words[at : at + 2]))}</strong>")
+            at += 2
+        elif roll < 0.09:
+            out.append(f"<code>{html.escape(words[at])}</code>")
+            at += 1
+        else:
+            out.append(html.escape(words[at]))
+            at += 1
+    return " ".join(out)
 
 
 def gemini_cells(conv: dict[str, Any]) -> Iterator[tuple[float, str]]:
@@ -192,7 +244,8 @@ def write(vendor: str, source: Path, target: Path) -> None:
 
 def export_for(vendor: str, source: Path) -> Path:
     target = source.with_name(f"{source.stem}-{vendor}.zip")
-    if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
+    made = max(source.stat().st_mtime, Path(__file__).stat().st_mtime)  # or this generator
+    if not target.exists() or target.stat().st_mtime < made:
         write(vendor, source, target)
     return target
 

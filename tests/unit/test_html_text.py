@@ -99,3 +99,47 @@ def test_a_line_that_is_not_a_printed_time_is_none() -> None:
 )
 def test_answers_read_as_the_app_showed_them(html: str, markdown: str) -> None:
     assert html_markdown(html)[0] == markdown
+
+
+def _parsed(html: str) -> tuple[str, list[str]]:
+    converter = html_text._Converter("image_agent_tag_")
+    converter.feed(html)
+    converter.close()
+    return converter.text(), converter.images
+
+
+def test_plain_html_is_read_as_htmlparser_reads_it() -> None:
+    """Rendered Markdown's HTML is cut into tags by a regular expression (three times
+    faster); what it gives the converter is what HTMLParser gives, and HTML it cannot be
+    sure of (a comment, a script, a stray "<", an unquoted attribute) goes to HTMLParser."""
+    pieces = ["<p>", "</p>", "<br>", "<br/>", "<br />", "<BR>", "<ul>", "</ul>", "<ol>",
+              "</ol>", "<li>", "</li>", "<h3>", "</h3>", "<strong>", "</B>", "<em>", "</em>",
+              "<code>", "</code>", "<pre>", "</pre>", '<code class="language-python">',
+              '<a href="https://e.org/a?b=1&amp;c=2">', '<a href="javascript:alert(1)">',
+              "</a>", '<img src="image_agent_tag_1.png" alt="x">', "<img src=x>", "<hr/>",
+              '<img src="https://t.example/p.png"/>', "<table>", "<tr>", "<td>", "</td>",
+              "</tr>", "</table>", "<blockquote>", "<div>", "</div>", "<p/>", "<a name>",
+              "</p foo>", "<my-tag>", "<!-- c -->", "<script>x</script>", "<SCRIPT>y",
+              "<style>p{}</style>", "a", " b ", "\n", "  ", "\t", "*x*", "#h", "&amp;",
+              "&lt;b&gt;", "&nbsp;", "&", "京都", "\xa0", "a < b", "<3", "x>y", "1. x", "`",
+              "<", "</", "<a\xa0href='x'>", "<\u017fpan>", '<p\tclass="x"\n>', "</p\n>", "&#39;",
+              '<a href="x" title=\'t "q"\'>', '<img alt="" src="">', '<P CLASS="Q">']  # fmt: skip
+    rng = random.Random(11)
+    plain = 0
+    for _ in range(6000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        converter = html_text._Converter("image_agent_tag_")
+        if html_text._read_plain_html(converter, html):
+            plain += 1
+            assert (converter.text(), converter.images) == _parsed(html), html
+        else:
+            assert converter.out == [] and converter.images == []  # nothing was called
+        assert html_markdown(html) == (_simple_markdown_or(html) or _parsed(html)), html
+    assert plain > 2000
+    for html in ("a < b <p>x</p>", "<!-- x --><p>y</p>", "<p a=b>z</p>", "<script>1</script>"):
+        assert not html_text._read_plain_html(html_text._Converter("image_agent_tag_"), html)
+
+
+def _simple_markdown_or(html: str) -> tuple[str, list[str]] | None:
+    simple = html_text._simple_markdown(html)
+    return None if simple is None else (simple, [])

@@ -66,12 +66,12 @@ class _Converter(HTMLParser):
         if self.pre:
             self.out.append(data)
             return
-        words = _SPACE.sub(" ", data.replace("\xa0", " ")) if _uneven(data) else data
-        if not words.strip():
-            if words and self.out and not self.out[-1].endswith((" ", "\n")):
+        if not data.strip():  # white space between tags: a space at most
+            if data and self.out and not self.out[-1].endswith((" ", "\n")):
                 self.out.append(" ")
             return
-        line_start = self._at_line_start()
+        words = _SPACE.sub(" ", data.replace("\xa0", " ")) if _uneven(data) else data
+        line_start = not self.out or self.out[-1].endswith("\n")
         if line_start:
             words = words.lstrip()
         plain = self.link is not None or self.code
@@ -308,10 +308,13 @@ def _read_plain_html(converter: _Converter, html: str) -> bool:
             converter.handle_data(htmllib.unescape(data) if "&" in data else data)
         at = token.end()
         closing, name, attributes, empty = token.groups()
-        if closing:
-            converter.handle_endtag(closing.lower())
+        tag = (closing or name).lower()
+        if tag in _MARKS and not converter.dropped and not empty:  # what the handlers do
+            converter.out.append(_MARKS[tag])  # for them, without two calls: the most seen
             continue
-        tag = name.lower()
+        if closing:
+            converter.handle_endtag(tag)
+            continue
         attrs = [
             (a.group(1).lower(), _value(a.group(2), a.group(3)))
             for a in _ATTRIBUTE.finditer(attributes)

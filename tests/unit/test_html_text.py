@@ -143,3 +143,39 @@ def test_plain_html_is_read_as_htmlparser_reads_it() -> None:
 def _simple_markdown_or(html: str) -> tuple[str, list[str]] | None:
     simple = html_text._simple_markdown(html)
     return None if simple is None else (simple, [])
+
+
+def test_rendered_markdown_is_read_as_the_converter_reads_it() -> None:
+    """Gemini's rendered Markdown (paragraphs, headings, lists, code blocks, bold and code
+    words) is read in one function that does what the converter's handlers do, tag by tag:
+    fuzzed equal; anything else (a link, an attribute, a stray "<") goes to the converter."""
+    pieces = ["<p>", "</p>", "<br>", "<br/>", "<br />", "<BR>", "<ul>", "</ul>", "<ol>",
+              "</ol>", "<li>", "</li>", "<h3>", "</h3>", "<h1>", "</h6>", "<strong>",
+              "</strong>", "<b>", "</B>", "<em>", "</em>", "<i>", "</i>", "<del>", "</s>",
+              "<code>", "</code>", "<pre>", "</pre>", '<code class="language-python">',
+              '<code class="x language-c++ y">', '<code class="">', '<code class="language-x`y">',
+              "a", " b ", "\n", "  ", "\t", "*x*", "#h", "&amp;", " # ", "\u2003", "&emsp;",
+              "&#39;", "x\n", "\n#y", "&lt;b&gt;", "&nbsp;", "&", "京都", "\xa0", "a < b", "<3",
+              "x>y", "1. x", "`", "_", "\\", "<", "</", "<p >", "<a>", "</a>", "<div>",
+              "</li >"]  # fmt: skip
+    rng = random.Random(5)
+    rendered = 0
+    for _ in range(12000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        fast = html_text._rendered_markdown(html)
+        if fast is not None:
+            rendered += 1
+            assert (fast, []) == _parsed(html), html
+            assert html_markdown(html) == (fast, [])
+    assert rendered > 3000
+    answer = (
+        "<h3>Tiles</h3>\n<p>Use <strong>porcelain</strong> and <code>grout</code>.</p>\n"
+        "<ol>\n<li>\n<p><strong>First:</strong> clean</p>\n</li>\n</ol>\n"
+        '<pre><code class="language-python">print(1)\n</code></pre>'
+    )
+    assert html_text._rendered_markdown(answer) == (
+        "### Tiles\n\nUse **porcelain** and `grout`.\n\n1. **First:** clean\n\n"
+        "```python\nprint(1)\n```"
+    )
+    for other in ('<p><a href="https://e.org">x</a></p>', '<p class="x">y</p>', "<p>a < b</p>"):
+        assert html_text._rendered_markdown(other) is None

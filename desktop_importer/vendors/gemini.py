@@ -307,7 +307,8 @@ def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
                     continue
                 kept.append(line)
     words = "<br>".join(kept).replace("&nbsp;", NBSP)
-    canvas = any(verb in words[:400] for verb in _CANVAS_WORDS) and html_text(words).startswith(
+    opening = words[:400]
+    canvas = any(verb in opening for verb in _CANVAS_WORDS) and html_text(words).startswith(
         CANVAS_VERBS
     )
     if canvas:  # its title on the first line, the document below it
@@ -346,7 +347,7 @@ def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
         prompt,
         answers,
         link.group(1) if link else None,
-        iso_seconds(time, naive_utc=True),
+        float(moment or 0),  # what iso_seconds reads back from `time`: whole seconds
         attached_files(entry) if files else [],
     )
 

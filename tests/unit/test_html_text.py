@@ -5,12 +5,20 @@ Takeout's printed local times read in the languages and zones seen."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import pytest
 
 from desktop_importer.basics import html_text
 from desktop_importer.basics.html_text import html_markdown
 from desktop_importer.vendors.gemini import printed_time
+
+
+def _fragments(pieces: list[str], *, seed: int, count: int, longest: int) -> Iterator[str]:
+    """`count` fragments of HTML, each up to `longest` pieces drawn at random."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield "".join(rng.choice(pieces) for _ in range(rng.randint(0, longest)))
 
 
 def full(html: str) -> str:
@@ -36,10 +44,8 @@ def test_the_fast_path_gives_what_the_converter_gives() -> None:
     pieces = ["<p>", "</p>", "<br>", "a", " b ", "\n", "  ", "*x*", "#h", "[l](u)", "&amp;",
               "&lt;b&gt;", "京都", "\xa0", "_u_", "1. x", " ", "<BR/>", "<p >", "\t", "</br>",
               "a < b", "<3", "&", "&nbsp;", "<P>", "<br />"]  # fmt: skip
-    rng = random.Random(7)
     compared = 0
-    for _ in range(4000):
-        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+    for html in _fragments(pieces, seed=7, count=4000, longest=12):
         fast = html_text._simple_markdown(html)
         if fast is not None:
             compared += 1
@@ -158,10 +164,8 @@ def test_rendered_markdown_is_read_as_the_converter_reads_it() -> None:
               "&#39;", "x\n", "\n#y", "&lt;b&gt;", "&nbsp;", "&", "京都", "\xa0", "a < b", "<3",
               "x>y", "1. x", "`", "_", "\\", "<", "</", "<p >", "<a>", "</a>", "<div>",
               "</li >"]  # fmt: skip
-    rng = random.Random(5)
     rendered = 0
-    for _ in range(12000):
-        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+    for html in _fragments(pieces, seed=5, count=12000, longest=16):
         fast = html_text._rendered_markdown(html)
         if fast is not None:
             rendered += 1

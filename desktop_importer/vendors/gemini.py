@@ -217,8 +217,13 @@ def printed_time(line: str) -> float | None:
             moment = datetime(int(year), month, int(day), hour, int(m), int(sec), tzinfo=UTC)
         except ValueError:
             return None
-        return moment.timestamp() - offset * 60
+        seconds = moment.timestamp() - offset * 60
+        return seconds if _FIRST_SECOND <= seconds <= _LAST_SECOND else None  # ISO can write it
     return None
+
+
+_FIRST_SECOND = datetime(1, 1, 1, tzinfo=UTC).timestamp()
+_LAST_SECOND = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
 
 
 @lru_cache(maxsize=256)

@@ -76,6 +76,9 @@ def test_a_line_that_is_not_a_printed_time_is_none() -> None:
     assert printed_time("We met at 6:39:27 on a Tuesday") is None
     assert printed_time("Foo 8, 2026, 6:39:27 PM CEST") is None  # no such month
     assert printed_time("Aug 8, 2026, 6:39:27 PM XYZT") is None  # no such zone
+    # a time whose zone takes it past what a date can hold: no time, not an error
+    assert printed_time("Dec 31, 9999, 11:59:59 PM PST") is None
+    assert printed_time("1 Jan 0001, 00:00:01 CEST") is None
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,24 @@ def _escape_prose(words: str, line_start: bool) -> str:
     return "\\" + escaped if line_start and escaped.startswith("#") else escaped
 
 
+def _paragraph_ended(out: list[str]) -> list[str]:
+    """What was written, a new paragraph started after it (one blank line, however many
+    blocks end here): joined, as the converter keeps it after a block."""
+    text = "".join(out).rstrip(" ")
+    if text and not text.endswith("\n\n"):
+        text = text.rstrip("\n") + "\n\n"
+    return [text] if text else []
+
+
+def _end_line(out: list[str]) -> None:
+    """End the line written so far, if it holds anything (a space that only stood between
+    tags is dropped first)."""
+    while out and out[-1] == " ":
+        out.pop()
+    if out and not out[-1].endswith("\n"):
+        out.append("\n")
+
+
 class _Converter(HTMLParser):
     def __init__(self, image_name: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -80,21 +98,11 @@ class _Converter(HTMLParser):
         plain = self.link is not None or self.code
         self.out.append(words if plain else _escape_prose(words, line_start))
 
-    def _at_line_start(self) -> bool:
-        return not self.out or self.out[-1].endswith("\n")
-
     def _block(self) -> None:
-        """Start a new paragraph (one blank line, however many blocks end here)."""
-        text = "".join(self.out).rstrip(" ")
-        if text and not text.endswith("\n\n"):
-            text = text.rstrip("\n") + "\n\n"
-        self.out = [text] if text else []
+        self.out = _paragraph_ended(self.out)
 
     def _line(self) -> None:
-        while self.out and self.out[-1] == " ":  # a space that only stood between tags
-            self.out.pop()
-        if self.out and not self._at_line_start():
-            self.out.append("\n")
+        _end_line(self.out)
 
     # -- tags ---------------------------------------------------------------------------
 
@@ -374,19 +382,6 @@ def _rendered_markdown(html: str) -> str | None:
     code = False
     marker_end = fence = -1
 
-    def block() -> None:  # _Converter._block
-        nonlocal out
-        text = "".join(out).rstrip(" ")
-        if text and not text.endswith("\n\n"):
-            text = text.rstrip("\n") + "\n\n"
-        out = [text] if text else []
-
-    def line() -> None:  # _Converter._line
-        while out and out[-1] == " ":
-            out.pop()
-        if out and not out[-1].endswith("\n"):
-            out.append("\n")
-
     if html.count("<") != len(parts) // 2:  # a "<" in the text: not plain
         return None
     for at, part in enumerate(parts):
@@ -422,26 +417,29 @@ def _rendered_markdown(html: str) -> str | None:
             out.append("\n")
         elif action == _PARAGRAPH_OPENS:
             if not lists:
-                block()
+                out = _paragraph_ended(out)
             elif len(out) != marker_end:  # a list item's second paragraph
-                line()
+                _end_line(out)
                 out.append("  " * len(lists))
         elif action in (_PARAGRAPH_ENDS, _HEADING_ENDS):
             if action == _HEADING_ENDS or not lists:
-                block()
+                out = _paragraph_ended(out)
         elif action == _HEADING_OPENS:
-            block()
+            out = _paragraph_ended(out)
             out.append("#" * int(part[2]) + " ")
         elif action == _LIST_OPENS:
-            line() if lists else block()
+            if lists:
+                _end_line(out)
+            else:
+                out = _paragraph_ended(out)
             lists.append(1 if part == "<ol>" else None)
         elif action == _LIST_ENDS:
             if lists:
                 lists.pop()
             if not lists:
-                block()
+                out = _paragraph_ended(out)
         elif action == _ITEM_OPENS:
-            line()
+            _end_line(out)
             depth = "  " * max(len(lists) - 1, 0)
             number = lists[-1] if lists else None
             if lists and number is not None:
@@ -449,15 +447,14 @@ def _rendered_markdown(html: str) -> str | None:
             out.append(depth + (f"{number}. " if number is not None else "- "))
             marker_end = len(out)
         elif action == _PRE_OPENS:
-            block()
+            out = _paragraph_ended(out)
             out.append("```\n")
             fence = len(out) - 1
             pre += 1
         elif action == _PRE_ENDS:
             pre = max(0, pre - 1)
             text = "".join(out)
-            out = [text if text.endswith("\n") else text + "\n", "```"]
-            block()
+            out = _paragraph_ended([text if text.endswith("\n") else text + "\n", "```"])
         elif action == _CODE_OPENS:
             if pre:
                 named = _LANGUAGE.search(language or "")

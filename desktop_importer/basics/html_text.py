@@ -95,8 +95,11 @@ class _Converter(HTMLParser):
         self.row_cells = 0
         self.header_row_done = False
         self.code = False  # inside inline code: its words as they are
-        self.marker_end = -1  # len(out) just after a list item's marker
-        self.fence = -1  # where the open code block's fence is in out
+        # Just after a list item's marker: `out` (a paragraph's end makes a new one) and its
+        # length, for a paragraph to tell whether it is the item's first.
+        self.marker: tuple[list[str] | None, int] = (None, -1)
+        # Just after a code block's opening fence: `out` and its length (as `marker`).
+        self.fence: tuple[list[str] | None, int] = (None, -1)
 
     # -- text ---------------------------------------------------------------------------
 
@@ -149,16 +152,17 @@ class _Converter(HTMLParser):
             if self.lists and number is not None:
                 self.lists[-1] = number + 1
             self.out.append(depth + (f"{number}. " if number is not None else "- "))
-            self.marker_end = len(self.out)
+            self.marker = (self.out, len(self.out))
         elif tag == "pre":
             self._block()
             self.out.append("```\n")
-            self.fence = len(self.out) - 1
+            self.fence = (self.out, len(self.out))
             self.pre += 1
         elif tag == "code" and self.pre:  # the block's language, from its class
             language = _LANGUAGE.search(values.get("class") or "")
-            if language and self.fence == len(self.out) - 1:
-                self.out[self.fence] = f"```{language.group(1)}\n"
+            fence, end = self.fence
+            if language and fence is self.out and end == len(self.out):
+                self.out[-1] = f"```{language.group(1)}\n"
         elif tag == "code":
             self.out.append("`")
             self.code = True
@@ -175,7 +179,8 @@ class _Converter(HTMLParser):
             self.out.append("| " if self.row_cells == 0 else " | ")
             self.row_cells += 1
         elif tag in ("p", "div") and self.lists:  # a list item's paragraph stays in it
-            if len(self.out) != self.marker_end:  # a second one: on a line of its own
+            marker, end = self.marker
+            if marker is not self.out or end != len(self.out):  # a second one: on its own line
                 self._line()
                 self.out.append("  " * len(self.lists))
         elif tag in _BLOCKS:
@@ -289,13 +294,18 @@ def _simple_markdown(html: str) -> str | None:
 
 
 def _uneven(text: str) -> bool:
-    """Whether the text holds white space that HTML shows as one space. Long text is
-    searched for each character at memchr's speed (a character class, or an alternation,
-    makes the regular expression engine try every position: 3-8 ns a character); short
-    text by the class, which costs less to start."""
+    """Whether the text holds white space that HTML shows as one space. Text that is all
+    printable (a space is, a line break or a no-break space is not) holds none but two
+    spaces; that is one scan in C. Other text is searched for each character at memchr's
+    speed when long (a character class, or an alternation, makes the regular expression
+    engine try every position: 3-8 ns a character), by the class when short."""
+    if "  " in text:
+        return True
+    if text.isprintable():
+        return False
     if len(text) < 256:
-        return "  " in text or _ODD_SPACE.search(text) is not None
-    return "  " in text or any(c in text for c in "\n\t\xa0\r\f")
+        return _ODD_SPACE.search(text) is not None
+    return any(c in text for c in "\n\t\xa0\r\f")
 
 
 _ODD_SPACE = re.compile(r"[\n\t\xa0\r\f]")
@@ -401,12 +411,17 @@ def _rendered_markdown(html: str) -> str | None:
     pre = 0
     lists: list[int | None] = []
     code = False
-    marker_end = fence = -1
+    fence: tuple[list[str] | None, int] = (None, -1)  # as the converter's
+    marker: tuple[list[str] | None, int] = (None, -1)  # as the converter's
 
     if html.count("<") != len(parts) // 2:  # a "<" in the text: not plain
         return None
     for at, part in enumerate(parts):
         if not at & 1:  # text: _Converter.handle_data
+            if part == "\n" and not pre:  # between two blocks: a space at most
+                if out[-1][-1] not in " \n":
+                    out.append(" ")
+                continue
             if not part:
                 continue
             data = htmllib.unescape(part) if "&" in part else part
@@ -439,7 +454,7 @@ def _rendered_markdown(html: str) -> str | None:
         elif action == _PARAGRAPH_OPENS:
             if not lists:
                 out = _paragraph_ended(out, done)
-            elif len(out) != marker_end:  # a list item's second paragraph
+            elif marker[0] is not out or marker[1] != len(out):  # the item's second paragraph
                 _end_line(out)
                 out.append("  " * len(lists))
         elif action in (_PARAGRAPH_ENDS, _HEADING_ENDS):
@@ -466,11 +481,11 @@ def _rendered_markdown(html: str) -> str | None:
             if lists and number is not None:
                 lists[-1] = number + 1
             out.append(depth + (f"{number}. " if number is not None else "- "))
-            marker_end = len(out)
+            marker = (out, len(out))
         elif action == _PRE_OPENS:
             out = _paragraph_ended(out, done)
             out.append("```\n")
-            fence = len(out) - 1
+            fence = (out, len(out))
             pre += 1
         elif action == _PRE_ENDS:
             pre = max(0, pre - 1)
@@ -479,8 +494,8 @@ def _rendered_markdown(html: str) -> str | None:
         elif action == _CODE_OPENS:
             if pre:
                 named = _LANGUAGE.search(language or "")
-                if named and fence == len(out) - 1:
-                    out[fence] = f"```{named.group(1)}\n"
+                if named and fence[0] is out and fence[1] == len(out):
+                    out[-1] = f"```{named.group(1)}\n"
             else:
                 out.append("`")
                 code = True

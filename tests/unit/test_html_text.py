@@ -108,6 +108,10 @@ def test_a_line_that_is_not_a_printed_time_is_none() -> None:
             '<pre><p>note</p><code class="language-python">x = 1</code></pre><p>after</p>',
             "```\n\nnote\n\nx = 1\n```\n\nafter",
         ),
+        (  # words after such a paragraph, before the code: kept (the fence took their place)
+            '<pre><p>a</p>x<code class="language-c">y</code></pre>',
+            "```\n\na\n\nxy\n```",
+        ),
         (  # a link around paragraphs: their words kept, the link named by its address
             '<a href="https://e.org"><div>Card title</div><div>More</div></a>',
             "Card title\n\nMore\n\n[https://e.org](<https://e.org>)",

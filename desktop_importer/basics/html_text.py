@@ -81,6 +81,12 @@ def _end_line(out: list[str]) -> None:
         out.append("\n")
 
 
+# A list's indent at each depth, as Markdown nests lists, but never deeper than DEEPEST_LIST
+# levels: a list nested 5,000 deep (45 KB of HTML) made 50 MB of spaces.
+DEEPEST_LIST = 12
+_INDENT = tuple("  " * depth for depth in range(DEEPEST_LIST + 1))
+
+
 class _Converter(HTMLParser):
     def __init__(self, image_name: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -147,7 +153,7 @@ class _Converter(HTMLParser):
             self.lists.append(1 if tag == "ol" else None)
         elif tag == "li":
             self._line()
-            depth = "  " * max(len(self.lists) - 1, 0)
+            depth = _INDENT[min(max(len(self.lists) - 1, 0), DEEPEST_LIST)]
             number = self.lists[-1] if self.lists else None
             if self.lists and number is not None:
                 self.lists[-1] = number + 1
@@ -182,7 +188,7 @@ class _Converter(HTMLParser):
             marker, end = self.marker
             if marker is not self.out or end != len(self.out):  # a second one: on its own line
                 self._line()
-                self.out.append("  " * len(self.lists))
+                self.out.append(_INDENT[min(len(self.lists), DEEPEST_LIST)])
         elif tag in _BLOCKS:
             self._block()
             if tag == "blockquote":
@@ -456,7 +462,7 @@ def _rendered_markdown(html: str) -> str | None:
                 out = _paragraph_ended(out, done)
             elif marker[0] is not out or marker[1] != len(out):  # the item's second paragraph
                 _end_line(out)
-                out.append("  " * len(lists))
+                out.append(_INDENT[min(len(lists), DEEPEST_LIST)])
         elif action in (_PARAGRAPH_ENDS, _HEADING_ENDS):
             if action == _HEADING_ENDS or not lists:
                 out = _paragraph_ended(out, done)
@@ -476,7 +482,7 @@ def _rendered_markdown(html: str) -> str | None:
                 out = _paragraph_ended(out, done)
         elif action == _ITEM_OPENS:
             _end_line(out)
-            depth = "  " * max(len(lists) - 1, 0)
+            depth = _INDENT[min(max(len(lists) - 1, 0), DEEPEST_LIST)]
             number = lists[-1] if lists else None
             if lists and number is not None:
                 lists[-1] = number + 1

@@ -198,3 +198,18 @@ def test_rendered_markdown_is_read_as_the_converter_reads_it() -> None:
     )
     for other in ('<p><a href="https://e.org">x</a></p>', '<p class="x">y</p>', "<p>a < b</p>"):
         assert html_text._rendered_markdown(other) is None
+
+
+@pytest.mark.parametrize("opened", ["<ul>", "<ol>", "<ul><li><p>x</p>"])
+def test_a_list_nested_thousands_deep_stays_the_size_of_its_html(opened: str) -> None:
+    """Each level indents a list by two spaces, up to a depth a reader can follow; a
+    hostile answer nesting 5,000 lists (45 KB) made 50 MB of spaces in the reading process,
+    whose memory cap then refused the whole import."""
+    html = opened * 5000 + "<li>x<p>more</p>" * 5000
+    for markdown in (html_markdown(html)[0], full(html)):
+        assert len(markdown) < 10 * len(html)
+        deepest = "\n" + "  " * html_text.DEEPEST_LIST
+        assert deepest + "more" in markdown and deepest + "  " not in markdown
+    assert html_markdown("<ul><li>a<ul><li>b<ol><li>c</li></ol></li></ul></li></ul>")[0] == (
+        "- a\n  - b\n    1. c"
+    )

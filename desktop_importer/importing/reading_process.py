@@ -68,12 +68,14 @@ from desktop_importer.importing.records import (
     ConversationRecord,
     SkippedConversation,
     compressed,
+    convert_unconverted,
     record_fields,
 )
 from desktop_importer.importing.sides import LIBRARY, PROJECT, SideFile, side_objects
 from desktop_importer.importing.source import ExportFile
+from desktop_importer.vendors import gemini
 from desktop_importer.vendors.claude_projects import memory_account, project_name
-from desktop_importer.vendors.parsed import UnreadableConversation
+from desktop_importer.vendors.parsed import UNCONVERTED_HTML, UnreadableConversation
 from desktop_importer.vendors.registry import parse_conversation, vendor_named
 
 if TYPE_CHECKING:
@@ -116,11 +118,15 @@ class ReadPart:
     vendors: Counter[str] = dataclasses.field(default_factory=Counter)  # conversations of each
     notes: Counter[str] = dataclasses.field(default_factory=Counter)  # what the report names
     compressed: bool = True  # its records' original JSON (else the importing side does it)
+    unconverted: int = 0  # messages whose text is left for this side to convert (_Balance)
 
     def records(self) -> list[ConversationRecord]:
         fields = pickle.loads(self.pickled_records)  # from our own child only (see above)
         if not self.compressed:
             fields = [compressed(values) for values in fields]
+        if self.unconverted:
+            for values in fields:
+                convert_unconverted(values)
         return [ConversationRecord(*values) for values in fields]
 
 
@@ -243,6 +249,7 @@ class ExportReader:
                 last=kind == "end",
                 assets=header["assets"],
                 compressed=header.get("compressed", True),
+                unconverted=header.get("unconverted", 0),
                 again=header["again"],
                 vendors=Counter(header.get("vendors", {})),
                 notes=Counter(header.get("notes", {})),
@@ -342,6 +349,8 @@ class _Reading:
         self.seen = _SeenIds()
         self.skipped_total = 0
         self.notes: Counter[str] = Counter()  # for the whole import: sent with its end
+        self.balance = _Balance(settings.max_message_bytes)
+        self.last_sent_done = time.perf_counter()
         self._new_part()
         self.last_sent = time.monotonic()
 
@@ -356,6 +365,7 @@ class _Reading:
         self.assets: set[str] = set()
         self.again: list[str] = []
         self.vendors: Counter[str] = Counter()
+        self.unconverted = 0
 
     def run(self) -> None:
         for number, export in enumerate(self.files):
@@ -409,6 +419,8 @@ class _Reading:
             )
 
     def _take(self, obj: object) -> None:
+        if isinstance(obj, gemini.Grouped):
+            obj.later = self.balance.later
         try:
             conversation = parse_conversation(obj, self.settings.max_message_bytes)
         except UnreadableConversation as e:
@@ -430,6 +442,9 @@ class _Reading:
         self.records.append(record_fields(conversation, compress=self._compress()))
         self.vendors[conversation.vendor] += 1
         self.rows += len(conversation.messages)
+        if isinstance(obj, gemini.Grouped):
+            later = [m for m in conversation.messages if m.content_type == UNCONVERTED_HTML]
+            self.unconverted += len(later)
         self.json_bytes += len(conversation.raw_json)
 
     def _compress(self) -> bool:
@@ -445,6 +460,7 @@ class _Reading:
             self.skipped_details.append(SkippedConversation(conversation_id, reason))
 
     def _send(self, kind: str, now: float) -> None:
+        started = time.perf_counter()
         self.writer.send(
             {
                 "kind": kind,
@@ -464,10 +480,51 @@ class _Reading:
                 "vendors": dict(self.vendors),
                 "notes": dict(self.notes) if kind == "end" else {},
                 "compressed": self._compress(),
+                "unconverted": self.unconverted,
             }
         )
+        done = time.perf_counter()
+        self.balance.sent(done - started, done - self.last_sent_done)
+        self.last_sent_done = done
         self._new_part()
         self.last_sent = now
+
+
+class _Balance:
+    """Which Gemini answers this process leaves for the importing process to convert from
+    HTML to Markdown, so that neither process waits for the other.
+
+    Reading a Gemini log is the slower half of its import (its cells are parsed in Python,
+    then its answers converted): the importing process, which would wait, converts a share
+    of the answers instead. The share follows the time this process waits to send its
+    parts (the pipe is full: the importing process is behind): it falls while that time is
+    more than a small part of the time between sends, and rises while it is less. An
+    answer long enough that its Markdown could pass the message-size limit (which is
+    checked here) is always converted here."""
+
+    WAITING = 0.05  # the share of its time this process may wait to send
+    GAIN = 0.5
+
+    def __init__(self, max_message_bytes: int) -> None:
+        # Markdown is at most a few times its HTML (escapes double a character, a list's
+        # indent is bounded: html_text.DEEPEST_LIST), a character at most 4 bytes.
+        self.longest = max_message_bytes // 64
+        self.share = 0.5
+        self._owed = 0.0
+
+    def later(self, characters: int) -> bool:
+        if characters > self.longest:
+            return False
+        self._owed += self.share
+        if self._owed < 1.0:
+            return False
+        self._owed -= 1.0
+        return True
+
+    def sent(self, waited: float, elapsed: float) -> None:
+        """A part was sent, after `waited` seconds of the `elapsed` since the last."""
+        waiting = waited / elapsed if elapsed > 0 else 0.0
+        self.share = min(1.0, max(0.0, self.share + self.GAIN * (self.WAITING - waiting)))
 
 
 class _SeenIds:

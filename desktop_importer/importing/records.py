@@ -10,7 +10,8 @@ from typing import Any
 from isal import isal_zlib
 
 from desktop_importer.basics.cjk import maybe_in_utf8
-from desktop_importer.vendors.parsed import ParsedConversation, ParsedMessage
+from desktop_importer.vendors import gemini
+from desktop_importer.vendors.parsed import UNCONVERTED_HTML, ParsedConversation, ParsedMessage
 
 # A message's row in the archive: the version it belongs to (None until it is written, when
 # the version's id is known), then its MESSAGE_FIELDS. ConversationRecord.rows holds them
@@ -27,6 +28,9 @@ ROW_WIDTH = len(ROW_FIELDS)
 # would wait, compresses it (`compressed`).
 RAW_COMPRESSION_LEVEL = 1
 RAW = 9  # where the original JSON is among a record's fields
+ROWS = 8  # where its rows are
+_TYPE = ROW_FIELDS.index("content_type")
+_TEXT = ROW_FIELDS.index("text")
 
 
 def record_fields(conv: ParsedConversation, *, compress: bool = True) -> tuple[Any, ...]:
@@ -62,6 +66,16 @@ def compressed(fields: tuple[Any, ...]) -> tuple[Any, ...]:
     """Record fields made with `compress=False`, their original JSON compressed."""
     raw = isal_zlib.compress(fields[RAW], RAW_COMPRESSION_LEVEL)
     return (*fields[:RAW], raw, *fields[RAW + 1 :])
+
+
+def convert_unconverted(fields: tuple[Any, ...]) -> None:
+    """Give the messages a reading process left UNCONVERTED_HTML (Gemini answers, see
+    reading_process._Balance) their text, in place, as `parse` would have."""
+    rows = fields[ROWS]
+    for at in range(_TYPE, len(rows), ROW_WIDTH):
+        if rows[at] == UNCONVERTED_HTML:
+            rows[at] = "text"
+            rows[at - _TYPE + _TEXT] = gemini.converted(rows[at - _TYPE + _TEXT])
 
 
 @dataclass(frozen=True)

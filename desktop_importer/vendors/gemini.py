@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -29,6 +29,7 @@ from desktop_importer.basics import media
 from desktop_importer.basics.html_text import html_markdown, html_text
 from desktop_importer.vendors.blocks import Block, BlockKind, plain_text
 from desktop_importer.vendors.parsed import (
+    UNCONVERTED_HTML,
     ParsedConversation,
     ParsedMessage,
     UnreadableConversation,
@@ -100,6 +101,10 @@ class Grouped(dict[str, Any]):
     `parse` then does not read again. Only the reading process makes one."""
 
     read: list[Entry]
+    # Asked of each answer of at most so many characters with no image in it: whether it is
+    # left for the importing process to convert (its message then holds the HTML, typed
+    # UNCONVERTED_HTML). None: every answer is converted here.
+    later: Callable[[int], bool] | None = None
 
 
 def entry_of(entry: Mapping[str, Any]) -> Entry:
@@ -442,6 +447,15 @@ def blocks(message: Mapping[str, Any]) -> list[Block]:
     return _blocks(entry_of(as_dict(message.get("entry"))), draft if isinstance(draft, int) else 0)
 
 
+_IMAGE_TAG = re.compile("<img", re.IGNORECASE)  # an answer whose Markdown is more than text
+
+
+def converted(html: str) -> str:
+    """The text of an answer whose message was left UNCONVERTED_HTML (one with no image):
+    what `parse` would have stored."""
+    return html_markdown(html)[0]
+
+
 def _blocks(entry: Entry, draft: int) -> list[Block]:
     if draft == -2:  # activity that is not a message: what the log says of it
         return [Block("text", text=entry.prompt or entry.label or "Gemini activity")]
@@ -487,8 +501,20 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     title: str | None = None
     times: list[float] = []
     shown = 0
+    later = getattr(obj, "later", None)
     for node, role, _, draft, entry in message_nodes(obj):
-        found = _blocks(entry, draft)
+        if (
+            later is not None
+            and draft >= 0
+            and entry.kind == "exchange"
+            and _IMAGE_TAG.search(html := entry.answers[draft]) is None
+            and later(len(html))
+        ):
+            content_type, text = UNCONVERTED_HTML, html  # what _blocks makes of it, later
+        else:
+            found = _blocks(entry, draft)
+            content_type = "+".join(dict.fromkeys(b.kind for b in found)) or "text"
+            text = plain_text(found)
         if title is None and entry.prompt and role != ACTIVITY:
             line = " ".join(entry.prompt.split())
             title = line if len(line) <= 80 else line[:80].rsplit(" ", 1)[0] + "…"
@@ -501,8 +527,8 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
                 shown if on_path else None,
                 role,
                 None,
-                "+".join(dict.fromkeys(b.kind for b in found)) or "text",
-                plain_text(found),
+                content_type,
+                text,
                 entry.at,
                 role == ACTIVITY,  # hidden: "Show hidden" shows it
             )

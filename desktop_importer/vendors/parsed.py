@@ -11,6 +11,11 @@ from typing import Any, NamedTuple
 
 import orjson
 
+# A message's content type while its text is still the HTML of a Gemini answer: the reading
+# process leaves some answers for the importing process to convert (reading_process.py's
+# _Balance), which gives each such message the type "text" and the answer's Markdown.
+UNCONVERTED_HTML = "unconverted-html"
+
 
 class ParsedMessage(NamedTuple):
     """One node of a conversation's tree (the null root included, with role None).

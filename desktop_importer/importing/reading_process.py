@@ -443,8 +443,9 @@ class _Reading:
         self.vendors[conversation.vendor] += 1
         self.rows += len(conversation.messages)
         if isinstance(obj, gemini.Grouped):
-            later = [m for m in conversation.messages if m.content_type == UNCONVERTED_HTML]
-            self.unconverted += len(later)
+            self.unconverted += sum(
+                m.content_type == UNCONVERTED_HTML for m in conversation.messages
+            )
         self.json_bytes += len(conversation.raw_json)
 
     def _compress(self) -> bool:

@@ -213,3 +213,23 @@ def test_a_list_nested_thousands_deep_stays_the_size_of_its_html(opened: str) ->
     assert html_markdown("<ul><li>a<ul><li>b<ol><li>c</li></ol></li></ul></li></ul>")[0] == (
         "- a\n  - b\n    1. c"
     )
+
+
+def test_markdown_is_never_many_times_the_size_of_its_html() -> None:
+    """The reading process checks the size of an answer it leaves for the importing process
+    to convert by its HTML (reading_process._Balance: at most 1/64 of the limit): its
+    Markdown must stay within 64 bytes a character of HTML, whatever the HTML."""
+    pieces = ["<ul>", "<ol>", "<li>", "<p>", "</p>", "<br>", "*", "_", "\\", "[", "]", ">",
+              "#", "&gt;", "&lt;", '<a href="https://e.org/path">', "</a>", "<td>", "<tr>",
+              "<table>", "<blockquote>", "<h1>", "<pre>", "</pre>", "<code>", "`", "<hr>",
+              '<img src="https://a/b">', "x", "京", "&#x1F600;"]  # fmt: skip
+    shapes = [
+        "<ol>" * 12 + "<li>" * 20000,
+        "<ul>" * 2000 + "<li>x" * 2000,
+        "<ul>" * 12 + "<li><p>x</p><p>" * 300,
+        "<tr>" + "<td>" * 500 + "<tr>",
+        '<a href="https://e.org/a-long-address"></a>' * 50,
+        *_fragments(pieces, seed=3, count=3000, longest=200),
+    ]
+    worst = max(len(html_markdown(html)[0].encode()) / len(html) for html in shapes if html)
+    assert worst < 16

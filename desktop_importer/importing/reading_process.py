@@ -6,7 +6,8 @@ about half the speed of its two halves (bench/import_speed.py). So the importing
 starts `desktop-importer --read-export` and writes what it receives, while the reading
 process reads, parses and compresses the next conversations on the other core. (It also
 compresses the original JSON: less to pipe, and on two cores the measured balance is best
-that way.)
+that way. Reading a Gemini log, it leaves a share of the answers for the importing process
+to convert, a share that follows how long it waits to send: _Balance.)
 
 The reading process knows nothing of the archive: it gets the export's files (each one's
 path and members: export_set.py) and the settings as JSON on stdin, and answers with frames

@@ -87,6 +87,10 @@ DEEPEST_LIST = 12
 _INDENT = tuple("  " * depth for depth in range(DEEPEST_LIST + 1))
 
 
+def _indent(depth: int) -> str:
+    return _INDENT[min(max(depth, 0), DEEPEST_LIST)]
+
+
 class _Converter(HTMLParser):
     def __init__(self, image_name: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -153,7 +157,7 @@ class _Converter(HTMLParser):
             self.lists.append(1 if tag == "ol" else None)
         elif tag == "li":
             self._line()
-            depth = _INDENT[min(max(len(self.lists) - 1, 0), DEEPEST_LIST)]
+            depth = _indent(len(self.lists) - 1)
             number = self.lists[-1] if self.lists else None
             if self.lists and number is not None:
                 self.lists[-1] = number + 1
@@ -188,7 +192,7 @@ class _Converter(HTMLParser):
             marker, end = self.marker
             if marker is not self.out or end != len(self.out):  # a second one: on its own line
                 self._line()
-                self.out.append(_INDENT[min(len(self.lists), DEEPEST_LIST)])
+                self.out.append(_indent(len(self.lists)))
         elif tag in _BLOCKS:
             self._block()
             if tag == "blockquote":
@@ -462,7 +466,7 @@ def _rendered_markdown(html: str) -> str | None:
                 out = _paragraph_ended(out, done)
             elif marker[0] is not out or marker[1] != len(out):  # the item's second paragraph
                 _end_line(out)
-                out.append(_INDENT[min(len(lists), DEEPEST_LIST)])
+                out.append(_indent(len(lists)))
         elif action in (_PARAGRAPH_ENDS, _HEADING_ENDS):
             if action == _HEADING_ENDS or not lists:
                 out = _paragraph_ended(out, done)
@@ -482,7 +486,7 @@ def _rendered_markdown(html: str) -> str | None:
                 out = _paragraph_ended(out, done)
         elif action == _ITEM_OPENS:
             _end_line(out)
-            depth = _INDENT[min(max(len(lists) - 1, 0), DEEPEST_LIST)]
+            depth = _indent(len(lists) - 1)
             number = lists[-1] if lists else None
             if lists and number is not None:
                 lists[-1] = number + 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from desktop_importer.importing import activity
 from desktop_importer.importing.reading_process import _Balance
-from desktop_importer.importing.records import ROW_FIELDS, ROW_WIDTH, convert_unconverted
+from desktop_importer.importing.records import ROW_FIELDS, ROW_WIDTH, ROWS, convert_unconverted
 from desktop_importer.importing.records import record_fields as fields_of
 from desktop_importer.vendors import gemini
 from desktop_importer.vendors.parsed import UNCONVERTED_HTML
@@ -43,7 +43,7 @@ def _conversations() -> list[gemini.Grouped]:
 
 
 def _types(fields: tuple[object, ...]) -> list[object]:
-    rows = fields[8]
+    rows = fields[ROWS]
     assert isinstance(rows, list)
     return rows[TYPE::ROW_WIDTH]
 

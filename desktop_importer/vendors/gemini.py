@@ -203,27 +203,46 @@ def printed_time(line: str) -> float | None:
     """Unix seconds of a time as the HTML log prints it, in the zone it names; None for a
     line that is not one (or names a month or zone this version does not know)."""
     words = line.replace(NBSP, " ").replace("\u202f", " ").strip()
+    clock = _CLOCK_AT.search(words)
+    if clock is None:
+        return None
+    # A log prints a few hundred days: the words around the clock are read once a day.
+    day = _printed_day(words[: clock.start()], words[clock.end() :])
+    if day is None:
+        return None
+    midnight, ampm = day
+    h, m, s = clock.group(1, 2, 3)
+    hour, minute, second = int(h), int(m), int(s)
+    if ampm:
+        hour = hour % 12 + (12 if ampm[0] in "pP" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    seconds = midnight + hour * 3600 + minute * 60 + second
+    return seconds if _FIRST_SECOND <= seconds <= _LAST_SECOND else None  # ISO can write it
+
+
+_CLOCK_AT = re.compile(r"(?<!\d)(\d{1,2}):(\d{2}):(\d{2})")  # no colon comes before a clock
+
+
+@lru_cache(maxsize=1024)
+def _printed_day(before: str, after: str) -> tuple[float, str | None] | None:
+    """The Unix seconds of a printed day's midnight in the zone it names, and its AM or PM:
+    the words of a printed time before its clock and after it. None: not a printed time."""
     for pattern in _PRINTED:
-        match = pattern.fullmatch(words)
+        match = pattern.fullmatch(f"{before}0:00:00{after}")
         if match is None:
             continue
-        mon, day, year, h, m, sec, ampm, tz = match.group(
-            "mon", "day", "year", "h", "m", "s", "ampm", "tz"
-        )
+        mon, day, year, ampm, tz = match.group("mon", "day", "year", "ampm", "tz")
         name = mon.lower()
         month = _MONTHS.get(name[:4]) or _MONTHS.get(name[:3])
         offset = _offset(tz)
         if month is None or offset is None:
             return None
-        hour = int(h)
-        if ampm:
-            hour = hour % 12 + (12 if ampm[0] in "pP" else 0)
         try:
-            moment = datetime(int(year), month, int(day), hour, int(m), int(sec), tzinfo=UTC)
+            moment = datetime(int(year), month, int(day), tzinfo=UTC)
         except ValueError:
             return None
-        seconds = moment.timestamp() - offset * 60
-        return seconds if _FIRST_SECOND <= seconds <= _LAST_SECOND else None  # ISO can write it
+        return moment.timestamp() - offset * 60, ampm
     return None
 
 
@@ -436,6 +455,9 @@ def message_pointers(message: Mapping[str, Any]) -> list[str]:
 
 
 def export_pointers(conversation: Mapping[str, Any]) -> set[str]:
+    read = getattr(conversation, "read", None)  # each entry's files already told
+    if read is not None and len(read) == len(entries_of(conversation)):
+        return {name for entry in read for name in entry.files}
     return {f for e in entries_of(conversation) for f in attached_files(e)}
 
 
@@ -456,6 +478,22 @@ def converted(html: str) -> str:
     return html_markdown(html)[0]
 
 
+def _content(entry: Entry, draft: int) -> tuple[str, str]:
+    """A message's content type and text: what `_blocks` makes of it, read as
+    `plain_text`, without the blocks where they would hold only text (most prompts and
+    answers)."""
+    if draft == -1 and not entry.files:
+        return "text", entry.prompt
+    if entry.kind == "exchange" and 0 <= draft < len(entry.answers):
+        markdown, images = html_markdown(entry.answers[draft])
+        if not images:
+            return "text", markdown
+        found = _answer_blocks(markdown, images)
+    else:
+        found = _blocks(entry, draft)
+    return "+".join(dict.fromkeys(b.kind for b in found)) or "text", plain_text(found)
+
+
 def _blocks(entry: Entry, draft: int) -> list[Block]:
     if draft == -2:  # activity that is not a message: what the log says of it
         return [Block("text", text=entry.prompt or entry.label or "Gemini activity")]
@@ -468,13 +506,14 @@ def _blocks(entry: Entry, draft: int) -> list[Block]:
     html = entry.answers[draft] if 0 <= draft < len(entry.answers) else ""
     if entry.kind == "canvas":  # Markdown as written, its lines parted by <br>
         document = html_text(html)
-        made = [Block("canvas", title=entry.prompt or "Canvas", language="document", text=document)]
-        images: list[str] = []
-    else:
-        markdown, images = html_markdown(html)
-        made = [Block("text", text=markdown)]
-    made += [Block("image", name=name, pointer=MISSING_IMAGE + name) for name in images]
-    return [b for b in made if b.kind != "text" or b.text]
+        return [Block("canvas", title=entry.prompt or "Canvas", language="document", text=document)]
+    return _answer_blocks(*html_markdown(html))
+
+
+def _answer_blocks(markdown: str, images: list[str]) -> list[Block]:
+    """An answer's text, and each image in it that no file stands behind."""
+    made = [Block("text", text=markdown)] if markdown else []
+    return made + [Block("image", name=name, pointer=MISSING_IMAGE + name) for name in images]
 
 
 def model_of(conversation: Mapping[str, Any]) -> str | None:
@@ -512,9 +551,7 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
         ):
             content_type, text = UNCONVERTED_HTML, html  # what _blocks makes of it, later
         else:
-            found = _blocks(entry, draft)
-            content_type = "+".join(dict.fromkeys(b.kind for b in found)) or "text"
-            text = plain_text(found)
+            content_type, text = _content(entry, draft)
         if title is None and entry.prompt and role != ACTIVITY:
             line = " ".join(entry.prompt.split())
             title = line if len(line) <= 80 else line[:80].rsplit(" ", 1)[0] + "…"

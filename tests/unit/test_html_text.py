@@ -81,6 +81,20 @@ def test_a_line_that_is_not_a_printed_time_is_none() -> None:
     assert printed_time("1 Jan 0001, 00:00:01 CEST") is None
 
 
+def test_times_of_one_day_are_each_read_whole() -> None:
+    """A day's words are read once and kept (a log prints a few hundred days): each clock
+    of that day is still its own time, and a clock no day has is still no time."""
+    day = "Aug 8, 2026, {} CEST"
+    midnight = printed_time(day.format("12:00:00 AM"))
+    assert midnight is not None
+    assert printed_time(day.format("12:00:01 AM")) == midnight + 1
+    assert printed_time(day.format("1:02:03 PM")) == midnight + 13 * 3600 + 2 * 60 + 3
+    assert printed_time("8 Aug 2026, 23:59:59 CEST") == midnight + 86399
+    for impossible in ("24:00:00", "7:60:00", "7:00:60", "123:00:00"):
+        assert printed_time(f"8 Aug 2026, {impossible} CEST") is None, impossible
+    assert printed_time("Feb 30, 2026, 1:00:00 PM UTC") is None  # no such day
+
+
 @pytest.mark.parametrize(
     ("html", "markdown"),
     [

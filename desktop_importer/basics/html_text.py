@@ -33,15 +33,27 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "del": "~~", "s": "~~"}
 
 
-_PROSE = re.compile(r"([\\`*_\[\]<>])")
+_PROSE = re.compile(r"[\\`*_\[\]<>]")  # what would start emphasis, code, a link or a tag
 _PROSE_SEARCH = _PROSE.search
+
+
+def _escaped(words: str) -> str:
+    """`words` with each character of _PROSE escaped by a backslash. One `str.replace` a
+    character present: `_PROSE.sub(r"\\\1", ...)` calls Python's template code at each
+    match (Python 3.11), 20 times slower on a paragraph."""
+    for character in "\\`*_[]<>":  # the backslash first: those added are not escaped again
+        if character in words:
+            words = words.replace(character, "\\" + character)
+    return words
+
+
 _LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([A-Za-z0-9_+#-]{1,24})(?:\s|$)")
 
 
 def _escape_prose(words: str, line_start: bool) -> str:
     """Words of the HTML as Markdown shows them: what would start emphasis, code, a link or
     a tag escaped; a `#` that would start a heading too. Parentheses and `!` stay."""
-    escaped = _PROSE.sub(r"\\\1", words) if _PROSE.search(words) else words
+    escaped = _escaped(words) if _PROSE_SEARCH(words) else words
     return "\\" + escaped if line_start and escaped.startswith("#") else escaped
 
 
@@ -282,8 +294,8 @@ def _simple_markdown(html: str) -> str | None:
             if _uneven(paragraph):
                 paragraph = _SPACE.sub(" ", paragraph.replace("\xa0", " "))
             text = "\n".join(line.lstrip() for line in _LINE_BREAK.split(paragraph))
-            if _PROSE.search(text):
-                text = _PROSE.sub(r"\\\1", text)
+            if _PROSE_SEARCH(text):
+                text = _escaped(text)
             if "#" in text:
                 text = _HEADING_START.sub(r"\\#", text)
             if text := text.rstrip(" ").strip("\n"):
@@ -447,7 +459,7 @@ def _rendered_markdown(html: str) -> str | None:
                     if not code:
                         words = _escape_prose(words, True)
                 elif not code and _PROSE_SEARCH(words):
-                    words = _PROSE.sub(r"\\\1", words)
+                    words = _escaped(words)
                 out.append(words)
             continue
         action = _RENDERED_TAGS.get(part)

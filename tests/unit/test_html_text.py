@@ -214,6 +214,17 @@ def test_rendered_markdown_is_read_as_the_converter_reads_it() -> None:
         assert html_text._rendered_markdown(other) is None
 
 
+def test_words_are_escaped_as_one_backslash_before_each_markdown_character() -> None:
+    """Escaping is a few `str.replace` calls (the regular expression's template ran Python
+    code at each match): the same text as the expression would make, backslashes included."""
+    import re
+
+    expression = re.compile(r"([\\`*_\[\]<>])")
+    for words in _fragments(["a", "\\", "`", "*", "_", "[", "]", "<", ">", "京", " ", "#", "\\*"],
+                            seed=9, count=3000, longest=12):  # fmt: skip
+        assert html_text._escaped(words) == expression.sub(r"\\\1", words), words
+
+
 @pytest.mark.parametrize("opened", ["<ul>", "<ol>", "<ul><li><p>x</p>"])
 def test_a_list_nested_thousands_deep_stays_the_size_of_its_html(opened: str) -> None:
     """Each level indents a list by two spaces, up to a depth a reader can follow; a

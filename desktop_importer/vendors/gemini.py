@@ -291,6 +291,16 @@ def _printed_line(inner: str, start: int, stop: int) -> tuple[float, str] | None
     return None if moment is None else (moment, words)
 
 
+def _linked_files(html: str) -> list[str]:
+    """The files a prompt's HTML links to by a relative address (an image the answer made,
+    `image_agent_tag_…`, is not the person's)."""
+    return [
+        m.group(1)
+        for m in _RELATIVE.finditer(html)
+        if not media.base_name(m.group(1)).startswith("image_agent_tag")
+    ]
+
+
 def html_entry(cell: str) -> dict[str, Any] | None:
     """One cell of the HTML log in the JSON form's shape (header, title, time,
     safeHtmlItem, details, attachedFiles), or None for a cell with no printed time (no
@@ -315,27 +325,27 @@ def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
         return None
     moment, printed, start, end = found
     head, after = inner[:start], inner[end:]
-    before = _BR.split(head) if start else []
     files: list[str] = []
-    kept = before
-    if "=" in head or following >= 0:  # attached files: links in the prompt, previews beside
-        previews = _PREVIEWS.search(cell, following) if following >= 0 else None
-        files = [
-            m.group(1)
-            for text in ("<br>".join(before), previews.group(1) if previews else "")
-            if "=" in text
-            for m in _RELATIVE.finditer(text)
-            if not media.base_name(m.group(1)).startswith("image_agent_tag")
-        ]
-        if "=" in head:  # the attached files' lines, and the count line above them, apart
-            kept = []
-            for line in before:
-                if _RELATIVE.search(line):
-                    if kept and len(kept) > 1 and _COUNT_LINE.fullmatch(html_text(kept[-1])):
-                        kept.pop()
-                    continue
-                kept.append(line)
-    words = "<br>".join(kept).replace("&nbsp;", NBSP)
+    if "=" in head:  # attached files: links in the prompt, their lines and count line apart
+        before = _BR.split(head)
+        files = _linked_files("<br>".join(before))
+        kept: list[str] = []
+        for line in before:
+            if _RELATIVE.search(line):
+                if kept and len(kept) > 1 and _COUNT_LINE.fullmatch(html_text(kept[-1])):
+                    kept.pop()
+                continue
+            kept.append(line)
+        words = "<br>".join(kept)
+    else:
+        words = _BR.sub("<br>", head)  # each line break written one way
+    if (
+        following >= 0
+        and (previews := _PREVIEWS.search(cell, following))
+        and "=" in (shown := previews.group(1))
+    ):
+        files += _linked_files(shown)  # attached images, previewed beside the prompt
+    words = words.replace("&nbsp;", NBSP)
     opening = words[:400]
     canvas = any(verb in opening for verb in _CANVAS_WORDS) and html_text(words).startswith(
         CANVAS_VERBS
@@ -343,14 +353,12 @@ def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
     if canvas:  # its title on the first line, the document below it
         first, _, document = words.partition("<br>")
         title, answer = html_text(first).strip(), after if after.strip() else document
+        verb, separator = None, ""
     else:
         # The line break that ends the prompt says nothing (html_text drops it at the end).
         label, separator, named = words.removesuffix("<br>").partition(NBSP)
-        title = (
-            f"{html_text(label).strip()}{NBSP}{html_text(named).strip()}"
-            if separator
-            else (html_text(label).strip())
-        )
+        verb = html_text(label).strip()
+        title = f"{verb}{NBSP}{html_text(named).strip()}" if separator else verb
         answer = after
     caption_at = cell.rfind(CAPTION)
     header = _HEADER.search(cell, 0, body)
@@ -367,7 +375,10 @@ def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
         "attachedFiles": list(dict.fromkeys(media.base_name(f) for f in files)) if files else [],
         "form": "html",
     }
-    label, prompt, known = _split_title(title)
+    if separator and verb in PROMPT_VERBS:  # what _split_title tells of it
+        label, prompt, known = verb, title[len(verb) :].lstrip(" :" + NBSP), True
+    else:
+        label, prompt, known = _split_title(title)
     canvas = title.startswith(CANVAS_VERBS)
     return entry, Entry(
         "canvas" if canvas else "exchange" if answers else "activity",

@@ -225,6 +225,81 @@ def test_words_are_escaped_as_one_backslash_before_each_markdown_character() -> 
         assert html_text._escaped(words) == expression.sub(r"\\\1", words), words
 
 
+def _answers(seed: int, count: int) -> Iterator[str]:
+    """Answers in the shape Gemini renders (paragraphs, headings, lists, code blocks), and
+    near it: odd white space, entities, stray and unknown tags, nesting, unmatched tags."""
+    rng = random.Random(seed)
+    words = ["a", " b ", " ", "x y", "*x*", "#h", "&amp;", "&lt;", "&gt;", "&#39;", "&nbsp;",
+             "&#32;", "&", "京都", "_", "\\", "`", "[", "]", ">", "1. x", "- y", "<strong>",
+             "</strong>", "<b>", "</b>", "<em>", "</em>", "<i>", "</i>", "<del>", "</del>",
+             "<s>", "</s>", "<code>", "</code>", "  ", "\n", "\u3000", "\t", "<br>", "<a>", "<",
+             "\x01", "&lt;code&gt;", "<strong>x</strong> ", " <em>y</em>", "<code>z</code> ",
+             " <code>&lt;</code>"]  # fmt: skip
+    gaps = ["", "\n", " ", "\n\n", "\t", " \n "]
+
+    def run() -> str:
+        return "".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+
+    def item() -> str:
+        inner = (
+            f"{rng.choice(gaps)}<p>{run()}</p>{rng.choice(gaps)}" if rng.random() < 0.6 else run()
+        )
+        return f"{rng.choice(gaps)}<li>{inner}</li>"
+
+    def block() -> str:
+        roll = rng.random()
+        if roll < 0.35:
+            return f"<p>{run()}</p>"
+        if roll < 0.5:
+            level = rng.randint(1, 6)
+            return f"<h{level}>{run()}</h{rng.choice([level, 2])}>"
+        if roll < 0.8:
+            kind = rng.choice(["ul", "ol"])
+            items = "".join(item() for _ in range(rng.randint(0, 4)))
+            return f"<{kind}>{items}{rng.choice(gaps)}</{rng.choice([kind, 'ul'])}>"
+        if roll < 0.95:
+            named = rng.choice(["", ' class="language-python"', ' class="x language-c++ y"',
+                                ' class=""', ' class="a&amp;b"', ' class="language-x`y"'])  # fmt: skip
+            code = "".join(rng.choice(["print(1)", "\n", "\n\n\n", "\tx", "&lt;a&gt;", "*", "京"])
+                           for _ in range(rng.randint(0, 6)))  # fmt: skip
+            return f"<pre><code{named}>{code}</code></pre>"
+        return rng.choice(["<hr>", "<p>a<br>b</p>", "<ul><li><ul><li>x</li></ul></li></ul>",
+                           "<p><a href='x'>y</a></p>", "x", "<li>z</li>", "<p>a</p></p>"])  # fmt: skip
+
+    for _ in range(count):
+        yield "".join(rng.choice(gaps) + block() for _ in range(rng.randint(0, 5))) + rng.choice(
+            gaps
+        )
+
+
+def test_an_answer_read_a_block_at_a_time_reads_as_tag_by_tag() -> None:
+    """Gemini's usual answer is converted a block at a time (`_block_markdown`): what it
+    makes is what the tag-by-tag reading makes (`_rendered_markdown`, else the converter),
+    fuzzed; what it does not read (nesting, a line break, odd white space) it leaves."""
+    read = 0
+    for html in _answers(seed=3, count=12000):
+        fast = html_text._block_markdown(html)
+        if fast is not None:
+            read += 1
+            assert fast == (html_text._rendered_markdown(html) or full(html)), html
+            assert html_markdown(html) == (fast, [])
+    assert read > 3000
+    answer = (
+        "<h3>Tiles &amp; grout</h3>\n<p>Use <strong>porcelain</strong> and <code>a_b</code>"
+        " <em>now</em>, &lt;not&gt; <code>&lt;div&gt;</code>.</p>\n<ol>\n<li>\n"
+        "<p><strong>First:</strong> clean [x]</p>\n</li>\n<li>\n<p>then 京都</p>\n</li>\n</ol>\n"
+        '<pre><code class="language-go">if a &lt; b {\n\treturn\n}\n</code></pre>'
+    )
+    markdown = (
+        "### Tiles & grout\n\nUse **porcelain** and `a_b` *now*, \\<not\\> `<div>`.\n\n"
+        "1. **First:** clean \\[x\\]\n2. then 京都\n\n```go\nif a < b {\n\treturn\n}\n```"
+    )
+    assert html_text._block_markdown(answer) == markdown == html_text._rendered_markdown(answer)
+    for other in ("<ul><li><ul><li>x</li></ul></li></ul>", "<p>a<br>b</p>", "<p>a\tb</p>",
+                  "<p>a  b</p>", '<p><a href="https://e.org">x</a></p>', "<p><code>x</p>"):  # fmt: skip
+        assert html_text._block_markdown(other) is None, other
+
+
 @pytest.mark.parametrize("opened", ["<ul>", "<ol>", "<ul><li><p>x</p>"])
 def test_a_list_nested_thousands_deep_stays_the_size_of_its_html(opened: str) -> None:
     """Each level indents a list by two spaces, up to a depth a reader can follow; a

@@ -51,13 +51,20 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_importer import library
+from desktop_importer.basics import media
 from desktop_importer.basics.errors import DesktopImporterError
 from desktop_importer.basics.settings import human_bytes
 from desktop_importer.gui import look
 
 log = logging.getLogger(__name__)
 
-FORMATS = frozenset({b"png", b"jpeg", b"jpg", b"gif", b"webp"})
+# The images the reader shows, by the type their bytes say (basics/media.py), as Qt names them.
+QT_FORMATS = {
+    "image/png": b"png",
+    "image/jpeg": b"jpeg",
+    "image/gif": b"gif",
+    "image/webp": b"webp",
+}
 ALLOCATION_MB = 128
 MAX_WIDTH = 480  # images are shown within this box (and never larger than they are)
 MAX_HEIGHT = 400
@@ -74,11 +81,24 @@ def too_large(width: int | None, height: int | None) -> bool:
 
 def decode(path: Path, width: int, height: int | None = None) -> QImage | str:
     """The image at `path` scaled to `width` (and `height`, when the caller has laid out
-    that box already; never enlarged), or why it cannot be shown."""
-    reader = QImageReader(str(path))
-    reader.setAllocationLimit(ALLOCATION_MB)
-    if bytes(reader.format().data()).lower() not in FORMATS:
+    that box already; never enlarged), or why it cannot be shown.
+
+    Its format is told from its first bytes here, and Qt reads with that format's handler
+    only. Qt's own probe asks every image plugin, and the SVG one connects a signal under
+    Qt's connection lock while PySide holds the GIL on this pool thread; the GUI thread,
+    disconnecting a signal under the same lock, waited for the GIL: both hung for good
+    (seen once in the suite, in `test_media`)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(16)
+    except OSError as e:
+        return f"This image could not be shown ({e.strerror or e})."
+    kind = QT_FORMATS.get(media.sniff(head) or "")
+    if kind is None:
         return "This file is not an image the reader shows (PNG, JPEG, GIF or WebP)."
+    reader = QImageReader(str(path), kind)
+    reader.setAutoDetectImageFormat(False)
+    reader.setAllocationLimit(ALLOCATION_MB)
     size = reader.size()
     if not size.isValid() or size.isEmpty():
         return "This image is damaged."

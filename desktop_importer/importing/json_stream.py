@@ -202,7 +202,9 @@ def _item(decoder: json.JSONDecoder, buffer: _Buffer) -> Any:
         if isinstance(item, int | float) and near_the_end and buffer.more():
             continue  # a number at the very end may go on in the next chunk: parse it whole
         buffer.at = end
-        escaped = any(buffer.text.find(escape, start, end) >= 0 for escape in _SURROGATE)
+        escaped = buffer.text.find("\\u", start, end) >= 0 and any(  # most items: no escape
+            buffer.text.find(escape, start, end) >= 0 for escape in _SURROGATE
+        )
         if escaped and _LONE_SURROGATE.search(buffer.text, start, end):
             return _as_ijson_reads(buffer.text[start:end])
         return item

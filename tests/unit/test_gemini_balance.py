@@ -79,3 +79,20 @@ def test_the_share_left_follows_the_time_waited_to_send() -> None:
     assert sum(balance.later(400) for _ in range(400)) == 100
     # An answer whose Markdown could pass the size limit is checked, so converted, here.
     assert not balance.later(balance.longest + 1) and balance.longest == 2**20
+
+
+def test_a_message_stored_without_its_blocks_is_what_its_blocks_say() -> None:
+    """`parse` stores a prompt or an answer without building its blocks where they would
+    hold only text: every message of the fixtures (prompts with and without files, answers
+    with and without images, drafts, Canvas documents, activity) is stored as its blocks
+    read as text say."""
+    from desktop_importer.vendors.blocks import plain_text
+
+    kinds: Counter[str] = Counter()
+    for conversation in _conversations():
+        for _, _, _, draft, entry in gemini.message_nodes(conversation):
+            found = gemini._blocks(entry, draft)
+            kind = "+".join(dict.fromkeys(b.kind for b in found)) or "text"
+            assert gemini._content(entry, draft) == (kind, plain_text(found))
+            kinds[kind] += 1
+    assert {"text", "text+image", "canvas"} <= set(kinds)

@@ -421,6 +421,7 @@ _ITEM = re.compile(rf"<li>(?:{_WS_RUN}<p>({_RUN})</p>|({_RUN})){_WS_RUN}</li>")
 # never hold.
 _PLACED_MARKS = tuple((chr(n), mark) for n, mark in enumerate(dict.fromkeys(_MARKS.values()), 1))
 _PLACEHOLDERS = "".join(placeholder for placeholder, _ in _PLACED_MARKS)
+_NO_PLACEHOLDERS = dict.fromkeys(map(ord, _PLACEHOLDERS))
 _MARK_PLACES = tuple(
     (f"<{close}{tag}>", placeholder)
     for tag, mark in _MARKS.items()
@@ -511,8 +512,8 @@ def _run(run: str, line_start: bool) -> str | None:
     for at, part in enumerate(parts):
         if "&" in part:
             part = parts[at] = htmllib.unescape(part)
-            if not part.replace("\x01", "").replace("\x02", "").replace("\x03", "").isprintable():
-                return None
+            if not part.translate(_NO_PLACEHOLDERS).isprintable():
+                return None  # an entity for white space or a control character
         if "  " in part:
             return None
     first = parts[0]

@@ -30,3 +30,28 @@ def test_the_byte_check_rules_cjk_out_only_when_there_is_none() -> None:
     for first, last in zip(RANGES[::3], RANGES[2::3], strict=True):
         for character in (first, last):
             assert maybe_in_utf8(f"word {character} word".encode())
+
+
+def test_the_index_form_is_each_run_replaced_by_its_tokens_wherever_the_runs_stand() -> None:
+    """index_form splits on what is not CJK, for speed; it must read as the plain rule:
+    every run, wherever it stands (first, last, alone, between any other characters),
+    replaced by its tokens between spaces."""
+    import random
+
+    def plainly(text: str) -> str | None:
+        if not cjk.has_cjk(text):
+            return None
+        return cjk.RUN.sub(lambda run: " " + " ".join(cjk.tokens(run.group())) + " ", text)
+
+    edges = [chr(c) for c in (0x303F, 0x3100, 0x33FF, 0x4DC0, 0x4DFF, 0xA000, 0xABFF, 0xD7B0)]
+    inside = [bound for bound in cjk.RANGES if bound != "-"] + ["学", "習", "語", "한"]
+    other = [*edges, "a", " ", "é", "Ж", "ש", "ह", "🙂", "\n", "、"]
+    rng = random.Random(23)
+    for _ in range(5_000):
+        text = "".join(
+            rng.choice(inside if rng.random() < 0.5 else other) for _ in range(rng.randrange(0, 12))
+        )
+        assert cjk.index_form(text) == plainly(text), repr(text)
+    assert cjk.index_form("学") == " 学 "
+    assert cjk.index_form("é学") == "é 学 "
+    assert cjk.index_form("学é") == " 学 é"

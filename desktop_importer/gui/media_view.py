@@ -12,6 +12,7 @@ the system's viewer on request.
 from __future__ import annotations
 
 import logging
+import queue
 from collections import OrderedDict
 from pathlib import Path
 
@@ -25,7 +26,6 @@ from PySide6.QtCore import (
     QThreadPool,
     QTimer,
     QUrl,
-    Signal,
 )
 from PySide6.QtGui import (
     QDesktopServices,
@@ -69,6 +69,7 @@ ALLOCATION_MB = 128
 MAX_WIDTH = 480  # images are shown within this box (and never larger than they are)
 MAX_HEIGHT = 400
 CACHE_IMAGES = 64
+COLLECT_MS = 20  # how often decoded images are taken up while any is being decoded
 KIND_WORDS = {"image": "Image", "audio": "Voice recording", "file": "File"}
 
 
@@ -120,22 +121,29 @@ Key = tuple[str, tuple[int, int]]  # (sha256, the box it is shown in)
 
 
 class _Decode(QRunnable):
-    def __init__(self, decoder: ImageDecoder, key: Key, path: Path) -> None:
+    def __init__(self, results: _Results, key: Key, path: Path) -> None:
         super().__init__()
-        self.decoder, self.key, self.path = decoder, key, path
+        self.results, self.key, self.path = results, key, path
 
-    def run(self) -> None:  # on a pool thread: no widget is touched here
-        result = decode(self.path, *self.key[1])
-        self.decoder.done.emit(self.key, result)
+    def run(self) -> None:  # on a pool thread: neither a widget nor a signal is touched here
+        self.results.put((self.key, decode(self.path, *self.key[1])))
+
+
+_Results = queue.SimpleQueue[tuple[Key, QImage | str]]
 
 
 class ImageDecoder(QObject):
     """Decodes images on a thread pool (one thread: decoding is CPU work, and the GUI thread
     needs the other core) and keeps the last CACHE_IMAGES decoded. A decoded image goes to
     the views that asked for it, not to every view on screen (fifty images made fifty calls
-    per image)."""
+    per image).
 
-    done = Signal(object, object)  # (sha256, (width, height)), QImage | str
+    The decoding thread hands its images over through a queue, which the GUI thread empties
+    on a timer while any image is being decoded: it emits no signal. An emit from that
+    thread takes Qt's lock on the connections of the decoder while it holds Python's GIL,
+    and a GUI thread connecting or disconnecting a signal may hold a lock of the same pool
+    (Qt shares a few among all objects) while it waits for the GIL: both would wait for
+    good, as the decoding thread's format probe once did (a2ebc6e)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -143,7 +151,10 @@ class ImageDecoder(QObject):
         self.pool.setMaxThreadCount(1)
         self._cache: OrderedDict[Key, QImage | str] = OrderedDict()
         self._waiting: dict[Key, list[ImageView]] = {}
-        self.done.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
+        self._results: _Results = queue.SimpleQueue()
+        self._collect = QTimer(self)
+        self._collect.setInterval(COLLECT_MS)
+        self._collect.timeout.connect(self._collected)
 
     def request(self, view: ImageView) -> QImage | str | None:
         """`view`'s image decoded at its box if it is ready; otherwise None, and `view.take`
@@ -153,9 +164,21 @@ class ImageDecoder(QObject):
             self._cache.move_to_end(key)
             return self._cache[key]
         if key not in self._waiting:
-            self.pool.start(_Decode(self, key, view.file.path))
+            self.pool.start(_Decode(self._results, key, view.file.path))
+            if not self._collect.isActive():  # a restart would put it off again
+                self._collect.start()
         self._waiting.setdefault(key, []).append(view)
         return None
+
+    def _collected(self) -> None:
+        while True:
+            try:
+                key, result = self._results.get_nowait()
+            except queue.Empty:
+                break
+            self._arrived(key, result)
+        if not self._waiting:
+            self._collect.stop()
 
     def _arrived(self, key: Key, result: QImage | str) -> None:
         self._cache[key] = result

@@ -5,6 +5,7 @@ missing file named; an image declaring 50,000 x 50,000 pixels refused without de
 from __future__ import annotations
 
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,35 @@ def test_an_image_shown_twice_appears_in_both_places(
     first, second = images(window)
     qtbot.waitUntil(lambda: first.pixmap is not None and second.pixmap is not None, timeout=WAIT)
     assert len(decoded) == 1  # decoded once, for both
+
+
+def test_decoded_images_are_taken_up_on_the_gui_thread_and_then_nothing_keeps_waking_it(
+    make_window, qtbot: QtBot, albums: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decoding thread hands its images over through a queue that a timer empties (an
+    emit from it could deadlock with a GUI thread that connects a signal): the images are
+    taken on the GUI thread, and once none is left to decode the timer stops."""
+    monkeypatch.setattr(media_view, "_decoder", None)  # a decoder of this test's own
+    threads: dict[str, set[int]] = {"decode": set(), "take": set()}
+    decode, take = media_view.decode, ImageView.take
+
+    def decoding(path: Path, *box: int) -> QImage | str:
+        threads["decode"].add(threading.get_ident())
+        return decode(path, *box)
+
+    def taking(view: ImageView, result: QImage | str) -> None:
+        threads["take"].add(threading.get_ident())
+        take(view, result)
+
+    monkeypatch.setattr(media_view, "decode", decoding)
+    monkeypatch.setattr(ImageView, "take", taking)
+    window = make_window()
+    open_album(window, qtbot)
+    photo, dalle, big = images(window)
+    qtbot.waitUntil(lambda: None not in (photo.pixmap, dalle.pixmap, big.problem), timeout=WAIT)
+    assert threads["take"] == {threading.get_ident()}
+    assert threading.get_ident() not in threads["decode"]
+    qtbot.waitUntil(lambda: not media_view.decoder()._collect.isActive(), timeout=WAIT)
 
 
 def test_in_a_narrow_reader_images_shrink_to_its_width(

@@ -110,6 +110,8 @@ class ImportJob:
             raise
         log.info("Import %d complete: %s", self.claim.run_id, self.report.summary())
         try:
+            with self.app.store.write() as session:  # kept out of the publish's transaction
+                archive.forget_presence(session, self.claim.run_id)
             self._clean_up(keep_run_id=None)
         except Exception:
             # The import is published and complete; replaced versions are invisible, and
@@ -436,6 +438,7 @@ class ImportJob:
                 profiles.fence(session, user_id, generation, self.app.clock.now(), None)
                 left = media_sql.staged_runs(session, user_id, keep_run_id)
                 projects.forget_earlier_runs(session, user_id, keep_run_id)
+                archive.forget_earlier_presence(session, user_id, keep_run_id)
             for run_id in left:
                 media_stage.drop_run(self.app, run_id)
 

@@ -282,11 +282,24 @@ def publish_presence(session: Session, user_id: str, run_id: int) -> None:
         ),
         {"user_id": user_id, "run_id": run_id},
     )
-    forget_presence(session, run_id)
 
 
 def forget_presence(session: Session, run_id: int) -> None:
+    """The run's staged presence, once published (in a transaction of its own: the publish
+    is the longest an import holds the write lock) or when the run ends without it."""
     session.execute(text("DELETE FROM run_presence WHERE run_id = :run_id"), {"run_id": run_id})
+
+
+def forget_earlier_presence(session: Session, user_id: str, keep_run_id: int) -> None:
+    """What earlier imports of the profile staged and left (killed ones, or one killed
+    between its publish and forgetting it)."""
+    session.execute(
+        text(
+            "DELETE FROM run_presence WHERE run_id IN (SELECT id FROM import_runs "
+            "WHERE user_id = :user_id AND id != :keep)"
+        ),
+        {"user_id": user_id, "keep": keep_run_id},
+    )
 
 
 def publish(session: Session, user_id: str, run_id: int) -> None:

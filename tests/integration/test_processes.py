@@ -228,11 +228,42 @@ def test_a_kill_as_it_publishes_keeps_no_project_and_the_retry_drops_what_it_sta
     )  # fmt: skip
     assert child.returncode == -9, child.stderr
     assert kept_sides(db_path) == ([], [2])  # staged (a project and the memory), not kept
+    assert staged_presence(db_path) == 4  # where each conversation was seen, not published
     retry = cli("import", str(folder), "--json", data_dir=data_dir)
     assert retry.returncode == 0, retry.stderr
     body = json.loads(retry.stdout)
     assert (body["added"], body["projects"], body["memories"]) == (4, 1, 1)
     assert kept_sides(db_path) == (["proj-1"], [0])
+    # The retry published its own and forgot it after the publish, and forgot the dead one's.
+    assert staged_presence(db_path) == 0
+
+
+def test_a_kill_after_the_publish_leaves_staged_presence_for_the_next_import_to_drop(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Where each conversation was seen is forgotten after the publish, in a transaction of
+    its own (the publish is the import's longest): a SIGKILL between the two leaves a
+    complete import and its staged rows, which the next import of the profile drops."""
+    folder = download_folder(tmp_path / "Claude export")
+    db_path = data_dir / "archive.sqlite3"
+    env = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir)}
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(folder),
+         "sql:DELETE FROM run_presence WHERE run_id =:1"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert child.returncode == -9, child.stderr
+    assert kept_sides(db_path) == (["proj-1"], [0])  # published
+    assert staged_presence(db_path) == 4
+    again = cli("import", str(folder), "--json", data_dir=data_dir)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["unchanged"] == 4
+    assert staged_presence(db_path) == 0
+
+
+def staged_presence(db_path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        return int(db.execute("SELECT count(*) FROM run_presence").fetchone()[0])
 
 
 def kept_sides(db_path: Path) -> tuple[list[str], list[int]]:

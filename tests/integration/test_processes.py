@@ -153,16 +153,7 @@ def test_a_sigkilled_import_leaves_the_archive_as_it_was(
     db_path = data_dir / "archive.sqlite3"
     before = archive_dump(db_path)
 
-    env = {
-        **os.environ,
-        "DESKTOP_IMPORTER_DATA_DIR": str(data_dir),
-        "DESKTOP_IMPORTER_BATCH_CONVERSATIONS": "2",
-    }
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(second), kill_at],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert child.returncode == -9, child.stderr
+    killed_worker(data_dir, second, kill_at, batch_conversations=2)
 
     with sqlite3.connect(db_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -188,18 +179,8 @@ def test_killed_in_the_second_batch_of_a_claude_download_nothing_of_either_is_pu
     folder = download_folder(tmp_path / "Claude export")
     db_path = data_dir / "archive.sqlite3"
     before = archive_dump(db_path)
-    env = {
-        **os.environ,
-        "DESKTOP_IMPORTER_DATA_DIR": str(data_dir),
-        "DESKTOP_IMPORTER_BATCH_CONVERSATIONS": "1",
-    }
     # inj, c1 and c2 are the first batch's, c3 the second's: the 4th version written.
-    kill_at = "sql:INSERT INTO conversations (:4"
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(folder), kill_at],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert child.returncode == -9, child.stderr
+    killed_worker(data_dir, folder, "sql:INSERT INTO conversations (:4", batch_conversations=1)
     assert archive_dump(db_path) == before
     assert kept_sides(db_path) == ([], [0])  # its project and memory unpublished too
     status = json.loads(cli("status", "--json", data_dir=data_dir).stdout)
@@ -220,13 +201,7 @@ def test_a_kill_as_it_publishes_keeps_no_project_and_the_retry_drops_what_it_sta
     profile keeps them once and drops what the dead one staged."""
     folder = download_folder(tmp_path / "Claude export")
     db_path = data_dir / "archive.sqlite3"
-    env = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir)}
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(folder),
-         "sql:INSERT INTO projects:1"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert child.returncode == -9, child.stderr
+    killed_worker(data_dir, folder, "sql:INSERT INTO projects:1")
     assert kept_sides(db_path) == ([], [2])  # staged (a project and the memory), not kept
     assert staged_presence(db_path) == 4  # where each conversation was seen, not published
     retry = cli("import", str(folder), "--json", data_dir=data_dir)
@@ -246,19 +221,28 @@ def test_a_kill_after_the_publish_leaves_staged_presence_for_the_next_import_to_
     complete import and its staged rows, which the next import of the profile drops."""
     folder = download_folder(tmp_path / "Claude export")
     db_path = data_dir / "archive.sqlite3"
-    env = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir)}
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(folder),
-         "sql:DELETE FROM run_presence WHERE run_id =:1"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert child.returncode == -9, child.stderr
+    killed_worker(data_dir, folder, "sql:DELETE FROM run_presence WHERE run_id =:1")
     assert kept_sides(db_path) == (["proj-1"], [0])  # published
     assert staged_presence(db_path) == 4
     again = cli("import", str(folder), "--json", data_dir=data_dir)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["unchanged"] == 4
     assert staged_presence(db_path) == 0
+
+
+def killed_worker(
+    data_dir: Path, export: Path, kill_at: str, *, batch_conversations: int | None = None
+) -> None:
+    """Import `export` in a worker process that SIGKILLs itself at `kill_at`
+    (tests/helpers/workers.py), and check that it died so."""
+    env = {**os.environ, "DESKTOP_IMPORTER_DATA_DIR": str(data_dir)}
+    if batch_conversations is not None:
+        env["DESKTOP_IMPORTER_BATCH_CONVERSATIONS"] = str(batch_conversations)
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.workers", str(data_dir), str(export), kill_at],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert child.returncode == -9, child.stderr
 
 
 def staged_presence(db_path: Path) -> int:

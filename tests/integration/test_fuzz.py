@@ -9,12 +9,14 @@ import copy
 import io
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,14 +77,29 @@ JSON_VALUES = st.recursive(
 )
 
 
-def import_cleanly(export: bytes) -> None:
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder holding one imported conversation, made once and copied for each
+    example (an import of its own per example would double the fuzzing's time)."""
+    folder = tmp_path_factory.mktemp("seeded")
+    seed = folder / "seed.zip"
+    seed.write_bytes(SEED_ZIP)
+    app = open_app(folder / "data")
+    try:
+        start_import(app, seed)
+    finally:
+        app.close()
+    return folder / "data"
+
+
+def import_cleanly(seeded: Path, export: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        app = open_app(Path(folder) / "data")
+        data = Path(folder) / "data"
+        shutil.copytree(seeded, data)
+        app = open_app(data)
         try:
-            seed = Path(folder) / "seed.zip"
-            seed.write_bytes(SEED_ZIP)
-            start_import(app, seed)
             before = visible(app)
+            assert before  # the seed is there to be kept
             path = Path(folder) / "fuzzed.zip"
             path.write_bytes(export)
             refusal: DesktopImporterError | None = None
@@ -105,18 +122,18 @@ def import_cleanly(export: bytes) -> None:
     cut=st.none() | st.integers(0, len(BASE_ZIP)),
 )
 def test_mutated_zip_bytes_import_or_are_refused_cleanly(
-    flips: list[tuple[int, int]], cut: int | None
+    seeded: Path, flips: list[tuple[int, int]], cut: int | None
 ) -> None:
     data = bytearray(BASE_ZIP)
     for at, value in flips:
         data[at] = value
-    import_cleanly(bytes(data[:cut]))
+    import_cleanly(seeded, bytes(data[:cut]))
 
 
 @FUZZ
 @given(where=st.sampled_from(PATHS), value=JSON_VALUES, delete=st.booleans())
 def test_mutated_json_structure_imports_or_is_refused_cleanly(
-    where: tuple[Any, ...], value: Any, delete: bool
+    seeded: Path, where: tuple[Any, ...], value: Any, delete: bool
 ) -> None:
     mutated = copy.deepcopy(BASE)
     parent: Any = mutated
@@ -126,10 +143,12 @@ def test_mutated_json_structure_imports_or_is_refused_cleanly(
         del parent[where[-1]]
     else:
         parent[where[-1]] = value
-    import_cleanly(zipped(mutated))
+    import_cleanly(seeded, zipped(mutated))
 
 
 @FUZZ
 @given(text=st.text(max_size=200) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
-def test_arbitrary_conversations_json_text_is_refused_or_imported_cleanly(text: str) -> None:
-    import_cleanly(zipped(text.encode("utf-8", "surrogatepass")))
+def test_arbitrary_conversations_json_text_is_refused_or_imported_cleanly(
+    seeded: Path, text: str
+) -> None:
+    import_cleanly(seeded, zipped(text.encode("utf-8", "surrogatepass")))

@@ -12,10 +12,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e . --group dev
 	touch $(STAMP)
 
+# Every import starts two processes of ours (and the tests start hundreds): each compiles
+# our sources again unless their bytecode is on disk, which PYTHONDONTWRITEBYTECODE (set on
+# some machines) prevents. compileall writes it anyway, and only for what changed.
+BYTECODE := $(PY) -m compileall -q desktop_importer
+
 run: $(STAMP)
+	$(BYTECODE)
 	$(VENV)/bin/desktop-importer
 
 test: $(STAMP)
+	$(BYTECODE)
 	$(PY) -m pytest
 
 # shellcheck comes from the system (apt-get install shellcheck). The release workflow is

@@ -29,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from desktop_importer import library
-    from desktop_importer.gui.app import freeze_startup_objects
+    from desktop_importer.basics.startup import freeze_startup_objects
 
     qt, app, window, long_id, messages = long_conversation_window(args.mb, "find_jump")
     view = window.library

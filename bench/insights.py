@@ -119,7 +119,7 @@ def measure_window(folder: Path, repeat: int) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from desktop_importer.gui.app import freeze_startup_objects
+    from desktop_importer.basics.startup import freeze_startup_objects
     from desktop_importer.gui.main_window import ImportWindow
     from desktop_importer.importing.service import open_app
 

@@ -116,7 +116,7 @@ def main() -> None:
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from desktop_importer.gui.app import freeze_startup_objects
+    from desktop_importer.basics.startup import freeze_startup_objects
     from desktop_importer.gui.main_window import ImportWindow
     from desktop_importer.gui.media_view import decoder
     from desktop_importer.importing.service import open_app, start_import

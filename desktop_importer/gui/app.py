@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from desktop_importer import __version__
 from desktop_importer.app import DEFAULT_PROFILE
 from desktop_importer.basics import logs, paths
 from desktop_importer.basics.errors import DesktopImporterError
+from desktop_importer.basics.startup import freeze_startup_objects
 from desktop_importer.gui.file_open import FileOpenEvents
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.gui.resources import resource_path
@@ -64,15 +64,6 @@ def run(argv: list[str]) -> int:
     finally:
         qt_app.removeEventFilter(sources)
         app.close()
-
-
-def freeze_startup_objects() -> None:
-    """Move everything alive once the window is up (the modules of Python, Qt's wrappers,
-    SQLAlchemy) out of the garbage collector's sight: a full collection walked all of it
-    and held the event loop 30 ms (bench.media_reader), a stall at a random moment while
-    reading. Objects made later are collected as before."""
-    gc.collect()
-    gc.freeze()
 
 
 def connect_file_sources(

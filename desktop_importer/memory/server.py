@@ -20,6 +20,7 @@ from desktop_importer import __version__
 from desktop_importer.app import App
 from desktop_importer.basics.clock import SystemClock
 from desktop_importer.basics.settings import resolve
+from desktop_importer.basics.startup import freeze_startup_objects
 from desktop_importer.memory import tools
 from desktop_importer.store.database import open_store
 
@@ -159,7 +160,9 @@ def serve(data_dir: Path | None, profile: str) -> int:
     """Serve until the input closes; 0 then."""
     app = open_archive(data_dir)
     try:
-        build(app, profile).run("stdio")
+        server = build(app, profile)
+        freeze_startup_objects()  # an assistant's searches then pay no full collection
+        server.run("stdio")
     finally:
         app.close()
     return 0

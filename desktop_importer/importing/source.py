@@ -38,6 +38,13 @@ SIDE_MAX_BYTES = 256 * 1024 * 1024  # projects.json beside conversations.json, r
 READABLE_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, 9, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
+ENCRYPTED = 0x1 | 0x40  # general purpose flags: encrypted; strongly encrypted
+PATCHED = 0x20  # "compressed patched data", which no reader of ours (or zipfile) reads
+
+
+def readable(info: zipfile.ZipInfo) -> bool:
+    """Whether zipfile can open the member at all (its bytes may still be damaged)."""
+    return not info.flag_bits & (ENCRYPTED | PATCHED) and info.compress_type in READABLE_METHODS
 
 
 @dataclass(frozen=True)
@@ -249,7 +256,8 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
                 if len(exports) == 1
                 else []
             )
-    except (zipfile.BadZipFile, zlib.error, EOFError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+        # NotImplementedError: a file read to tell the export's kind that zipfile cannot open
         raise InvalidExport(
             f"{path.name} is a damaged or incomplete ZIP archive; "
             "it may have been cut off while downloading."
@@ -330,7 +338,7 @@ def _grok_backend(
     first."""
     candidates = sorted(
         (name for name, info in infos.items()
-         if name.lower().endswith(".json") and not info.is_dir() and not info.flag_bits & 0x1
+         if name.lower().endswith(".json") and not info.is_dir() and readable(info)
          and not _is_symlink(info) and name.split("/")[0] != "__MACOSX"
          and not any(p.startswith(".") for p in name.split("/"))),
         key=lambda name: (not name.endswith("prod-grok-backend.json"), name.count("/"), name),
@@ -367,7 +375,7 @@ def _lechat_chats(
         chats = []
         for base in sorted(bases):
             info = infos[folder + base]
-            if not base.lower().endswith(".json") or info.flag_bits & 0x1 or _is_symlink(info):
+            if not base.lower().endswith(".json") or not readable(info) or _is_symlink(info):
                 continue
             with archive.open(info) as handle:
                 if is_lechat_chat(handle.read(4096)):
@@ -389,7 +397,7 @@ def _gemini_log(
         parts = name.split("/")
         lower = name.lower()
         if (
-            info.is_dir() or info.flag_bits & 0x1 or _is_symlink(info) or parts[0] == "__MACOSX"
+            info.is_dir() or not readable(info) or _is_symlink(info) or parts[0] == "__MACOSX"
             or any(p.startswith(".") for p in parts) or not lower.endswith((".json", ".html"))
         ):  # fmt: skip
             continue
@@ -417,7 +425,7 @@ def _side_members(
     found = []
     for base in sorted(folders.get(folder, set()) - set(read[0]) - {MANIFEST, NAMES_FILE}):
         info = infos[folder + base]
-        if not base.lower().endswith(".json") or info.flag_bits & 0x1 or _is_symlink(info):
+        if not base.lower().endswith(".json") or not readable(info) or _is_symlink(info):
             continue
         if info.file_size > SIDE_MAX_BYTES:
             continue
@@ -459,7 +467,7 @@ def _check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings)
     sizes, by the free-disk check, or, if it fits, read like any file and refused for what
     it holds."""
     for info in members:
-        if info.flag_bits & 0x1:
+        if info.flag_bits & ENCRYPTED:
             raise InvalidExport(
                 f"{path.name} is password-protected; export your data again without a password."
             )
@@ -468,11 +476,12 @@ def _check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings)
                 f"{info.filename} in {path.name} is a symbolic link, not conversation data; "
                 "it is not a genuine export."
             )
-        if info.compress_type not in READABLE_METHODS:
+        if info.compress_type not in READABLE_METHODS or info.flag_bits & PATCHED:
+            method = "patched data" if info.flag_bits & PATCHED else f"method {info.compress_type}"
             raise InvalidExport(
                 f"{path.name} uses a compression method this app cannot read "
-                f"(ZIP method {info.compress_type}); re-compress the export folder as a "
-                "standard ZIP and import that."
+                f"(ZIP {method}); re-compress the export folder as a standard ZIP and import "
+                "that."
             )
         if info.file_size > limits.max_member_bytes:
             raise _too_large(

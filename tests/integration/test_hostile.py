@@ -110,13 +110,15 @@ GOOD = [conversation("new-1"), conversation("new-2")]
         (lambda d: write_zip(d / "win.zip", {"..\\..\\evil.dll": "x", "conversations.json": GOOD}), InvalidExport, "win.zip holds a file whose name tries to leave its folder ('..\\\\..\\\\evil.dll')"),
         (lambda d: write_zip(d / "drive.zip", {"C:/Windows/x": "x", "conversations.json": GOOD}), InvalidExport, "('C:/Windows/x')"),
         (lambda d: write(d / "z.zip", patch_central(zip_bytes({"conversations.json": GOOD}), "conversations.json", 10, 2, 93)), InvalidExport, "z.zip uses a compression method this app cannot read (ZIP method 93); re-compress the export folder as a standard ZIP and import that."),
+        (lambda d: write(d / "p.zip", patch_central(zip_bytes({"conversations.json": GOOD}), "conversations.json", 8, 2, 0x20)), InvalidExport, "p.zip uses a compression method this app cannot read (ZIP patched data); re-compress the export folder as a standard ZIP and import that."),
+        (lambda d: write(d / "strong.zip", patch_central(zip_bytes({"conversations.json": GOOD}), "conversations.json", 8, 2, 0x40)), InvalidExport, "strong.zip is password-protected; export your data again without a password."),
         (lambda d: write(d / "bomb.zip", zip_bytes({"conversations.json": "[" + " " * 20_000_000 + "]"})), InvalidExport, "bomb.zip contains no conversations."),
         (lambda d: write(d / "liar.zip", patch_central(zip_bytes({"conversations.json": GOOD}), "conversations.json", 24, 4, 40)), InvalidExport, "liar.zip is "),
         (lambda d: d / "missing.zip", PathProblem, "missing.zip does not exist."),
         (lambda d: mkdir(d / "empty"), PathProblem, "The folder “empty” holds no files to import."),
     ],
     ids=["empty", "text", "truncated", "password", "no-data", "zips-in-a-zip", "two-exports", "malformed-json", "scalar", "object", "list-of-junk",
-         "deep-nesting", "dotdot", "absolute", "backslash-dotdot", "drive-letter", "unknown-method", "bomb-within-limits", "lying-size", "missing", "folder"],
+         "deep-nesting", "dotdot", "absolute", "backslash-dotdot", "drive-letter", "unknown-method", "patched-data", "strong-encryption", "bomb-within-limits", "lying-size", "missing", "folder"],
 )  # fmt: skip
 def test_each_bad_input_gets_its_sentence_and_changes_nothing(
     seeded: App,
@@ -126,6 +128,20 @@ def test_each_bad_input_gets_its_sentence_and_changes_nothing(
     sentence: str,
 ) -> None:
     assert sentence in refused(seeded, make(tmp_path), kind)
+
+
+@pytest.mark.parametrize(("flags", "method"), [(0x20, 8), (0x40, 8), (0, 93)])
+def test_a_side_file_that_cannot_be_opened_is_passed_over(
+    seeded: App, tmp_path: Path, flags: int, method: int
+) -> None:
+    """A file beside the conversations (ChatGPT's user.json, read to tell the account)
+    that zipfile cannot open, by its flags or its method, is not read: the conversations
+    are imported (it raised an uncaught error before)."""
+    data = zip_bytes({"conversations.json": GOOD, "user.json": {"id": "user-1"}})
+    data = patch_central(data, "user.json", 8, 2, flags)
+    data = patch_central(data, "user.json", 10, 2, method)
+    report = start_import(seeded, write(tmp_path / "side.zip", data))
+    assert report.added == 2
 
 
 def repetitive_log(megabytes: int) -> str:

@@ -218,6 +218,8 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         with zipfile.ZipFile(path) as archive:
             infos: dict[str, zipfile.ZipInfo] = {}
             for info in archive.infolist():
+                if not 0 <= info.header_offset < size:  # a damaged directory: seek fails
+                    raise zipfile.BadZipFile(info.filename)
                 normal = _safe_name(info.filename)
                 if normal is None:
                     raise InvalidExport(

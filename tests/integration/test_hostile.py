@@ -144,6 +144,34 @@ def test_a_side_file_that_cannot_be_opened_is_passed_over(
     assert report.added == 2
 
 
+def shifted_directory(data: bytes, by: int) -> bytes:
+    """The end record says the central directory starts `by` bytes later than it does:
+    zipfile then puts every member `by` bytes earlier, before the file's start."""
+    out = bytearray(data)
+    end = out.rfind(b"PK\x05\x06")
+    offset = int.from_bytes(out[end + 16 : end + 20], "little")
+    out[end + 16 : end + 20] = (offset + by).to_bytes(4, "little")
+    return bytes(out)
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"conversations.json": GOOD},
+        {"chat-7c1e6a52-9d0b-4d2e-8f55-0a1b2c3d4e5f.json": [{"chatId": "c", "role": "user"}]},
+    ],
+    ids=["chatgpt", "le-chat"],
+)
+def test_members_placed_before_the_files_start_are_a_damaged_zip(
+    seeded: App, tmp_path: Path, members: dict[str, Any]
+) -> None:
+    """A damaged central directory can place members outside the file; reading one failed
+    in a seek (an uncaught OSError while telling the vendor, "failed unexpectedly" while
+    reading)."""
+    path = write(tmp_path / "shifted.zip", shifted_directory(zip_bytes(members), 50_000))
+    assert "is a damaged or incomplete ZIP archive" in refused(seeded, path, InvalidExport)
+
+
 def repetitive_log(megabytes: int) -> str:
     lines = [
         f"2026-11-30 12:00:{n % 60:02d} INFO worker-3 heartbeat ok queue=0\n" for n in range(2)

@@ -184,7 +184,11 @@ def _item(decoder: json.JSONDecoder, buffer: _Buffer) -> Any:
     while True:
         start = buffer.at
         try:
-            item, end = decoder.raw_decode(buffer.text, start)
+            try:
+                item, end = decoder.raw_decode(buffer.text, start)
+            except _Divergent:  # read by ijson, once its end is known
+                _, end = _PLAIN.raw_decode(buffer.text, start)
+                item = _Divergent
         except json.JSONDecodeError as error:
             cut = error.pos >= len(buffer.text) - _NEAR_THE_END or error.msg.startswith(
                 "Unterminated string"
@@ -194,14 +198,15 @@ def _item(decoder: json.JSONDecoder, buffer: _Buffer) -> Any:
             raise NotClean(error.msg) from None
         except RecursionError:
             raise NotClean("nested too deeply") from None
-        except _Divergent:
-            item, end = _PLAIN.raw_decode(buffer.text, start)  # only to find its end
-            buffer.at = end
-            return _as_ijson_reads(buffer.text[start:end])
         near_the_end = end >= len(buffer.text) - _NEAR_THE_END
-        if isinstance(item, int | float) and near_the_end and buffer.more():
+        number = isinstance(item, int | float) or (
+            item is _Divergent and buffer.text[start] in "-0123456789"
+        )
+        if number and near_the_end and buffer.more():
             continue  # a number at the very end may go on in the next chunk: parse it whole
         buffer.at = end
+        if item is _Divergent:
+            return _as_ijson_reads(buffer.text[start:end])
         escaped = buffer.text.find("\\u", start, end) >= 0 and any(  # most items: no escape
             buffer.text.find(escape, start, end) >= 0 for escape in _SURROGATE
         )

@@ -35,6 +35,8 @@ def test_items_across_buffer_ends_are_what_ijson_reads(
     monkeypatch.setattr(json_stream, "CHUNK", chunk)
     items: list[object] = [conversation(n, TEXTS[n % len(TEXTS)]) for n in range(40)]
     items += [12345678, 3.25e10, -0.5, "a string", None, True, [], {}, [1, [2, [3]]]]
+    # Read by ijson (19 digits), and cut by a buffer's end whole or within its item.
+    items += [1234567890123456789, {"id": 1234567890123456789, "text": "x" * 300}]
     data = json.dumps(items, ensure_ascii=ensure_ascii, indent=1).encode()
     assert list(array_items(io.BytesIO(data))) == ijson_reads(data) == json.loads(data)
 
@@ -66,6 +68,7 @@ def test_what_ijson_reads_differently_is_read_by_ijson(data: bytes) -> None:
     [
         b'[{"a": 1}, {"b": oops}]',  # a syntax error
         b'[{"a": 1}, {"b": "cut sh',  # cut short inside a string
+        b'[{"a": 1}, {"b": 12345678901234567890, "c": "cut sh',  # the same, in one for ijson
         b'[{"a": 1}, {"b": 2}',  # cut short before the end of the array
         b'[{"a": 1} {"b": 2}]',  # no comma
         b'[{"a": NaN}]',  # not JSON, though Python's json reads it

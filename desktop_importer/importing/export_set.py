@@ -13,6 +13,7 @@ the report. A file is told by what it holds, never by its name alone.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import stat
 import zipfile
@@ -28,17 +29,30 @@ from desktop_importer.importing.sides import SideFile
 from desktop_importer.importing.source import (
     ExportFile,
     fingerprint,
+    is_grok_backend,
     is_zip,
     open_export,
     read_head,
     zip_time,
 )
+from desktop_importer.vendors import gemini
 
 if TYPE_CHECKING:
     import os
     from collections.abc import Sequence
 
 MAX_FILES = 200  # files given at once or found in a folder; a large Claude export has dozens
+# An unpacked export dropped as the folder it unpacked into (a browser unpacks a download by
+# itself) holds its conversations below: Takeout/My Activity/Gemini Apps/, Grok's
+# ttl/30d/export_data/<id>/, or a re-compressed export's one top folder. How far down they
+# are looked for, and how much is looked at (a Takeout of Photos holds 100,000 files).
+BELOW_DEPTH = 6
+BELOW_ENTRIES = 50_000
+BELOW_HEADS = 200  # .json and .html files whose first bytes are read
+# Files whose folder is the export, told apart by their content when the folder is read.
+_CONVERSATION_FILE = re.compile(
+    r"conversations(?:-\d+)?\.json|export_manifest\.json|chat-[0-9a-f-]{36}\.json", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -193,8 +207,9 @@ class _Gathered:
         ]
         return [*self.sides, *beside]
 
-    def folder(self, folder: Path) -> None:
-        """A folder's files (not its subfolders'); a manifest among them speaks for it."""
+    def folder(self, folder: Path, *, below: bool = True) -> None:
+        """A folder's files; a manifest among them speaks for it. Its subfolders are looked
+        in (`below`) only if its own files hold no conversations (`_export_below`)."""
         try:
             files = sorted(
                 entry
@@ -214,8 +229,22 @@ class _Gathered:
                 f"The folder “{folder.name}” holds {len(manifests)} Claude manifests "
                 f"({', '.join(f.name for f in manifests[:3])}); drop the one to import."
             )
+        taken = len(self.parts) + len(self.nested)
         for path in manifests or files:
             self.file(path, explicit=False)
+        if below and len(self.parts) + len(self.nested) == taken:
+            found = _export_below(folder)
+            if len(found) > 1:
+                places = ", ".join(str(p.relative_to(folder)) for p in found[:3])
+                raise InvalidExport(
+                    f"The folder “{folder.name}” holds more than one export ({places}); "
+                    "drop the one to import."
+                )
+            for path in found:
+                if _is_folder(path):
+                    self.folder(path, below=False)
+                else:
+                    self.file(path, explicit=False)
 
     def file(self, path: Path, *, explicit: bool, label: str | None = None, depth: int = 0) -> None:
         """Take one file (`label`, `depth`: a ZIP unpacked from a given one, its name there)."""
@@ -368,6 +397,60 @@ def _inner_zips(listed: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo] | None:
         if b.endswith(".zip") and i.filename.replace("\\", "/").count("/") <= 1
     ]  # fmt: skip
     return inner or None
+
+
+def _export_below(folder: Path) -> list[Path]:
+    """Where the export lies in `folder`'s subfolders, at the shallowest depth that holds
+    one: the folder of conversation files (read as a dropped folder is), Grok's
+    prod-grok-backend.json or a Gemini activity log (told by their first bytes; Gemini's
+    JSON form where both are beside each other). Links are never followed; dot-folders and
+    __MACOSX are passed over."""
+    level, entries, heads = [folder], 0, 0
+    for _depth in range(BELOW_DEPTH):
+        found: list[Path] = []
+        deeper: list[Path] = []
+        for current in level:
+            try:
+                listed = sorted(current.iterdir())
+            except OSError:
+                continue
+            entries += len(listed)
+            if entries > BELOW_ENTRIES:
+                return []
+            for entry in listed:
+                if entry.name.startswith(".") or entry.name == "__MACOSX" or entry.is_symlink():
+                    continue
+                if entry.is_dir():
+                    deeper.append(entry)
+                elif current != folder and _CONVERSATION_FILE.fullmatch(entry.name):
+                    found.append(current)
+                    break
+                elif current != folder and entry.suffix.lower() in (".json", ".html"):
+                    heads += 1
+                    if heads <= BELOW_HEADS and _is_log(entry):
+                        found.append(entry)
+        if found:
+            return _one_form(found)
+        level = deeper
+    return []
+
+
+def _is_log(path: Path) -> bool:
+    """Grok's backend file or a Gemini activity log, by its first bytes."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(gemini.HTML_HEAD_BYTES)
+    except OSError:
+        return False
+    if path.suffix.lower() == ".html":
+        return gemini.is_activity_html(head)
+    return is_grok_backend(head[:4096]) or gemini.is_activity_json(head[:4096])
+
+
+def _one_form(found: list[Path]) -> list[Path]:
+    """A Gemini log's JSON form where its HTML form is beside it (its times are exact)."""
+    jsons = {p.parent for p in found if p.suffix.lower() == ".json"}
+    return [p for p in found if not (p.suffix.lower() == ".html" and p.parent in jsons)]
 
 
 def _is_json(head: bytes) -> bool:

@@ -1,0 +1,99 @@
+"""An export unpacked by the browser and dropped as the folder it made: its conversation
+files lie in subfolders (a Takeout's My Activity/Gemini Apps/, Grok's
+ttl/30d/export_data/<id>/, a re-compressed export's one top folder). The folder imports
+what its ZIP imports; a folder that holds two exports, or only a link to one, is refused."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from desktop_importer.app import App
+from desktop_importer.basics.errors import DesktopImporterError
+from desktop_importer.importing.service import open_app, start_import
+from tests.helpers.archive import visible
+from tests.helpers.exports import chatgpt_zip, conversations
+from tests.helpers.gemini import json_takeout_zip, takeout_zip
+from tests.helpers.grok import grok_zip
+
+
+def unpacked(export: Path, into: Path) -> Path:
+    """`export` unpacked as a browser does: into a folder named after the ZIP."""
+    folder = into / export.stem
+    with zipfile.ZipFile(export) as archive:
+        archive.extractall(folder)
+    return folder
+
+
+def conversation_ids(app: App) -> set[str]:
+    return {row[1] for row in visible(app)}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda d: takeout_zip(d / "takeout-20260821T101010Z-001.zip"),
+        lambda d: json_takeout_zip(d / "takeout-20260822T101010Z-001.zip"),
+        lambda d: grok_zip(d / "grok-export.zip"),
+    ],
+    ids=["gemini-html", "gemini-json", "grok"],
+)
+def test_an_unpacked_export_folder_imports_its_conversations_as_its_zip_does(
+    app: App, tmp_path: Path, make: Callable[[Path], Path]
+) -> None:
+    export = make(tmp_path)
+    folder = unpacked(export, tmp_path / "Downloads")
+    report = start_import(app, folder)
+    from_folder = conversation_ids(app)
+    assert report.added > 0
+    assert len(from_folder) == report.added
+    fresh = open_app(tmp_path / "other")
+    try:
+        start_import(fresh, export)
+        assert conversation_ids(fresh) == from_folder
+    finally:
+        fresh.close()
+
+
+def test_a_recompressed_export_unpacked_imports_from_its_one_top_folder(
+    app: App, tmp_path: Path
+) -> None:
+    """ChatGPT's export zipped again with everything under one folder, then unpacked: the
+    folder dropped holds that folder only."""
+    inner = tmp_path / "made" / "my chatgpt export"
+    inner.mkdir(parents=True)
+    with zipfile.ZipFile(chatgpt_zip(tmp_path / "chatgpt.zip", conversations(3))) as archive:
+        archive.extractall(inner)
+    report = start_import(app, tmp_path / "made")
+    assert report.added == 3
+    assert "conversations.json" in report.files
+
+
+def test_a_folder_holding_two_exports_below_is_refused_with_both_named(
+    app: App, tmp_path: Path
+) -> None:
+    for name in ("first", "second"):
+        unpacked(chatgpt_zip(tmp_path / f"{name}.zip", conversations(2)), tmp_path / "both")
+    before = visible(app)
+    with pytest.raises(DesktopImporterError) as refusal:
+        start_import(app, tmp_path / "both")
+    assert refusal.value.message == (
+        "The folder “both” holds more than one export (first, second); drop the one to import."
+    )
+    assert visible(app) == before
+
+
+def test_a_link_below_the_folder_is_not_followed(app: App, tmp_path: Path) -> None:
+    """A folder whose only export is behind a symbolic link holds nothing to import: a
+    dropped folder never leads the import out of itself."""
+    elsewhere = unpacked(chatgpt_zip(tmp_path / "elsewhere.zip", conversations(2)), tmp_path)
+    dropped = tmp_path / "dropped"
+    (dropped / "inside").mkdir(parents=True)
+    (dropped / "inside" / "export").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(DesktopImporterError) as refusal:
+        start_import(app, dropped)
+    assert refusal.value.message == "The folder “dropped” holds no files to import."
+    assert visible(app) == []

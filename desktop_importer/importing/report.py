@@ -156,7 +156,11 @@ def detail_lines(report: Mapping[str, Any], *, named: int, more: str = "") -> li
         lines.append(f"Kept without reading (unknown content): {kinds}.")
     media = report.get("media")
     if isinstance(media, Mapping):
-        lines += media_lines(media)
+        files = report.get("files")
+        read = [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
+        lines += media_lines(
+            media, zipped=not read or any(f.lower().endswith(".zip") for f in read)
+        )
     return lines
 
 
@@ -226,8 +230,10 @@ def plural(number: int, noun: str) -> str:
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
-def media_lines(media: Mapping[str, Any]) -> list[str]:
-    """The report's media in words (the command line and the window say the same)."""
+def media_lines(media: Mapping[str, Any], *, zipped: bool = True) -> list[str]:
+    """The report's media in words (the command line and the window say the same).
+    `zipped`: the files read include a ZIP (media are read from a ZIP only: a file or
+    folder dropped brings its conversations, not the files beside them)."""
 
     def number(key: str) -> int:
         value = media.get(key)
@@ -247,7 +253,13 @@ def media_lines(media: Mapping[str, Any]) -> list[str]:
                 "Could not be read from the ZIP (damaged): "
                 f"{plural(number('files') - number('kept'), 'media file')}; the log names each."
             )
-    if number("missing"):
+    if number("missing") and not zipped:
+        lines.append(
+            f"Not kept: {plural(number('missing'), 'file')} that messages point at. Files are "
+            "read from the export's ZIP only, not from beside a file or in a folder; import "
+            "the ZIP to keep them (the conversations stay as they are)."
+        )
+    elif number("missing"):
         lines.append(
             "Missing from this export, though messages point at them: "
             f"{plural(number('missing'), 'file')} (the vendor leaves some out). Those "

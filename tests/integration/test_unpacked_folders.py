@@ -97,3 +97,22 @@ def test_a_link_below_the_folder_is_not_followed(app: App, tmp_path: Path) -> No
         start_import(app, dropped)
     assert refusal.value.message == "The folder “dropped” holds no files to import."
     assert visible(app) == []
+
+
+def test_files_beside_a_log_found_in_a_folder_are_named_and_the_zip_brings_them(
+    app: App, tmp_path: Path
+) -> None:
+    """Media are read from a ZIP only: the folder's import says which files it did not
+    keep and how to keep them, and the ZIP imported after it keeps them for the same
+    conversations."""
+    export = grok_zip(tmp_path / "grok-export.zip")
+    from_folder = start_import(app, unpacked(export, tmp_path / "Downloads"))
+    said = from_folder.details()
+    assert any(
+        line.startswith("Not kept: 5 files that messages point at.")
+        and "import the ZIP to keep them" in line
+        for line in said
+    ), said
+    from_zip = start_import(app, export)
+    assert (from_zip.added, from_zip.unchanged, from_zip.media_added) == (0, 4, 4)
+    assert not any(line.startswith("Not kept") for line in from_zip.details())

@@ -27,8 +27,10 @@ from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
 from desktop_importer.importing import manifest, sides
 from desktop_importer.importing.sides import SideFile
 from desktop_importer.importing.source import (
+    NAMES_FILE,
     ExportFile,
     fingerprint,
+    folder_media,
     is_grok_backend,
     is_zip,
     open_export,
@@ -229,9 +231,10 @@ class _Gathered:
                 f"The folder “{folder.name}” holds {len(manifests)} Claude manifests "
                 f"({', '.join(f.name for f in manifests[:3])}); drop the one to import."
             )
-        taken = len(self.parts) + len(self.nested)
+        taken, first = len(self.parts) + len(self.nested), len(self.parts)
         for path in manifests or files:
             self.file(path, explicit=False)
+        self._media_beside(folder, first)
         if below and len(self.parts) + len(self.nested) == taken:
             found = _export_below(folder)
             if len(found) > 1:
@@ -244,7 +247,43 @@ class _Gathered:
                 if _is_folder(path):
                     self.folder(path, below=False)
                 else:
+                    first = len(self.parts)
                     self.file(path, explicit=False)
+                    self._media_beside(path.parent, first)
+
+    def _media_beside(self, folder: Path, first: int) -> None:
+        """The files of the folder that the conversations file `self.parts[first]` was read
+        from are its media, as the files beside the conversations are in its ZIP: kept with
+        that part (ZIPs bring their own), no longer set aside."""
+        if len(self.parts) <= first or self.parts[first].members is not None:
+            return
+        found = folder_media(folder)
+        if not found:
+            return
+        taken = {p.path.resolve() for p in self.parts} | {s.path.resolve() for s in self.sides}
+        found = [(name, size) for name, size in found if (folder / name).resolve() not in taken]
+        members = {name for name, _ in found}
+        self.aside = [a for a in self.aside if a.name not in members]
+        media_bytes = sum(size for _, size in found)
+        total = sum(p.data_bytes + p.media_bytes for p in self.parts) + media_bytes
+        if total > self.limits.max_total_bytes:
+            raise LimitExceeded(
+                f"“{folder.name}” holds {human_bytes(total)} with its media, more than "
+                f"{SIZE_LIMITS['max_total_bytes']} ({human_bytes(self.limits.max_total_bytes)}"
+                "); it was refused before reading.",
+                "max_total_bytes",
+            )
+        names_file = folder / NAMES_FILE  # the 2026 layout's original names
+        names = NAMES_FILE if names_file.is_file() and not names_file.is_symlink() else None
+        part = self.parts[first]
+        self.parts[first] = replace(
+            part,
+            media=tuple(name for name, _ in found),
+            media_files=len(found),
+            media_bytes=media_bytes,
+            media_root=folder,
+            media_names=names,
+        )
 
     def file(self, path: Path, *, explicit: bool, label: str | None = None, depth: int = 0) -> None:
         """Take one file (`label`, `depth`: a ZIP unpacked from a given one, its name there)."""

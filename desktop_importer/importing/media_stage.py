@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
+import stat
 import time
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 
 import orjson
 
@@ -28,7 +31,8 @@ from desktop_importer.basics.errors import ImportCancelled
 from desktop_importer.store import media as sql
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from pathlib import Path
 
     from desktop_importer.app import App
     from desktop_importer.importing.source import ExportFile
@@ -122,31 +126,31 @@ class MediaStage:
         ids_of: dict[str, list[str]],
         held: dict[str, sql.StoredMedia],
     ) -> None:
-        with zipfile.ZipFile(part.path) as archive:
-            infos = {m: archive.getinfo(m) for m in part.media}
+        with _sources(part) as source:
+            sizes = {m: source.size(m) for m in part.media}
             # A member whose every id already has a file of its size in this profile's
             # archive (the same export imported again, or the next one holding the same
             # uploads) is not read again: kept as it is.
             again = {
                 m
                 for m in part.media
-                if all(a in held and held[a].bytes == infos[m].file_size for a in ids_of[m])
+                if all(a in held and held[a].bytes == sizes[m] for a in ids_of[m])
             }
             self.outcome.kept += len(again)
-            self.done += sum(infos[m].file_size for m in again)
+            self.done += sum(sizes[m] for m in again)
             members = [m for m in part.media if m not in again]
             if members:
-                self._stage_all(archive, part, infos, members, owners)
+                self._stage_all(source, part, sizes, members, owners)
 
     def _stage_all(
         self,
-        archive: zipfile.ZipFile,
+        source: _Source,
         part: ExportFile,
-        infos: dict[str, zipfile.ZipInfo],
+        sizes: dict[str, int],
         members: list[str],
         owners: dict[str, list[str]],
     ) -> None:
-        names = self._original_names(archive, part)
+        names = self._original_names(source, part)
         pending: list[_Pending] = []
         pending_bytes, last = 0, time.monotonic()
         for member in members:
@@ -154,8 +158,10 @@ class MediaStage:
                 self._discard(pending)
                 raise ImportCancelled()
             self.number += 1
-            item = self._stage_one(archive, infos[member], self.number, owners.get(member), names)
-            self.done += infos[member].file_size
+            item = self._stage_one(
+                source, member, sizes[member], self.number, owners.get(member), names
+            )
+            self.done += sizes[member]
             if item is not None:
                 pending.append(item)
                 pending_bytes += item.staged.size
@@ -168,31 +174,36 @@ class MediaStage:
                 pending, pending_bytes, last = [], 0, time.monotonic()
         self._record(pending, self.done)
 
-    def _original_names(self, archive: zipfile.ZipFile, part: ExportFile) -> dict[str, str]:
+    def _original_names(self, source: _Source, part: ExportFile) -> dict[str, str]:
         if part.media_names is None:
             return {}
         try:
-            info = archive.getinfo(part.media_names)
-            if info.file_size > NAMES_MAX_BYTES:
+            if source.size(part.media_names) > NAMES_MAX_BYTES:
                 return {}
-            return media.original_names(orjson.loads(archive.read(info)))
-        except (OSError, KeyError, zipfile.BadZipFile, zlib.error, orjson.JSONDecodeError):
+            with source.open(part.media_names) as handle:
+                return media.original_names(orjson.loads(handle.read()))
+        except (*UNOPENABLE, orjson.JSONDecodeError):
             log.warning("The export's %s could not be read", media.NAMES_FILE)
             return {}
 
     def _stage_one(
         self,
-        archive: zipfile.ZipFile,
-        info: zipfile.ZipInfo,
+        source: _Source,
+        member: str,
+        size: int,
         number: int,
         assets: list[str] | None,
         names: dict[str, str],
     ) -> _Pending | None:
-        member = info.filename
         try:
-            with archive.open(info) as source:
-                staged = self.folder.stage(self.run_id, number, source, info.file_size)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            handle = source.open(member)
+        except UNOPENABLE:
+            log.warning("Media member %r could not be opened; it was not kept", member)
+            return None
+        try:
+            with handle:
+                staged = self.folder.stage(self.run_id, number, handle, size)
+        except UNREADABLE:  # not OSError: a full disk while writing ends the import
             # stage() removed its partial file; the files staged before it stay pending.
             log.warning("Media member %r could not be read; it was not kept", member)
             return None
@@ -251,6 +262,63 @@ class MediaStage:
     def _discard(self, pending: list[_Pending]) -> None:
         for item in pending:
             item.staged.temp.unlink(missing_ok=True)
+
+
+# -- where an export's media are read from -------------------------------------------------
+
+# What reading one member can fail with (it is then not kept, and the log says so); opening
+# one also with a file of the folder gone or become a link.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+UNOPENABLE = (OSError, KeyError, *UNREADABLE)
+
+
+class _Source(Protocol):
+    def size(self, member: str) -> int: ...
+    def open(self, member: str) -> IO[bytes]: ...
+
+
+class _Zipped:
+    """The members of the export's ZIP."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.infos = {info.filename: info for info in archive.infolist()}
+
+    def size(self, member: str) -> int:
+        info = self.infos.get(member)
+        return info.file_size if info is not None else 0
+
+    def open(self, member: str) -> IO[bytes]:
+        return self.archive.open(self.infos[member])
+
+
+class _Unpacked:
+    """The files of an unpacked export's folder (`ExportFile.media_root`), named as the
+    folder's own listing named them (source.folder_media), never as an export's content
+    names them. A file that became a link since is not followed (O_NOFOLLOW)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def size(self, member: str) -> int:
+        try:
+            info = (self.root / member).lstat()
+        except OSError:
+            return 0
+        return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+    def open(self, member: str) -> IO[bytes]:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        return os.fdopen(os.open(self.root / member, flags), "rb")
+
+
+@contextmanager
+def _sources(part: ExportFile) -> Iterator[_Source]:
+    if part.media_root is not None:
+        yield _Unpacked(part.media_root)
+        return
+    with zipfile.ZipFile(part.path) as archive:
+        yield _Zipped(archive)
 
 
 # -- after a run that did not publish, and after a crash ----------------------------------

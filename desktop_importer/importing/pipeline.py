@@ -68,6 +68,11 @@ class ImportJob:
         self.report = ImportReport(
             media_files=export.media_files,
             media_bytes=export.media_bytes,
+            # A ZIP or an unpacked folder holds the files beside the conversations; a
+            # conversations file dropped on its own says nothing of its folder.
+            media_read=any(
+                part.members is not None or part.media_root is not None for part in export.parts
+            ),
             files=[part.name for part in export.parts]
             + [side.name for side in export.sides if side.data_bytes],  # not beside a part's
             set_aside=[(aside.name, aside.why) for aside in export.set_aside],

@@ -43,6 +43,7 @@ class ImportReport:
     media_missing: int = 0  # file ids pointed at that found no file, here or kept before
     media_unreferenced: int = 0  # members no message points at (kept too)
     media_added: int = 0  # file ids that gained a file with this import
+    media_read: bool = True  # whether the export had files beside its conversations to read
     files: list[str] = field(default_factory=list)  # read, in order (export_set.py)
     set_aside: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     projects: int = 0  # Claude's projects the export held (sides.py)
@@ -95,6 +96,7 @@ class ImportReport:
                 "missing": self.media_missing,
                 "unreferenced": self.media_unreferenced,
                 "added": self.media_added,
+                "read": self.media_read,
             },
             "files": self.files,
             "setAside": [{"file": name, "why": why} for name, why in self.set_aside],
@@ -156,11 +158,7 @@ def detail_lines(report: Mapping[str, Any], *, named: int, more: str = "") -> li
         lines.append(f"Kept without reading (unknown content): {kinds}.")
     media = report.get("media")
     if isinstance(media, Mapping):
-        files = report.get("files")
-        read = [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
-        lines += media_lines(
-            media, zipped=not read or any(f.lower().endswith(".zip") for f in read)
-        )
+        lines += media_lines(media)
     return lines
 
 
@@ -230,10 +228,8 @@ def plural(number: int, noun: str) -> str:
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
-def media_lines(media: Mapping[str, Any], *, zipped: bool = True) -> list[str]:
-    """The report's media in words (the command line and the window say the same).
-    `zipped`: the files read include a ZIP (media are read from a ZIP only: a file or
-    folder dropped brings its conversations, not the files beside them)."""
+def media_lines(media: Mapping[str, Any]) -> list[str]:
+    """The report's media in words (the command line and the window say the same)."""
 
     def number(key: str) -> int:
         value = media.get(key)
@@ -253,11 +249,11 @@ def media_lines(media: Mapping[str, Any], *, zipped: bool = True) -> list[str]:
                 "Could not be read from the ZIP (damaged): "
                 f"{plural(number('files') - number('kept'), 'media file')}; the log names each."
             )
-    if number("missing") and not zipped:
+    if number("missing") and media.get("read") is False:
         lines.append(
-            f"Not kept: {plural(number('missing'), 'file')} that messages point at. Files are "
-            "read from the export's ZIP only, not from beside a file or in a folder; import "
-            "the ZIP to keep them (the conversations stay as they are)."
+            f"Not kept: {plural(number('missing'), 'file')} that messages point at. A "
+            "conversations file dropped on its own brings no files; import the export's ZIP "
+            "or its folder to keep them (the conversations stay as they are)."
         )
     elif number("missing"):
         lines.append(

@@ -5,13 +5,15 @@ is read. The conversation objects it holds are streamed by objects.py.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import orjson
 import zipfile_deflate64  # noqa: F401  (teaches zipfile Deflate64, which Windows Explorer uses)
@@ -23,10 +25,6 @@ from desktop_importer.importing import (
     sides,
 )
 from desktop_importer.vendors import gemini
-
-if TYPE_CHECKING:
-    import os
-    from pathlib import Path
 
 MANIFEST = "export_manifest.json"
 NAMES_FILE = "conversation_asset_file_names.json"  # media.NAMES_FILE
@@ -62,6 +60,8 @@ class ExportFile:
     exported_at: float | None = None
     account: str | None = None
     media: tuple[str, ...] = ()  # the media members, as named in the ZIP
+    # An unpacked export's folder, whose files `media` names instead (folder_media).
+    media_root: Path | None = None
     media_names: str | None = None  # the 2026 layout's names file (media.NAMES_FILE)
     # What the ZIP's export_manifest.json lists: a multi-part export's parts hold these
     # between them (export_set.py checks that they all came).
@@ -498,6 +498,38 @@ def _check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings)
             "max_total_bytes",
             limits.max_total_bytes,
         )
+
+
+FOLDER_MEDIA_ENTRIES = 100_000  # entries looked at in an unpacked export's folder, at most
+
+
+def folder_media(root: Path) -> list[tuple[str, int]] | None:
+    """The media of an unpacked export's folder, as the ZIP's rule (`_is_media`) names them
+    in the export's folder: (name with `/`, bytes) of each regular file below `root` that is
+    not the export's own JSON or HTML at its top. Links are neither followed nor taken;
+    dot-files and __MACOSX are passed over. None if it holds more than FOLDER_MEDIA_ENTRIES
+    entries (then not an export's folder)."""
+    found: list[tuple[str, int]] = []
+    entries = 0
+    for current, folders, files in os.walk(root):  # never into a linked folder
+        here = Path(current)
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f != "__MACOSX")
+        entries += len(folders) + len(files)
+        if entries > FOLDER_MEDIA_ENTRIES:
+            return None
+        place = here.relative_to(root).parts
+        for name in sorted(files):
+            lower = name.lower()
+            own = not place and lower.endswith((".json", ".html"))
+            if name.startswith(".") or (own and not name.startswith(("file-", "file_"))):
+                continue
+            try:
+                info = (here / name).lstat()
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):  # not a link, a pipe or a device
+                found.append(("/".join((*place, name)), info.st_size))
+    return found
 
 
 def _is_media(name: str, info: zipfile.ZipInfo, folder: str) -> bool:

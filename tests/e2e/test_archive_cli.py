@@ -163,6 +163,7 @@ def chatgpt(data_dir: Path, tmp_path: Path) -> Path:
         "missing": 1,
         "unreferenced": 2,
         "added": 2,
+        "read": True,
     }
     return path
 

@@ -105,6 +105,7 @@ def test_every_layout_is_found_and_kept_byte_for_byte(
         "missing": 0,
         "unreferenced": 1,
         "added": 8,
+        "read": True,
     }
     found = {m["name"]: m for m in media_json(app)}
     assert found["My photo 😀.png"]["sha256"] == sha(PHOTO)
@@ -218,6 +219,7 @@ def test_a_missing_file_is_marked_then_filled_by_a_later_export(
     assert again.unchanged == 1
     assert again.to_json()["media"] | {"bytes": 0} == {
         "files": 1, "bytes": 0, "kept": 1, "missing": 0, "unreferenced": 0, "added": 1,
+        "read": True,
     }  # fmt: skip
     assert media_json(app, "c")[0]["kept"] is True
 
@@ -241,6 +243,7 @@ def test_a_multi_part_exports_media_is_found_in_whichever_part_holds_it(
     assert (report["added"], report["files"]) == (2, ["part-1.zip", "part-2.zip"])
     assert report["media"] | {"bytes": 0} == {
         "files": 2, "bytes": 0, "kept": 2, "missing": 0, "unreferenced": 0, "added": 2,
+        "read": True,
     }  # fmt: skip
     assert media_json(app, "c1")[0]["sha256"] == sha(PHOTO)
     assert media_json(app, "c2")[0]["sha256"] == sha(GARDEN)

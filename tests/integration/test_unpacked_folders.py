@@ -1,7 +1,8 @@
 """An export unpacked by the browser and dropped as the folder it made: its conversation
-files lie in subfolders (a Takeout's My Activity/Gemini Apps/, Grok's
+files may lie in subfolders (a Takeout's My Activity/Gemini Apps/, Grok's
 ttl/30d/export_data/<id>/, a re-compressed export's one top folder). The folder imports
-what its ZIP imports; a folder that holds two exports, or only a link to one, is refused."""
+what its ZIP imports, its media included; a folder that holds two exports, or only a link
+to one, is refused, and a link among its files is not followed."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from desktop_importer.app import App
 from desktop_importer.basics.errors import DesktopImporterError
 from desktop_importer.importing.service import open_app, start_import
 from tests.helpers.archive import visible
-from tests.helpers.exports import chatgpt_zip, conversations
+from tests.helpers.exports import chatgpt_zip, conversations, write_zip
 from tests.helpers.gemini import json_takeout_zip, takeout_zip
 from tests.helpers.grok import grok_zip
+from tests.integration.test_media import every_layout, media_json, stored_files
 
 
 def unpacked(export: Path, into: Path) -> Path:
@@ -52,10 +54,15 @@ def test_an_unpacked_export_folder_imports_its_conversations_as_its_zip_does(
     assert len(from_folder) == report.added
     fresh = open_app(tmp_path / "other")
     try:
-        start_import(fresh, export)
+        from_zip = start_import(fresh, export)
         assert conversation_ids(fresh) == from_folder
     finally:
         fresh.close()
+    media = ("files", "bytes", "kept", "missing", "added")
+    assert [report.to_json()["media"][k] for k in media] == [
+        from_zip.to_json()["media"][k] for k in media
+    ]
+    assert report.media_kept > 0
 
 
 def test_a_recompressed_export_unpacked_imports_from_its_one_top_folder(
@@ -99,20 +106,56 @@ def test_a_link_below_the_folder_is_not_followed(app: App, tmp_path: Path) -> No
     assert visible(app) == []
 
 
-def test_files_beside_a_log_found_in_a_folder_are_named_and_the_zip_brings_them(
+def test_a_file_dropped_on_its_own_names_the_files_it_did_not_keep_and_its_folder_keeps_them(
     app: App, tmp_path: Path
 ) -> None:
-    """Media are read from a ZIP only: the folder's import says which files it did not
-    keep and how to keep them, and the ZIP imported after it keeps them for the same
-    conversations."""
-    export = grok_zip(tmp_path / "grok-export.zip")
-    from_folder = start_import(app, unpacked(export, tmp_path / "Downloads"))
-    said = from_folder.details()
+    """A conversations file dropped alone says nothing of its folder: the files its
+    messages point at are named as not kept, with how to keep them; the folder imported
+    after it keeps them for the same conversations."""
+    folder = unpacked(grok_zip(tmp_path / "grok-export.zip"), tmp_path / "Downloads")
+    (backend,) = folder.rglob("prod-grok-backend.json")
+    alone = start_import(app, backend)
     assert any(
         line.startswith("Not kept: 5 files that messages point at.")
-        and "import the ZIP to keep them" in line
-        for line in said
-    ), said
-    from_zip = start_import(app, export)
-    assert (from_zip.added, from_zip.unchanged, from_zip.media_added) == (0, 4, 4)
-    assert not any(line.startswith("Not kept") for line in from_zip.details())
+        and "import the export's ZIP or its folder to keep them" in line
+        for line in alone.details()
+    ), alone.details()
+    assert alone.to_json()["media"]["read"] is False
+    from_folder = start_import(app, folder)
+    assert (from_folder.added, from_folder.unchanged, from_folder.media_added) == (0, 4, 4)
+    assert not any(line.startswith("Not kept") for line in from_folder.details())
+
+
+def test_every_media_layout_of_an_unpacked_chatgpt_export_is_kept_as_from_its_zip(
+    tmp_path: Path,
+) -> None:
+    """Uploads at the top, in user-<id>/, dalle-generations/ and audio folders, the 2026
+    layout's names file: the same files, names and hashes as the ZIP gives."""
+    export = write_zip(tmp_path / "chatgpt.zip", every_layout())
+    folder = unpacked(export, tmp_path / "Downloads")
+    seen = {}
+    for name, given in (("zip", export), ("folder", folder)):
+        opened = open_app(tmp_path / f"data-{name}")
+        try:
+            report = start_import(opened, given)
+            seen[name] = (report.to_json()["media"]["kept"], media_json(opened))
+        finally:
+            opened.close()
+    assert seen["folder"] == seen["zip"]
+    assert seen["zip"][0] == 8
+
+
+def test_a_link_among_an_unpacked_exports_files_is_not_followed(
+    app: App, data_dir: Path, tmp_path: Path
+) -> None:
+    """A file of the folder that is a link (here to a file outside it, named as an upload
+    the conversation points at) is not read: the upload counts as missing."""
+    folder = unpacked(write_zip(tmp_path / "chatgpt.zip", every_layout()), tmp_path / "x")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not for the archive")
+    (folder / "file-BBB.jpg").unlink()
+    (folder / "file-BBB.jpg").symlink_to(outside)
+    report = start_import(app, folder)
+    assert report.media_kept == 7
+    assert report.media_missing == 1
+    assert b"not for the archive" not in {p.read_bytes() for p in stored_files(data_dir)}

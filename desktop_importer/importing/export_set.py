@@ -30,7 +30,6 @@ from desktop_importer.importing.source import (
     NAMES_FILE,
     ExportFile,
     fingerprint,
-    folder_media,
     is_grok_backend,
     is_zip,
     open_export,
@@ -253,37 +252,16 @@ class _Gathered:
 
     def _media_beside(self, folder: Path, first: int) -> None:
         """The files of the folder that the conversations file `self.parts[first]` was read
-        from are its media, as the files beside the conversations are in its ZIP: kept with
-        that part (ZIPs bring their own), no longer set aside."""
+        from hold its media, as the files beside the conversations do in its ZIP (ZIPs
+        bring their own): those its messages point at are kept (media_stage._listed)."""
         if len(self.parts) <= first or self.parts[first].members is not None:
             return
-        found = folder_media(folder)
-        if not found:
-            return
-        taken = {p.path.resolve() for p in self.parts} | {s.path.resolve() for s in self.sides}
-        found = [(name, size) for name, size in found if (folder / name).resolve() not in taken]
-        members = {name for name, _ in found}
-        self.aside = [a for a in self.aside if a.name not in members]
-        media_bytes = sum(size for _, size in found)
-        total = sum(p.data_bytes + p.media_bytes for p in self.parts) + media_bytes
-        if total > self.limits.max_total_bytes:
-            raise LimitExceeded(
-                f"“{folder.name}” holds {human_bytes(total)} with its media, more than "
-                f"{SIZE_LIMITS['max_total_bytes']} ({human_bytes(self.limits.max_total_bytes)}"
-                "); it was refused before reading.",
-                "max_total_bytes",
-            )
         names_file = folder / NAMES_FILE  # the 2026 layout's original names
         names = NAMES_FILE if names_file.is_file() and not names_file.is_symlink() else None
-        part = self.parts[first]
-        self.parts[first] = replace(
-            part,
-            media=tuple(name for name, _ in found),
-            media_files=len(found),
-            media_bytes=media_bytes,
-            media_root=folder,
-            media_names=names,
-        )
+        self.parts[first] = replace(self.parts[first], media_root=folder, media_names=names)
+        # Its files other than JSON and HTML are the media stage's now, not set aside.
+        beside = {p.name for p in folder.iterdir() if not p.name.lower().endswith(_OWN)}
+        self.aside = [a for a in self.aside if a.name not in beside]
 
     def file(self, path: Path, *, explicit: bool, label: str | None = None, depth: int = 0) -> None:
         """Take one file (`label`, `depth`: a ZIP unpacked from a given one, its name there)."""
@@ -436,6 +414,9 @@ def _inner_zips(listed: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo] | None:
         if b.endswith(".zip") and i.filename.replace("\\", "/").count("/") <= 1
     ]  # fmt: skip
     return inner or None
+
+
+_OWN = (".json", ".html")  # an export's own files beside its media (source._is_media)
 
 
 def _export_below(folder: Path) -> list[Path]:

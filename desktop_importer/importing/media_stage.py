@@ -21,13 +21,14 @@ import time
 import zipfile
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Protocol
 
 import orjson
 
 from desktop_importer.basics import media
 from desktop_importer.basics.errors import ImportCancelled
+from desktop_importer.importing.source import folder_media
 from desktop_importer.store import media as sql
 
 if TYPE_CHECKING:
@@ -88,7 +89,8 @@ class MediaStage:
         self.done = 0  # bytes of media read, across the parts
 
     def run(self, pointed_at: set[str]) -> MediaOutcome:
-        indexes = [media.MemberIndex(list(part.media)) for part in self.parts]
+        listed = [_listed(part) for part in self.parts]
+        indexes = [media.MemberIndex(list(part.media)) for part in listed]
         owners: list[dict[str, list[str]]] = [{} for _ in self.parts]  # member -> its ids
         unmatched: list[str] = []
         for asset in sorted(pointed_at):
@@ -99,6 +101,9 @@ class MediaStage:
                     found = True
             if not found:
                 unmatched.append(asset)
+        self.parts = [_pointed_at(part, owner) for part, owner in zip(listed, owners, strict=True)]
+        self.outcome.files = sum(p.media_files for p in self.parts)
+        self.outcome.bytes = sum(p.media_bytes for p in self.parts)
         ids_of = [
             {m: owner.get(m) or [sql.UNREFERENCED + m] for m in part.media}
             for part, owner in zip(self.parts, owners, strict=True)
@@ -265,6 +270,28 @@ class MediaStage:
 
 
 # -- where an export's media are read from -------------------------------------------------
+
+
+def _listed(part: ExportFile) -> ExportFile:
+    """An unpacked export's part with its folder's files as its media (source.folder_media),
+    listed now that its messages have said which files they point at."""
+    if part.media_root is None:
+        return part
+    found = folder_media(part.media_root) or []
+    return replace(part, media=tuple(name for name, _ in found))
+
+
+def _pointed_at(part: ExportFile, owners: dict[str, list[str]]) -> ExportFile:
+    """A folder's files that messages point at, only: a folder dropped may hold more than
+    the export (a ZIP's every member is the export's, and is kept)."""
+    if part.media_root is None:
+        return part
+    source = _Unpacked(part.media_root)
+    kept = tuple(m for m in part.media if m in owners)
+    return replace(
+        part, media=kept, media_files=len(kept), media_bytes=sum(source.size(m) for m in kept)
+    )
+
 
 # What reading one member can fail with (it is then not kept, and the log says so); opening
 # one also with a file of the folder gone or become a link.

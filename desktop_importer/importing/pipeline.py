@@ -386,6 +386,7 @@ class ImportJob:
             names=self.library_names,
         )
         outcome = stage.run(self.assets)
+        self.report.media_files, self.report.media_bytes = outcome.files, outcome.bytes
         self.report.media_kept = outcome.kept
         self.report.media_missing = outcome.missing
         self.report.media_unreferenced = outcome.unreferenced

@@ -130,19 +130,26 @@ def test_every_media_layout_of_an_unpacked_chatgpt_export_is_kept_as_from_its_zi
     tmp_path: Path,
 ) -> None:
     """Uploads at the top, in user-<id>/, dalle-generations/ and audio folders, the 2026
-    layout's names file: the same files, names and hashes as the ZIP gives."""
+    layout's names file: the same files, names and hashes as the ZIP gives, for every file
+    a message points at. A file no message points at is the ZIP's (kept) but not the
+    folder's: a folder dropped may hold more than the export (a film beside it, here)."""
     export = write_zip(tmp_path / "chatgpt.zip", every_layout())
     folder = unpacked(export, tmp_path / "Downloads")
+    (folder / "holiday.mov").write_bytes(b"\x00\x00\x00\x18ftypqt  " + b"x" * 1000)
     seen = {}
     for name, given in (("zip", export), ("folder", folder)):
         opened = open_app(tmp_path / f"data-{name}")
         try:
             report = start_import(opened, given)
-            seen[name] = (report.to_json()["media"]["kept"], media_json(opened))
+            seen[name] = (report.to_json()["media"], media_json(opened))
+            stored = {p.read_bytes() for p in stored_files(tmp_path / f"data-{name}")}
         finally:
             opened.close()
-    assert seen["folder"] == seen["zip"]
-    assert seen["zip"][0] == 8
+    assert seen["folder"][1] == seen["zip"][1]
+    assert (seen["zip"][0]["kept"], seen["zip"][0]["unreferenced"]) == (8, 1)
+    assert (seen["folder"][0]["kept"], seen["folder"][0]["unreferenced"]) == (7, 0)
+    assert not any(b"ftypqt" in content for content in stored)
+    assert report.set_aside == []  # the film is neither kept nor named as set aside
 
 
 def test_a_link_among_an_unpacked_exports_files_is_not_followed(
@@ -156,6 +163,6 @@ def test_a_link_among_an_unpacked_exports_files_is_not_followed(
     (folder / "file-BBB.jpg").unlink()
     (folder / "file-BBB.jpg").symlink_to(outside)
     report = start_import(app, folder)
-    assert report.media_kept == 7
+    assert report.media_kept == 6  # of the 7 files messages point at
     assert report.media_missing == 1
     assert b"not for the archive" not in {p.read_bytes() for p in stored_files(data_dir)}

@@ -363,7 +363,8 @@ class ImportJob:
         total = self.export.media_bytes
 
         def beat(session: object, done: int) -> None:
-            snapshot = profiles.Progress("media", done, total, self.found, None)
+            # An unpacked folder's files are counted once the stage has listed them.
+            snapshot = profiles.Progress("media", done, stage.outcome.bytes, self.found, None)
             profiles.fence(
                 session,  # type: ignore[arg-type]
                 self.claim.user_id,

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -614,3 +615,26 @@ def test_after_a_crash_the_window_tidies_the_archive_off_its_gui_thread(
     assert not recovery.recovery_needed(window.app)
     assert abs(pages_in_use(data_dir / "archive.sqlite3") - before) < 2**20
     assert "stopped responding" in window.result.title.text()  # the stale rule's offer
+
+
+def test_an_unpacked_takeout_folder_dropped_imports_with_its_images(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The folder a browser made of a Takeout, dropped whole: Gemini's log is found below
+    and the photo beside it is kept, and the result says so in words."""
+    from tests.helpers.gemini import takeout_zip
+
+    folder = tmp_path / "Downloads" / "takeout-20260821T101010Z-001"
+    with zipfile.ZipFile(takeout_zip(tmp_path / "takeout.zip")) as archive:
+        archive.extractall(folder)
+    window = make_window()
+    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+        window.start_file(folder)
+    assert ended.args == ["complete"]
+    assert window.result.title.text() == "Import complete."
+    said = window.result.body.text()
+    assert said.startswith("4 conversations, 11 messages: 4 added")
+    assert "Media: 1 of 1 files kept" in said
+    body = window.result.body
+    qtbot.waitUntil(lambda: body.height() >= body.heightForWidth(body.width()))
+    screenshot(window, "unpacked-takeout-folder")

@@ -457,14 +457,15 @@ def _export_below(folder: Path) -> list[Path]:
 
 def _is_log(path: Path) -> bool:
     """Grok's backend file or a Gemini activity log, by its first bytes."""
+    html = path.suffix.lower() == ".html"
     try:
         with path.open("rb") as handle:
-            head = handle.read(gemini.HTML_HEAD_BYTES)
+            head = handle.read(gemini.HTML_HEAD_BYTES if html else 4096)
     except OSError:
         return False
-    if path.suffix.lower() == ".html":
+    if html:
         return gemini.is_activity_html(head)
-    return is_grok_backend(head[:4096]) or gemini.is_activity_json(head[:4096])
+    return is_grok_backend(head) or gemini.is_activity_json(head)
 
 
 def _one_form(found: list[Path]) -> list[Path]:

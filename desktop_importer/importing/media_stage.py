@@ -309,14 +309,12 @@ class _Zipped:
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
         self.archive = archive
-        self.infos = {info.filename: info for info in archive.infolist()}
 
     def size(self, member: str) -> int:
-        info = self.infos.get(member)
-        return info.file_size if info is not None else 0
+        return self.archive.getinfo(member).file_size
 
     def open(self, member: str) -> IO[bytes]:
-        return self.archive.open(self.infos[member])
+        return self.archive.open(self.archive.getinfo(member))
 
 
 class _Unpacked:

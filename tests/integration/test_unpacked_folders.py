@@ -19,6 +19,7 @@ from tests.helpers.archive import visible
 from tests.helpers.exports import chatgpt_zip, conversations, write_zip
 from tests.helpers.gemini import json_takeout_zip, takeout_zip
 from tests.helpers.grok import grok_zip
+from tests.helpers.lechat import lechat_zip
 from tests.integration.test_media import every_layout, media_json, stored_files
 
 
@@ -40,8 +41,9 @@ def conversation_ids(app: App) -> set[str]:
         lambda d: takeout_zip(d / "takeout-20260821T101010Z-001.zip"),
         lambda d: json_takeout_zip(d / "takeout-20260822T101010Z-001.zip"),
         lambda d: grok_zip(d / "grok-export.zip"),
+        lambda d: lechat_zip(d / "chat-export-1767225600000.zip"),
     ],
-    ids=["gemini-html", "gemini-json", "grok"],
+    ids=["gemini-html", "gemini-json", "grok", "le-chat"],
 )
 def test_an_unpacked_export_folder_imports_its_conversations_as_its_zip_does(
     app: App, tmp_path: Path, make: Callable[[Path], Path]

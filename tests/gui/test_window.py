@@ -617,8 +617,9 @@ def test_after_a_crash_the_window_tidies_the_archive_off_its_gui_thread(
     assert "stopped responding" in window.result.title.text()  # the stale rule's offer
 
 
+@pytest.mark.parametrize("palette", ["light", "dark"])
 def test_an_unpacked_takeout_folder_dropped_imports_with_its_images(
-    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path, palette: str, qapp: Any
 ) -> None:
     """The folder a browser made of a Takeout, dropped whole: Gemini's log is found below
     and the photo beside it is kept, and the result says so in words."""
@@ -627,14 +628,20 @@ def test_an_unpacked_takeout_folder_dropped_imports_with_its_images(
     folder = tmp_path / "Downloads" / "takeout-20260821T101010Z-001"
     with zipfile.ZipFile(takeout_zip(tmp_path / "takeout.zip")) as archive:
         archive.extractall(folder)
-    window = make_window()
-    with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
-        window.start_file(folder)
-    assert ended.args == ["complete"]
-    assert window.result.title.text() == "Import complete."
-    said = window.result.body.text()
-    assert said.startswith("4 conversations, 11 messages: 4 added")
-    assert "Media: 1 of 1 files kept" in said
-    body = window.result.body
-    qtbot.waitUntil(lambda: body.height() >= body.heightForWidth(body.width()))
-    screenshot(window, "unpacked-takeout-folder")
+    previous = qapp.palette()
+    if palette == "dark":
+        qapp.setPalette(dark_palette())
+    try:
+        window = make_window()
+        with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
+            drop_on(window, folder)
+        assert ended.args == ["complete"]
+        assert window.result.title.text() == "Import complete."
+        said = window.result.body.text()
+        assert said.startswith("4 conversations, 11 messages: 4 added")
+        assert "Media: 1 of 1 files kept" in said
+        body = window.result.body
+        qtbot.waitUntil(lambda: body.height() >= body.heightForWidth(body.width()))
+        screenshot(window, f"unpacked-takeout-folder-{palette}")
+    finally:
+        qapp.setPalette(previous)

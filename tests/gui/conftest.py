@@ -3,6 +3,7 @@ processes. Screenshots: DESKTOP_IMPORTER_SCREENSHOTS=DIR saves PNGs of the main 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAccessible, QColor, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
@@ -122,3 +123,16 @@ def dark_palette() -> QPalette:
     ):
         palette.setColor(role, QColor(colour))
     return palette
+
+
+@contextlib.contextmanager
+def painted(qapp: QApplication, palette: str) -> Iterator[None]:
+    """The application in the light palette it has, or in the dark one, for a while (the
+    screenshots a person checks in both)."""
+    previous = qapp.palette()
+    if palette == "dark":
+        qapp.setPalette(dark_palette())
+    try:
+        yield
+    finally:
+        qapp.setPalette(previous)

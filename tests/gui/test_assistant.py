@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.gui.assistant_dialog import AssistantDialog
-from tests.gui.conftest import screenshot, unnamed_controls
-from tests.gui.test_projects import painted
+from tests.gui.conftest import painted, screenshot, unnamed_controls
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])

@@ -22,8 +22,7 @@ from desktop_importer.gui.charts import Chart, day_name
 from desktop_importer.gui.conversation_list import ConversationRole
 from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.importing.service import start_import
-from tests.gui.conftest import screenshot, unnamed_controls
-from tests.gui.test_projects import painted
+from tests.gui.conftest import painted, screenshot, unnamed_controls
 from tests.helpers.exports import chatgpt_zip, linked, message, node, write_zip
 
 WAIT = 10_000

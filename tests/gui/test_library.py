@@ -34,7 +34,12 @@ from desktop_importer.gui.message_widget import Collapsible, MessageWidget
 from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.importing.service import start_import
 from desktop_importer.vendors.blocks import plain_text
-from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
+from tests.gui.conftest import (
+    focusable_controls,
+    painted,
+    screenshot,
+    unnamed_controls,
+)
 from tests.helpers.claude2026 import MEMORY, injected_conversation
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 from tests.helpers.rich import bread, claude_chat
@@ -308,10 +313,7 @@ def test_context_claude_injected_shows_only_with_show_hidden_and_says_so(
 ) -> None:
     export_file = write_zip(tmp_path / "c.zip", {"conversations.json": [injected_conversation()]})
     start_import(gui_app, export_file)
-    previous = qapp.palette()
-    if palette == "dark":
-        qapp.setPalette(dark_palette())
-    try:
+    with painted(qapp, palette):
         window = make_window()
         reader = window.library.reader
         window.library.open("inj")
@@ -340,8 +342,6 @@ def test_context_claude_injected_shows_only_with_show_hidden_and_says_so(
         ]
         shown_on_screen(window, qtbot)
         screenshot(window, f"claude-injected-{palette}")
-    finally:
-        qapp.setPalette(previous)
 
 
 def test_the_branch_switcher_walks_edits_and_regenerations(
@@ -520,10 +520,7 @@ def test_screenshots_of_the_library(
     make_window, qtbot: QtBot, rich: App, palette: str, qapp
 ) -> None:
     """Not an assertion of looks: the PNGs a person checks (DESKTOP_IMPORTER_SCREENSHOTS)."""
-    previous = qapp.palette()
-    if palette == "dark":
-        qapp.setPalette(dark_palette())
-    try:
+    with painted(qapp, palette):
         window = make_window()
         window.resize(1100, 760)
         open_bread(window, qtbot)
@@ -533,8 +530,6 @@ def test_screenshots_of_the_library(
             window.library.run_search()
         screenshot(window, f"library-search-{palette}")
         assert window.library.results.rowCount() == 1
-    finally:
-        qapp.setPalette(previous)
 
 
 def test_an_older_archive_is_upgraded_with_the_window_on_screen_and_progress_shown(

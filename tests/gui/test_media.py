@@ -20,7 +20,12 @@ from desktop_importer.gui.main_window import ImportWindow
 from desktop_importer.gui.media_view import FileRow, ImageView
 from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.importing.service import start_import
-from tests.gui.conftest import dark_palette, focusable_controls, screenshot, unnamed_controls
+from tests.gui.conftest import (
+    focusable_controls,
+    painted,
+    screenshot,
+    unnamed_controls,
+)
 from tests.gui.test_library import shown_on_screen, texts
 from tests.helpers.exports import chatgpt_zip, conversations
 from tests.helpers.media import PDF, image_part, png_claiming, sha, voice_part, wav, with_media
@@ -315,10 +320,7 @@ def wanted_height(widget: QWidget) -> int:
 @pytest.mark.parametrize("palette", ["light", "dark"])
 def test_screenshots_of_media(make_window, qtbot: QtBot, albums: App, palette: str, qapp) -> None:
     """Not an assertion of looks: the PNGs a person checks (DESKTOP_IMPORTER_SCREENSHOTS)."""
-    previous = qapp.palette()
-    if palette == "dark":
-        qapp.setPalette(dark_palette())
-    try:
+    with painted(qapp, palette):
         window = make_window()
         open_album(window, qtbot)
         photo, dalle, _ = images(window)
@@ -335,8 +337,6 @@ def test_screenshots_of_media(make_window, qtbot: QtBot, albums: App, palette: s
             timeout=WAIT,
         )
         screenshot(window, f"media-files-{palette}")
-    finally:
-        qapp.setPalette(previous)
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])
@@ -346,10 +346,7 @@ def test_chatgpt_library_files_show_in_the_message_that_made_them(
     from tests.integration.test_chatgpt_library import library_export
 
     start_import(gui_app, library_export(tmp_path / "chatgpt.zip"))
-    previous = qapp.palette()
-    if palette == "dark":
-        qapp.setPalette(dark_palette())
-    try:
+    with painted(qapp, palette):
         window = make_window()
         window.library.open("made")
         qtbot.waitUntil(lambda: window.library.reader.message_widget("made-n1") is not None)
@@ -363,5 +360,3 @@ def test_chatgpt_library_files_show_in_the_message_that_made_them(
         assert unnamed_controls(answer) == []
         shown_on_screen(window, qtbot)
         screenshot(window, f"chatgpt-library-{palette}")
-    finally:
-        qapp.setPalette(previous)

@@ -5,15 +5,13 @@ screen reader; untrusted text inert."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_importer.app import App
@@ -21,22 +19,10 @@ from desktop_importer.gui.message_widget import Collapsible
 from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.importing.service import start_import
 from desktop_importer.vendors.claude_projects import NO_LINK
-from tests.gui.conftest import dark_palette, screenshot, unnamed_controls
+from tests.gui.conftest import painted, screenshot, unnamed_controls
 from tests.gui.test_library import texts
 from tests.helpers.claude2026 import MEMORY, PROJECT, download_folder, talk
 from tests.helpers.exports import write_zip
-
-
-@contextlib.contextmanager
-def painted(qapp: QApplication, palette: str) -> Iterator[None]:
-    """The application in the light palette it has, or in the dark one, for a while."""
-    previous = qapp.palette()
-    if palette == "dark":
-        qapp.setPalette(dark_palette())
-    try:
-        yield
-    finally:
-        qapp.setPalette(previous)
 
 
 def heading_shown(page: QWidget, heading: str) -> bool:

@@ -15,9 +15,8 @@ from desktop_importer.gui.media_view import ImageView
 from desktop_importer.gui.message_widget import Collapsible
 from desktop_importer.gui.safe_text import SafeText
 from desktop_importer.importing.service import start_import
-from tests.gui.conftest import screenshot, unnamed_controls
+from tests.gui.conftest import painted, screenshot, unnamed_controls
 from tests.gui.test_library import shown_on_screen, texts
-from tests.gui.test_projects import painted
 from tests.helpers.gemini import THREAD as GEMINI_THREAD
 from tests.helpers.gemini import takeout_zip
 from tests.helpers.grok import POST, grok_zip

@@ -27,9 +27,10 @@ from desktop_importer.gui.main_window import BUSY_ELSEWHERE, ImportWindow
 from desktop_importer.gui.rejection_dialog import TITLE, RejectionDialog, rejection_message
 from desktop_importer.gui.single_instance import InstanceServer, server_name
 from desktop_importer.importing.service import profile_status, start_import
-from tests.gui.conftest import dark_palette, screenshot
+from tests.gui.conftest import painted, screenshot
 from tests.helpers.claude2026 import download_folder, injected_conversation
 from tests.helpers.exports import chatgpt_zip, conversations, write_zip
+from tests.helpers.gemini import takeout_zip
 from tests.helpers.stubs import FakeClock
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -277,10 +278,7 @@ def test_a_missing_batch_offers_its_link_and_to_import_what_is_there(
 ) -> None:
     folder = download_folder(tmp_path / "Claude export")
     (folder / "conversations-001.zip").unlink()
-    previous = qapp.palette()
-    if palette == "dark":
-        qapp.setPalette(dark_palette())
-    try:
+    with painted(qapp, palette):
         window = make_window()
         with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
             drop_on(window, folder)
@@ -300,8 +298,6 @@ def test_a_missing_batch_offers_its_link_and_to_import_what_is_there(
         assert ended.args == ["complete"]
         assert profile_status(gui_app).conversations == 3
         assert not rest.isVisibleTo(window)
-    finally:
-        qapp.setPalette(previous)
 
 
 @pytest.mark.parametrize("where", ["preflight", "worker"])
@@ -623,15 +619,10 @@ def test_an_unpacked_takeout_folder_dropped_imports_with_its_images(
 ) -> None:
     """The folder a browser made of a Takeout, dropped whole: Gemini's log is found below
     and the photo beside it is kept, and the result says so in words."""
-    from tests.helpers.gemini import takeout_zip
-
     folder = tmp_path / "Downloads" / "takeout-20260821T101010Z-001"
     with zipfile.ZipFile(takeout_zip(tmp_path / "takeout.zip")) as archive:
         archive.extractall(folder)
-    previous = qapp.palette()
-    if palette == "dark":
-        qapp.setPalette(dark_palette())
-    try:
+    with painted(qapp, palette):
         window = make_window()
         with qtbot.waitSignal(window.importEnded, timeout=WAIT) as ended:
             drop_on(window, folder)
@@ -643,5 +634,3 @@ def test_an_unpacked_takeout_folder_dropped_imports_with_its_images(
         body = window.result.body
         qtbot.waitUntil(lambda: body.height() >= body.heightForWidth(body.width()))
         screenshot(window, f"unpacked-takeout-folder-{palette}")
-    finally:
-        qapp.setPalette(previous)

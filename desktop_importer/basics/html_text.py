@@ -550,14 +550,18 @@ def _run(run: str, line_start: bool) -> str | None:
 # empty item or heading (where `_run` drops a marker's space); no entity, and no character
 # that Markdown escapes (a ">" among the words included). Two spaces in a row are looked
 # for apart, and so is what is not printable (`_tidy_markdown`).
-_TIDY_WORDS = r"[^<>&\n\\`*_\[\]]*(?:</?(?:strong|b|em|i|del|s)>[^<>&\n\\`*_\[\]]*)*"
-_TIDY_RUN = rf"{_TIDY_WORDS}(?:<code>{_TIDY_WORDS}</code>{_TIDY_WORDS})*"
+# Possessive (`*+`): nothing it matched is ever given back, which would never help here.
+_TIDY_WORDS = r"[^<>&\n\\`*_\[\]]*+(?:</?(?:strong|b|em|i|del|s)>[^<>&\n\\`*_\[\]]*+)*+"
+_TIDY_RUN = rf"{_TIDY_WORDS}(?:<code>{_TIDY_WORDS}</code>{_TIDY_WORDS})*+"
 _TIDY = re.compile(
-    rf"(?:\n*(?:<p>(?![ #]){_TIDY_RUN}(?<! )</p>"
+    rf"(?:\n*+(?:<p>(?![ #]){_TIDY_RUN}(?<! )</p>"
     rf"|<h[1-6]>(?! |</h){_TIDY_RUN}(?<! )</h[1-6]>"
-    rf"|<(?:ul|ol)>(?:\n*<li>(?:\n*<p>(?! |</p>){_TIDY_RUN}(?<! )</p>\n*"
-    rf"|(?![ \n]|</li>){_TIDY_RUN}(?<! ))</li>)*\n*</(?:ul|ol)>))*\n*"
+    rf"|<(?:ul|ol)>(?:\n*+<li>(?:\n*+<p>(?! |</p>){_TIDY_RUN}(?<! )</p>\n*+"
+    rf"|(?![ \n]|</li>){_TIDY_RUN}(?<! ))</li>)*+\n*+</(?:ul|ol)>))*+\n*+"
 )
+# The regular expression engine keeps about 12 bytes a character while it matches: an
+# answer longer than this (a few are 450 KB) goes to `_block_markdown`, a block at a time.
+_TIDIEST = 2**15
 _TIDY_TAG = re.compile(r"(<[^>]*>)")
 _TIDY_TAGS = {
     "<p>": "", "</p>": "\n\n", "<li>": "- ", "</li>": "\n", "<code>": "`", "</code>": "`",
@@ -573,6 +577,8 @@ def _tidy_markdown(html: str) -> str | None:
     """`_block_markdown` of an answer whose words need nothing done to them (most of them,
     see _TIDY): each tag replaced, once for the whole answer instead of a few string
     operations a block (fuzzed equal); None for any other."""
+    if len(html) > _TIDIEST:
+        return None
     text = html.replace("\n", "")  # only ever between blocks (see _TIDY)
     if "  " in text or not text.isprintable() or not _TIDY.fullmatch(html):
         return None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from functools import cache
 from html.parser import HTMLParser
 
 from desktop_importer.basics.markdown import escape_markdown, is_safe_link
@@ -553,12 +554,21 @@ def _run(run: str, line_start: bool) -> str | None:
 # Possessive (`*+`): nothing it matched is ever given back, which would never help here.
 _TIDY_WORDS = r"[^<>&\n\\`*_\[\]]*+(?:</?(?:strong|b|em|i|del|s)>[^<>&\n\\`*_\[\]]*+)*+"
 _TIDY_RUN = rf"{_TIDY_WORDS}(?:<code>{_TIDY_WORDS}</code>{_TIDY_WORDS})*+"
-_TIDY = re.compile(
+_TIDY_PATTERN = (
     rf"(?:\n*+(?:<p>(?![ #]){_TIDY_RUN}(?<! )</p>"
     rf"|<h[1-6]>(?! |</h){_TIDY_RUN}(?<! )</h[1-6]>"
     rf"|<(?:ul|ol)>(?:\n*+<li>(?:\n*+<p>(?! |</p>){_TIDY_RUN}(?<! )</p>\n*+"
     rf"|(?![ \n]|</li>){_TIDY_RUN}(?<! ))</li>)*+\n*+</(?:ul|ol)>))*+\n*+"
 )
+
+
+@cache
+def _tidy() -> re.Pattern[str]:
+    """_TIDY_PATTERN compiled, on first use: 4 ms, which a process that reads no Gemini log
+    need not pay."""
+    return re.compile(_TIDY_PATTERN)
+
+
 # The regular expression engine keeps about 12 bytes a character while it matches: an
 # answer longer than this (a few are 450 KB) goes to `_block_markdown`, a block at a time.
 _TIDIEST = 2**15
@@ -575,12 +585,12 @@ _NUMBERED_LIST = re.compile(r"<ol>(.*?)</(?:ul|ol)>")
 
 def _tidy_markdown(html: str) -> str | None:
     """`_block_markdown` of an answer whose words need nothing done to them (most of them,
-    see _TIDY): each tag replaced, once for the whole answer instead of a few string
+    see _TIDY_PATTERN): each tag replaced, once for the whole answer instead of a few string
     operations a block (fuzzed equal); None for any other."""
     if len(html) > _TIDIEST:
         return None
-    text = html.replace("\n", "")  # only ever between blocks (see _TIDY)
-    if "  " in text or not text.isprintable() or not _TIDY.fullmatch(html):
+    text = html.replace("\n", "")  # only ever between blocks (see _TIDY_PATTERN)
+    if "  " in text or not text.isprintable() or not _tidy().fullmatch(html):
         return None
     if "<li><p>" in text:  # an item's paragraph is the item
         text = text.replace("<li><p>", "<li>").replace("</p></li>", "</li>")

@@ -93,13 +93,17 @@ class _CountingReader:
 
 
 def iter_objects(
-    export: ExportFile, on_bytes: Callable[[int], None], notes: Counter[str] | None = None
+    export: ExportFile,
+    on_bytes: Callable[[int], None],
+    notes: Counter[str] | None = None,
+    reread: Callable[[int, int], None] | None = None,
 ) -> Iterator[Any]:
     """Every conversation object of the export, in order, parsed one at a time (`notes`
-    counts what a Gemini log holds that is not a conversation, for the report)."""
+    counts what a Gemini log holds that is not a conversation, for the report; `reread`
+    is told how far its second pass is: activity.conversations)."""
     if export.activity is not None:
         counted = notes if notes is not None else Counter()
-        yield from activity.conversations(_activity_entries(export, on_bytes), counted)
+        yield from activity.conversations(_activity_entries(export, on_bytes), counted, reread)
         return
     if export.members is None:
         with _opened(export, lambda: export.path.open("rb")) as handle:

@@ -61,6 +61,7 @@ from desktop_importer.basics.errors import (
     PathProblem,
 )
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
+from desktop_importer.importing.activity import FIRST_PASS_SHARE
 from desktop_importer.importing.export_set import Export
 from desktop_importer.importing.frames import FrameWriter, enlarge_pipe, read_frame
 from desktop_importer.importing.objects import iter_objects
@@ -346,7 +347,13 @@ class _Reading:
         self.settings = settings
         self.writer = writer
         self.found = 0
-        self.bytes_done = 0
+        self.bytes_done = 0  # conversation data read (what the size limits count)
+        # What the parts say is read, for progress: bytes_done, but for a Gemini log its two
+        # passes (activity.FIRST_PASS_SHARE): its bytes once read count for the first pass
+        # only, its entries read back for the rest.
+        self.shown = 0.0
+        self.file_read = 0  # of the file being read
+        self.reread_from = 0.0  # what was shown when its second pass began
         self.seen = _SeenIds()
         self.skipped_total = 0
         self.notes: Counter[str] = Counter()  # for the whole import: sent with its end
@@ -371,7 +378,8 @@ class _Reading:
     def run(self) -> None:
         for number, export in enumerate(self.files):
             self.file = number
-            for obj in iter_objects(export, self._on_bytes, self.notes):
+            self.file_read = 0
+            for obj in iter_objects(export, self._on_bytes, self.notes, self._reread):
                 self.found += 1
                 self._take(obj)
                 now = time.monotonic()
@@ -418,6 +426,25 @@ class _Reading:
                 f"conversations, {SIZE_LIMITS['max_total_bytes']}; nothing was imported.",
                 "max_total_bytes",
             )
+        self.file_read += count
+        form = self.files[self.file].activity
+        if form is None:
+            self.shown += count
+            return
+        # A Gemini log's first pass: no conversation comes until it ends, so its progress
+        # is sent on its own (an empty part) as often as parts come otherwise.
+        self.shown += count * FIRST_PASS_SHARE[form]
+        now = time.monotonic()
+        if not self.records and now - self.last_sent >= FRAME_SECONDS:
+            self._send("part", now)
+
+    def _reread(self, done: int, total: int) -> None:
+        """A Gemini log's second pass has read back `done` of its entries' `total` bytes."""
+        if done == 0:
+            self.reread_from = self.shown
+        form = self.files[self.file].activity
+        rest = 1.0 - FIRST_PASS_SHARE[form] if form is not None else 1.0
+        self.shown = self.reread_from + rest * self.file_read * (done / total if total else 1.0)
 
     def _take(self, obj: object) -> None:
         if isinstance(obj, gemini.Grouped):
@@ -463,12 +490,13 @@ class _Reading:
 
     def _send(self, kind: str, now: float) -> None:
         started = time.perf_counter()
+        shown = self.bytes_done if kind == "end" else min(self.bytes_done, round(self.shown))
         self.writer.send(
             {
                 "kind": kind,
                 "file": self.file,
                 "found": self.found,
-                "bytes": self.bytes_done,
+                "bytes": shown,
                 "records": pickle.dumps(self.records, protocol=pickle.HIGHEST_PROTOCOL),
                 "conversations": len(self.records),
                 "rows": self.rows,

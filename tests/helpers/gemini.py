@@ -22,6 +22,53 @@ SEARCH_LOG = (
 )
 
 
+CELL = (
+    '<div class="outer-cell mdl-cell mdl-cell--12-col mdl-shadow--2dp"><div class="mdl-grid">'
+    '<div class="header-cell mdl-cell mdl-cell--12-col">'
+    '<p class="mdl-typography--title">Gemini Apps<br></p></div>'
+    '<div class="content-cell mdl-cell mdl-cell--6-col mdl-typography--body-1">'
+    "Prompted\xa0{prompt}<br>Aug 8, 2026, 6:{minute:02d}:{second:02d} PM CEST<br>{answer}</div>"
+    '<div class="content-cell mdl-cell mdl-cell--6-col mdl-typography--body-1 '
+    'mdl-typography--text-right"></div>'
+    '<div class="content-cell mdl-cell mdl-cell--12-col mdl-typography--caption">'
+    "<b>Products:</b><br>&emsp;Gemini Apps<br><b>Details:</b><br>&emsp;"
+    '<a href="https://gemini.google.com/app/{key}">https://gemini.google.com/app/{key}</a>'
+    "<br></div></div></div>"
+)
+
+
+def _exchange(n: int) -> tuple[str, str, str]:
+    """The prompt, the answer and the app id of the n-th of `many_exchanges_…`."""
+    answer = f"<p>Answer {n}: " + "the temple garden in spring " * 40 + "</p>"
+    return f"Question {n} about 京都", answer, f"{n:016x}"
+
+
+def many_exchanges_log(count: int) -> str:
+    """An HTML log of `count` exchanges, each a conversation of its own, alike in size."""
+    cells = []
+    for n in range(count):
+        prompt, answer, key = _exchange(n)
+        minute, second = (n // 60) % 60, n % 60
+        cells.append(
+            CELL.format(prompt=prompt, minute=minute, second=second, answer=answer, key=key)
+        )
+    return "<html><body>" + "".join(reversed(cells)) + "</body></html>"  # newest first
+
+
+def many_exchanges_entries(count: int) -> list[dict[str, Any]]:
+    """`many_exchanges_log` in the JSON form."""
+    entries = []
+    for n in range(count):
+        prompt, answer, key = _exchange(n)
+        entries.append({
+            "header": "Gemini Apps", "title": f"Prompted {prompt}",
+            "time": f"2026-08-08T16:{(n // 60) % 60:02d}:{n % 60:02d}.000Z",
+            "products": ["Gemini Apps"], "safeHtmlItem": [{"html": answer}],
+            "details": [{"name": f"https://gemini.google.com/app/{key}"}],
+        })  # fmt: skip
+    return entries[::-1]  # newest first
+
+
 def html_log() -> str:
     return (FIXTURES / "MyActivity.html").read_text(encoding="utf-8")
 

@@ -15,8 +15,9 @@ import pytest
 from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.basics.errors import InvalidExport
+from desktop_importer.basics.progress import ProgressUpdate
 from desktop_importer.exporting import export
-from desktop_importer.importing.activity import NOT_MESSAGES
+from desktop_importer.importing.activity import FIRST_PASS_SHARE, NOT_MESSAGES
 from desktop_importer.importing.report import file_lines
 from desktop_importer.importing.service import profile_status, start_import
 from desktop_importer.vendors.gemini import printed_time
@@ -31,6 +32,8 @@ from tests.helpers.gemini import (
     html_log,
     json_log,
     json_takeout_zip,
+    many_exchanges_entries,
+    many_exchanges_log,
     slovene_takeout_zip,
     takeout_zip,
 )
@@ -195,3 +198,44 @@ def test_a_log_is_told_by_its_content(app: App, tmp_path: Path) -> None:
     bare.write_text(html_log(), encoding="utf-8")
     report = start_import(app, bare)  # the log alone: its attached photo counted missing
     assert (report.added, report.media_missing) == (4, 1)
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.updates: list[ProgressUpdate] = []
+
+    def update(self, progress: ProgressUpdate) -> None:
+        self.updates.append(progress)
+
+    def finish(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("form", ["html", "json"])
+def test_the_progress_bar_follows_the_conversations_read_not_the_bytes(
+    app: App, tmp_path: Path, form: str
+) -> None:
+    """A log is read twice: once through for each entry's conversation, then again one
+    conversation at a time. Told by the bytes read, the bar stood full from the end of the
+    first pass (a tenth to a fifth of the time) through the whole second."""
+    count = 600
+    recorder = _Recorder()
+    path = (
+        takeout_zip(tmp_path / "t.zip", log=many_exchanges_log(count))
+        if form == "html"
+        else json_takeout_zip(tmp_path / "t.zip", many_exchanges_entries(count))
+    )
+    report = start_import(app, path, progress=recorder)
+    assert report.added == count
+    reading = [u for u in recorder.updates if u.stage == "reading" and u.bytes_total]
+    shown = [u.bytes_done / u.bytes_total for u in reading]
+    assert shown == sorted(shown)  # never back
+    midway = [
+        (u, f) for u, f in zip(reading, shown, strict=True) if 0 < u.conversations_done < count
+    ]
+    assert len(midway) >= 3  # parts came while the second pass read
+    first = FIRST_PASS_SHARE[form]
+    for update, fraction in midway:  # the first pass's share, then in step with them
+        assert fraction <= first + (1 - first) * update.conversations_done / count + 0.05, update
+        assert fraction < 0.99
+    assert recorder.updates[-1].stage == "complete"

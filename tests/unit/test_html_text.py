@@ -5,7 +5,7 @@ Takeout's printed local times read in the languages and zones seen."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
 
@@ -274,17 +274,30 @@ def _answers(
         )
 
 
+def _read_alike(
+    fast: Callable[[str], str | None], slower: Callable[[str], str | None], answers: Iterable[str]
+) -> int:
+    """How many of the answers a faster reading reads; each as the slower one reads it, and
+    as `html_markdown` gives it."""
+    read = 0
+    for html in answers:
+        made = fast(html)
+        if made is not None:
+            read += 1
+            assert made == slower(html), html
+            assert html_markdown(html) == (made, [])
+    return read
+
+
 def test_an_answer_read_a_block_at_a_time_reads_as_tag_by_tag() -> None:
     """Gemini's usual answer is converted a block at a time (`_block_markdown`): what it
     makes is what the tag-by-tag reading makes (`_rendered_markdown`, else the converter),
     fuzzed; what it does not read (nesting, a line break, odd white space) it leaves."""
-    read = 0
-    for html in _answers(seed=3, count=12000):
-        fast = html_text._block_markdown(html)
-        if fast is not None:
-            read += 1
-            assert fast == (html_text._rendered_markdown(html) or full(html)), html
-            assert html_markdown(html) == (fast, [])
+    read = _read_alike(
+        html_text._block_markdown,
+        lambda html: html_text._rendered_markdown(html) or full(html),
+        _answers(seed=3, count=12000),
+    )
     assert read > 3000
     answer = (
         "<h3>Tiles &amp; grout</h3>\n<p>Use <strong>porcelain</strong> and <code>a_b</code>"
@@ -312,13 +325,11 @@ def test_an_answer_whose_words_need_nothing_done_reads_as_a_block_at_a_time() ->
              "<s>", "</s>", "<code>", "</code>", "<strong>x</strong> ", " <em>y</em>",
              "<code>z</code> ", "*", ">", "  ", "\xa0", "\n"]  # fmt: skip
     tidy_answers = _answers(seed=5, count=12000, words=words, gaps=["", "\n", "\n\n", " "])
-    read = 0
-    for html in [*_answers(seed=4, count=4000), *tidy_answers]:
-        tidy = html_text._tidy_markdown(html)
-        if tidy is not None:
-            read += 1
-            assert tidy == html_text._block_markdown(html), html
-            assert html_markdown(html) == (tidy, [])
+    read = _read_alike(
+        html_text._tidy_markdown,
+        html_text._block_markdown,
+        [*_answers(seed=4, count=4000), *tidy_answers],
+    )
     assert read > 2000
     answer = (
         "<h3>Tiles and grout</h3>\n<p>Use <strong>porcelain</strong> and <code>a.b</code>"

@@ -7,8 +7,12 @@ Takeout, overlapping this one, adds only what is new and keeps what its window d
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -16,8 +20,11 @@ from desktop_importer import library
 from desktop_importer.app import App
 from desktop_importer.basics.errors import InvalidExport
 from desktop_importer.basics.progress import ProgressUpdate
+from desktop_importer.basics.settings import Settings
 from desktop_importer.exporting import export
+from desktop_importer.importing import reading_process
 from desktop_importer.importing.activity import FIRST_PASS_SHARE, NOT_MESSAGES
+from desktop_importer.importing.export_set import open_exports
 from desktop_importer.importing.report import file_lines
 from desktop_importer.importing.service import profile_status, start_import
 from desktop_importer.vendors.gemini import printed_time
@@ -239,3 +246,33 @@ def test_the_progress_bar_follows_the_conversations_read_not_the_bytes(
         assert fraction <= first + (1 - first) * update.conversations_done / count + 0.05, update
         assert fraction < 0.99
     assert recorder.updates[-1].stage == "complete"
+
+
+class _Frames:
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def send(self, frame: dict[str, Any]) -> None:
+        self.sent.append(frame)
+
+
+def test_a_long_first_pass_sends_its_progress_in_parts_of_no_conversation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No conversation comes until the first pass has read the whole log, and the importing
+    process answers Cancel and beats only when a part comes: the first pass sends parts of
+    no conversation, with its progress, as often as parts come otherwise."""
+    ticks = itertools.count()  # each look at the clock a second later: a slow first pass
+    clock = SimpleNamespace(monotonic=lambda: float(next(ticks)), perf_counter=time.perf_counter)
+    monkeypatch.setattr(reading_process, "time", clock)
+    export = open_exports([takeout_zip(tmp_path / "t.zip", log=many_exchanges_log(300))])
+    (log,) = export.parts
+    frames = _Frames()
+    reading_process._Reading(list(export.parts), Settings(), frames).run()  # type: ignore[arg-type]
+    parts = [f for f in frames.sent if f["kind"] == "part"]
+    first = [f for f in parts if f["conversations"] == 0]
+    assert len(first) >= 2 and parts[: len(first)] == first  # before any conversation
+    shown = [f["bytes"] for f in first]
+    assert shown == sorted(shown)
+    assert 0 < shown[-1] <= round(FIRST_PASS_SHARE["html"] * log.data_bytes)
+    assert frames.sent[-1]["kind"] == "end" and frames.sent[-1]["bytes"] == log.data_bytes

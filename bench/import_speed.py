@@ -41,8 +41,10 @@ with this checkout only: the cost of reading several files as one (issue #25: wi
 exports them (bench/vendor_exports.py: DeepSeek's fragment tree, Grok's wrapped backend
 file, one Le Chat file per conversation, Gemini's HTML activity log) and as ChatGPT's,
 alternating: wall time, messages a second and peak RSS as ratios to ChatGPT's (issue #26:
-within 20 %), and the median CPU time of both processes, which this machine's slow spells
-move less than wall time (a diagnostic beside the budget, not the budget).
+within 20 %), and the median CPU time of both processes: steadier than wall time between
+runs in the same minutes, though a slow spell moves it too (ChatGPT's 100 MB import took
+7.8-8.8 s of CPU in one spell, 10.2-11.6 s in another), so it compares only runs made
+together; a diagnostic beside the budget, not the budget.
 
 --unreadable N imports, through the service only, a bare JSON file of N MB that holds one
 readable conversation and then nothing but unreadable `{}` (every one skipped and counted):
@@ -368,7 +370,7 @@ def measure_vendors(sizes: list[int], vendors: list[str], repeat: int) -> None:
     """Each vendor's export of the same conversations (bench/vendor_exports.py) against
     ChatGPT's, alternating: wall time, messages a second and peak RSS, as ratios to
     ChatGPT's (issue #26: within 20 %); and the CPU time of both processes (median), which
-    a busy machine's slow spells move less than wall time: a diagnostic, not the budget."""
+    runs made together vary less than wall time: a diagnostic, not the budget."""
     from bench.vendor_exports import export_for
 
     print(f"{'size':>7} {'vendor':<9} {'JSON MB':>8} {'messages':>9} {'s':>6} {'msg/s':>8} "

@@ -143,7 +143,11 @@ class ReaderMemory:
         me = str(os.getpid())
         while True:
             for task in Path(f"/proc/{me}/task").iterdir():
-                for pid in (task / "children").read_text().split():
+                try:  # a thread may end between the listing and this
+                    children = (task / "children").read_text().split()
+                except OSError:
+                    continue
+                for pid in children:
                     with contextlib.suppress(OSError):
                         # Only once it runs the reader: just after fork, before exec, it is
                         # still a copy of this process, with this process's high-water mark.

@@ -69,7 +69,6 @@ from desktop_importer.importing.records import (
     SKIPPED_DETAILS_KEPT,
     ConversationRecord,
     SkippedConversation,
-    compressed,
     convert_unconverted,
     record_fields,
 )
@@ -119,13 +118,10 @@ class ReadPart:
     again: list[str] = dataclasses.field(default_factory=list)
     vendors: Counter[str] = dataclasses.field(default_factory=Counter)  # conversations of each
     notes: Counter[str] = dataclasses.field(default_factory=Counter)  # what the report names
-    compressed: bool = True  # its records' original JSON (else the importing side does it)
     unconverted: int = 0  # messages whose text is left for this side to convert (_Balance)
 
     def records(self) -> list[ConversationRecord]:
         fields = pickle.loads(self.pickled_records)  # from our own child only (see above)
-        if not self.compressed:
-            fields = [compressed(values) for values in fields]
         if self.unconverted:
             for values in fields:
                 convert_unconverted(values)
@@ -250,7 +246,6 @@ class ExportReader:
                 messages=header["messages"],
                 last=kind == "end",
                 assets=header["assets"],
-                compressed=header.get("compressed", True),
                 unconverted=header.get("unconverted", 0),
                 again=header["again"],
                 vendors=Counter(header.get("vendors", {})),
@@ -467,7 +462,7 @@ class _Reading:
         if isinstance(obj, dict):  # it is: it was parsed
             self.assets.update(vendor_named(conversation.vendor).export_pointers(obj))
         self.messages += conversation.message_count
-        self.records.append(record_fields(conversation, compress=self._compress()))
+        self.records.append(record_fields(conversation))
         self.vendors[conversation.vendor] += 1
         self.rows += len(conversation.messages)
         if isinstance(obj, gemini.Grouped):
@@ -475,12 +470,6 @@ class _Reading:
                 m.content_type == UNCONVERTED_HTML for m in conversation.messages
             )
         self.json_bytes += len(conversation.raw_json)
-
-    def _compress(self) -> bool:
-        """Whether this process compresses the conversations' JSON: unless it is reading a
-        Gemini HTML log, whose cells it parses in Python while the importing process would
-        wait: 4.08-4.17 s -> 3.81-3.95 s per 100 MB, alternating runs)."""
-        return self.files[self.file].activity != "html" if self.files else True
 
     def _skip(self, conversation_id: str | None, reason: str) -> None:
         self.skipped += 1
@@ -509,7 +498,6 @@ class _Reading:
                 "again": self.again,
                 "vendors": dict(self.vendors),
                 "notes": dict(self.notes) if kind == "end" else {},
-                "compressed": self._compress(),
                 "unconverted": self.unconverted,
             }
         )

@@ -22,22 +22,18 @@ ROW_WIDTH = len(ROW_FIELDS)
 
 # The original JSON is kept as a zlib stream (read back with the standard library's zlib),
 # made by ISA-L's deflate: on a 100 MB export 0.16 s and 20.3 MB, where zlib's level 1 takes
-# 0.49 s for 20.8 MB (level 6: 1.2 s, 18.4 MB). It runs in the reading process, whose
-# sequential work is what an import waits for; except where reading is the slower half by
-# far (a Gemini HTML log, its cells parsed in Python), and the importing process, which
-# would wait, compresses it (`compressed`).
+# 0.49 s for 20.8 MB (level 6: 1.2 s, 18.4 MB). It runs in the reading process, so that
+# what goes through the pipe and waits in the importing process's queue is compressed.
 RAW_COMPRESSION_LEVEL = 1
-RAW = 9  # where the original JSON is among a record's fields
 ROWS = 8  # where its rows are
 _TYPE = ROW_FIELDS.index("content_type")
 _TEXT = ROW_FIELDS.index("text")
 
 
-def record_fields(conv: ParsedConversation, *, compress: bool = True) -> tuple[Any, ...]:
+def record_fields(conv: ParsedConversation) -> tuple[Any, ...]:
     """A parsed conversation as plain values, in ConversationRecord's field order (what the
     reading process sends): its columns, its messages as one flat list of rows (ROW_FIELDS),
-    its original JSON compressed (or as it is, for `compressed` to do), and that JSON's
-    size."""
+    its original JSON compressed, and that JSON's size."""
     rows: list[object] = []
     for message in conv.messages:
         rows.append(None)  # version_id
@@ -52,7 +48,7 @@ def record_fields(conv: ParsedConversation, *, compress: bool = True) -> tuple[A
         conv.message_count,
         conv.content_hash,
         rows,
-        isal_zlib.compress(conv.raw_json, RAW_COMPRESSION_LEVEL) if compress else conv.raw_json,
+        isal_zlib.compress(conv.raw_json, RAW_COMPRESSION_LEVEL),
         len(conv.raw_json),
         conv.flags,
         conv.account,
@@ -60,12 +56,6 @@ def record_fields(conv: ParsedConversation, *, compress: bool = True) -> tuple[A
         conv.project,
         conv.model,
     )
-
-
-def compressed(fields: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Record fields made with `compress=False`, their original JSON compressed."""
-    raw = isal_zlib.compress(fields[RAW], RAW_COMPRESSION_LEVEL)
-    return (*fields[:RAW], raw, *fields[RAW + 1 :])
 
 
 def convert_unconverted(fields: tuple[Any, ...]) -> None:

@@ -113,7 +113,7 @@ def cmd_conversations(args: argparse.Namespace) -> int:
     }
     lines = [
         f"{(iso_z_from_unix(c.update_time or c.create_time) or '-')[:10]}  {c.vendor:<7}  "
-        f"{c.title or '(untitled)'}  ({c.message_count:,} messages)  {c.conversation_id}"
+        f"{c.title or '(untitled)'}  ({plural(c.message_count, 'message')})  {c.conversation_id}"
         for c in found
     ] or [f"The archive of profile {args.profile} is empty."]
     emit(args, body, "\n".join(lines))

@@ -10,7 +10,7 @@ from desktop_importer.basics.errors import EXIT_OK
 from desktop_importer.basics.settings import human_bytes
 from desktop_importer.cli.commands import opened_app
 from desktop_importer.cli.terminal import emit
-from desktop_importer.importing.report import plural
+from desktop_importer.importing.report import nouns, plural
 from desktop_importer.library import insights as figures_of
 from desktop_importer.vendors.parsed import vendor_name
 
@@ -100,7 +100,8 @@ def lines(figures: figures_of.Insights, profile: str) -> list[str]:
         ]
     out += ["", "Longest conversations:"]
     out += [
-        f"  {r.count:>6,} messages  {r.title or '(untitled)'}  {r.conversation_id}"
+        f"  {r.count:>6,} {nouns(r.count, 'message'):<8}  "
+        f"{r.title or '(untitled)'}  {r.conversation_id}"
         for r in figures.longest
     ]
     if figures.returned:

@@ -94,7 +94,7 @@ class TextBar:
         bar = "#" * filled + "-" * (self.WIDTH - filled)
         line = (
             f"\r[{bar}] {fraction:4.0%}  {progress.stage}: "
-            f"{progress.conversations_done:,} conversations"
+            f"{plural(progress.conversations_done, 'conversation')}"
         )
         self._stream.write(line)
         self._stream.flush()

@@ -34,6 +34,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAccessibleWidget, QSizePolicy, QToolTip, QWidget
 
 from desktop_importer.gui import text
+from desktop_importer.importing.report import plural
 
 if TYPE_CHECKING:
     from desktop_importer.library.insights import Day, ModelMonth, Month
@@ -334,10 +335,6 @@ class Chart(QWidget):
                   role: Role = Role.PlaceholderText) -> None:  # fmt: skip
         painter.setPen(self.palette().color(role))
         painter.drawText(rect, int(flags), words)
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 class CalendarChart(Chart):

@@ -47,10 +47,10 @@ from desktop_importer.gui.charts import (
     day_name,
     model_label,
     month_name,
-    plural,
 )
 from desktop_importer.gui.flow_layout import FlowLayout
 from desktop_importer.gui.service_job import ServiceJob
+from desktop_importer.importing.report import plural
 from desktop_importer.library.insights import Insights, Topics, count_words, insights, topics
 
 if TYPE_CHECKING:

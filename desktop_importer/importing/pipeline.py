@@ -171,6 +171,10 @@ class ImportJob:
             raise InvalidExport(f"{self.export.name} contains no conversations.")
         if self.report.readable == 0:
             first = self.report.skipped_details[0].reason
+            if self.found == 1:
+                raise InvalidExport(
+                    f"The one conversation in {self.export.name} could not be read: {first}."
+                )
             raise InvalidExport(
                 f"Not one of the {self.found:,} conversations in {self.export.name} "
                 f"could be read (the first: {first})."

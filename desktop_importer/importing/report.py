@@ -225,7 +225,13 @@ def account_lines(accounts: object) -> list[str]:
 
 def plural(number: int, noun: str) -> str:
     """`1 conversation`, `2 conversations`: every count the person reads says it so."""
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+    return f"{number:,} {nouns(number, noun)}"
+
+
+def nouns(number: int, noun: str) -> str:
+    """The noun as `number` of them are said: `message`, `messages` (for a column of
+    counts, where the number is written apart)."""
+    return noun if number == 1 else f"{noun}s"
 
 
 def media_lines(media: Mapping[str, Any]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import pty
@@ -16,7 +17,9 @@ from typing import Any
 
 import pytest
 
+from desktop_importer.basics.progress import ProgressUpdate
 from desktop_importer.cli import build_parser
+from desktop_importer.cli.terminal import TextBar
 from tests.helpers.claude2026 import MANIFEST, download_folder
 from tests.helpers.exports import chatgpt_zip, conversation, conversations, write_zip
 
@@ -136,7 +139,10 @@ def test_paths_that_fail_the_pre_checks_exit_66_and_touch_nothing(
             "has no conversation data (no conversations.json); it contains user.json.",
         ),
         ({"conversations.json": '[{"id": "x", "mapping": {'}, "ends in the middle of its JSON"),
-        ({"conversations.json": [{"id": 1}]}, "Not one of the 1 conversations"),
+        (
+            {"conversations.json": [{"id": 1}]},
+            "The one conversation in bad.zip could not be read: it holds no messages",
+        ),
     ],
 )
 def test_unusable_exports_exit_65_with_one_sentence(
@@ -406,6 +412,25 @@ def test_stats_prints_the_figures_insights_draws(data_dir: Path, tmp_path: Path)
     assert "1 conversation, 2 messages, from 2026-01-01 to 2026-01-01" in words
     assert "You wrote 4 words in 1 prompt; you read 4 words in 1 answer." in words
     assert "gpt-4o" in words and "2026-01  ChatGPT 1 / 2" in words
+
+
+def test_a_count_of_one_is_said_in_the_singular(data_dir: Path, tmp_path: Path) -> None:
+    """`conversations`, `stats` and the progress line say "1 message" and "1 conversation",
+    as the report does, not "1 messages"."""
+    convs = [
+        conversation("alone", [("user", "Just a thought")], update_time=1_700_000_000.0),
+        conversation("pair", [("user", "A question"), ("assistant", "An answer")]),
+    ]
+    run("import", str(chatgpt_zip(tmp_path / "e.zip", convs)), data_dir=data_dir)
+    listed = run("conversations", data_dir=data_dir).stdout
+    assert "Title of alone  (1 message)  alone" in listed
+    assert "Title of pair  (2 messages)  pair" in listed
+    words = run("stats", data_dir=data_dir).stdout
+    assert re.search(r"^ +1 message   Title of alone  alone$", words, re.MULTILINE), words
+    assert re.search(r"^ +2 messages  Title of pair  pair$", words, re.MULTILINE), words
+    drawn = io.StringIO()
+    TextBar(drawn).update(ProgressUpdate("reading", 5, 10, 1, None))
+    assert drawn.getvalue().endswith(" 50%  reading: 1 conversation")
 
 
 def test_stats_words_counts_them_once_and_says_what_stands_out(

@@ -104,7 +104,7 @@ GOOD = [conversation("new-1"), conversation("new-2")]
         (lambda d: write_zip(d / "num.zip", {"conversations.json": "42"}), InvalidExport, "conversations.json does not hold a list of conversations."),
         (lambda d: write_zip(d / "obj.zip", {"conversations.json": {"data": GOOD}}), InvalidExport, "obj.zip contains no conversations."),
         (lambda d: write_zip(d / "list.zip", {"conversations.json": [1, "two", None]}), InvalidExport, "Not one of the 3 conversations in list.zip could be read (the first: it is a JSON int, not a conversation)."),
-        (lambda d: write_zip(d / "deep.zip", {"conversations.json": [{**conversation("d"), "extra": json.loads("[" * 300 + "]" * 300)}]}), InvalidExport, "(the first: it is nested deeper than 255 levels, the limit for one conversation)"),
+        (lambda d: write_zip(d / "deep.zip", {"conversations.json": [{**conversation("d"), "extra": json.loads("[" * 300 + "]" * 300)}]}), InvalidExport, "The one conversation in deep.zip could not be read: it is nested deeper than 255 levels, the limit for one conversation."),
         (lambda d: write_zip(d / "escape.zip", {"../../.bashrc": "x", "conversations.json": GOOD}), InvalidExport, "escape.zip holds a file whose name tries to leave its folder ('../../.bashrc'); it is not a genuine export"),
         (lambda d: write_zip(d / "abs.zip", {"/etc/passwd": "x", "conversations.json": GOOD}), InvalidExport, "abs.zip holds a file whose name tries to leave its folder ('/etc/passwd')"),
         (lambda d: write_zip(d / "win.zip", {"..\\..\\evil.dll": "x", "conversations.json": GOOD}), InvalidExport, "win.zip holds a file whose name tries to leave its folder ('..\\\\..\\\\evil.dll')"),

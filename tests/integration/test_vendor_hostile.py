@@ -109,7 +109,7 @@ def test_a_bomb_within_the_limits_is_read_as_what_it_holds(
     if vendor in ("grok", "gemini"):  # not told as the vendor's by its first bytes
         assert sentence.startswith(f"{vendor}.zip has no conversation data")
     elif vendor == "lechat":
-        assert "Not one of the 1 conversations in lechat.zip could be read" in sentence
+        assert "The one conversation in lechat.zip could not be read" in sentence
         assert "(max_message_bytes)" in sentence
     else:
         assert "contains no conversations" in sentence

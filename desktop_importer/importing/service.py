@@ -71,7 +71,8 @@ def check_export(
 
 
 # What an import may write, per byte of conversation JSON: parsed rows, the full-text index
-# and the compressed original (measured at about 1.3 on generated exports), plus headroom.
+# and the compressed original (measured at about 1.3 on generated exports), plus headroom,
+# which covers the write-ahead log too (an import keeps it under about 100 MB: checkpoints.py).
 DISK_PER_JSON_BYTE = 2.0
 DISK_HEADROOM = 64 * 2**20
 

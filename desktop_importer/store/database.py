@@ -157,7 +157,7 @@ class Store:
         self.engine = engine
         self.reader = engine.execution_options(read_only=True)
         self.path = db_path
-        self._checkpointers = 0  # imports of this process checkpointing aside
+        self._asides: list[CheckpointsAside] = []  # imports of this process checkpointing aside
         event.listen(engine, "begin", self._set_autocheckpoint)
 
     def _set_autocheckpoint(self, connection: Connection) -> None:
@@ -166,7 +166,7 @@ class Store:
         changes (after the BEGIN, which the engine's own listener issued first)."""
         if connection.get_execution_options().get("read_only", False):
             return
-        wanted = 0 if self._checkpointers else AUTOCHECKPOINT_PAGES
+        wanted = 0 if self._asides else AUTOCHECKPOINT_PAGES
         info = connection.connection.info
         if info.get("autocheckpoint", AUTOCHECKPOINT_PAGES) != wanted:
             connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {wanted}")
@@ -176,18 +176,33 @@ class Store:
     def checkpoints_aside(self) -> Iterator[CheckpointsAside]:
         """While the block runs, this process's write transactions leave checkpoints to a
         thread of their own (CheckpointsAside); one last checkpoint when it ends."""
-        self._checkpointers += 1
         aside = CheckpointsAside(self.path)
+        self._asides.append(aside)
         try:
             yield aside
         finally:
             aside.stop()
-            self._checkpointers -= 1
+            self._asides.remove(aside)
             aside.last_checkpoint()
 
     def write(self) -> contextlib.AbstractContextManager[Session]:
         """A session in one write transaction: committed on success, rolled back otherwise."""
+        for aside in tuple(self._asides):
+            if aside.log_is_long:  # between two transactions: the moment to catch up
+                self._catch_up(aside)
         return _transaction(Session(self.engine, expire_on_commit=False), self.path)
+
+    def _catch_up(self, aside: CheckpointsAside) -> None:
+        try:
+            pooled = self.engine.raw_connection()  # no transaction: a checkpoint needs none
+        except DatabaseError:
+            return  # the transaction about to begin says what is wrong
+        try:
+            db = pooled.driver_connection
+            if isinstance(db, sqlite3.Connection):
+                aside.catch_up(db)
+        finally:
+            pooled.close()
 
     def read(self) -> contextlib.AbstractContextManager[Session]:
         """A session in one read transaction (a consistent snapshot; never takes the write lock)."""

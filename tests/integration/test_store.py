@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from desktop_importer.basics.errors import EnvironmentProblem
-from desktop_importer.store import open_store
+from desktop_importer.store import checkpoints, open_store
 from desktop_importer.store.checkpoints import CheckpointsAside
 from desktop_importer.store.migrations import SCHEMA_VERSION
 
@@ -207,5 +207,35 @@ def test_an_imports_checkpoints_run_beside_its_writer_and_normal_ones_come_back(
             assert checkpoints.wait_for_one_after_now(timeout=60)
             assert store.path.stat().st_size > size_before + 7_000_000  # copied meanwhile
         assert autocheckpoint() == 1000
+    finally:
+        store.close()
+
+
+def test_an_imports_log_starts_again_while_it_writes_and_gives_back_its_disk_after(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that commits back to back never leaves the checkpointer a moment to catch
+    up, and SQLite starts a log again only once one has: an import left a log as large as
+    its archive beside it. Once the log is long the writer makes that moment, so the log
+    stays short; the last checkpoint empties it."""
+    monkeypatch.setattr(checkpoints, "RESTART_PAGES", 256)  # 1 MB, rather than 64
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_SECONDS", 0.002)  # as many ticks as writes
+    store = open_store(data_dir)
+    wal = store.path.with_name(store.path.name + "-wal")
+    largest = 0
+    try:
+        with store.checkpoints_aside():
+            for start in range(0, 3000, 10):  # 300 transactions, 12 MB of log in all
+                with store.write() as session:
+                    session.execute(
+                        text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+                        [{"k": f"k{i}", "v": "x" * 4000} for i in range(start, start + 10)],
+                    )
+                largest = max(largest, wal.stat().st_size)
+        assert largest < 6 * 2**20  # never started again: 17 MB
+        assert wal.stat().st_size == 0
+        with store.read() as session:
+            stored = session.execute(text("SELECT count(*) FROM settings WHERE key LIKE 'k%'"))
+            assert stored.scalar_one() == 3000
     finally:
         store.close()

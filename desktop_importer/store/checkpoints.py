@@ -35,11 +35,15 @@ class CheckpointsAside:
     holds. Once the log is RESTART_PAGES long it says so (`log_is_long`), and the writer,
     before its next transaction, has the rest copied (`catch_up`: a few milliseconds, what
     accumulated since the last tick), after which its commit starts the log again from its
-    beginning. The last checkpoint empties the log file (TRUNCATE)."""
+    beginning. A reader in the middle of a long read (Insights over a large archive, in
+    another window) holds the log where it was: a catch-up then waits CATCH_UP_WAIT_MS in
+    vain, so the next waits until the log is RESTART_PAGES longer again. The last
+    checkpoint empties the log file (TRUNCATE)."""
 
     def __init__(self, db_path: Path) -> None:
         self.path = db_path
         self.log_is_long = False  # set by the checkpointer thread, acted on by the writer
+        self._long_at = RESTART_PAGES  # the log's length at which the writer next catches up
         self._one_at_a_time = threading.Lock()  # a catch-up waits for a tick rather than fail
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="checkpoint", daemon=True)
@@ -78,7 +82,7 @@ class CheckpointsAside:
             except sqlite3.Error:  # busy with another process's checkpoint, say: next time
                 log.debug("A checkpoint was skipped", exc_info=True)
                 return
-        self.log_is_long = pages >= RESTART_PAGES
+        self.log_is_long = pages >= self._long_at
 
     def catch_up(self, db: sqlite3.Connection) -> None:
         """Run by the writer, on a connection of its own between two transactions, once the
@@ -86,22 +90,25 @@ class CheckpointsAside:
         the next commit starts the log again."""
         with self._one_at_a_time:
             self.log_is_long = False
-            _complete_checkpoint(db, "RESTART")
+            done, pages = _complete_checkpoint(db, "RESTART")
+            self._long_at = RESTART_PAGES if done else pages + RESTART_PAGES
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
 
 
-def _complete_checkpoint(db: sqlite3.Connection, mode: str) -> None:
+def _complete_checkpoint(db: sqlite3.Connection, mode: str) -> tuple[bool, int]:
     """A RESTART or TRUNCATE checkpoint, which waits at most CATCH_UP_WAIT_MS for another
     writer or a reader to leave the log; if one does not, it copies what it can (as PASSIVE
-    does), and the next catch-up tries again."""
+    does). Whether it completed, and the log's length in pages."""
     (waited,) = db.execute("PRAGMA busy_timeout").fetchone()
     try:
         db.execute(f"PRAGMA busy_timeout = {CATCH_UP_WAIT_MS}")
-        db.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+        busy, pages, _copied = db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
     except sqlite3.Error:
         log.debug("A %s checkpoint was skipped", mode, exc_info=True)
+        return False, 0
     finally:
         db.execute(f"PRAGMA busy_timeout = {int(waited)}")
+    return not busy, int(pages)

@@ -239,3 +239,47 @@ def test_an_imports_log_starts_again_while_it_writes_and_gives_back_its_disk_aft
             assert stored.scalar_one() == 3000
     finally:
         store.close()
+
+
+def test_a_long_read_elsewhere_costs_the_import_a_wait_per_restart_size_not_per_tick(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader in the middle of a long read (another window's Insights, say) keeps the
+    log from starting again: the writer's catch-up waits for it in vain. It tries again
+    only once the log has grown by as much again, not at every tick; once the reader is
+    done, the log starts again."""
+    monkeypatch.setattr(checkpoints, "RESTART_PAGES", 256)
+    monkeypatch.setattr(checkpoints, "CHECKPOINT_SECONDS", 0.002)
+    tried: list[int] = []
+    original = CheckpointsAside.catch_up
+
+    def counted(aside: CheckpointsAside, db: sqlite3.Connection) -> None:
+        tried.append(1)
+        original(aside, db)
+
+    monkeypatch.setattr(CheckpointsAside, "catch_up", counted)
+    store = open_store(data_dir)
+    wal = store.path.with_name(store.path.name + "-wal")
+
+    def write(first: int) -> None:
+        for start in range(first, first + 3000, 10):  # 12 MB of log
+            with store.write() as session:
+                session.execute(
+                    text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+                    [{"k": f"k{i}", "v": "x" * 4000} for i in range(start, start + 10)],
+                )
+
+    reader = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        with store.checkpoints_aside():
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM settings").fetchone()  # its snapshot
+            write(0)
+            assert 5 <= len(tried) <= 20  # about one per MB of log, not one per tick
+            reader.execute("COMMIT")
+            held = wal.stat().st_size
+            write(3000)
+            assert wal.stat().st_size < held + 6 * 2**20  # started again: not 12 MB more
+    finally:
+        reader.close()
+        store.close()

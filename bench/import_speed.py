@@ -14,8 +14,10 @@ possible importer (orjson over the whole file, executemany of every message into
 one transaction, no index). Each runs in its own process, so peak RSS is its own; the
 service's includes the peak of its reading process, added as if both peaked at once. Each
 importer runs --repeat times (3), alternating; the table shows the median wall time, the
-highest peak memory, the archive's size on disk (and as a multiple of the export's JSON)
-and the longest write transaction of the import. Linux (memory is read from /proc).
+highest peak memory, the service's highest peak PSS (its two processes' proportional set
+size, read together: shared library pages counted once, see ReaderMemory), the archive's
+size on disk (and as a multiple of the export's JSON) and the longest write transaction of
+the import. Linux (memory is read from /proc).
 
 --against REV [REV ...] also imports with the app as it was at each REV (any git
 revision): its `desktop_importer` is extracted into bench/out/rev-<commit>/ and run with
@@ -56,6 +58,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import itertools
 import json
 import os
 import random
@@ -133,15 +136,24 @@ class ReaderMemory:
 
     (getrusage(RUSAGE_CHILDREN) would be simpler, but Linux counts in it the RSS the child
     had before exec, when it was a copy of this process: 48 MB instead of 35.)
+
+    Beside it, the tree's peak PSS: both processes' proportional set size read at the same
+    moment, every 20 ms, summed. RSS counts a page of a shared library in each process that
+    maps it; the two processes share libpython, libcrypto and libc (11.7 MB of the reader's
+    RSS is such pages before it reads a byte), so the sum of their RSS counts those twice,
+    and adds two peaks that need not come at once. PSS counts a shared page once between
+    them.
     """
 
     def __init__(self) -> None:
         self._peak_mb = 0.0
+        self._tree_pss_mb = 0.0
         threading.Thread(target=self._watch, daemon=True).start()
 
     def _watch(self) -> None:
         me = str(os.getpid())
-        while True:
+        for tick in itertools.count():
+            readers = []
             for task in Path(f"/proc/{me}/task").iterdir():
                 try:  # a thread may end between the listing and this
                     children = (task / "children").read_text().split()
@@ -155,10 +167,33 @@ class ReaderMemory:
                             continue
                         peak = high_water_mb(Path(f"/proc/{pid}/status"))
                         self._peak_mb = max(self._peak_mb, peak)
+                        readers.append(pid)
+            if tick % PSS_EVERY == 0:
+                with contextlib.suppress(OSError):  # the reader may have ended meanwhile
+                    pss = sum(pss_mb(pid) for pid in (me, *readers))
+                    self._tree_pss_mb = max(self._tree_pss_mb, pss)
             time.sleep(0.02)
 
     def peak_mb(self) -> float:
         return self._peak_mb
+
+    def tree_pss_mb(self) -> float:
+        return self._tree_pss_mb
+
+
+# Reading PSS walks the process's page tables under its memory map's lock: every 20 ms, it
+# slowed the import it measured (100 MB: slower in 4 of 4 alternating pairs, by 0.15-1.9 s).
+# The tree's memory is a plateau from the first batches on, so every 0.25 s finds it, though
+# not a spike shorter than that (100 MB: 88.8-91.1 MB every 0.25 s, 91.0-91.4 every 20 ms).
+PSS_EVERY = 12
+
+
+def pss_mb(pid: str) -> float:
+    """A process's proportional set size now (Linux 4.14 and later)."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def high_water_mb(status: Path) -> float:
@@ -216,6 +251,7 @@ def child(kind: str, export: Path) -> None:
                 "messages": messages,
                 "peak_mb": peak + reader,
                 "reader_mb": reader,
+                "tree_pss_mb": watcher.tree_pss_mb() if watcher else 0.0,
                 "stored_bytes": stored,
                 "longest_write_ms": LONGEST_WRITE_MS[0],
             }
@@ -485,6 +521,7 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     middle = dict(sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2])
     middle["peak_mb"] = max(run["peak_mb"] for run in runs)
     middle["reader_mb"] = max(run.get("reader_mb", 0.0) for run in runs)
+    middle["tree_pss_mb"] = max(run.get("tree_pss_mb", 0.0) for run in runs)
     return middle
 
 
@@ -542,8 +579,8 @@ def main() -> None:
                 [sys.executable, "-m", "compileall", "-q", str(root / "desktop_importer")],
                 check=True,
             )
-    header = ("size", "kind", "importer", "wall s", "ratio", "peak MB", "archive MB", "/JSON")
-    print("{:>7} {:<6} {:<16} {:>7} {:>6} {:>8} {:>11} {:>6}  longest write".format(*header))
+    header = ("size", "kind", "importer", "wall s", "ratio", "peak MB", "PSS MB", "archive MB")
+    print("{:>7} {:<6} {:<16} {:>7} {:>6} {:>8} {:>7} {:>11}  /JSON  longest write".format(*header))
     for size in args.sizes:
         for kind in args.kinds:
             export, facts = export_of(size, kind)
@@ -561,10 +598,11 @@ def main() -> None:
                 archive = result["stored_bytes"] / 2**20
                 per_json = result["stored_bytes"] / facts["json_bytes"]
                 longest = f"{result['longest_write_ms']:,.0f} ms" if name != "yardstick" else "-"
+                pss = f"{result['tree_pss_mb']:.0f}" if name != "yardstick" else "-"
                 print(
                     f"{size:>5}MB {kind:<6} {name:<16} {result['seconds']:>7.2f} "
                     f"{result['seconds'] / base['seconds']:>5.2f}x {result['peak_mb']:>8.0f} "
-                    f"{archive:>11.1f} {per_json:>5.2f}x  {longest}"
+                    f"{pss:>7} {archive:>11.1f} {per_json:>5.2f}x  {longest}"
                 )
             share = facts["with_cjk"] / facts["messages"]
             print(

@@ -211,34 +211,83 @@ def test_an_imports_checkpoints_run_beside_its_writer_and_normal_ones_come_back(
         store.close()
 
 
+MB = 2**20
+
+
+class LogScene:
+    """An import's checkpoints with no thread ticking on its own: the test runs each
+    checkpoint, at the moment it wants, and a reader of its own can hold a snapshot (as
+    another window does), so nothing depends on how threads are scheduled."""
+
+    def __init__(self, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(checkpoints, "RESTART_PAGES", 256)  # 1 MB, rather than 64
+        monkeypatch.setattr(checkpoints, "CHECKPOINT_SECONDS", 3600)  # no tick of its own
+        self.catch_ups = 0
+        original = CheckpointsAside.catch_up
+
+        def counted(aside: CheckpointsAside, db: sqlite3.Connection) -> None:
+            self.catch_ups += 1
+            original(aside, db)
+
+        monkeypatch.setattr(CheckpointsAside, "catch_up", counted)
+        self.store = open_store(data_dir)
+        self.wal = self.store.path.with_name(self.store.path.name + "-wal")
+        self.reader = sqlite3.connect(self.store.path, isolation_level=None)
+        self.ticker = sqlite3.connect(self.store.path, isolation_level=None, timeout=0)
+        self.written = 0
+
+    def write(self, megabytes: float) -> None:
+        """Transactions of 40 KB, back to back, as an import's writer commits them."""
+        for _ in range(round(megabytes * MB / 40_000)):
+            with self.store.write() as session:
+                session.execute(
+                    text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+                    [{"k": f"k{self.written + i}", "v": "x" * 4000} for i in range(10)],
+                )
+            self.written += 10
+
+    def hold_a_snapshot(self) -> None:
+        self.reader.execute("BEGIN")
+        self.reader.execute("SELECT count(*) FROM settings").fetchone()
+
+    def let_go(self) -> None:
+        self.reader.execute("COMMIT")
+
+    def log_mb(self) -> float:
+        return self.wal.stat().st_size / MB
+
+    def close(self) -> None:
+        self.reader.close()
+        self.ticker.close()
+        self.store.close()
+
+
 def test_an_imports_log_starts_again_while_it_writes_and_gives_back_its_disk_after(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A writer that commits back to back never leaves the checkpointer a moment to catch
-    up, and SQLite starts a log again only once one has: an import left a log as large as
-    its archive beside it. Once the log is long the writer makes that moment, so the log
-    stays short; the last checkpoint empties it."""
-    monkeypatch.setattr(checkpoints, "RESTART_PAGES", 256)  # 1 MB, rather than 64
-    monkeypatch.setattr(checkpoints, "CHECKPOINT_SECONDS", 0.002)  # as many ticks as writes
-    store = open_store(data_dir)
-    wal = store.path.with_name(store.path.name + "-wal")
-    largest = 0
+    """A PASSIVE checkpoint that cannot copy the whole log (the writer is ahead of it, or a
+    reader was) leaves the log to grow on, for SQLite starts it again only once one has:
+    an import left a log as large as its archive beside it. Once the log is long, the
+    writer's next transaction first has it all copied, and the log starts again; the last
+    checkpoint empties it."""
+    scene = LogScene(data_dir, monkeypatch)
     try:
-        with store.checkpoints_aside():
-            for start in range(0, 3000, 10):  # 300 transactions, 12 MB of log in all
-                with store.write() as session:
-                    session.execute(
-                        text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
-                        [{"k": f"k{i}", "v": "x" * 4000} for i in range(start, start + 10)],
-                    )
-                largest = max(largest, wal.stat().st_size)
-        assert largest < 6 * 2**20  # never started again: 17 MB
-        assert wal.stat().st_size == 0
-        with store.read() as session:
+        with scene.store.checkpoints_aside() as aside:
+            scene.hold_a_snapshot()
+            scene.write(2)
+            aside.checkpoint(scene.ticker)  # copies nothing past the reader's snapshot
+            assert aside.log_is_long
+            scene.let_go()
+            before = scene.log_mb()
+            scene.write(1.5)
+            assert scene.catch_ups == 1
+            assert scene.log_mb() < before + 0.5  # from its start again: not 1.5 MB more
+        assert scene.log_mb() == 0
+        with scene.store.read() as session:
             stored = session.execute(text("SELECT count(*) FROM settings WHERE key LIKE 'k%'"))
-            assert stored.scalar_one() == 3000
+            assert stored.scalar_one() == scene.written
     finally:
-        store.close()
+        scene.close()
 
 
 def test_a_long_read_elsewhere_costs_the_import_a_wait_per_restart_size_not_per_tick(
@@ -248,38 +297,28 @@ def test_a_long_read_elsewhere_costs_the_import_a_wait_per_restart_size_not_per_
     log from starting again: the writer's catch-up waits for it in vain. It tries again
     only once the log has grown by as much again, not at every tick; once the reader is
     done, the log starts again."""
-    monkeypatch.setattr(checkpoints, "RESTART_PAGES", 256)
-    monkeypatch.setattr(checkpoints, "CHECKPOINT_SECONDS", 0.002)
-    tried: list[int] = []
-    original = CheckpointsAside.catch_up
-
-    def counted(aside: CheckpointsAside, db: sqlite3.Connection) -> None:
-        tried.append(1)
-        original(aside, db)
-
-    monkeypatch.setattr(CheckpointsAside, "catch_up", counted)
-    store = open_store(data_dir)
-    wal = store.path.with_name(store.path.name + "-wal")
-
-    def write(first: int) -> None:
-        for start in range(first, first + 3000, 10):  # 12 MB of log
-            with store.write() as session:
-                session.execute(
-                    text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
-                    [{"k": f"k{i}", "v": "x" * 4000} for i in range(start, start + 10)],
-                )
-
-    reader = sqlite3.connect(store.path, isolation_level=None)
+    scene = LogScene(data_dir, monkeypatch)
     try:
-        with store.checkpoints_aside():
-            reader.execute("BEGIN")
-            reader.execute("SELECT count(*) FROM settings").fetchone()  # its snapshot
-            write(0)
-            assert 5 <= len(tried) <= 20  # about one per MB of log, not one per tick
-            reader.execute("COMMIT")
-            held = wal.stat().st_size
-            write(3000)
-            assert wal.stat().st_size < held + 6 * 2**20  # started again: not 12 MB more
+        with scene.store.checkpoints_aside() as aside:
+            scene.hold_a_snapshot()
+            scene.write(1.5)
+            aside.checkpoint(scene.ticker)
+            scene.write(0.2)
+            assert scene.catch_ups == 1  # in vain: the reader holds the log
+            for _ in range(3):  # ticks while the log grows by less than 1 MB
+                aside.checkpoint(scene.ticker)
+                scene.write(0.2)
+            assert scene.catch_ups == 1
+            scene.write(0.5)
+            aside.checkpoint(scene.ticker)  # 1 MB longer than at the last try
+            scene.write(0.2)
+            assert scene.catch_ups == 2
+            scene.let_go()
+            scene.write(1.5)
+            aside.checkpoint(scene.ticker)
+            before = scene.log_mb()
+            scene.write(1)
+            assert scene.catch_ups == 3
+            assert scene.log_mb() < before + 0.5  # started again
     finally:
-        reader.close()
-        store.close()
+        scene.close()

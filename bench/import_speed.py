@@ -138,11 +138,11 @@ class ReaderMemory:
     had before exec, when it was a copy of this process: 48 MB instead of 35.)
 
     Beside it, the tree's peak PSS: both processes' proportional set size read at the same
-    moment, every 20 ms, summed. RSS counts a page of a shared library in each process that
-    maps it; the two processes share libpython, libcrypto and libc (11.7 MB of the reader's
-    RSS is such pages before it reads a byte), so the sum of their RSS counts those twice,
-    and adds two peaks that need not come at once. PSS counts a shared page once between
-    them.
+    moment, every 0.25 s (PSS_EVERY), summed. RSS counts a page of a shared library in each
+    process that maps it; the two processes share libpython, libcrypto and libc (11.7 MB of
+    the reader's RSS is such pages before it reads a byte), so the sum of their RSS counts
+    those twice, and adds two peaks that need not come at once. PSS counts a shared page
+    once between them.
     """
 
     def __init__(self) -> None:

@@ -57,9 +57,8 @@ class CheckpointsAside:
     def last_checkpoint(self) -> None:
         with self._connection() as db:
             if db is not None:
-                self.checkpoint(db)
-                with self._one_at_a_time:
-                    _complete_checkpoint(db, "TRUNCATE")  # the log gives its disk back
+                with self._one_at_a_time:  # a TRUNCATE copies the whole log first
+                    _complete_checkpoint(db, "TRUNCATE")  # and gives its disk back
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection | None]:

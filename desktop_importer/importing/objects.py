@@ -16,7 +16,12 @@ import orjson
 
 from desktop_importer.basics.errors import InvalidExport, PathProblem
 from desktop_importer.importing import activity, json_stream
-from desktop_importer.importing.source import ExportFile, disappeared
+from desktop_importer.importing.source import (
+    LECHAT_HEAD_BYTES,
+    ExportFile,
+    disappeared,
+    is_lechat_chat,
+)
 from desktop_importer.vendors import lechat
 from desktop_importer.vendors.lechat import NESTED_TOO_DEEPLY
 
@@ -108,7 +113,8 @@ def iter_objects(
     if export.members is None:
         with _opened(export, lambda: export.path.open("rb")) as handle:
             if export.whole:
-                yield _whole(handle, export.name, on_bytes)
+                if (chat := _whole(handle, export.name, on_bytes)) is not None:
+                    yield chat
             else:
                 yield from _objects_in(handle, export.name, on_bytes, export.lists)
         return
@@ -117,7 +123,8 @@ def iter_objects(
             for member in export.members:
                 with archive.open(member) as handle:
                     if export.whole:
-                        yield _whole(handle, member, on_bytes)
+                        if (chat := _whole(handle, member, on_bytes)) is not None:
+                            yield chat
                     else:
                         yield from _objects_in(handle, member, on_bytes, export.lists)
     except (zipfile.BadZipFile, zlib.error, EOFError):
@@ -168,13 +175,17 @@ def _activity_entries(export: ExportFile, on_bytes: Callable[[int], None]) -> It
 def _whole(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Any:
     """One file that is one conversation, a bare array of its messages (Le Chat's
     chat-<id>.json; its size bounded by max_member_bytes before it is read), as the object
-    its vendor module reads. A file nested too deeply for the parser costs its
-    conversation; a file that is not JSON is refused, as any export's file is."""
+    its vendor module reads; None for a file beside the chats that is not one (told by its
+    first bytes, as source._lechat_chats tells the first chat). A file nested too deeply
+    for the parser costs its conversation; a file that is not JSON is refused, as any
+    export's file is."""
     chunks = []
     while chunk := handle.read(CHUNK):
         on_bytes(len(chunk))
         chunks.append(chunk)
     data = b"".join(chunks)
+    if not is_lechat_chat(data[:LECHAT_HEAD_BYTES]):
+        return None
     chat_id = name.rsplit("/", 1)[-1].removesuffix(".json").removeprefix("chat-")
     try:
         return lechat.wrap(chat_id, orjson.loads(data))

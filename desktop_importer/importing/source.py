@@ -242,7 +242,11 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
             whole = False
             if not exports and (grok := _grok_backend(archive, infos)) is not None:
                 exports, lists = {grok[0]: ([grok[1]], [])}, GROK_LISTS
-            if not exports and (chats := _lechat_chats(archive, infos, folders)) is not None:
+            if (
+                not exports
+                and (chats := _lechat_chats(archive, infos, folders, limits.max_member_bytes))
+                is not None
+            ):
                 exports, whole = {chats[0]: (chats[1], [])}, True
             form: str | None = None
             if not exports and (log := _gemini_log(archive, infos)) is not None:
@@ -358,6 +362,7 @@ LECHAT_HEAD = re.compile(rb"^\s*\[\s*\{")
 
 
 def is_lechat_chat(head: bytes) -> bool:
+    """Whether a file's first LECHAT_HEAD_BYTES are one Le Chat chat's messages."""
     head = head.lstrip(b"\xef\xbb\xbf")
     return (
         LECHAT_HEAD.match(head) is not None
@@ -366,25 +371,57 @@ def is_lechat_chat(head: bytes) -> bool:
     )
 
 
+LECHAT_HEAD_BYTES = 4096
+
+
 def _lechat_chats(
-    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], folders: dict[str, set[str]]
+    archive: zipfile.ZipFile,
+    infos: dict[str, zipfile.ZipInfo],
+    folders: dict[str, set[str]],
+    max_member_bytes: int,
 ) -> tuple[str, list[str]] | None:
     """(folder, chat files) of a Le Chat export: the JSON files at the top (or under one
-    folder) whose first bytes are one chat's messages. Told by content: a file named
-    chat-<id>.json that holds something else is not read as one."""
-    best: tuple[str, list[str]] | None = None
+    folder) that hold one chat's messages. Told by content: a file named chat-<id>.json
+    that holds something else is not read as one.
+
+    A folder's files are opened here only until one is a chat (opening all 5,800 of a
+    large export took 0.3 s before its import could start). The reading process, which
+    reads each file whole anyway, passes over one whose first bytes are not a chat, by the
+    same test (objects._whole). Where two folders hold chats, every file of both is
+    opened, to keep the folder with more; a file over max_member_bytes is opened, so that
+    only a chat that large refuses the export."""
+
+    def holds_chat(base: str, folder: str) -> bool:
+        with archive.open(infos[folder + base]) as handle:
+            return is_lechat_chat(handle.read(LECHAT_HEAD_BYTES))
+
+    found: dict[str, list[str]] = {}
     for folder, bases in sorted(folders.items()):
-        chats = []
-        for base in sorted(bases):
-            info = infos[folder + base]
-            if not base.lower().endswith(".json") or not readable(info) or _is_symlink(info):
-                continue
-            with archive.open(info) as handle:
-                if is_lechat_chat(handle.read(4096)):
-                    chats.append(base)
-        if chats and (best is None or len(chats) > len(best[1])):
-            best = (folder, chats)
-    return best
+        candidates = [
+            base
+            for base in sorted(bases)
+            if base.lower().endswith(".json")
+            and readable(info := infos[folder + base])
+            and not _is_symlink(info)
+        ]
+        first = next((at for at, base in enumerate(candidates) if holds_chat(base, folder)), None)
+        if first is not None:  # those before it were opened and are not chats
+            found[folder] = candidates[first:]
+    if len(found) > 1:  # the folder with the most chats, the first of those in name order
+        chats = {
+            folder: [b for b in files if holds_chat(b, folder)] for folder, files in found.items()
+        }
+        best = max(chats, key=lambda folder: len(chats[folder]))  # found in name order
+        return best, chats[best]
+    for folder, files in found.items():
+        return folder, [
+            base
+            for at, base in enumerate(files)
+            if at == 0
+            or infos[folder + base].file_size <= max_member_bytes
+            or holds_chat(base, folder)
+        ]
+    return None
 
 
 def _gemini_log(

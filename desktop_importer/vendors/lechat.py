@@ -100,6 +100,8 @@ def message_pointers(message: Mapping[str, Any]) -> list[str]:
 
 
 def export_pointers(conversation: Mapping[str, Any]) -> set[str]:
+    if not any(m.get("files") for m in messages_of(conversation)):  # most chats: none
+        return set()
     return {p for m in message_objects(conversation).values() for p in message_pointers(m)}
 
 
@@ -242,8 +244,8 @@ def parse(obj: Mapping[str, Any]) -> ParsedConversation:
     previous: str | None = None
     for position, (node_id, message) in enumerate(ordered):
         found = blocks({**message, CHAT: conversation_id})
-        unknown = unread(found)
-        unread_kinds.update(b.text for b in unknown)
+        if unknown := unread(found):
+            unread_kinds.update(b.text for b in unknown)
         role = as_text(message.get("role")) or "unknown"
         messages.append(
             ParsedMessage(

@@ -131,6 +131,22 @@ def test_chat_files_are_told_by_their_content(app: App, tmp_path: Path) -> None:
     assert start_import(app, bare).added == 1  # one chat file on its own
 
 
+def test_files_among_the_chats_that_are_not_chats_are_passed_over(app: App, tmp_path: Path) -> None:
+    """Before the first chat (told while the export is opened) and after it (told by the
+    reading process), in name order; a folder with fewer chats is not the export."""
+    others = {
+        "chat-0-settings.json": {"theme": "dark"},  # sorts before the chats
+        "chat-zzzz.json": [{"id": "m1", "text": "not a chat"}],  # after them, an array too
+        "zz-notes.json": "[]",
+    }
+    report = start_import(app, lechat_zip(tmp_path / "mixed.zip", extra=others))
+    assert (report.added, report.skipped, report.skipped_details) == (2, 0, [])
+    assert len(library.list_page(app, "default")) == 2
+    others["older/chat-old.json"] = chats()[SECOND]  # another folder, one chat only
+    report = start_import(app, lechat_zip(tmp_path / "two folders.zip", extra=others))
+    assert (report.added, report.unchanged, report.skipped) == (0, 2, 0)
+
+
 def _spoil(value: Any) -> list[Any]:
     return [None, 7, "x", [], {}, True] if not isinstance(value, str) else [None, 7, [], {}]
 

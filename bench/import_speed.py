@@ -409,8 +409,9 @@ def measure_batches(sizes: list[int], kinds: list[str], batches: int, repeat: in
 def measure_vendors(sizes: list[int], vendors: list[str], repeat: int) -> None:
     """Each vendor's export of the same conversations (bench/vendor_exports.py) against
     ChatGPT's, alternating: wall time, messages a second and peak RSS, as ratios to
-    ChatGPT's (issue #26: within 20 %); and the CPU time of both processes (median), which
-    runs made together vary less than wall time: a diagnostic, not the budget."""
+    ChatGPT's (issue #26: within 20 %); each pair's time ratio (a vendor run over the
+    ChatGPT run before it); and the CPU time of both processes (median), which runs made
+    together vary less than wall time: a diagnostic, not the budget."""
     from bench.vendor_exports import export_for
 
     print(f"{'size':>7} {'vendor':<9} {'JSON MB':>8} {'messages':>9} {'s':>6} {'msg/s':>8} "
@@ -445,6 +446,15 @@ def measure_vendors(sizes: list[int], vendors: list[str], repeat: int) -> None:
                     f"{run['seconds']:>6.2f} {rate:>8,.0f} {run['peak_mb']:>8.0f} "
                     f"{run['cpu_seconds']:>6.2f} {ratios}"
                 )
+            # Each vendor run over the ChatGPT run just before it: a slow spell that spans
+            # a pair moves both, which the ratio of the two medians can miss.
+            pairs = sorted(
+                t["seconds"] / c["seconds"] for c, t in zip(chatgpt, theirs, strict=True)
+            )
+            print(
+                f"{'':>7} {'':<9} time of each pair: {statistics.median(pairs):.2f}x median, "
+                + ", ".join(f"{r:.2f}" for r in pairs)
+            )
 
 
 def folder_bytes(folder: Path) -> int:

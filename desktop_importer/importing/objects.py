@@ -15,7 +15,7 @@ import ijson
 import orjson
 
 from desktop_importer.basics.errors import InvalidExport, PathProblem
-from desktop_importer.importing import activity, json_stream
+from desktop_importer.importing import activity, json_stream, zip_members
 from desktop_importer.importing.source import (
     LECHAT_HEAD_BYTES,
     ExportFile,
@@ -119,14 +119,17 @@ def iter_objects(
                 yield from _objects_in(handle, export.name, on_bytes, export.lists)
         return
     try:
+        if export.whole:  # a file per conversation: see zip_members.py
+            with _opened(export, lambda: export.path.open("rb")) as handle:
+                for member, opened in zip_members.Members(handle, export.members):
+                    with opened:
+                        if (chat := _whole(opened, member, on_bytes)) is not None:
+                            yield chat
+            return
         with _opened(export, lambda: zipfile.ZipFile(export.path)) as archive:
             for member in export.members:
                 with archive.open(member) as handle:
-                    if export.whole:
-                        if (chat := _whole(handle, member, on_bytes)) is not None:
-                            yield chat
-                    else:
-                        yield from _objects_in(handle, member, on_bytes, export.lists)
+                    yield from _objects_in(handle, member, on_bytes, export.lists)
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise InvalidExport(
             f"{export.name} is damaged: a part of it cannot be decompressed; "
@@ -172,7 +175,7 @@ def _activity_entries(export: ExportFile, on_bytes: Callable[[int], None]) -> It
         ) from None
 
 
-def _whole(handle: IO[bytes], name: str, on_bytes: Callable[[int], None]) -> Any:
+def _whole(handle: json_stream.Readable, name: str, on_bytes: Callable[[int], None]) -> Any:
     """One file that is one conversation, a bare array of its messages (Le Chat's
     chat-<id>.json; its size bounded by max_member_bytes before it is read), as the object
     its vendor module reads; None for a file beside the chats that is not one (told by its

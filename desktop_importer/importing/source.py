@@ -413,15 +413,14 @@ def _lechat_chats(
         }
         best = max(chats, key=lambda folder: len(chats[folder]))  # found in name order
         return best, chats[best]
-    for folder, files in found.items():
-        return folder, [
-            base
-            for at, base in enumerate(files)
-            if at == 0
-            or infos[folder + base].file_size <= max_member_bytes
-            or holds_chat(base, folder)
-        ]
-    return None
+    if not found:
+        return None
+    ((folder, files),) = found.items()
+    return folder, [
+        base
+        for at, base in enumerate(files)
+        if at == 0 or infos[folder + base].file_size <= max_member_bytes or holds_chat(base, folder)
+    ]
 
 
 def _gemini_log(

@@ -110,19 +110,9 @@ class Members:
             fields = _CENTRAL.unpack(record)
             if fields[0] != _CENTRAL_SIGNATURE:
                 raise zipfile.BadZipFile("Bad magic number for central directory")
-            flags, method, crc, compressed, length = (
-                fields[5],
-                fields[6],
-                fields[9],
-                fields[10],
-                fields[11],
-            )
-            name_length, extra_length, comment_length, offset = (
-                fields[12],
-                fields[13],
-                fields[14],
-                fields[18],
-            )
+            flags, method = fields[5:7]
+            crc, compressed, length, name_length, extra_length, comment_length = fields[9:15]
+            offset = fields[18]
             raw = handle.read(name_length)
             extra = handle.read(extra_length)
             handle.seek(comment_length, 1)
@@ -144,7 +134,7 @@ class Members:
         info.compress_size, info.file_size = self.compressed[at], self.size[at]
         info.CRC, info.compress_type, info.flag_bits = self.crc[at], self.method[at], self.flags[at]
         if info.flag_bits & _UNREADABLE_FLAGS:
-            raise zipfile.BadZipFile(f"{name} cannot be read without a password")
+            raise zipfile.BadZipFile(f"{name} is encrypted or patched")
         self.handle.seek(info.header_offset)
         header = self.handle.read(_LOCAL.size)
         if len(header) != _LOCAL.size:

@@ -12,6 +12,7 @@ the report. A file is told by what it holds, never by its name alone.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -36,6 +37,7 @@ from desktop_importer.importing.source import (
     read_head,
     zip_time,
 )
+from desktop_importer.importing.zip_members import Entry, Listing
 from desktop_importer.vendors import gemini
 
 if TYPE_CHECKING:
@@ -280,24 +282,27 @@ class _Gathered:
             for listed in manifest.files_beside(path, listing, partial=self.partial):
                 self.file(listed, explicit=False)
             return
-        inner, zip_sides = _look_inside(path) if is_zip(head) else (None, None)
-        if inner:  # before its JSON tells a kind
-            self._nested(path, inner, label or path.name, depth)
-            return
-        if self._side(path, info, head, label, zip_sides):
-            return
-        try:
-            part = open_export(path, self.limits)
-        except LimitExceeded:
-            raise
-        except InvalidExport:
-            if explicit or is_zip(head) or _is_json(head):
+        # A ZIP's listing is read once, for both the looks below and open_export.
+        directory = _directory(path) if is_zip(head) else None
+        with directory or contextlib.nullcontext():
+            inner, zip_sides = _look_inside(directory) if directory else (None, None)
+            if inner:  # before its JSON tells a kind
+                self._nested(path, inner, label or path.name, depth)
+                return
+            if self._side(path, info, head, label, zip_sides):
+                return
+            try:
+                part = open_export(path, self.limits, directory)
+            except LimitExceeded:
                 raise
-            self.aside.append(SetAside(label or path.name, "not part of an export"))
-            return
+            except InvalidExport:
+                if explicit or is_zip(head) or _is_json(head):
+                    raise
+                self.aside.append(SetAside(label or path.name, "not part of an export"))
+                return
         self.parts.append(replace(part, label=label) if label else part)
 
-    def _nested(self, path: Path, inner: list[zipfile.ZipInfo], name: str, depth: int) -> None:
+    def _nested(self, path: Path, inner: list[Entry], name: str, depth: int) -> None:
         """The ZIPs a given ZIP holds (Claude's download folder zipped again): checked by
         their declared sizes, then, when importing, copied out and read as if given."""
         first = inner[0].filename.replace("\\", "/").rsplit("/", 1)[-1]
@@ -328,7 +333,7 @@ class _Gathered:
             self.unpacked += 1
             try:
                 with (
-                    zipfile.ZipFile(path) as archive,
+                    Listing(path) as archive,  # the listing `info` is of, read again
                     archive.open(info) as source,
                     target.open("xb") as out,
                 ):
@@ -382,22 +387,30 @@ class _Gathered:
         return True
 
 
-_ZipSides = tuple[set[str], list[zipfile.ZipInfo]]  # sides.zip_kinds: kinds, JSON members
+_ZipSides = tuple[set[str], list[Entry]]  # sides.zip_kinds: kinds, JSON members
 
 
-def _look_inside(path: Path) -> tuple[list[zipfile.ZipInfo] | None, _ZipSides | None]:
-    """(the ZIPs it holds, what its JSON files hold) of a ZIP without conversations of its
-    own, from one reading of its listing (a 20,000-file export takes 80 ms to list); each
-    None where there is none, or the ZIP cannot be read (open_export says why)."""
+def _directory(path: Path) -> Listing | None:
+    """The ZIP's listing (not zipfile's, whose memory grows fast with the files), or None if
+    it cannot be read (open_export then says why)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            inner = _inner_zips(archive.infolist())
-            return inner, None if inner else sides.zip_kinds(archive)
+        return Listing(path)
+    except (zipfile.BadZipFile, EOFError, OSError):
+        return None
+
+
+def _look_inside(archive: Listing) -> tuple[list[Entry] | None, _ZipSides | None]:
+    """(the ZIPs it holds, what its JSON files hold) of a ZIP without conversations of its
+    own, from its listing; each None where there is none, or a member read cannot be read
+    (open_export says why)."""
+    try:
+        inner = _inner_zips(list(archive))
+        return inner, None if inner else sides.zip_kinds(archive)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
         return None, None
 
 
-def _inner_zips(listed: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo] | None:
+def _inner_zips(listed: list[Entry]) -> list[Entry] | None:
     """The ZIP files a ZIP holds (at its top or in one folder), if it holds no conversation
     data of its own; else None."""
     infos = [

@@ -119,12 +119,15 @@ def iter_objects(
                 yield from _objects_in(handle, export.name, on_bytes, export.lists)
         return
     try:
-        if export.whole:  # a file per conversation: see zip_members.py
+        if export.chats is not None:  # a file per conversation: see source.ChatFiles
             with _opened(export, lambda: export.path.open("rb")) as handle:
-                for member, opened in zip_members.Members(handle, export.members):
-                    with opened:
-                        if (chat := _whole(opened, member, on_bytes)) is not None:
-                            yield chat
+                for member, record in zip_members.directory(handle):
+                    if not export.chats.takes(member, record):
+                        continue
+                    with zip_members.open_member(handle, member, record) as opened:
+                        chat = _whole(opened, member, on_bytes)
+                    if chat is not None:
+                        yield chat
             return
         with _opened(export, lambda: zipfile.ZipFile(export.path)) as archive:
             for member in export.members:

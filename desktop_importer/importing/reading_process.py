@@ -73,7 +73,7 @@ from desktop_importer.importing.records import (
     record_fields,
 )
 from desktop_importer.importing.sides import LIBRARY, PROJECT, SideFile, side_objects
-from desktop_importer.importing.source import ExportFile
+from desktop_importer.importing.source import ChatFiles, ExportFile
 from desktop_importer.vendors import gemini
 from desktop_importer.vendors.claude_projects import memory_account, project_name
 from desktop_importer.vendors.parsed import UNCONVERTED_HTML, UnreadableConversation
@@ -177,6 +177,7 @@ class ExportReader:
                     "members": p.members,
                     "lists": p.lists,
                     "whole": p.whole,
+                    "chats": dataclasses.astuple(p.chats) if p.chats is not None else None,
                     "activity": p.activity,
                 }
                 for p in export.parts
@@ -276,6 +277,7 @@ def serve(requests: IO[bytes], out: IO[bytes]) -> int:
             0,
             lists=tuple(p.get("lists") or ("conversations",)),
             whole=bool(p.get("whole")),
+            chats=ChatFiles(*p["chats"]) if p.get("chats") else None,
             activity=p.get("activity"),
         )
         for p in request["parts"]

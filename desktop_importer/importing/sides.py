@@ -22,6 +22,7 @@ import orjson
 
 from desktop_importer.basics.errors import InvalidExport, LimitExceeded, PathProblem
 from desktop_importer.basics.settings import SIZE_LIMITS, Settings, human_bytes
+from desktop_importer.importing.zip_members import Entry, Listing
 from desktop_importer.vendors import claude_projects
 from desktop_importer.vendors.claude_projects import ACCOUNT as ACCOUNT
 from desktop_importer.vendors.claude_projects import MEMORY as MEMORY
@@ -81,10 +82,10 @@ def head_kind(head: bytes) -> str | None:
     return next((kind for kind, keys in _KEYS.items() if any(k in head for k in keys)), None)
 
 
-def zip_kinds(archive: zipfile.ZipFile) -> tuple[set[str], list[zipfile.ZipInfo]] | None:
+def zip_kinds(archive: Listing) -> tuple[set[str], list[Entry]] | None:
     """A ZIP that holds no conversations: the kinds its first JSON files show and all its
     JSON members, or None if any of those may hold conversations."""
-    infos = [i for i in archive.infolist() if not i.is_dir() and not i.flag_bits & 0x1]
+    infos = [i for i in archive if not i.is_dir() and not i.flag_bits & 0x1]
     names = [i.filename.replace("\\", "/").rsplit("/", 1)[-1] for i in infos]
     if any(n == "conversations.json" or n.startswith("conversations-") for n in names):
         return None
@@ -99,7 +100,7 @@ def zip_kinds(archive: zipfile.ZipFile) -> tuple[set[str], list[zipfile.ZipInfo]
     return (kinds, members) if kinds else None
 
 
-def check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings) -> int:
+def check_members(path: Path, members: list[Entry], limits: Settings) -> int:
     """Refuse a side ZIP that must not be read (too many files, one too large, a name that
     leaves its folder, a link); the bytes it holds."""
     if len(members) > MAX_MEMBERS:

@@ -5,6 +5,7 @@ is read. The conversation objects it holds are streamed by objects.py.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -24,6 +25,7 @@ from desktop_importer.importing import (
     inflate,  # noqa: F401  (Deflate by ISA-L)
     sides,
 )
+from desktop_importer.importing.zip_members import Entry, Listing, Record
 from desktop_importer.vendors import gemini
 
 MANIFEST = "export_manifest.json"
@@ -40,9 +42,41 @@ ENCRYPTED = 0x1 | 0x40  # general purpose flags: encrypted; strongly encrypted
 PATCHED = 0x20  # "compressed patched data", which no reader of ours (or zipfile) reads
 
 
-def readable(info: zipfile.ZipInfo) -> bool:
+def readable(info: Entry) -> bool:
     """Whether zipfile can open the member at all (its bytes may still be damaged)."""
-    return not info.flag_bits & (ENCRYPTED | PATCHED) and info.compress_type in READABLE_METHODS
+    return _readable(info.flag_bits, info.compress_type)
+
+
+def _readable(flags: int, method: int) -> bool:
+    return not flags & (ENCRYPTED | PATCHED) and method in READABLE_METHODS
+
+
+@dataclass(frozen=True)
+class ChatFiles:
+    """Which members of a Le Chat ZIP are its chats, as a rule rather than a list: the JSON
+    files directly in `folder`, from `first` on in name order (those before it are not
+    chats), that can be read and are not links. The reading process walks the ZIP's
+    directory and opens each file the rule takes, in the directory's order, passing over
+    one that is not a chat by its first bytes (objects._whole), as _lechat_chats tells
+    them. A list of their names cost each process about 100 bytes a chat, and a 1 GB export
+    has 58,899 (issue #26: flat memory at any size)."""
+
+    folder: str  # "" or "<folder>/"
+    first: str  # the first chat's file name
+    max_bytes: int  # larger files are passed over: a chat that large refused the export
+
+    def takes(self, name: str, record: Record) -> bool:
+        if record.size > self.max_bytes or (normal := _safe_name(name)) is None:
+            return False
+        folder, base = _placement(normal, normal.endswith("/"))
+        return (
+            base is not None
+            and folder == self.folder
+            and base >= self.first
+            and base.lower().endswith(".json")
+            and _readable(record.flags, record.method)
+            and not _link(record.system, record.attributes)
+        )
 
 
 @dataclass(frozen=True)
@@ -75,6 +109,7 @@ class ExportFile:
     lists: tuple[str, ...] = ("conversations",)
     # Each member is one conversation, a bare array of its messages (Le Chat's chat-<id>.json).
     whole: bool = False
+    chats: ChatFiles | None = None  # a ZIP's such members (then `members` is empty)
     # A Gemini activity log ("html" or "json"), whose entries are grouped into conversations.
     activity: str | None = None
 
@@ -149,13 +184,16 @@ def is_zip(head: bytes) -> bool:
     return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
 
 
-def open_export(path: Path, limits: Settings | None = None) -> ExportFile:
+def open_export(
+    path: Path, limits: Settings | None = None, directory: Listing | None = None
+) -> ExportFile:
     """Check one file and find its conversation data, or say why there is none (a Claude
-    manifest, which stands for the files beside it, is export_set.py's)."""
+    manifest, which stands for the files beside it, is export_set.py's). `directory`: the
+    ZIP's listing, if the caller read it already."""
     limits = limits or Settings()
     info, head = read_head(path)
     if is_zip(head):
-        export = _open_zip(path, info.st_size, limits)
+        export = _open_zip(path, info.st_size, limits, directory)
         return replace(export, fingerprint=fingerprint(info))
     form = _bare_activity(path, head)
     if form is not None or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
@@ -207,17 +245,23 @@ def _safe_name(name: str) -> str | None:
     return normal
 
 
-def _is_symlink(info: zipfile.ZipInfo) -> bool:
-    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+def _is_symlink(info: Entry) -> bool:
+    return _link(info.create_system, info.external_attr)
 
 
-def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
+def _link(system: int, attributes: int) -> bool:
+    return system == 3 and stat.S_ISLNK(attributes >> 16)
+
+
+def _open_zip(path: Path, size: int, limits: Settings, directory: Listing | None) -> ExportFile:
     # Over 60 lines: every check of a ZIP's members, in the order they must run (each
     # raises its own sentence before anything is read).
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos: dict[str, zipfile.ZipInfo] = {}
-            for info in archive.infolist():
+        with (  # not zipfile's listing, whose memory grows fast with the files
+            contextlib.nullcontext(directory) if directory is not None else Listing(path)
+        ) as archive:
+            infos: dict[str, Entry] = {}
+            for info in archive:
                 if not 0 <= info.header_offset < size:  # a damaged directory: seek fails
                     raise zipfile.BadZipFile(info.filename)
                 normal = _safe_name(info.filename)
@@ -230,7 +274,7 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
                 infos.setdefault(normal, info)
             folders: dict[str, set[str]] = {}
             for name, info in infos.items():
-                folder, base = _placement(name, info)
+                folder, base = _placement(name, info.is_dir())
                 if base is not None:
                     folders.setdefault(folder, set()).add(base)
             exports = {
@@ -308,7 +352,7 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
     return ExportFile(
         path,
         size,
-        tuple(info.filename for info in members),
+        () if whole else tuple(info.filename for info in members),
         sum(info.file_size for info in members),
         len(media),
         media_bytes,
@@ -320,6 +364,7 @@ def _open_zip(path: Path, size: int, limits: Settings) -> ExportFile:
         sides=tuple(sides),
         lists=lists,
         whole=whole,
+        chats=ChatFiles(folder, files[0], limits.max_member_bytes) if whole else None,
         activity=form,
     )
 
@@ -335,9 +380,7 @@ def is_grok_backend(head: bytes) -> bool:
     return GROK_HEAD.match(head.lstrip(b"\xef\xbb\xbf")) is not None
 
 
-def _grok_backend(
-    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]
-) -> tuple[str, str] | None:
+def _grok_backend(archive: Listing, infos: dict[str, Entry]) -> tuple[str, str] | None:
     """(folder, file name) of Grok's `prod-grok-backend.json`, wherever the export's folders
     put it (`ttl/30d/export_data/<user>/`): the one JSON file whose first bytes are Grok's
     conversations. Files are told by their content, their name only says which to look in
@@ -375,8 +418,8 @@ LECHAT_HEAD_BYTES = 4096
 
 
 def _lechat_chats(
-    archive: zipfile.ZipFile,
-    infos: dict[str, zipfile.ZipInfo],
+    archive: Listing,
+    infos: dict[str, Entry],
     folders: dict[str, set[str]],
     max_member_bytes: int,
 ) -> tuple[str, list[str]] | None:
@@ -407,15 +450,16 @@ def _lechat_chats(
         first = next((at for at, base in enumerate(candidates) if holds_chat(base, folder)), None)
         if first is not None:  # those before it were opened and are not chats
             found[folder] = candidates[first:]
-    if len(found) > 1:  # the folder with the most chats, the first of those in name order
-        chats = {
-            folder: [b for b in files if holds_chat(b, folder)] for folder, files in found.items()
-        }
-        best = max(chats, key=lambda folder: len(chats[folder]))  # found in name order
-        return best, chats[best]
     if not found:
         return None
-    ((folder, files),) = found.items()
+    if len(found) > 1:  # the folder with the most chats, the first of those in name order
+        chats = {
+            folder: sum(holds_chat(b, folder) for b in files) for folder, files in found.items()
+        }
+        folder = max(chats, key=lambda folder: chats[folder])  # found in name order
+    else:
+        (folder,) = found
+    files = found[folder]
     return folder, [
         base
         for at, base in enumerate(files)
@@ -423,9 +467,7 @@ def _lechat_chats(
     ]
 
 
-def _gemini_log(
-    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]
-) -> tuple[str, str, str] | None:
+def _gemini_log(archive: Listing, infos: dict[str, Entry]) -> tuple[str, str, str] | None:
     """(folder, file name, "json" or "html") of the Gemini Apps activity among a Takeout's
     products' (every name translated: `Takeout/Moja dejavnost/Aplikacije Gemini/
     Moja_dejavnost.html`): told by its content. The JSON form is preferred where the
@@ -452,8 +494,8 @@ def _gemini_log(
 
 
 def _side_members(
-    archive: zipfile.ZipFile,
-    infos: dict[str, zipfile.ZipInfo],
+    archive: Listing,
+    infos: dict[str, Entry],
     folder: str,
     read: tuple[list[str], list[str]],
     folders: dict[str, set[str]],
@@ -474,7 +516,7 @@ def _side_members(
     return found
 
 
-def zip_time(info: zipfile.ZipInfo) -> float | None:
+def zip_time(info: Entry) -> float | None:
     """A member's time as the ZIP records it (local time, no zone: read as UTC, which is
     enough to order two exports of one account)."""
     try:
@@ -483,7 +525,7 @@ def zip_time(info: zipfile.ZipInfo) -> float | None:
         return None
 
 
-def _chatgpt_account(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> str | None:
+def _chatgpt_account(archive: Listing, info: Entry | None) -> str | None:
     """The account id in ChatGPT's user.json, if there is a small, readable one."""
     if info is None or info.file_size > 2**20 or info.flag_bits & 0x1:
         return None
@@ -495,7 +537,7 @@ def _chatgpt_account(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> 
     return account if isinstance(account, str) else None
 
 
-def _check_members(path: Path, members: list[zipfile.ZipInfo], limits: Settings) -> None:
+def _check_members(path: Path, members: list[Entry], limits: Settings) -> None:
     """Refuse what cannot or must not be read: encrypted, linked, unknown compression, or
     larger than the limits by its declared sizes (before inflating a byte).
 
@@ -568,7 +610,7 @@ def folder_media(root: Path) -> list[tuple[str, int]] | None:
     return found
 
 
-def _is_media(name: str, info: zipfile.ZipInfo, folder: str) -> bool:
+def _is_media(name: str, info: Entry, folder: str) -> bool:
     """A file of the export that is not JSON or the HTML viewer: an upload, a generated
     image, a Canvas document, audio."""
     parts = name.split("/")
@@ -585,21 +627,21 @@ def _is_media(name: str, info: zipfile.ZipInfo, folder: str) -> bool:
     return not own or parts[-1].startswith(("file-", "file_"))
 
 
-def _placement(name: str, info: zipfile.ZipInfo) -> tuple[str, str | None]:
+def _placement(name: str, is_dir: bool) -> tuple[str, str | None]:
     """(folder, file name) of a member that may hold export data: at the root or under one
     top-level folder; never __MACOSX/ or dot-files."""
     parts = name.split("/")
-    if info.is_dir() or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts):
+    if is_dir or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts):
         return "", None
     if len(parts) == 1:
-        return "", parts[0]
+        return "", name  # the listing's own string: a Le Chat export has 58,899 of them
     if len(parts) == 2:
         return parts[0] + "/", parts[1]
     return "", None
 
 
 def _conversation_files(
-    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], folder: str, bases: set[str]
+    archive: Listing, infos: dict[str, Entry], folder: str, bases: set[str]
 ) -> tuple[list[str], list[str]]:
     """The conversation files in reading order, and what the manifest lists. The manifest's
     list wins (a multi-part export's first ZIP lists files that later parts hold: they are
@@ -616,7 +658,7 @@ def _conversation_files(
     return ([SINGLE] if SINGLE in bases else []), []
 
 
-def _manifest_list(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[str]:
+def _manifest_list(archive: Listing, member: Entry) -> list[str]:
     """Conversation file names a manifest mentions, in its order (its layout is not published,
     so every string in it that names a conversations file counts)."""
     if member.file_size > MANIFEST_MAX_BYTES or member.flag_bits & 0x1:

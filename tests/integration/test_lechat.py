@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +146,18 @@ def test_files_among_the_chats_that_are_not_chats_are_passed_over(app: App, tmp_
     others["older/chat-old.json"] = chats()[SECOND]  # another folder, one chat only
     report = start_import(app, lechat_zip(tmp_path / "two folders.zip", extra=others))
     assert (report.added, report.unchanged, report.skipped) == (0, 2, 0)
+
+
+def test_a_chat_file_written_twice_in_the_zip_is_imported_once(app: App, tmp_path: Path) -> None:
+    """The reading process walks the ZIP's directory: the second entry of one name holds the
+    same chat, which the report names as given twice (the first kept)."""
+    path = lechat_zip(tmp_path / "twice.zip")
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(f"chat-{SECOND}.json", json.dumps(chats()[SECOND]))
+    report = start_import(app, path)
+    assert (report.added, report.skipped) == (2, 1)
+    assert "appears twice in this export" in str(report.skipped_details)
+    assert not profile_status(app).processing
 
 
 def _spoil(value: Any) -> list[Any]:

@@ -22,13 +22,14 @@ import zipfile
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Protocol, cast
 
 import orjson
 
 from desktop_importer.basics import media
 from desktop_importer.basics.errors import ImportCancelled
 from desktop_importer.importing.source import folder_media
+from desktop_importer.importing.zip_members import Entry, Listing
 from desktop_importer.store import media as sql
 
 if TYPE_CHECKING:
@@ -305,16 +306,23 @@ class _Source(Protocol):
 
 
 class _Zipped:
-    """The members of the export's ZIP."""
+    """The members of the export's ZIP, from its Listing (zipfile's grows fast with the
+    files: a Le Chat export has one a conversation)."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: Listing) -> None:
         self.archive = archive
 
+    def _entry(self, member: str) -> Entry:
+        entry = self.archive.get(member)
+        if entry is None:
+            raise KeyError(member)
+        return entry
+
     def size(self, member: str) -> int:
-        return self.archive.getinfo(member).file_size
+        return self._entry(member).file_size
 
     def open(self, member: str) -> IO[bytes]:
-        return self.archive.open(self.archive.getinfo(member))
+        return cast(IO[bytes], self.archive.open(self._entry(member)))
 
 
 class _Unpacked:
@@ -342,7 +350,7 @@ def _sources(part: ExportFile) -> Iterator[_Source]:
     if part.media_root is not None:
         yield _Unpacked(part.media_root)
         return
-    with zipfile.ZipFile(part.path) as archive:
+    with Listing(part.path) as archive:
         yield _Zipped(archive)
 
 

@@ -332,11 +332,7 @@ class _Gathered:
             target = self.unpack / f"{self.unpacked:03d}.zip"  # never a name from the ZIP
             self.unpacked += 1
             try:
-                with (
-                    Listing(path) as archive,  # the listing `info` is of, read again
-                    archive.open(info) as source,
-                    target.open("xb") as out,
-                ):
+                with info.listing.open(info) as source, target.open("xb") as out:
                     shutil.copyfileobj(source, out, 2**20)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
                 raise InvalidExport(

@@ -5,6 +5,7 @@ archive; what is missing, damaged or hostile gets one sentence and touches nothi
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -308,6 +309,25 @@ def test_a_zip_of_the_download_folder_is_read_one_level_deep(
     start_import(app, folder, profile="folder")
     assert archive_of(app, "zipped") == archive_of(app, "folder")
     assert not list(data_dir.glob(".unpack-*"))  # the unpacked copies are gone
+
+
+def test_a_damaged_zip_inside_the_given_one_is_named_and_nothing_is_imported(
+    app: App, tmp_path: Path, data_dir: Path
+) -> None:
+    inner = write_zip(tmp_path / "inner.zip", {"conversations.json": [talk("c1", "x")] * 40})
+    outer = write_zip(tmp_path / "outer.zip", {"dl/conversations-000.zip": inner.read_bytes()})
+    data = bytearray(outer.read_bytes())
+    with zipfile.ZipFile(outer) as archive:
+        info = archive.getinfo("dl/conversations-000.zip")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    data[middle : middle + 8] = bytes(b ^ 0xFF for b in data[middle : middle + 8])
+    outer.write_bytes(bytes(data))
+    with pytest.raises(InvalidExport, match=r"^outer\.zip is damaged: dl/conversations-000\.zip "):
+        start_import(app, outer)
+    assert library.list_page(app, "default") == []
+    assert not profile_status(app).processing
+    assert not list(data_dir.glob(".unpack-*"))
 
 
 def test_a_zip_in_a_zip_in_a_zip_is_refused_and_a_dead_imports_copies_are_removed(

@@ -357,6 +357,16 @@ def _upgrade_19_to_20(connection: Connection) -> None:
     )
 
 
+def _upgrade_20_to_21(connection: Connection) -> None:
+    """Version 21: an import's staged presence kept in its key's order (WITHOUT ROWID), so
+    that publishing reads it in one pass (models.RunPresence). Rows staged by an import that
+    is not running now are of no use (as at version 16): the table is made again empty."""
+    from desktop_importer.store.models import RunPresence
+
+    connection.exec_driver_sql("DROP TABLE IF EXISTS run_presence")
+    RunPresence.__table__.create(connection)  # type: ignore[attr-defined]
+
+
 # UPGRADES[n] takes an archive from schema version n + 1 to n + 2; append, never edit.
 UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_1_to_2,
@@ -378,6 +388,7 @@ UPGRADES: list[Callable[[Connection], None]] = [
     _upgrade_17_to_18,
     _upgrade_18_to_19,
     _upgrade_19_to_20,
+    _upgrade_20_to_21,
 ]
 SCHEMA_VERSION = 1 + len(UPGRADES)
 

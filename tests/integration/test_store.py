@@ -322,3 +322,46 @@ def test_a_long_read_elsewhere_costs_the_import_a_wait_per_restart_size_not_per_
             assert scene.log_mb() < before + 0.5  # started again
     finally:
         scene.close()
+
+
+def test_a_version_20_archive_stages_presence_in_key_order_and_still_says_what_is_gone(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Schema 21 keeps an import's staged presence clustered by its key (the publish reads
+    it in that order); rows a dead import staged are dropped, and which conversations an
+    account's latest export no longer holds is still told."""
+    from desktop_importer import library
+    from desktop_importer.importing.service import start_import
+    from desktop_importer.wiring import open_app
+    from tests.helpers.exports import chatgpt_zip, conversation
+
+    open_store(data_dir).close()
+    with sqlite3.connect(data_dir / "archive.sqlite3") as raw:  # as schema 20 made it
+        raw.execute("DROP TABLE run_presence")
+        raw.execute(
+            "CREATE TABLE run_presence (run_id INTEGER NOT NULL, conversation_id VARCHAR "
+            "NOT NULL, vendor VARCHAR NOT NULL, account VARCHAR, seen_at FLOAT NOT NULL, "
+            "PRIMARY KEY (run_id, conversation_id))"
+        )
+        raw.execute("INSERT INTO run_presence VALUES (7, 'left', 'chatgpt', NULL, 0)")
+        raw.execute("PRAGMA user_version = 20")
+    raw.close()
+    app = open_app(data_dir)
+    try:
+        with sqlite3.connect(data_dir / "archive.sqlite3") as raw:
+            (schema,) = raw.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'run_presence'"
+            ).fetchone()
+            assert "WITHOUT ROWID" in schema
+            assert raw.execute("SELECT count(*) FROM run_presence").fetchone() == (0,)
+        raw.close()
+        both = [conversation(c, [("user", f"about {c}")]) for c in ("zeta", "alpha", "mid")]
+        start_import(app, chatgpt_zip(tmp_path / "first.zip", both, exported=(2026, 1, 1)))
+        later = chatgpt_zip(tmp_path / "later.zip", both[::2], exported=(2026, 2, 1))
+        start_import(app, later)
+        rows = library.list_page(app, "default")
+        assert {r.conversation_id: r.gone for r in rows} == {
+            "zeta": False, "alpha": True, "mid": False
+        }  # fmt: skip
+    finally:
+        app.close()

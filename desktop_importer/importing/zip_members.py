@@ -44,8 +44,12 @@ _MAX32 = 0xFFFFFFFF
 
 def _name(raw: bytes, flags: int) -> str:
     """The member's name as zipfile gives it (ZipInfo.filename: cut at a NUL byte, this
-    system's separator written as "/")."""
-    name = raw.decode("utf-8" if flags & _UTF8_NAME else "cp437").partition("\x00")[0]
+    system's separator written as "/"). A name marked UTF-8 that is not is a damaged ZIP
+    (zipfile lets UnicodeDecodeError out, which reached the person as a traceback)."""
+    try:
+        name = raw.decode("utf-8" if flags & _UTF8_NAME else "cp437").partition("\x00")[0]
+    except UnicodeDecodeError:
+        raise zipfile.BadZipFile("A name marked UTF-8 is not UTF-8") from None
     return name.replace(os.sep, "/") if os.sep != "/" else name
 
 
@@ -203,9 +207,6 @@ class Listing:
 
     def close(self) -> None:
         self.handle.close()
-
-    def __len__(self) -> int:
-        return len(self.names)
 
     def __iter__(self) -> Iterator[Entry]:
         return (Entry(self, at) for at in range(len(self.names)))

@@ -153,3 +153,16 @@ def test_a_cut_directory_is_a_damaged_export(tmp_path: Path) -> None:
         Listing(path)
     with pytest.raises(InvalidExport, match=r"chat-export\.zip is a damaged or incomplete ZIP"):
         open_export(path)
+
+
+def test_a_name_marked_utf8_that_is_not_is_a_damaged_export(tmp_path: Path) -> None:
+    """zipfile lets UnicodeDecodeError out of such a ZIP; the import says one sentence."""
+    path = write_zip(tmp_path / "chat-export.zip", {"chat-Xabc.json": []})
+    data = bytearray(path.read_bytes().replace(b"chat-X", b"chat-\xff"))
+    central = data.index(b"PK\x01\x02")
+    data[central + 9] |= 0x08  # bit 11: the name is UTF-8
+    path.write_bytes(bytes(data))
+    with pytest.raises(zipfile.BadZipFile):
+        Listing(path)
+    with pytest.raises(InvalidExport, match=r"^chat-export\.zip is a damaged or incomplete ZIP"):
+        open_export(path)

@@ -73,10 +73,18 @@ class ChatFiles:
             base is not None
             and folder == self.folder
             and base >= self.first
-            and base.lower().endswith(".json")
-            and _readable(record.flags, record.method)
-            and not _link(record.system, record.attributes)
+            and _may_be_chat(base, record.flags, record.method, record.system, record.attributes)
         )
+
+
+def _may_be_chat(base: str, flags: int, method: int, system: int, attributes: int) -> bool:
+    """A file that may be a Le Chat chat: JSON, readable, not a link (the one test of both
+    _lechat_chats, which chooses the chats, and ChatFiles, by which they are read)."""
+    return (
+        base.lower().endswith(".json")
+        and _readable(flags, method)
+        and not _link(system, attributes)
+    )
 
 
 @dataclass(frozen=True)
@@ -443,9 +451,13 @@ def _lechat_chats(
         candidates = [
             base
             for base in sorted(bases)
-            if base.lower().endswith(".json")
-            and readable(info := infos[folder + base])
-            and not _is_symlink(info)
+            if _may_be_chat(
+                base,
+                (info := infos[folder + base]).flag_bits,
+                info.compress_type,
+                info.create_system,
+                info.external_attr,
+            )
         ]
         first = next((at for at, base in enumerate(candidates) if holds_chat(base, folder)), None)
         if first is not None:  # those before it were opened and are not chats

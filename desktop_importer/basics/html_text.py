@@ -572,13 +572,12 @@ def _tidy() -> re.Pattern[str]:
 # The regular expression engine keeps about 12 bytes a character while it matches: an
 # answer longer than this (a few are 450 KB) goes to `_block_markdown`, a block at a time.
 _TIDIEST = 2**15
-_TIDY_TAG = re.compile(r"(<[^>]*>)")
-_TIDY_TAGS = {
-    "<p>": "", "</p>": "\n\n", "<li>": "- ", "</li>": "\n", "<code>": "`", "</code>": "`",
-    "<ul>": "", "<ol>": "", "</ul>": "\n", "</ol>": "\n",  # after its last item's "\n"
-    **{f"<h{n}>": "#" * n + " " for n in range(1, 7)},
-    **{f"</h{n}>": "\n\n" for n in range(1, 7)},
-    **{f"<{close}{tag}>": mark for tag, mark in _MARKS.items() for close in ("", "/")},
+_TIDY_TAGS = {  # each tag's name, and what stands for the tag
+    "p": "", "/p": "\n\n", "li": "- ", "/li": "\n", "code": "`", "/code": "`",
+    "ul": "", "ol": "", "/ul": "\n", "/ol": "\n",  # after its last item's "\n"
+    **{f"h{n}": "#" * n + " " for n in range(1, 7)},
+    **{f"/h{n}": "\n\n" for n in range(1, 7)},
+    **{f"{close}{tag}": mark for tag, mark in _MARKS.items() for close in ("", "/")},
 }  # fmt: skip
 _NUMBERED_LIST = re.compile(r"<ol>(.*?)</(?:ul|ol)>")
 
@@ -596,7 +595,9 @@ def _tidy_markdown(html: str) -> str | None:
         text = text.replace("<li><p>", "<li>").replace("</p></li>", "</li>")
     if "<ol>" in text:
         text = _NUMBERED_LIST.sub(_numbered, text)
-    pieces = _TIDY_TAG.split(text)  # words, tag, words, tag, ..., words
+    # Words, tag, words, tag, ..., words: no word holds "<" or ">" (_TIDY_WORDS), so the
+    # answer is cut at both, a tag's name between them (a fifth faster than a regex split).
+    pieces = text.replace(">", "<").split("<")
     pieces[1::2] = map(_TIDY_TAGS.__getitem__, pieces[1::2])
     text = "".join(pieces)
     while "\n\n\n" in text:  # an empty block (its end, after the end of the one before)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -270,23 +269,23 @@ def _product(header: str) -> str:
     return html_text(header).strip()
 
 
-def _stamp(inner: str) -> tuple[float, str, int, int] | None:
-    """The first line of a cell that is a printed time: (its time, its words, where it
-    starts, where the text after it starts)."""
-    start = 0
-    for boundary in _BR.finditer(inner):  # lazily: the answer is not read
+def _stamp(cell: str, opened: int, closed: int) -> tuple[float, str, int, int] | None:
+    """The first line of a cell's text (`cell[opened:closed]`) that is a printed time: (its
+    time, its words, where it starts, where the text after it starts)."""
+    start = opened
+    for boundary in _BR.finditer(cell, opened, closed):  # lazily: the answer is not read
         stop = boundary.start()
-        if (found := _printed_line(inner, start, stop)) is not None:
+        if (found := _printed_line(cell, start, stop)) is not None:
             return *found, start, boundary.end()
         start = boundary.end()
-    found = _printed_line(inner, start, len(inner))
-    return None if found is None else (*found, start, len(inner))
+    found = _printed_line(cell, start, closed)
+    return None if found is None else (*found, start, closed)
 
 
-def _printed_line(inner: str, start: int, stop: int) -> tuple[float, str] | None:
-    if stop - start >= 120 or _CLOCK_HINT.search(inner, start, stop) is None:
+def _printed_line(cell: str, start: int, stop: int) -> tuple[float, str] | None:
+    if stop - start >= 120 or _CLOCK_HINT.search(cell, start, stop) is None:
         return None
-    words = html_text(inner[start:stop])
+    words = html_text(cell[start:stop])
     moment = printed_time(words)
     return None if moment is None else (moment, words)
 
@@ -299,6 +298,18 @@ def _linked_files(html: str) -> list[str]:
         for m in _RELATIVE.finditer(html)
         if not media.base_name(m.group(1)).startswith("image_agent_tag")
     ]
+
+
+def _closing_tags(cell: str, opened: int, stop: int) -> int:
+    """Where a cell's text ends: before the closing tags (and the space between them) at
+    the end of `cell[opened:stop]`, found from its end, without copying the answer."""
+    while True:
+        end = stop
+        while end > opened and cell[end - 1].isspace():
+            end -= 1
+        if not cell.endswith("</div>", opened, end):
+            return stop
+        stop = end - 6
 
 
 def html_entry(cell: str) -> dict[str, Any] | None:
@@ -317,14 +328,12 @@ def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
         return None
     opened = body + len(_BODY_OPENS)
     following = cell.find(_NEXT_CELL, opened)
-    inner = cell[opened:following] if following >= 0 else cell[opened:]
-    while (trimmed := inner.rstrip()).endswith("</div>"):  # the cell's closing tags
-        inner = trimmed[:-6]
-    found = _stamp(inner)  # the answer, after it, is never split into lines
+    closed = _closing_tags(cell, opened, following if following >= 0 else len(cell))
+    found = _stamp(cell, opened, closed)  # the answer, after it, is never split into lines
     if found is None:
         return None
     moment, printed, start, end = found
-    head, after = inner[:start], inner[end:]
+    head, after = cell[opened:start], cell[end:closed]  # the answer copied once
     files: list[str] = []
     if "=" in head:  # attached files: links in the prompt, their lines and count line apart
         before = _BR.split(head)
@@ -409,8 +418,10 @@ def group_key(entry: Entry) -> str:
 def _digest(*parts: str) -> str:
     """An exchange's name: a hash of the start of its prompt and answer (two exchanges that
     begin alike for 4,000 characters each are told apart by their place)."""
-    text = "\x00".join(part[:4000] for part in parts)
-    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+    digest = hashlib.sha256(parts[0][:4000].encode("utf-8", "replace"))
+    for part in parts[1:]:  # as the parts joined by "\x00" would give, without the copy
+        digest.update(b"\x00" + part[:4000].encode("utf-8", "replace"))
+    return digest.hexdigest()[:16]
 
 
 def entries_of(conversation: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -422,33 +433,28 @@ def message_nodes(
 ) -> Iterator[tuple[str, str, Mapping[str, Any], int, Entry]]:
     """(node id, role, entry, draft number, the entry read) of each message, oldest first:
     an exchange's prompt and each of its drafts, a Canvas document."""
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}  # how many times each stem came
     entries = entries_of(conversation)
     read = getattr(conversation, "read", None)
     if read is None or len(read) != len(entries):
         read = [entry_of(e) for e in entries]
     for raw_entry, entry in zip(entries, read, strict=True):
-        if entry.kind == "activity":  # hidden, as the app does not show it in the chat
+        kind = entry.kind
+        if kind == "activity":  # hidden, as the app does not show it in the chat
             stem = "a-" + _digest(entry.prompt, as_text(raw_entry.get("time")) or "")
-            seen[stem] += 1
-            yield (
-                stem + (f"-{seen[stem]}" if seen[stem] > 1 else ""),
-                ACTIVITY,
-                raw_entry,
-                -2,
-                entry,
-            )
+            times = seen[stem] = seen.get(stem, 0) + 1
+            yield (stem + (f"-{times}" if times > 1 else ""), ACTIVITY, raw_entry, -2, entry)
             continue
-        stem = ("c-" if entry.kind == "canvas" else "p-") + _digest(
-            entry.prompt, *entry.answers[:1]
+        answers = entry.answers
+        stem = ("c-" if kind == "canvas" else "p-") + (
+            _digest(entry.prompt, answers[0]) if answers else _digest(entry.prompt)
         )
-        seen[stem] += 1
-        stem += f"-{seen[stem]}" if seen[stem] > 1 else ""
-        if entry.kind == "exchange":
+        times = seen[stem] = seen.get(stem, 0) + 1
+        if times > 1:
+            stem += f"-{times}"
+        if kind == "exchange":
             yield stem, "user", raw_entry, -1, entry
-        for draft in range(
-            max(1, len(entry.answers)) if entry.kind == "canvas" else len(entry.answers)
-        ):
+        for draft in range(max(1, len(answers)) if kind == "canvas" else len(answers)):
             yield f"{stem}-d{draft}", "assistant", raw_entry, draft, entry
 
 

@@ -582,12 +582,41 @@ _TIDY_TAGS = {  # each tag's name, and what stands for the tag
 _NUMBERED_LIST = re.compile(r"<ol>(.*?)</(?:ul|ol)>")
 
 
+# A code block as _BLOCK reads it, with no entity in it (its code is the Markdown's).
+_TIDY_CODE = re.compile(r'<pre><code(?: class="([^"<>&]*)")?>([^<&]*)</code></pre>')
+
+
 def _tidy_markdown(html: str) -> str | None:
     """`_block_markdown` of an answer whose words need nothing done to them (most of them,
     see _TIDY_PATTERN): each tag replaced, once for the whole answer instead of a few string
-    operations a block (fuzzed equal); None for any other."""
+    operations a block (fuzzed equal); None for any other. Its code blocks, if any, are
+    fenced as `_block_markdown` fences them, and what lies between them read this way."""
     if len(html) > _TIDIEST:
         return None
+    if "<pre>" not in html:
+        return _tidy_blocks(html)
+    made: list[str] = []
+    at = 0
+    for block in _TIDY_CODE.finditer(html):
+        if (words := _tidy_blocks(html[at : block.start()])) is None:
+            return None
+        at = block.end()
+        language, code = block.groups()
+        if not code.replace("\n", "").replace("\t", "").isprintable():
+            return None
+        named = _LANGUAGE.search(language or "")
+        fence = f"```{named.group(1)}\n" if named else "```\n"
+        made += [words, fence + code + ("```" if code.endswith("\n") or not code else "\n```")]
+    if (words := _tidy_blocks(html[at:])) is None:
+        return None
+    markdown = "\n\n".join([block for block in [*made, words] if block])
+    if "\n\n\n" in markdown:  # a blank line in the code, as _block_markdown writes it
+        markdown = _BLANK_LINES.sub("\n\n", markdown)
+    return markdown.strip()
+
+
+def _tidy_blocks(html: str) -> str | None:
+    """`_tidy_markdown` of blocks with no code block among them."""
     text = html.replace("\n", "")  # only ever between blocks (see _TIDY_PATTERN)
     if "  " in text or not text.isprintable() or not _tidy().fullmatch(html):
         return None

@@ -161,7 +161,7 @@ def attached_files(entry: Mapping[str, Any]) -> list[str]:
 _BODY_OPENS = 'mdl-typography--body-1">'
 CAPTION = "mdl-typography--caption"  # the cell's last part: products, details (the link)
 _NEXT_CELL = '<div class="content-cell'
-_HEADER = re.compile(r'<p class="mdl-typography--title">(.*?)</p>', re.S)
+_HEADER_OPENS = '<p class="mdl-typography--title">'  # the product's name, to "</p>"
 _RELATIVE = re.compile(r'<(?:a\s[^>]*?href|img\s[^>]*?src)="([^":#?]{1,255})"')
 _BR = re.compile(r"<br\s*/?>", re.I)
 _CLOCK_HINT = re.compile(r"\d:\d\d:\d\d")  # a line that may be the printed time
@@ -260,7 +260,8 @@ def _offset(zone: str) -> int | None:
     return minutes if found.group(1) == "+" else -minutes
 
 
-_CANVAS_WORDS = tuple(verb.split()[-1] for verb in CANVAS_VERBS)  # cheap to look for first
+# A word of each Canvas verb, cheap to look for first.
+_CANVAS_HINT = re.compile("|".join(re.escape(verb.split()[-1]) for verb in CANVAS_VERBS))
 
 
 @lru_cache(maxsize=64)
@@ -312,6 +313,16 @@ def _closing_tags(cell: str, opened: int, stop: int) -> int:
         stop = end - 6
 
 
+def _header(cell: str, body: int) -> str | None:
+    """What _HEADER finds before the cell's body, found as plain text."""
+    opens = cell.find(_HEADER_OPENS, 0, body)
+    if opens < 0:
+        return None
+    opens += len(_HEADER_OPENS)
+    closes = cell.find("</p>", opens, body)
+    return cell[opens:closes] if closes >= 0 else None
+
+
 def html_entry(cell: str) -> dict[str, Any] | None:
     """One cell of the HTML log in the JSON form's shape (header, title, time,
     safeHtmlItem, details, attachedFiles), or None for a cell with no printed time (no
@@ -346,6 +357,8 @@ def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
                 continue
             kept.append(line)
         words = "<br>".join(kept)
+    elif head.find("<", 0, len(head) - 4) < 0 and head.endswith("<br>"):
+        words = head  # one line, ended as the log writes it (most prompts)
     else:
         words = _BR.sub("<br>", head)  # each line break written one way
     if (
@@ -355,8 +368,7 @@ def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
     ):
         files += _linked_files(shown)  # attached images, previewed beside the prompt
     words = words.replace("&nbsp;", NBSP)
-    opening = words[:400]
-    canvas = any(verb in opening for verb in _CANVAS_WORDS) and html_text(words).startswith(
+    canvas = _CANVAS_HINT.search(words, 0, 400) is not None and html_text(words).startswith(
         CANVAS_VERBS
     )
     if canvas:  # its title on the first line, the document below it
@@ -370,12 +382,12 @@ def read_cell(cell: str) -> tuple[dict[str, Any], Entry] | None:
         title = f"{verb}{NBSP}{html_text(named).strip()}" if separator else verb
         answer = after
     caption_at = cell.rfind(CAPTION)
-    header = _HEADER.search(cell, 0, body)
+    header = _header(cell, body)
     link = APP_LINK.search(cell, caption_at) if caption_at >= 0 else None
     answers = [answer] if answer.strip() else []
     time = datetime.fromtimestamp(moment or 0, UTC).isoformat().replace("+00:00", "Z")
     entry = {
-        "header": _product(header.group(1)) if header else "Gemini",
+        "header": _product(header) if header is not None else "Gemini",
         "title": title,
         "time": time,
         "printedTime": printed,

@@ -341,9 +341,16 @@ def test_an_answer_whose_words_need_nothing_done_reads_as_a_block_at_a_time() ->
         "1. **First:** clean\n2. then ~~wait~~\n\n- one\n- two"
     )
     assert html_text._tidy_markdown(answer) == markdown == html_text._block_markdown(answer)
+    coded = (  # code blocks are fenced, their code as it is, a blank line in it kept once
+        '<p>Run <code>it</code>:</p>\n<pre><code class="language-python">if a:\n\n\n\tb = [*c]\n'
+        "</code></pre>\n<h2>Then</h2>\n<pre><code>x_y</code></pre>"
+    )
+    fenced = "Run `it`:\n\n```python\nif a:\n\n\tb = [*c]\n```\n\n## Then\n\n```\nx_y\n```"
+    assert html_text._tidy_markdown(coded) == fenced == html_text._block_markdown(coded)
     for other in ("<p> a</p>", "<p>a </p>", "<p>#a</p>", "<ul><li></li></ul>", "<h2></h2>",
                   "<p>a_b</p>", "<p>a > b</p>", "<p>a</p> <p>b</p>", "<ul><li>x\n</li></ul>",
-                  "<ul><li><p></p></li></ul>", "<p>a\xa0b</p>"):  # fmt: skip
+                  "<ul><li><p></p></li></ul>", "<p>a\xa0b</p>", "<pre><code>a &lt; b</code></pre>",
+                  "<p>a</p> <pre><code>b</code></pre>"):  # fmt: skip
         assert html_text._tidy_markdown(other) is None, other
         assert html_markdown(other)[0] == (html_text._rendered_markdown(other) or full(other))
 

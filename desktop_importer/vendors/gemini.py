@@ -314,7 +314,8 @@ def _closing_tags(cell: str, opened: int, stop: int) -> int:
 
 
 def _header(cell: str, body: int) -> str | None:
-    """What _HEADER finds before the cell's body, found as plain text."""
+    """The product's name in a cell's header (from _HEADER_OPENS to the "</p>" after it,
+    before the cell's body), or None."""
     opens = cell.find(_HEADER_OPENS, 0, body)
     if opens < 0:
         return None
@@ -431,8 +432,9 @@ def _digest(*parts: str) -> str:
     """An exchange's name: a hash of the start of its prompt and answer (two exchanges that
     begin alike for 4,000 characters each are told apart by their place)."""
     digest = hashlib.sha256(parts[0][:4000].encode("utf-8", "replace"))
-    for part in parts[1:]:  # as the parts joined by "\x00" would give, without the copy
-        digest.update(b"\x00" + part[:4000].encode("utf-8", "replace"))
+    for part in parts[1:]:  # the digest of the parts joined by "\x00", without joining them
+        digest.update(b"\x00")
+        digest.update(part[:4000].encode("utf-8", "replace"))
     return digest.hexdigest()[:16]
 
 

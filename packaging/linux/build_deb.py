@@ -31,6 +31,10 @@ MAINTAINER = "Desktop Importer developers <desktop-importer@users.noreply.github
 INSTALLED_BUDGET = 145 * 2**20
 DEB_BUDGET = 49 * 10**6
 TOLERANCE = 1.05
+# Chats hold Chinese, Japanese and Korean text, which Qt draws with the system's fonts
+# through fontconfig: a Debian without a CJK font showed it as boxes (the reader, the list,
+# search results). Recommended rather than depended on: a desktop usually has one already.
+RECOMMENDS = "fonts-noto-cjk"
 DESCRIPTION = """\
 private, searchable archive of your AI chat exports
  Drop the export of ChatGPT, Claude, DeepSeek, Grok, Gemini (Google Takeout) or
@@ -140,6 +144,7 @@ def build(bundle: Path, out: Path) -> int:
         control.write_text(
             f"Package: {NAME}\nVersion: {ver}\nArchitecture: {arch}\nMaintainer: {MAINTAINER}\n"
             f"Installed-Size: {installed // 1024}\nDepends: {depends(tree)}\n"
+            f"Recommends: {RECOMMENDS}\n"
             f"Section: utils\nPriority: optional\nDescription: {DESCRIPTION}\n"
         )
         control.chmod(0o644)
@@ -149,7 +154,7 @@ def build(bundle: Path, out: Path) -> int:
     with tarfile.open(tarball, "w:gz") as archive:
         archive.add(bundle, arcname=f"{NAME}-{ver}")
     deb_size = deb.stat().st_size
-    print(run("dpkg-deb", "--field", str(deb), "Depends").strip())
+    print(run("dpkg-deb", "--field", str(deb), "Depends", "Recommends").strip())
     print(f"installed size {installed / 2**20:.1f} MiB (budget {INSTALLED_BUDGET / 2**20:.0f} MiB)")
     print(f".deb {deb_size / 1e6:.1f} MB (budget {DEB_BUDGET / 1e6:.0f} MB): {deb}")
     print(f".tar.gz {tarball.stat().st_size / 1e6:.1f} MB: {tarball}")

@@ -41,6 +41,10 @@ in_root() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root 
 
 say "apt-get install ./$(basename "$DEB") into a bare $SUITE"
 in_root apt-get update -q >/dev/null
+# What it Recommends (a CJK font) is installed with it by default: each must be in the suite.
+for package in $(dpkg-deb --field "$DEB" Recommends | tr ',|' '  '); do
+  in_root apt-cache show "$package" >/dev/null 2>&1 || { echo "it recommends $package, which $SUITE lacks"; exit 1; }
+done
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
   "/tmp/$(basename "$DEB")" >"$ROOT/tmp/install.log" 2>&1 || { tail -30 "$ROOT/tmp/install.log"; exit 1; }
 echo "packages set up: $(grep -cE "^(Setting up|Unpacking) " "$ROOT/tmp/install.log")"

@@ -481,10 +481,7 @@ def _block_markdown(html: str) -> str | None:
                 number = None if number is None else number + 1
             made.append("\n".join(lines).rstrip(" "))
         else:
-            code = htmllib.unescape(code) if "&" in code else code
-            named = _LANGUAGE.search(language or "")
-            fence = f"```{named.group(1)}\n" if named else "```\n"
-            made.append(fence + code + ("```" if code.endswith("\n") or not code else "\n```"))
+            made.append(_fenced(language, htmllib.unescape(code) if "&" in code else code))
     markdown = "\n\n".join([block for block in made if block])
     if "\n\n\n" in markdown:
         markdown = _BLANK_LINES.sub("\n\n", markdown)
@@ -492,6 +489,13 @@ def _block_markdown(html: str) -> str | None:
         if placeholder in markdown:
             markdown = markdown.replace(placeholder, mark)
     return markdown.strip()
+
+
+def _fenced(language: str | None, code: str) -> str:
+    """A code block's Markdown: fenced, named by the language its class gives."""
+    named = _LANGUAGE.search(language or "")
+    fence = f"```{named.group(1)}\n" if named else "```\n"
+    return fence + code + ("```" if code.endswith("\n") or not code else "\n```")
 
 
 def _run(run: str, line_start: bool) -> str | None:
@@ -604,9 +608,7 @@ def _tidy_markdown(html: str) -> str | None:
         language, code = block.groups()
         if not code.replace("\n", "").replace("\t", "").isprintable():
             return None
-        named = _LANGUAGE.search(language or "")
-        fence = f"```{named.group(1)}\n" if named else "```\n"
-        made += [words, fence + code + ("```" if code.endswith("\n") or not code else "\n```")]
+        made += [words, _fenced(language, code)]
     if (words := _tidy_blocks(html[at:])) is None:
         return None
     markdown = "\n\n".join([block for block in [*made, words] if block])

@@ -460,9 +460,7 @@ def message_nodes(
             yield (stem + (f"-{times}" if times > 1 else ""), ACTIVITY, raw_entry, -2, entry)
             continue
         answers = entry.answers
-        stem = ("c-" if kind == "canvas" else "p-") + (
-            _digest(entry.prompt, answers[0]) if answers else _digest(entry.prompt)
-        )
+        stem = ("c-" if kind == "canvas" else "p-") + _digest(entry.prompt, *answers[:1])
         times = seen[stem] = seen.get(stem, 0) + 1
         if times > 1:
             stem += f"-{times}"

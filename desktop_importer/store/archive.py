@@ -21,7 +21,7 @@ from desktop_importer.store.models import Conversation, ConversationHead, Import
 from desktop_importer.vendors.parsed import ParsedMessage
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from sqlalchemy.engine.interfaces import DBAPICursor
     from sqlalchemy.orm import Session
@@ -172,25 +172,41 @@ def stage(
         ],
     )
     rows: list[object] = []
-    texts: list[object] = []  # what the index holds for each row
     for version_id, conv in enumerate(conversations, first):
         start = len(rows)
         rows += conv.rows
-        count = len(conv.rows) // ROW_WIDTH
-        rows[start::ROW_WIDTH] = [version_id] * count
-        own = cast("list[str]", conv.rows[_TEXT::ROW_WIDTH])
-        texts += [indexed(text) for text in own] if conv.may_hold_cjk else own
+        rows[start::ROW_WIDTH] = [version_id] * (len(conv.rows) // ROW_WIDTH)
     cursor = connection.connection.cursor()  # the driver's own: a few thousand statements
     (before,) = cursor.execute("SELECT coalesce(max(rowid), 0) FROM messages").fetchone()
-    rowids = range(before + 1, before + 1 + len(texts))
-    rows[_ROWID::ROW_WIDTH] = rowids
+    rows[_ROWID::ROW_WIDTH] = range(before + 1, before + 1 + len(rows) // ROW_WIDTH)
     _insert_chunks(cursor, _insert_messages, rows, ROW_WIDTH, MESSAGE_ROWS_PER_STATEMENT)
-    cursor.executemany(_INDEX_MESSAGE, list(zip(rowids, texts, strict=True)))
+    # sqlite3 binds from any iterable, PEP 249's typing says a sequence: each index form is
+    # made as it is bound, not all of a batch's at once (issue #23: 1.5 MB of peak RSS).
+    entries = _index_entries(rows, conversations)
+    cursor.executemany(_INDEX_MESSAGE, entries)  # type: ignore[arg-type]
     cursor.close()
     last = first + len(conversations) - 1
     connection.exec_driver_sql(_INDEX_TITLES, (first, last))
     insights.count_activity(session, first, last)
     return sum(conv.message_count for conv in conversations)
+
+
+def _index_entries(
+    rows: list[object], conversations: Sequence[ConversationRecord]
+) -> Iterator[tuple[object, object]]:
+    """Each row's rowid and what the index holds for it (cjk.indexed), made as the index
+    takes them, so that a batch's index forms are never all held at once."""
+    at = 0
+    for conv in conversations:
+        end = at + len(conv.rows)
+        rowids, texts = rows[at + _ROWID : end : ROW_WIDTH], rows[at + _TEXT : end : ROW_WIDTH]
+        pairs = zip(rowids, texts, strict=True)
+        if conv.may_hold_cjk:
+            for rowid, text in pairs:
+                yield rowid, indexed(cast("str", text))
+        else:
+            yield from pairs
+        at = end
 
 
 def _insert_chunks(

@@ -23,7 +23,6 @@ yardstick can spend at most 1.6x its wall time in CPU.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import io
 import json
@@ -56,27 +55,11 @@ def reader_alone(export: Path) -> float:
     from desktop_importer.importing import reading_process
     from desktop_importer.importing.export_set import open_exports
 
-    parts = open_exports([export]).parts
-    request = {
-        "parts": [
-            {
-                "path": str(p.path),
-                "members": p.members,
-                "lists": p.lists,
-                "whole": p.whole,
-                "chats": dataclasses.astuple(p.chats) if p.chats is not None else None,
-                "activity": p.activity,
-            }
-            for p in parts
-        ],
-        "sides": [],
-        "settings": dataclasses.asdict(Settings()),
-        "log": False,
-    }
+    request = reading_process.request_of(open_exports([export]), Settings())
     gc.set_threshold(100_000)  # as the reading process sets it (reading_process.main)
     with open(os.devnull, "wb") as nowhere:
         started = time.perf_counter()
-        reading_process.serve(io.BytesIO(json.dumps(request).encode()), nowhere)
+        reading_process.serve(io.BytesIO(request), nowhere)
         return time.perf_counter() - started
 
 

@@ -152,6 +152,28 @@ def memory_message(name: str, megabytes: int) -> str:
 # -- the importing process's side ---------------------------------------------------------
 
 
+def request_of(export: Export, settings: Settings) -> bytes:
+    """What the reading process is given on stdin (see `serve`): the export's files, each
+    one's path and members, and the settings."""
+    request = {
+        "parts": [
+            {
+                "path": str(p.path),
+                "members": p.members,
+                "lists": p.lists,
+                "whole": p.whole,
+                "chats": dataclasses.astuple(p.chats) if p.chats is not None else None,
+                "activity": p.activity,
+            }
+            for p in export.parts
+        ],
+        "sides": [{"path": str(s.path), "members": s.members} for s in export.sides],
+        "settings": dataclasses.asdict(settings),
+        "log": bool(logging.getLogger("desktop_importer").handlers),
+    }
+    return orjson.dumps(request)
+
+
 class ExportReader:
     """The reading process of one import; iterate it for parts, close it on every way out.
 
@@ -170,25 +192,9 @@ class ExportReader:
         )
         assert self._process.stdout is not None
         enlarge_pipe(self._process.stdout)
-        request = {
-            "parts": [
-                {
-                    "path": str(p.path),
-                    "members": p.members,
-                    "lists": p.lists,
-                    "whole": p.whole,
-                    "chats": dataclasses.astuple(p.chats) if p.chats is not None else None,
-                    "activity": p.activity,
-                }
-                for p in export.parts
-            ],
-            "sides": [{"path": str(s.path), "members": s.members} for s in export.sides],
-            "settings": dataclasses.asdict(settings),
-            "log": bool(logging.getLogger("desktop_importer").handlers),
-        }
         assert self._process.stdin is not None
         try:
-            self._process.stdin.write(orjson.dumps(request))
+            self._process.stdin.write(request_of(export, settings))
             self._process.stdin.close()
         except BrokenPipeError:
             pass  # it failed to start; reading its output says how

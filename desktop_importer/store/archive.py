@@ -8,6 +8,7 @@ transaction stays short however large the import was.
 from __future__ import annotations
 
 import functools
+import itertools
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -193,20 +194,21 @@ def stage(
 
 def _index_entries(
     rows: list[object], conversations: Sequence[ConversationRecord]
-) -> Iterator[tuple[object, object]]:
-    """Each row's rowid and what the index holds for it (cjk.indexed), made as the index
-    takes them, so that a batch's index forms are never all held at once."""
-    at = 0
-    for conv in conversations:
-        end = at + len(conv.rows)
-        rowids, texts = rows[at + _ROWID : end : ROW_WIDTH], rows[at + _TEXT : end : ROW_WIDTH]
-        pairs = zip(rowids, texts, strict=True)
-        if conv.may_hold_cjk:
-            for rowid, text in pairs:
-                yield rowid, indexed(cast("str", text))
-        else:
-            yield from pairs
-        at = end
+) -> Iterator[tuple[object, str]]:
+    """Each row's rowid and what the index holds for it (cjk.indexed), a conversation's at a
+    time as the index takes them, so that a batch's index forms are never all held at once
+    (and each row passes through C iterators only, not a Python frame)."""
+
+    def each() -> Iterator[Iterator[tuple[object, str]]]:
+        at = 0
+        for conv in conversations:
+            end = at + len(conv.rows)
+            texts = cast("list[str]", rows[at + _TEXT : end : ROW_WIDTH])
+            forms = [indexed(text) for text in texts] if conv.may_hold_cjk else texts
+            yield zip(rows[at + _ROWID : end : ROW_WIDTH], forms, strict=True)
+            at = end
+
+    return itertools.chain.from_iterable(each())
 
 
 def _insert_chunks(
